@@ -1,0 +1,37 @@
+# Docflow: the two commands are `make run` (serve on the embedded default) and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast venv clean-venv
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m docflow run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the slow suites (browser, corpus, fault injection).
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+venv: $(VENV)/.runtime
+
+$(VENV)/bin/python:
+	scripts/system-deps run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	scripts/system-deps run
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt scripts/system-deps | $(VENV)/bin/python
+	scripts/system-deps test
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(VENV)/.runtime $@
+
+clean-venv:
+	rm -rf $(VENV)

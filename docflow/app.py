@@ -1,0 +1,185 @@
+"""Build the Flask application: settings, services, extensions, blueprints, one commit per request."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from docflow.config import Settings, ensure_secret_key, load_settings
+from docflow.errors import DocflowError
+from docflow.services import Services
+
+logger = logging.getLogger(__name__)
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+LANGUAGES = ("id", "en")
+
+# Pages are our own templates and static files; uploaded content is never inlined as HTML.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _services_from(config: Any) -> Services:
+    if isinstance(config, Services):
+        return config
+    if isinstance(config, Settings):
+        return Services.from_settings(config)
+    if config is None or isinstance(config, Mapping):
+        return Services.from_settings(load_settings(overrides=config))
+    raise TypeError(f"create_app takes settings overrides, Settings or Services, not {type(config).__name__}")
+
+
+def _select_locale() -> str:
+    user = getattr(g, "user", None)
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="id") if user is None else "id"
+
+
+def build_app(config: Any = None) -> Flask:
+    """Create the application from settings overrides, a Settings or ready Services."""
+    services = _services_from(config)
+    settings = services.settings
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=ensure_secret_key(settings),
+        # The multipart envelope adds a little to the file itself.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.server.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.server.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="id",
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["docflow"] = services
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from docflow.api.openapi import bp as openapi_bp
+    from docflow.auth.views import bp as auth_bp
+    from docflow.documents.api import bp as documents_api_bp
+    from docflow.documents.views import bp as documents_bp
+    from docflow.search.api import bp as search_api_bp
+    from docflow.search.views import bp as search_bp
+
+    for api_bp in (documents_api_bp, search_api_bp, openapi_bp):
+        csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry them
+        app.register_blueprint(api_bp)
+    for bp in (auth_bp, documents_bp, search_bp):
+        app.register_blueprint(bp)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """Tell a load balancer whether the database and the object store answer."""
+        from sqlalchemy import text
+
+        from docflow.context import db_session, services
+
+        checks = {}
+        try:
+            db_session().execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # report, do not crash the probe
+            checks["database"] = f"error: {exc.__class__.__name__}"
+        try:
+            services().store.check_health()
+            checks["storage"] = "ok"
+        except Exception as exc:
+            checks["storage"] = f"error: {exc}"
+        healthy = all(v == "ok" for v in checks.values())
+        return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def commit_request(response: Response) -> Response:
+        """The one commit point of a request: commit if the view succeeded, else roll back."""
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def close_session(exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_response(status: int, errors: list[dict[str, Any]], title: str) -> tuple[Any, int]:
+    if _wants_json():
+        return jsonify(errors=errors), status
+    return render_template("error.html", status=status, title=title, errors=errors), status
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DocflowError)
+    def handle_domain_error(exc: DocflowError):
+        logger.info("%s %s refused: %s (%s)", request.method, request.path, exc.reason, exc.code)
+        return _error_response(exc.status, exc.as_errors(), exc.reason)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError):
+        return _error_response(400, [{"field": "csrf_token", "reason": exc.description}],
+                               "The form expired; reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        reason = exc.description or exc.name
+        if exc.code == 413:
+            limit = app.extensions["docflow"].settings.uploads.max_size_mb
+            reason = f"the upload is larger than the limit of {limit:g} MB"
+            return _error_response(413, [{"field": "file", "reason": reason}], reason)
+        return _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return _error_response(500, [{"field": None, "reason": "internal error; it has been logged"}],
+                               "Internal error")

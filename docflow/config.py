@@ -1,0 +1,298 @@
+"""Settings: read config.toml, apply DOCFLOW_<SECTION>__<KEY> overrides, validate, resolve paths."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = REPO_ROOT / "config.toml"
+ENV_PREFIX = "DOCFLOW_"
+
+
+class ConfigError(Exception):
+    """A setting is unknown or has a bad value; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    instance_dir: str = "var"
+    secret_key: str = ""
+    public_url: str = ""
+    threads: int = 8
+    secure_cookies: bool = False
+    log_level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///docflow.sqlite3"
+    pool_size: int = 10
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    backend: str = "filesystem"
+    path: str = "objects"
+    endpoint: str = ""
+    access_key: str = ""
+    secret_key: str = ""
+    bucket: str = "docflow"
+    secure: bool = True
+    region: str = ""
+    orphan_grace_hours: float = 24
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    path: str = "index"
+
+
+@dataclass(frozen=True)
+class UploadSettings:
+    max_size_mb: float = 100
+    allowed_types: tuple[str, ...] = (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+        "text/plain",
+        "image/png",
+        "image/jpeg",
+        "image/tiff",
+    )
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    timeout_seconds: float = 30
+    memory_limit_mb: int = 768
+    max_chars: int = 5_000_000
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    poll_interval: float = 0.5
+    batch_size: int = 200
+    max_attempts: int = 5
+    retry_base_seconds: float = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    server: ServerSettings = field(default_factory=ServerSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    uploads: UploadSettings = field(default_factory=UploadSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+    # Folder that relative paths are resolved against (the config file's folder).
+    base_dir: Path = REPO_ROOT
+
+    @property
+    def instance_path(self) -> Path:
+        """Return the absolute instance directory."""
+        return _resolve(self.base_dir, self.server.instance_dir)
+
+    def instance_file(self, value: str) -> Path:
+        """Resolve a path setting against the instance directory."""
+        return _resolve(self.instance_path, value)
+
+    @property
+    def database_url(self) -> str:
+        """Return the database URL with a relative SQLite path placed in the instance directory."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            path = url[len(prefix):]
+            if path and not path.startswith("/"):
+                return prefix + str(self.instance_file(path))
+        return url
+
+    @property
+    def storage_options(self) -> dict[str, Any]:
+        """Return the flat mapping that `storage.open_store` takes."""
+        s = self.storage
+        return {
+            "backend": s.backend,
+            "path": str(self.instance_file(s.path)),
+            "endpoint": s.endpoint,
+            "access_key": s.access_key,
+            "secret_key": s.secret_key,
+            "bucket": s.bucket,
+            "secure": s.secure,
+            "region": s.region or None,
+        }
+
+    @property
+    def index_path(self) -> Path:
+        """Return the absolute index directory."""
+        return self.instance_file(self.index.path)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Return the upload limit in bytes."""
+        return int(self.uploads.max_size_mb * 1024 * 1024)
+
+
+_SECTIONS = {f.name: f for f in fields(Settings) if f.name != "base_dir"}
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+def _coerce(name: str, expected: Any, value: Any) -> Any:
+    """Convert a TOML or environment value to the declared type, or raise ConfigError."""
+    if expected is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
+            return True
+        if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"setting {name}: expected true or false, got {value!r}")
+    if expected is int:
+        if isinstance(value, bool):
+            raise ConfigError(f"setting {name}: expected a whole number, got {value!r}")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"setting {name}: expected a whole number, got {value!r}") from None
+    if expected is float:
+        if isinstance(value, bool):
+            raise ConfigError(f"setting {name}: expected a number, got {value!r}")
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"setting {name}: expected a number, got {value!r}") from None
+    if expected is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"setting {name}: expected text, got {value!r}")
+        return value
+    if expected == tuple[str, ...]:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"setting {name}: expected a list of text, got {value!r}")
+        return tuple(value)
+    raise ConfigError(f"setting {name}: unsupported type {expected!r}")  # pragma: no cover
+
+
+def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settings:
+    """Return settings with the nested mapping `values` applied, checking every key."""
+    changes: dict[str, Any] = {}
+    for section_name, section_values in values.items():
+        if section_name not in _SECTIONS:
+            raise ConfigError(f"{origin}: unknown section [{section_name}]")
+        if not isinstance(section_values, Mapping):
+            raise ConfigError(f"{origin}: [{section_name}] must be a table")
+        section = changes.get(section_name, getattr(settings, section_name))
+        hints = get_type_hints(type(section))
+        known = {f.name for f in fields(section)}
+        updates = {}
+        for key, value in section_values.items():
+            if key not in known:
+                raise ConfigError(f"{origin}: unknown setting {section_name}.{key}")
+            updates[key] = _coerce(f"{section_name}.{key}", hints[key], value)
+        changes[section_name] = replace(section, **updates)
+    return replace(settings, **changes)
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    overrides: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX):].partition("__")
+        overrides.setdefault(section.lower(), {})[key.lower()] = value
+    return overrides
+
+
+def _validate(settings: Settings) -> None:
+    s = settings
+    if s.storage.backend not in {"filesystem", "minio"}:
+        raise ConfigError(f"setting storage.backend: expected 'filesystem' or 'minio', got {s.storage.backend!r}")
+    if s.storage.backend == "minio":
+        for key in ("endpoint", "access_key", "secret_key", "bucket"):
+            if not getattr(s.storage, key):
+                raise ConfigError(f"setting storage.{key}: required when storage.backend is 'minio'")
+    if not s.database.url.startswith(("sqlite:", "postgresql")):
+        raise ConfigError(f"setting database.url: expected a sqlite:// or postgresql:// URL, got {s.database.url!r}")
+    if s.server.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"setting server.log_level: expected DEBUG, INFO, WARNING or ERROR, got {s.server.log_level!r}")
+    positive = {
+        "server.threads": s.server.threads, "database.pool_size": s.database.pool_size,
+        "uploads.max_size_mb": s.uploads.max_size_mb, "extraction.timeout_seconds": s.extraction.timeout_seconds,
+        "extraction.memory_limit_mb": s.extraction.memory_limit_mb, "extraction.max_chars": s.extraction.max_chars,
+        "worker.poll_interval": s.worker.poll_interval, "worker.batch_size": s.worker.batch_size,
+        "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
+    }
+    for name, value in positive.items():
+        if value <= 0:
+            raise ConfigError(f"setting {name}: must be greater than zero, got {value!r}")
+    if s.storage.orphan_grace_hours < 0:
+        raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
+    from docflow.extraction import ALLOWED_TYPES
+
+    unknown = [t for t in s.uploads.allowed_types if t not in ALLOWED_TYPES]
+    if unknown:
+        raise ConfigError(
+            f"setting uploads.allowed_types: Docflow cannot read {', '.join(unknown)}; "
+            f"choose from {', '.join(sorted(ALLOWED_TYPES))}"
+        )
+
+
+def load_settings(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the config file (DOCFLOW_CONFIG or config.toml), apply overrides and the environment, validate."""
+    environ = os.environ if environ is None else environ
+    config_path = Path(path or environ.get("DOCFLOW_CONFIG") or DEFAULT_CONFIG_FILE).resolve()
+    try:
+        with config_path.open("rb") as fh:
+            values = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {config_path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"configuration file {config_path}: {exc}") from None
+    settings = Settings(base_dir=config_path.parent)
+    settings = _apply(settings, values, str(config_path))
+    settings = _apply(settings, _env_overrides(environ), "environment")
+    if overrides:
+        settings = _apply(settings, overrides, "overrides")
+    _validate(settings)
+    return settings
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """Return the configured secret key, or one generated once and kept in the instance directory."""
+    if settings.server.secret_key:
+        return settings.server.secret_key
+    key_file = settings.instance_path / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (serve or worker) created it first
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    logger.info("generated a new secret key in %s", key_file)
+    return key

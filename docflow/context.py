@@ -1,0 +1,19 @@
+"""Request-scoped access to the services and the one database session of a request."""
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from docflow.services import Services
+
+
+def services() -> Services:
+    """Return the services the application was created with."""
+    return current_app.extensions["docflow"]
+
+
+def db_session() -> Session:
+    """Return this request's session; it is committed once, after the view, by the app."""
+    if "db_session" not in g:
+        g.db_session = services().db.session()
+    return g.db_session

@@ -1,0 +1,83 @@
+"""Who may do what to a document: one rule, used by pages, the API and the search filter."""
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+
+from docflow.auth.models import Role, User
+from docflow.documents.models import Document, DocumentGrant, DocumentState, SecurityClass
+
+_OPEN_CLASSES = (SecurityClass.BIASA, SecurityClass.TERBATAS)
+_OFFICIAL_ROLES = (Role.VERIFIER, Role.SIGNER)
+_EDITABLE_STATES = (DocumentState.DRAFT, DocumentState.RETURNED)
+
+
+class Permission(enum.StrEnum):
+    READ = "read"
+    ADD_VERSION = "add_version"
+
+
+def reader_principals(document: Document) -> tuple[str, ...]:
+    """Return the principal tokens that may read the document (stored in the search index).
+
+    Biasa letters are open to their unit; Terbatas ones to the unit's officials (verifiers and
+    signers); Rahasia and Sangat Rahasia only to the author and people explicitly granted. The
+    archives unit reads Biasa and Terbatas everywhere; administrators read Biasa everywhere.
+    """
+    tokens = {f"user:{document.author_id}"}
+    tokens.update(f"user:{grant.user_id}" for grant in document.grants)
+    if document.security_class == SecurityClass.BIASA:
+        tokens.update({f"unit:{document.unit_id}", f"role:{Role.ARCHIVIST}", f"role:{Role.ADMIN}"})
+    elif document.security_class == SecurityClass.TERBATAS:
+        tokens.update({f"unit:{document.unit_id}:official", f"role:{Role.ARCHIVIST}"})
+    return tuple(sorted(tokens))
+
+
+def user_principals(user: User) -> tuple[str, ...]:
+    """Return the principal tokens a user holds."""
+    tokens = {f"user:{user.id}"}
+    tokens.update(f"role:{role}" for role in user.roles)
+    if user.unit_id is not None:
+        tokens.add(f"unit:{user.unit_id}")
+        if user.roles & set(_OFFICIAL_ROLES):
+            tokens.add(f"unit:{user.unit_id}:official")
+    return tuple(sorted(tokens))
+
+
+def can_read(user: User, document: Document) -> bool:
+    """Tell whether the user may read the document."""
+    return bool(set(user_principals(user)) & set(reader_principals(document)))
+
+
+def permissions(user: User, document: Document) -> frozenset[Permission]:
+    """Return what the user may do to the document."""
+    if not user.is_active or not can_read(user, document):
+        return frozenset()
+    granted = {Permission.READ}
+    if document.author_id == user.id and document.state in _EDITABLE_STATES:
+        granted.add(Permission.ADD_VERSION)
+    return frozenset(granted)
+
+
+def readable_clause(user: User) -> ColumnElement[bool]:
+    """Return a SQL condition on Document equal to `can_read` (a test checks they agree)."""
+    roles = user.roles
+    clauses: list[ColumnElement[bool]] = [
+        Document.author_id == user.id,
+        exists(select(DocumentGrant.id).where(
+            DocumentGrant.document_id == Document.id, DocumentGrant.user_id == user.id
+        )),
+    ]
+    if Role.ARCHIVIST in roles:
+        clauses.append(Document.security_class.in_(_OPEN_CLASSES))
+    if Role.ADMIN in roles:
+        clauses.append(Document.security_class == SecurityClass.BIASA)
+    if user.unit_id is not None:
+        clauses.append(and_(Document.unit_id == user.unit_id, Document.security_class == SecurityClass.BIASA))
+        if roles & set(_OFFICIAL_ROLES):
+            clauses.append(and_(Document.unit_id == user.unit_id,
+                                Document.security_class == SecurityClass.TERBATAS))
+    if not user.is_active:
+        return false()
+    return or_(*clauses)

@@ -1,0 +1,102 @@
+"""JSON API for documents: create, list, show, download, add a version."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from docflow.api.params import int_param, optional_int
+from docflow.auth.access import api_login_required, api_user
+from docflow.context import db_session, services
+from docflow.documents.download import send_version
+from docflow.documents.intake import receive_upload
+from docflow.documents.operations import add_version, create_document, validate_document_fields
+from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
+from docflow.documents.schemas import document_json, version_json
+
+bp = Blueprint("documents_api", __name__, url_prefix="/api/v1/documents")
+
+
+def _receive():
+    svc = services()
+    file = request.files.get("file")
+    return receive_upload(
+        file.stream if file else None, file.filename if file else None,
+        max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
+        spool_dir=svc.spool_dir,
+    )
+
+
+@bp.get("")
+@api_login_required
+def list_documents():
+    """List the documents the caller may read, newest first."""
+    user = api_user()
+    page = list_readable_documents(
+        db_session(), user, page=int_param(request.args, "page", 1),
+        per_page=int_param(request.args, "per_page", 20, maximum=100),
+        state=request.args.get("state") or None, doc_type=request.args.get("doc_type") or None,
+        mine=request.args.get("mine") in {"1", "true"},
+    )
+    return jsonify(results=[document_json(d, user, with_versions=False) for d in page.items],
+                   total=page.total, page=page.page, per_page=page.per_page)
+
+
+@bp.post("")
+@api_login_required
+def create():
+    """Upload a file as a new document (multipart: file, title, and optional fields)."""
+    user = api_user()
+    fields = validate_document_fields(request.form)
+    with _receive() as upload:
+        document = create_document(db_session(), services().store, actor=user, fields=fields, upload=upload)
+    response = jsonify(document_json(document, user))
+    response.status_code = 201
+    response.headers["Location"] = url_for(".show", document_id=document.id)
+    return response
+
+
+@bp.get("/<int:document_id>")
+@api_login_required
+def show(document_id: int):
+    """Show one document with its versions."""
+    user = api_user()
+    return jsonify(document_json(get_readable_document(db_session(), user, document_id), user))
+
+
+@bp.get("/<int:document_id>/content")
+@api_login_required
+def content(document_id: int):
+    """Download the current version's bytes."""
+    document = get_readable_document(db_session(), api_user(), document_id)
+    return send_version(get_version(document))
+
+
+@bp.get("/<int:document_id>/versions")
+@api_login_required
+def versions(document_id: int):
+    """List a document's versions, oldest first."""
+    document = get_readable_document(db_session(), api_user(), document_id)
+    return jsonify(results=[version_json(v) for v in document.versions])
+
+
+@bp.post("/<int:document_id>/versions")
+@api_login_required
+def new_version(document_id: int):
+    """Upload a new version (multipart: file, optional comment and the revision you saw)."""
+    user = api_user()
+    session = db_session()
+    document = get_readable_document(session, user, document_id)
+    expected = optional_int(request.form, "revision")
+    with _receive() as upload:
+        version = add_version(session, services().store, actor=user, document=document, upload=upload,
+                              expected_revision=expected, comment=request.form.get("comment", ""))
+    response = jsonify(version_json(version))
+    response.status_code = 201
+    return response
+
+
+@bp.get("/<int:document_id>/versions/<int:number>/content")
+@api_login_required
+def version_content(document_id: int, number: int):
+    """Download one version's bytes."""
+    document = get_readable_document(db_session(), api_user(), document_id)
+    return send_version(get_version(document, number))

@@ -1,0 +1,135 @@
+"""Documents (naskah dinas) and their immutable stored versions."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from docflow.auth.models import User
+from docflow.db import Base, utcnow
+from docflow.org.models import Unit
+
+
+class SecurityClass(enum.StrEnum):
+    BIASA = "biasa"
+    TERBATAS = "terbatas"
+    RAHASIA = "rahasia"
+    SANGAT_RAHASIA = "sangat_rahasia"
+
+
+class Urgency(enum.StrEnum):
+    BIASA = "biasa"
+    SEGERA = "segera"
+    AMAT_SEGERA = "amat_segera"
+
+
+class DocumentState(enum.StrEnum):
+    DRAFT = "draft"
+    IN_VERIFICATION = "in_verification"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    SENT = "sent"
+    FILED = "filed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ExtractionStatus(enum.StrEnum):
+    PENDING = "pending"
+    OK = "ok"
+    EMPTY = "empty"
+    ENCRYPTED = "encrypted"
+    FAILED = "failed"
+
+
+class Document(Base):
+    """An official document; its content lives in versions, its text in the current version."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    doc_type: Mapped[str] = mapped_column(String(40))
+    classification_code: Mapped[str] = mapped_column(String(40), default="000")
+    security_class: Mapped[str] = mapped_column(String(20), default=SecurityClass.BIASA)
+    urgency: Mapped[str] = mapped_column(String(20), default=Urgency.BIASA)
+    state: Mapped[str] = mapped_column(String(20), default=DocumentState.DRAFT, index=True)
+    number: Mapped[str | None] = mapped_column(String(120), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Bumped by every change; an action on a stale revision is refused (optimistic concurrency).
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    author: Mapped[User] = relationship()
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", order_by="Version.number", cascade="all, delete-orphan"
+    )
+    grants: Mapped[list[DocumentGrant]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def current_version(self) -> Version | None:
+        """Return the newest version, if any."""
+        return self.versions[-1] if self.versions else None
+
+    def __repr__(self) -> str:
+        return f"<Document {self.id} {self.title!r}>"
+
+
+class Version(Base):
+    """One immutable upload of a document's file, with what extraction learned about it."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(200), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(120))
+    # Metadata only: never used as a path.
+    original_filename: Mapped[str] = mapped_column(String(255), default="")
+    page_count: Mapped[int | None]
+    extraction_status: Mapped[str] = mapped_column(String(20), default=ExtractionStatus.PENDING)
+    extraction_reason: Mapped[str | None] = mapped_column(String(500))
+    encrypted: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str | None] = deferred(mapped_column(Text))
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def extraction_label(self) -> str:
+        """Return the status as recorded: `ok`, `empty`, `encrypted` or `failed: <reason>`."""
+        if self.extraction_status == ExtractionStatus.FAILED and self.extraction_reason:
+            return f"failed: {self.extraction_reason}"
+        return self.extraction_status
+
+
+class DocumentGrant(Base):
+    """An explicit right for one person to read a document (e.g. a restricted letter's route)."""
+
+    __tablename__ = "document_grants"
+    __table_args__ = (UniqueConstraint("document_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="grants")
+
+
+Index("ix_versions_document_number", Version.document_id, Version.number)

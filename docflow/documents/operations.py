@@ -1,0 +1,152 @@
+"""Domain writes for documents: validate, store the bytes first, then the rows that claim them."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docflow.auth.models import User
+from docflow.documents.access import Permission, permissions
+from docflow.documents.intake import Upload
+from docflow.documents.models import Document, DocumentState, ExtractionStatus, SecurityClass, Urgency, Version
+from docflow.documents.types import DEFAULT_DOCUMENT_TYPE, DOCUMENT_TYPES
+from docflow.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from docflow.outbox.operations import EXTRACT_VERSION, enqueue_index, enqueue_job
+from storage import ObjectStore, StorageError, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+_CLASSIFICATION = re.compile(r"^\d{3}(\.\d{1,3})*$")
+MAX_TITLE = 500
+
+
+@dataclass(frozen=True)
+class DocumentFields:
+    """The describing fields of a document, already validated."""
+
+    title: str
+    doc_type: str = DEFAULT_DOCUMENT_TYPE
+    classification_code: str = "000"
+    security_class: str = SecurityClass.BIASA
+    urgency: str = Urgency.BIASA
+
+
+def validate_document_fields(data: Mapping[str, Any]) -> DocumentFields:
+    """Check the describing fields of a document (one validator for the form and the API)."""
+    errors: list[tuple[str | None, str]] = []
+
+    def text(name: str, default: str = "") -> str:
+        value = data.get(name)
+        if value is None or value == "":
+            return default
+        if not isinstance(value, str):
+            errors.append((name, "must be text"))
+            return default
+        return value.strip()
+
+    title = " ".join(text("title").split())
+    if not title:
+        errors.append(("title", "a title is required"))
+    elif len(title) > MAX_TITLE:
+        errors.append(("title", f"at most {MAX_TITLE} characters"))
+    doc_type = text("doc_type", DEFAULT_DOCUMENT_TYPE)
+    if doc_type not in DOCUMENT_TYPES:
+        errors.append(("doc_type", f"unknown document type {doc_type!r}"))
+    classification = text("classification_code", "000")
+    if not _CLASSIFICATION.match(classification):
+        errors.append(("classification_code", "expected a dotted code such as 000.8.3.3"))
+    security = text("security_class", SecurityClass.BIASA)
+    if security not in SecurityClass.__members__.values():
+        errors.append(("security_class", f"expected one of {', '.join(SecurityClass)}"))
+    urgency = text("urgency", Urgency.BIASA)
+    if urgency not in Urgency.__members__.values():
+        errors.append(("urgency", f"expected one of {', '.join(Urgency)}"))
+    if errors:
+        raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
+    return DocumentFields(title=title, doc_type=doc_type, classification_code=classification,
+                          security_class=security, urgency=urgency)
+
+
+def _store_upload(store: ObjectStore, upload: Upload) -> str:
+    try:
+        with upload.open() as fh:
+            info = store.put(fh, expected_sha256=upload.sha256)
+    except StorageUnavailable as exc:
+        logger.error("object store unavailable: %s", exc)
+        raise ServiceUnavailable("the document store is unavailable; nothing was saved, please try again") from exc
+    except StorageError as exc:
+        logger.error("object store refused %s: %s", upload.sha256, exc)
+        raise ServiceUnavailable(f"the document could not be stored: {exc}") from exc
+    return info.key
+
+
+def _new_version(session: Session, *, key: str, document: Document, actor: User,
+                 upload: Upload, number: int, comment: str) -> Version:
+    version = Version(
+        document=document, number=number, storage_key=key, sha256=upload.sha256, size=upload.size,
+        mime_type=upload.mime_type, original_filename=upload.filename, created_by_id=actor.id,
+        comment=comment, extraction_status=ExtractionStatus.PENDING,
+    )
+    session.add(version)
+    session.flush()
+    enqueue_job(session, EXTRACT_VERSION, version_id=version.id)
+    return version
+
+
+def create_document(session: Session, store: ObjectStore, *, actor: User, fields: DocumentFields,
+                    upload: Upload) -> Document:
+    """Store the upload, then add the document, its first version and the extraction job."""
+    if actor.unit_id is None:
+        raise ValidationFailed("your account belongs to no unit; ask an administrator to assign one")
+    # The object first, then the rows that claim it: a crash in between leaves an orphan object
+    # (swept later), never a row without its bytes.
+    key = _store_upload(store, upload)
+    document = Document(
+        title=fields.title, doc_type=fields.doc_type, classification_code=fields.classification_code,
+        security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
+        unit_id=actor.unit_id, author_id=actor.id, author=actor,
+    )
+    session.add(document)
+    session.flush()
+    version = _new_version(session, key=key, document=document, actor=actor, upload=upload, number=1, comment="")
+    logger.info("user %s created document %s (version %s, %s, %d bytes)",
+                actor.username, document.id, version.id, upload.mime_type, upload.size)
+    return document
+
+
+def add_version(session: Session, store: ObjectStore, *, actor: User, document: Document, upload: Upload,
+                expected_revision: int | None = None, comment: str = "") -> Version:
+    """Store a new file for a document as its next version (drafts and returned letters only)."""
+    if Permission.ADD_VERSION not in permissions(actor, document):
+        raise PermissionDenied("only the drafter may upload a new version, and only before it is submitted")
+    if expected_revision is not None and expected_revision != document.revision:
+        raise Conflict(
+            f"the document changed since you opened it (revision {document.revision}, you had "
+            f"{expected_revision}); reload it and try again", field="revision",
+        )
+    key = _store_upload(store, upload)
+    number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+    version = _new_version(session, key=key, document=document, actor=actor, upload=upload,
+                           number=number, comment=comment.strip()[:1000])
+    document.revision += 1
+    session.flush()
+    logger.info("user %s added version %s to document %s", actor.username, number, document.id)
+    return version
+
+
+def record_extraction(session: Session, version: Version, *, status: str, text: str, page_count: int | None,
+                      encrypted: bool, reason: str | None) -> None:
+    """Save what extraction learned about a version and ask for the document to be indexed."""
+    version.extraction_status = status
+    version.extraction_reason = reason[:500] if reason else None
+    version.text = text if status == ExtractionStatus.OK else None
+    version.page_count = page_count
+    version.encrypted = encrypted
+    session.flush()
+    enqueue_index(session, version.document_id)
+    logger.info("version %s of document %s extracted: %s", version.id, version.document_id, version.extraction_label)

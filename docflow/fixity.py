@@ -1,0 +1,145 @@
+"""Fixity: every version's bytes are present and intact, nothing unclaimed, the index in step."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from docflow.db import utcnow
+from docflow.documents.models import Version
+from docflow.outbox.models import JobState, OutboxJob
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
+from docflow.search.indexing import index_differences
+from docflow.services import Services
+from storage import IntegrityError, ObjectNotFound, StorageError, sha256_from_key
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `check` found wrong, named so an operator can act on it."""
+
+    kind: str
+    subject: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}: {self.detail}"
+
+
+def _claimed_keys(services: Services) -> set[str]:
+    with services.db.transaction() as session:
+        return set(session.scalars(select(Version.storage_key).distinct()))
+
+
+def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:
+    """Check that each version's object exists and matches its SHA-256."""
+    problems: list[Problem] = []
+    with services.db.transaction() as session:
+        rows = session.execute(
+            select(Version.id, Version.document_id, Version.number, Version.storage_key, Version.sha256, Version.size)
+            .order_by(Version.id)
+        ).all()
+    for version_id, document_id, number, key, sha256, size in rows:
+        subject = f"document {document_id} version {number} (object {key})"
+        try:
+            if sha256_from_key(key) != sha256:
+                problems.append(Problem("mismatched-key", subject, f"row says SHA-256 {sha256}"))
+                continue
+            info = services.store.verify(key) if verify_hashes else services.store.stat(key)
+            if info.size != size:
+                problems.append(Problem("wrong-size", subject, f"stored {info.size} bytes, row says {size}"))
+        except ObjectNotFound:
+            problems.append(Problem("missing-object", subject, "the stored object does not exist"))
+        except IntegrityError as exc:
+            problems.append(Problem("corrupt-object", subject, str(exc)))
+        except StorageError as exc:
+            problems.append(Problem("storage-error", subject, str(exc)))
+    return problems
+
+
+def find_orphans(services: Services, *, older_than: timedelta | None = None) -> list[str]:
+    """Return keys of stored objects that no version claims (optionally only those older than a delay)."""
+    claimed = _claimed_keys(services)
+    cutoff = utcnow() - older_than if older_than is not None else None
+    return sorted(
+        info.key for info in services.store.iter_objects()
+        if info.key not in claimed and (cutoff is None or info.modified < cutoff)
+    )
+
+
+def sweep_orphans(services: Services) -> list[str]:
+    """Delete objects that no row has claimed within the grace period; return their keys."""
+    grace = timedelta(hours=services.settings.storage.orphan_grace_hours)
+    removed = []
+    for key in find_orphans(services, older_than=grace):
+        # Look again just before deleting: an upload may have claimed it since the listing.
+        if key in _claimed_keys(services):
+            continue
+        try:
+            services.store.delete(key)
+        except ObjectNotFound:
+            continue
+        logger.info("removed orphan object %s", key)
+        removed.append(key)
+    return removed
+
+
+def _documents_in_flight(session) -> set[int]:
+    """Return documents the worker has yet to (re)index: the index may lag them by design."""
+    jobs = session.scalars(select(OutboxJob).where(OutboxJob.state == JobState.PENDING)).all()
+    version_ids = [j.payload.get("version_id") for j in jobs if j.kind == EXTRACT_VERSION]
+    ids = {int(j.payload["document_id"]) for j in jobs if j.kind == INDEX_DOCUMENT}
+    if version_ids:
+        ids.update(session.scalars(select(Version.document_id).where(Version.id.in_(version_ids))))
+    return ids
+
+
+def check_index(services: Services) -> list[Problem]:
+    """Compare the search index with the database (documents still queued for the worker excepted)."""
+    with services.db.transaction() as session:
+        missing, stale, extra = index_differences(session, services.index)
+        in_flight = _documents_in_flight(session)
+    missing, stale, extra = missing - in_flight, stale - in_flight, extra - in_flight
+    return (
+        [Problem("not-indexed", f"document {i}", "in the database but not in the search index") for i in sorted(missing)]
+        + [Problem("stale-index", f"document {i}", "the index holds an older state") for i in sorted(stale)]
+        + [Problem("index-extra", f"document {i}", "in the search index but not in the database") for i in sorted(extra)]
+    )
+
+
+def check_jobs(services: Services) -> list[Problem]:
+    """Report outbox jobs that gave up."""
+    with services.db.transaction() as session:
+        dead = session.scalars(select(OutboxJob).where(OutboxJob.state == JobState.DEAD).order_by(OutboxJob.id)).all()
+        return [Problem("dead-job", f"job {j.id} ({j.kind} {j.payload})", j.last_error or "failed") for j in dead]
+
+
+def pending_jobs(services: Services) -> int:
+    """Return how many jobs wait for the worker (index checks are only exact when this is 0)."""
+    with services.db.transaction() as session:
+        return len(session.scalars(select(OutboxJob.id).where(OutboxJob.state == JobState.PENDING)).all())
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `check` found: problems, plus what is normal in flight."""
+
+    problems: list[Problem]
+    pending_jobs: int
+    young_orphans: int
+
+
+def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
+    """Run every check and return the report."""
+    grace = timedelta(hours=services.settings.storage.orphan_grace_hours)
+    problems = check_objects(services, verify_hashes=verify_hashes)
+    old = find_orphans(services, older_than=grace)
+    problems += [Problem("orphan-object", key, "no document version claims this object") for key in old]
+    problems += check_index(services)
+    problems += check_jobs(services)
+    young = len(find_orphans(services)) - len(old)
+    return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0))

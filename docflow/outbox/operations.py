@@ -1,0 +1,43 @@
+"""Record side effects for the worker in the caller's transaction."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docflow.outbox.models import JobState, OutboxJob
+
+logger = logging.getLogger(__name__)
+
+EXTRACT_VERSION = "extract_version"
+INDEX_DOCUMENT = "index_document"
+SWEEP_ORPHANS = "sweep_orphans"
+
+
+def enqueue_job(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> OutboxJob:
+    """Add a job to the outbox; it runs only if the caller's transaction commits."""
+    job = OutboxJob(kind=kind, payload=payload)
+    if run_after is not None:
+        job.run_after = run_after
+    session.add(job)
+    session.flush()
+    logger.debug("enqueued %s job %s %s", kind, job.id, payload)
+    return job
+
+
+def enqueue_index(session: Session, document_id: int) -> OutboxJob | None:
+    """Ask the worker to (re)index a document, unless the same request is already waiting."""
+    pending = session.scalars(
+        select(OutboxJob.id).where(
+            OutboxJob.kind == INDEX_DOCUMENT,
+            OutboxJob.state == JobState.PENDING,
+            OutboxJob.attempts == 0,
+            OutboxJob.payload["document_id"].as_integer() == document_id,
+        ).limit(1)
+    ).first()
+    if pending is not None:
+        return None
+    return enqueue_job(session, INDEX_DOCUMENT, document_id=document_id)

@@ -1,0 +1,237 @@
+"""The worker: carries out outbox jobs after their transaction committed (the only index writer)."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from docflow.db import utcnow
+from docflow.documents.models import ExtractionStatus, Version
+from docflow.documents.operations import record_extraction
+from docflow.extraction import extract_text
+from docflow.outbox.models import JobState, OutboxJob
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
+from docflow.search.indexing import load_indexed
+from docflow.services import Services
+from storage import IntegrityError, ObjectNotFound, StorageError
+
+logger = logging.getLogger(__name__)
+
+# How long a claimed job stays reserved for the worker that took it.
+LEASE = timedelta(minutes=10)
+SWEEP_EVERY = timedelta(hours=1)
+
+
+class RetryLater(Exception):
+    """A job met a passing fault (storage down, ...) and should run again after a delay."""
+
+
+class Worker:
+    """Claims due jobs, runs them, records the outcome; safe to run several on PostgreSQL."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = services.settings
+        self._stop = threading.Event()
+        self._last_sweep = 0.0
+        self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
+            EXTRACT_VERSION: self._extract,
+            INDEX_DOCUMENT: self._index,
+        }
+
+    # -- running -----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask the loop to finish the job in hand and return."""
+        self._stop.set()
+
+    def run_forever(self) -> None:
+        """Process jobs until stopped (SIGTERM or SIGINT in the main thread)."""
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: self.stop())
+        self.services.index.ensure_ready()
+        logger.info("worker %s started", os.getpid())
+        while not self._stop.is_set():
+            try:
+                self._maybe_sweep()
+                worked = self.run_once()
+            except Exception:  # a fault outside any job (database down): log, wait, go on
+                logger.exception("worker loop failed; retrying")
+                worked = 0
+            if not worked:
+                self._stop.wait(self.settings.worker.poll_interval)
+        logger.info("worker %s stopped", os.getpid())
+
+    def run_pending(self, max_rounds: int = 1000) -> int:
+        """Run due jobs until none is left (for tests and one-off runs); return how many ran."""
+        total = 0
+        for _ in range(max_rounds):
+            done = self.run_once()
+            if not done:
+                break
+            total += done
+        return total
+
+    def run_once(self) -> int:
+        """Claim one batch of due jobs of one kind, run it, and return the number of jobs handled."""
+        jobs = self._claim()
+        if not jobs:
+            return 0
+        kind = jobs[0].kind
+        handler = self._handlers.get(kind)
+        try:
+            if handler is None:
+                raise ValueError(f"no handler for job kind {kind!r}")
+            handler(jobs)
+        except Exception as exc:
+            self._failed(jobs, exc)
+        return len(jobs)
+
+    # -- claiming ----------------------------------------------------------------------------
+
+    def _claim(self) -> list[OutboxJob]:
+        now = utcnow()
+        due = (
+            OutboxJob.state == JobState.PENDING,
+            OutboxJob.run_after <= now,
+            or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
+        )
+        with self.services.db.transaction() as session:
+            first = session.scalars(self._locking(select(OutboxJob).where(*due).order_by(OutboxJob.id).limit(1))).first()
+            if first is None:
+                return []
+            limit = self.settings.worker.batch_size if first.kind == INDEX_DOCUMENT else 1
+            jobs = [first]
+            if limit > 1:
+                jobs += session.scalars(self._locking(
+                    select(OutboxJob).where(*due, OutboxJob.kind == first.kind, OutboxJob.id != first.id)
+                    .order_by(OutboxJob.id).limit(limit - 1)
+                )).all()
+            for job in jobs:
+                job.locked_until = now + LEASE
+                job.attempts += 1
+            session.flush()
+            for job in jobs:
+                session.expunge(job)
+            return jobs
+
+    def _locking(self, stmt):
+        if self.services.db.dialect == "postgresql":
+            return stmt.with_for_update(skip_locked=True)
+        return stmt  # SQLite: BEGIN IMMEDIATE already serialises claimers
+
+    def _finish(self, session: Session, jobs: Sequence[OutboxJob]) -> None:
+        session.execute(
+            update(OutboxJob).where(OutboxJob.id.in_([j.id for j in jobs]))
+            .values(state=JobState.DONE, finished_at=utcnow(), locked_until=None, last_error=None)
+        )
+
+    def _failed(self, jobs: Sequence[OutboxJob], exc: Exception) -> None:
+        retry = isinstance(exc, RetryLater)
+        if retry:
+            logger.warning("jobs %s (%s) will retry: %s", [j.id for j in jobs], jobs[0].kind, exc)
+        else:
+            logger.error("jobs %s (%s) failed", [j.id for j in jobs], jobs[0].kind, exc_info=exc)
+        settings = self.settings.worker
+        with self.services.db.transaction() as session:
+            for job in jobs:
+                row = session.get(OutboxJob, job.id)
+                if row is None:
+                    continue
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.locked_until = None
+                if row.attempts >= settings.max_attempts:
+                    row.state = JobState.DEAD
+                    row.finished_at = utcnow()
+                    logger.error("job %s (%s) is dead after %d attempts", row.id, row.kind, row.attempts)
+                    if row.kind == EXTRACT_VERSION:
+                        self._give_up_extraction(session, row, exc)
+                else:
+                    delay = settings.retry_base_seconds * 2 ** (row.attempts - 1)
+                    row.run_after = utcnow() + timedelta(seconds=delay)
+
+    def _give_up_extraction(self, session: Session, job: OutboxJob, exc: Exception) -> None:
+        version = session.get(Version, job.payload.get("version_id"))
+        if version is not None and version.extraction_status == ExtractionStatus.PENDING:
+            record_extraction(session, version, status=ExtractionStatus.FAILED, text="", page_count=None,
+                              encrypted=False, reason=f"gave up after {job.attempts} attempts: {exc}")
+
+    # -- handlers ----------------------------------------------------------------------------
+
+    def _extract(self, jobs: Sequence[OutboxJob]) -> None:
+        (job,) = jobs
+        version_id = job.payload["version_id"]
+        with self.services.db.transaction() as session:
+            version = session.get(Version, version_id)
+            if version is None:
+                self._finish(session, jobs)
+                return
+            key, mime = version.storage_key, version.mime_type
+        extraction = self.settings.extraction
+        spool = self.services.spool_dir
+        spool.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="extract-", dir=spool)
+        path = Path(name)
+        try:
+            try:
+                with os.fdopen(fd, "wb") as out, self.services.store.open(key, verify=True) as src:
+                    while chunk := src.read(1024 * 1024):
+                        out.write(chunk)
+            except ObjectNotFound as exc:
+                # The bytes are gone: a fixity problem for `check`, not something a retry fixes.
+                result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
+                                   reason=f"stored object missing: {exc}")
+            except IntegrityError as exc:
+                result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
+                                   reason=f"stored object is corrupt: {exc}")
+            except StorageError as exc:
+                raise RetryLater(f"cannot read {key}: {exc}") from exc
+            else:
+                result = extract_text(path, mime, timeout=extraction.timeout_seconds,
+                                      memory_limit_mb=extraction.memory_limit_mb, max_chars=extraction.max_chars)
+                if result.retryable and job.attempts < self.settings.worker.max_attempts:
+                    raise RetryLater(f"extraction of version {version_id} failed: {result.reason}")
+                result_args = dict(status=str(result.status), text=result.text, page_count=result.page_count,
+                                   encrypted=result.encrypted, reason=result.reason)
+        finally:
+            path.unlink(missing_ok=True)
+        with self.services.db.transaction() as session:
+            version = session.get(Version, version_id)
+            if version is not None:
+                record_extraction(session, version, **result_args)
+            self._finish(session, jobs)
+
+    def _index(self, jobs: Sequence[OutboxJob]) -> None:
+        ids = {int(j.payload["document_id"]) for j in jobs}
+        with self.services.db.transaction() as session:
+            entries, gone = load_indexed(session, ids)
+        with self.services.index.writer() as batch:
+            for entry in entries:
+                batch.upsert(entry)
+            for doc_id in gone:
+                batch.delete(doc_id)
+        with self.services.db.transaction() as session:
+            self._finish(session, jobs)
+        logger.info("indexed %d documents (%d removed)", len(entries), len(gone))
+
+    # -- housekeeping ------------------------------------------------------------------------
+
+    def _maybe_sweep(self) -> None:
+        if time.monotonic() - self._last_sweep < SWEEP_EVERY.total_seconds():
+            return
+        self._last_sweep = time.monotonic()
+        from docflow.fixity import sweep_orphans
+
+        removed = sweep_orphans(self.services)
+        if removed:
+            logger.info("swept %d orphan objects", len(removed))

@@ -1,0 +1,25 @@
+"""Run a search for a user: the permission filter is always theirs."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from docflow.auth.models import User
+from docflow.documents.access import user_principals
+from docflow.errors import ServiceUnavailable, ValidationFailed
+from docflow.search.params import parse_search
+from search_index import QuerySyntaxError, SearchIndex, SearchIndexError, SearchResults
+
+logger = logging.getLogger(__name__)
+
+
+def search_documents(index: SearchIndex, user: User, args: Any) -> SearchResults:
+    """Search what the user may read; bad syntax is a ValidationFailed on `q`."""
+    request = parse_search(args, user_principals(user))
+    try:
+        return index.search(request)
+    except QuerySyntaxError as exc:
+        raise ValidationFailed(f"the query cannot be understood: {exc}", field="q") from exc
+    except SearchIndexError as exc:
+        logger.error("search failed: %s", exc)
+        raise ServiceUnavailable("search is unavailable right now; please try again shortly") from exc

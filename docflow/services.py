@@ -1,0 +1,48 @@
+"""The long-lived parts one Docflow process needs: settings, database, object store, search index."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Connection
+
+from docflow.config import Settings
+from docflow.db import Database, make_engine
+from search_index import SearchIndex
+from storage import ObjectStore, open_store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What create_app, the worker and the command line share, built from one Settings."""
+
+    settings: Settings
+    db: Database
+    store: ObjectStore
+    index: SearchIndex
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, bind: Connection | None = None) -> Services:
+        """Build every service from settings (tests may bind the database to an open connection)."""
+        engine = bind.engine if bind is not None else make_engine(settings.database_url,
+                                                                  pool_size=settings.database.pool_size)
+        if settings.database_url.startswith("sqlite:///"):
+            settings.instance_path.mkdir(parents=True, exist_ok=True)
+        return cls(
+            settings=settings,
+            db=Database(engine, bind=bind),
+            store=open_store(settings.storage_options),
+            index=SearchIndex(settings.index_path),
+        )
+
+    @property
+    def spool_dir(self):
+        """Return the folder for uploads being received (inside the instance)."""
+        return self.settings.instance_path / "tmp"
+
+    def close(self) -> None:
+        """Release the index and database connections."""
+        self.index.close()
+        self.db.engine.dispose()

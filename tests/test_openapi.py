@@ -1,0 +1,25 @@
+"""The OpenAPI document is valid and describes every /api/v1 route the app serves."""
+from __future__ import annotations
+
+import re
+
+from openapi_spec_validator import validate
+
+
+def test_openapi_document_is_valid(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    validate(response.get_json())
+
+
+def test_every_api_route_is_described(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    described = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            served.add((path, method.lower()))
+    assert served == described
