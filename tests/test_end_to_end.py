@@ -49,14 +49,16 @@ class Instance:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.procs: list[subprocess.Popen] = []
+        self.log_dir = tmp_path
 
     def cli(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "docflow", *args], cwd=REPO, env=self.env, input=stdin,
                               capture_output=True, text=True, check=check, timeout=120)
 
     def start(self, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-m", "docflow", *args], cwd=REPO, env=self.env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with (self.log_dir / f"{args[0]}.log").open("ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "docflow", *args], cwd=REPO, env=self.env,
+                                    stdout=subprocess.DEVNULL, stderr=log)
         self.procs.append(proc)
         return proc
 
@@ -143,14 +145,17 @@ def test_upload_search_download_check_reindex(tmp_path: Path, backend: str):
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while reindex.poll() is None:
             assert _search_until(instance, token, "kearsipan", 1, timeout=0)["total"] == 1
-        assert reindex.returncode == 0, reindex.stderr
+        _, reindex_err = reindex.communicate()
+        assert reindex.returncode == 0, reindex_err
         assert _search_until(instance, token, "kearsipan", 1)["total"] == 1
 
         # Corrupt the stored object: check names it and exits non-zero.
         objects = tmp_path / "instance" / "objects" / "sha256"
         [stored] = [p for p in objects.rglob("*") if p.is_file()]
         os.chmod(stored, 0o644)
-        stored.write_bytes(stored.read_bytes().replace(b"Surat", b"Surut", 1))
+        corrupted = bytearray(stored.read_bytes())
+        corrupted[len(corrupted) // 2] ^= 0x01
+        stored.write_bytes(bytes(corrupted))
         result = instance.cli("check", check=False)
         assert result.returncode == 1
         assert f"corrupt-object: document {doc_id} version 1" in result.stdout
