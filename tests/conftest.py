@@ -117,7 +117,8 @@ def app(services):
     from docflow import create_app
 
     application = create_app(services)
-    application.config.update(TESTING=True)
+    # The plain client skips CSRF; `web_client` turns it on to test it as a browser meets it.
+    application.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     return application
 
 

@@ -1,0 +1,81 @@
+"""The minimal pages: log in, upload with CSRF, document page, download, search."""
+from __future__ import annotations
+
+import io
+import re
+
+from tests.conftest import PASSWORD
+from tests.fixtures import make_pdf
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def test_login_upload_show_download_search(web_client, make_user, run_worker):
+    user = make_user("sri", full_name="Sri Wahyuni")
+    page = web_client.get("/login")
+    assert page.status_code == 200
+    response = web_client.post("/login", data={"username": "sri", "password": "wrong password!",
+                                                "csrf_token": _csrf(page.get_data(as_text=True))})
+    assert response.status_code == 401
+    page = web_client.get("/login")
+    response = web_client.post("/login", data={"username": "sri", "password": PASSWORD,
+                                                "csrf_token": _csrf(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    form = web_client.get("/documents/new").get_data(as_text=True)
+    pdf = make_pdf("Undangan rapat penyusunan anggaran")
+    response = web_client.post("/documents/new", data={
+        "csrf_token": _csrf(form), "title": "Undangan <script>alert(1)</script>", "doc_type": "surat_undangan",
+        "classification_code": "000.1.2", "security_class": "biasa", "urgency": "segera",
+        "file": (io.BytesIO(pdf), "undangan.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    show = web_client.get(response.headers["Location"])
+    html = show.get_data(as_text=True)
+    assert "Undangan &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "default-src 'self'" in show.headers["Content-Security-Policy"]
+    doc_path = response.headers["Location"]
+    assert web_client.get(doc_path + "/download").data == pdf
+    run_worker()
+    results = web_client.get("/search?q=penyusunan").get_data(as_text=True)
+    assert "1 results" in results or "1 hasil" in results
+    assert "&lt;script&gt;" in results and "<script>alert" not in results
+
+
+def test_upload_without_csrf_token_is_refused(web_client, make_user, db):
+    from sqlalchemy import func, select
+
+    from docflow.documents.models import Document
+
+    user = make_user()
+    page = web_client.get("/login")
+    web_client.post("/login", data={"username": user.username, "password": PASSWORD,
+                                    "csrf_token": _csrf(page.get_data(as_text=True))})
+    response = web_client.post("/documents/new", data={"title": "x", "file": (io.BytesIO(make_pdf("a")), "a.pdf")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert db.scalar(select(func.count(Document.id))) == 0
+
+
+def test_refused_type_shows_a_message_on_the_form(client, make_user, login):
+    login(make_user())
+    response = client.post("/documents/new", data={"title": "Skrip", "file": (io.BytesIO(b"<?php system($_GET[c]); ?>"),
+                                                                              "foto.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 415
+    assert "not accepted" in response.get_data(as_text=True)
+
+
+def test_pages_need_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_open_redirect_after_login_is_refused(client, make_user):
+    user = make_user()
+    response = client.post("/login?next=https://evil.example/", data={"username": user.username,
+                                                                      "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
