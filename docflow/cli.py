@@ -27,6 +27,7 @@ def _setup_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class _Context:
@@ -152,8 +153,13 @@ def run(ctx: _Context, host: str, port: int) -> None:
         click.echo("=" * 70)
     click.echo(f"Docflow at http://{host}:{port}  (Ctrl-C stops the web server and the worker)")
     worker_proc = subprocess.Popen([sys.executable, "-m", "docflow", "worker"])
+
+    def _terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        ctx.invoke(serve, host=host, port=port, threads=None)
+        click.get_current_context().invoke(serve, host=host, port=port, threads=None)
     finally:
         worker_proc.send_signal(signal.SIGTERM)
         try:
