@@ -85,6 +85,27 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True)
+class WorkflowSettings:
+    timezone: str = "Asia/Jakarta"
+    due_hours_biasa: float = 72
+    due_hours_segera: float = 24
+    due_hours_amat_segera: float = 8
+    plt_max_days: int = 365
+    plh_max_days: int = 92
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str = ""
+    port: int = 25
+    sender: str = "docflow@localhost"
+    starttls: bool = False
+    username: str = ""
+    password: str = ""
+    timeout_seconds: float = 20
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -93,6 +114,8 @@ class Settings:
     uploads: UploadSettings = field(default_factory=UploadSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -239,6 +262,17 @@ def _validate(settings: Settings) -> None:
     for name, value in positive.items():
         if value <= 0:
             raise ConfigError(f"setting {name}: must be greater than zero, got {value!r}")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(s.workflow.timezone)
+    except Exception:
+        raise ConfigError(f"setting workflow.timezone: unknown time zone {s.workflow.timezone!r}") from None
+    for name in ("due_hours_biasa", "due_hours_segera", "due_hours_amat_segera", "plt_max_days", "plh_max_days"):
+        if getattr(s.workflow, name) <= 0:
+            raise ConfigError(f"setting workflow.{name}: must be greater than zero")
+    if not 0 < s.mail.port < 65536:
+        raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
     from docflow.extraction import ALLOWED_TYPES

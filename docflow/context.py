@@ -17,3 +17,13 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = services().db.session()
     return g.db_session
+
+
+def acting_positions(user) -> frozenset[int]:
+    """Return the desks the user holds or acts for today (once per request)."""
+    from docflow.org.queries import acting_position_ids
+
+    cache = g.setdefault("acting_positions", {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(acting_position_ids(db_session(), user.id, services().today()))
+    return cache[user.id]

@@ -1,8 +1,14 @@
 """Import every feature's models so that Base.metadata knows all tables (for Alembic and tests)."""
+from docflow.audit.models import AuditEvent, AuditHead
 from docflow.auth.models import ApiToken, Role, User, UserRole
 from docflow.db import Base
 from docflow.documents.models import Document, DocumentGrant, Version
-from docflow.org.models import Unit
+from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.models import OutboxJob
+from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
 
-__all__ = ["ApiToken", "Base", "Document", "DocumentGrant", "OutboxJob", "Role", "Unit", "User", "UserRole", "Version"]
+__all__ = [
+    "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "Delegation", "Document",
+    "DocumentGrant", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role", "RouteStep", "Unit",
+    "User", "UserRole", "Version",
+]

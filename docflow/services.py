@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection
 
@@ -41,6 +43,19 @@ class Services:
     def spool_dir(self):
         """Return the folder for uploads being received (inside the instance)."""
         return self.settings.instance_path / "tmp"
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """Return the city's time zone."""
+        return ZoneInfo(self.settings.workflow.timezone)
+
+    def now(self) -> datetime:
+        """Return the current time in the city's time zone."""
+        return datetime.now(self.timezone)
+
+    def today(self) -> date:
+        """Return today's date in the city."""
+        return self.now().date()
 
     def close(self) -> None:
         """Release the index and database connections."""

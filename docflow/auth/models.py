@@ -29,6 +29,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     nip: Mapped[str | None] = mapped_column(String(18))
+    # Pangkat/golongan, shown in the signature block of civil servants.
+    rank: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

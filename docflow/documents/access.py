@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
@@ -23,9 +24,13 @@ def reader_principals(document: Document) -> tuple[str, ...]:
 
     Biasa letters are open to their unit; Terbatas ones to the unit's officials (verifiers and
     signers); Rahasia and Sangat Rahasia only to the author and people explicitly granted. The
+    desks on the letter's route (and whoever acts for them) read it whatever its class. The
     archives unit reads Biasa and Terbatas everywhere; administrators read Biasa everywhere.
     """
     tokens = {f"user:{document.author_id}"}
+    tokens.update(f"pos:{step.position_id}" for step in document.steps)
+    if document.author_position_id is not None:
+        tokens.add(f"pos:{document.author_position_id}")
     tokens.update(f"user:{grant.user_id}" for grant in document.grants)
     if document.security_class == SecurityClass.BIASA:
         tokens.update({f"unit:{document.unit_id}", f"role:{Role.ARCHIVIST}", f"role:{Role.ADMIN}"})
@@ -34,9 +39,10 @@ def reader_principals(document: Document) -> tuple[str, ...]:
     return tuple(sorted(tokens))
 
 
-def user_principals(user: User) -> tuple[str, ...]:
-    """Return the principal tokens a user holds."""
+def user_principals(user: User, positions: Iterable[int] = ()) -> tuple[str, ...]:
+    """Return the principal tokens a user holds (with the desks they hold or act for today)."""
     tokens = {f"user:{user.id}"}
+    tokens.update(f"pos:{p}" for p in positions)
     tokens.update(f"role:{role}" for role in user.roles)
     if user.unit_id is not None:
         tokens.add(f"unit:{user.unit_id}")
@@ -45,30 +51,45 @@ def user_principals(user: User) -> tuple[str, ...]:
     return tuple(sorted(tokens))
 
 
-def can_read(user: User, document: Document) -> bool:
+def can_read(user: User, document: Document, positions: Iterable[int] = ()) -> bool:
     """Tell whether the user may read the document."""
-    return bool(set(user_principals(user)) & set(reader_principals(document)))
+    return user.is_active and bool(set(user_principals(user, positions)) & set(reader_principals(document)))
 
 
-def permissions(user: User, document: Document) -> frozenset[Permission]:
+def is_drafter(user: User, document: Document, positions: Iterable[int] = ()) -> bool:
+    """Tell whether the user drafts the letter: holds (or acts for) its drafter's desk, or wrote it."""
+    if document.author_position_id is not None:
+        return document.author_position_id in set(positions)
+    return document.author_id == user.id
+
+
+def permissions(user: User, document: Document, positions: Iterable[int] = ()) -> frozenset[Permission]:
     """Return what the user may do to the document."""
-    if not user.is_active or not can_read(user, document):
+    positions = frozenset(positions)
+    if not can_read(user, document, positions):
         return frozenset()
     granted = {Permission.READ}
-    if document.author_id == user.id and document.state in _EDITABLE_STATES:
+    if is_drafter(user, document, positions) and document.state in _EDITABLE_STATES:
         granted.add(Permission.ADD_VERSION)
     return frozenset(granted)
 
 
-def readable_clause(user: User) -> ColumnElement[bool]:
+def readable_clause(user: User, positions: Iterable[int] = ()) -> ColumnElement[bool]:
     """Return a SQL condition on Document equal to `can_read` (a test checks they agree)."""
+    from docflow.workflow.models import RouteStep
+
     roles = user.roles
+    positions = sorted(set(positions))
     clauses: list[ColumnElement[bool]] = [
         Document.author_id == user.id,
         exists(select(DocumentGrant.id).where(
             DocumentGrant.document_id == Document.id, DocumentGrant.user_id == user.id
         )),
     ]
+    if positions:
+        clauses.append(Document.author_position_id.in_(positions))
+        clauses.append(exists(select(RouteStep.id).where(RouteStep.document_id == Document.id,
+                                                         RouteStep.position_id.in_(positions))))
     if Role.ARCHIVIST in roles:
         clauses.append(Document.security_class.in_(_OPEN_CLASSES))
     if Role.ADMIN in roles:

@@ -5,12 +5,13 @@ from flask import Blueprint, jsonify, request, url_for
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_login_required, api_user
-from docflow.context import db_session, services
+from docflow.context import acting_positions, db_session, services
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload
 from docflow.documents.operations import add_version, create_document, validate_document_fields
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.documents.schemas import document_json, version_json
+from docflow.workflow.queries import document_types
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api/v1/documents")
 
@@ -34,9 +35,9 @@ def list_documents():
         db_session(), user, page=int_param(request.args, "page", 1),
         per_page=int_param(request.args, "per_page", 20, maximum=100),
         state=request.args.get("state") or None, doc_type=request.args.get("doc_type") or None,
-        mine=request.args.get("mine") in {"1", "true"},
+        mine=request.args.get("mine") in {"1", "true"}, positions=acting_positions(user),
     )
-    return jsonify(results=[document_json(d, user, with_versions=False) for d in page.items],
+    return jsonify(results=[document_json(d, user, acting_positions(user), with_versions=False) for d in page.items],
                    total=page.total, page=page.page, per_page=page.per_page)
 
 
@@ -45,10 +46,15 @@ def list_documents():
 def create():
     """Upload a file as a new document (multipart: file, title, and optional fields)."""
     user = api_user()
-    fields = validate_document_fields(request.form)
+    session = db_session()
+    fields = validate_document_fields(request.form, document_types(session))
+    replaces_id = optional_int(request.form, "replaces")
+    replaces = get_readable_document(session, user, replaces_id, acting_positions(user)) if replaces_id else None
     with _receive() as upload:
-        document = create_document(db_session(), services().store, actor=user, fields=fields, upload=upload)
-    response = jsonify(document_json(document, user))
+        document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
+                                   on=services().today(), author_position_id=optional_int(request.form, "position_id"),
+                                   replaces=replaces)
+    response = jsonify(document_json(document, user, acting_positions(user)))
     response.status_code = 201
     response.headers["Location"] = url_for(".show", document_id=document.id)
     return response
@@ -59,14 +65,15 @@ def create():
 def show(document_id: int):
     """Show one document with its versions."""
     user = api_user()
-    return jsonify(document_json(get_readable_document(db_session(), user, document_id), user))
+    positions = acting_positions(user)
+    return jsonify(document_json(get_readable_document(db_session(), user, document_id, positions), user, positions))
 
 
 @bp.get("/<int:document_id>/content")
 @api_login_required
 def content(document_id: int):
     """Download the current version's bytes."""
-    document = get_readable_document(db_session(), api_user(), document_id)
+    document = get_readable_document(db_session(), api_user(), document_id, acting_positions(api_user()))
     return send_version(get_version(document))
 
 
@@ -74,7 +81,7 @@ def content(document_id: int):
 @api_login_required
 def versions(document_id: int):
     """List a document's versions, oldest first."""
-    document = get_readable_document(db_session(), api_user(), document_id)
+    document = get_readable_document(db_session(), api_user(), document_id, acting_positions(api_user()))
     return jsonify(results=[version_json(v) for v in document.versions])
 
 
@@ -84,10 +91,11 @@ def new_version(document_id: int):
     """Upload a new version (multipart: file, optional comment and the revision you saw)."""
     user = api_user()
     session = db_session()
-    document = get_readable_document(session, user, document_id)
+    document = get_readable_document(session, user, document_id, acting_positions(user))
     expected = optional_int(request.form, "revision")
     with _receive() as upload:
         version = add_version(session, services().store, actor=user, document=document, upload=upload,
+                              positions=acting_positions(user),
                               expected_revision=expected, comment=request.form.get("comment", ""))
     response = jsonify(version_json(version))
     response.status_code = 201
@@ -98,5 +106,5 @@ def new_version(document_id: int):
 @api_login_required
 def version_content(document_id: int, number: int):
     """Download one version's bytes."""
-    document = get_readable_document(db_session(), api_user(), document_id)
+    document = get_readable_document(db_session(), api_user(), document_id, acting_positions(api_user()))
     return send_version(get_version(document, number))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from docflow.auth.models import User
 from docflow.db import Base, utcnow
 from docflow.org.models import Unit
+from docflow.workflow.models import RouteStep
 
 
 class SecurityClass(enum.StrEnum):
@@ -52,7 +53,7 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
-    doc_type: Mapped[str] = mapped_column(String(40))
+    doc_type: Mapped[str] = mapped_column(ForeignKey("document_types.code"))
     classification_code: Mapped[str] = mapped_column(String(40), default="000")
     security_class: Mapped[str] = mapped_column(String(20), default=SecurityClass.BIASA)
     urgency: Mapped[str] = mapped_column(String(20), default=Urgency.BIASA)
@@ -60,6 +61,17 @@ class Document(Base):
     number: Mapped[str | None] = mapped_column(String(120), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The drafter's desk: a returned letter goes back to whoever holds it now.
+    author_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    # A correction is a new letter that replaces a signed one; the old keeps its number.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    signed_at: Mapped[datetime | None]
+    # Set when a verifier or signer returns the letter: the step that returned it and the version
+    # it saw, so that resubmission needs a new version (and may resume at that step).
+    returned_step: Mapped[int | None]
+    returned_version: Mapped[int | None]
+    # Frozen at signing: position, name, NIP/rank, a.n./u.b./Plt./Plh. as it stands on the letter.
+    signature_block: Mapped[str | None] = mapped_column(Text)
     # Bumped by every change; an action on a stale revision is refused (optimistic concurrency).
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -73,6 +85,10 @@ class Document(Base):
     grants: Mapped[list[DocumentGrant]] = relationship(
         back_populates="document", cascade="all, delete-orphan", lazy="selectin"
     )
+    steps: Mapped[list[RouteStep]] = relationship(
+        order_by="RouteStep.order", cascade="all, delete-orphan", lazy="selectin"
+    )
+    replaces: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
 
     @property
     def current_version(self) -> Version | None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,9 @@ from docflow.auth.models import User
 from docflow.documents.access import Permission, permissions
 from docflow.documents.intake import Upload
 from docflow.documents.models import Document, DocumentState, ExtractionStatus, SecurityClass, Urgency, Version
-from docflow.documents.types import DEFAULT_DOCUMENT_TYPE, DOCUMENT_TYPES
+from docflow.org.models import Position
+from docflow.org.queries import held_position_ids
+from docflow.workflow.states import FROZEN_STATES
 from docflow.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_index, enqueue_job
 from storage import ObjectStore, StorageError, StorageUnavailable
@@ -30,13 +33,13 @@ class DocumentFields:
     """The describing fields of a document, already validated."""
 
     title: str
-    doc_type: str = DEFAULT_DOCUMENT_TYPE
+    doc_type: str = "nota_dinas"
     classification_code: str = "000"
     security_class: str = SecurityClass.BIASA
     urgency: str = Urgency.BIASA
 
 
-def validate_document_fields(data: Mapping[str, Any]) -> DocumentFields:
+def validate_document_fields(data: Mapping[str, Any], known_types: Iterable[str]) -> DocumentFields:
     """Check the describing fields of a document (one validator for the form and the API)."""
     errors: list[tuple[str | None, str]] = []
 
@@ -54,8 +57,8 @@ def validate_document_fields(data: Mapping[str, Any]) -> DocumentFields:
         errors.append(("title", "a title is required"))
     elif len(title) > MAX_TITLE:
         errors.append(("title", f"at most {MAX_TITLE} characters"))
-    doc_type = text("doc_type", DEFAULT_DOCUMENT_TYPE)
-    if doc_type not in DOCUMENT_TYPES:
+    doc_type = text("doc_type", "nota_dinas")
+    if doc_type not in set(known_types):
         errors.append(("doc_type", f"unknown document type {doc_type!r}"))
     classification = text("classification_code", "000")
     if not _CLASSIFICATION.match(classification):
@@ -98,18 +101,38 @@ def _new_version(session: Session, *, key: str, document: Document, actor: User,
     return version
 
 
+def _author_position(session: Session, actor: User, position_id: int | None, on: date) -> Position | None:
+    held = held_position_ids(session, actor.id, on)
+    if position_id is not None:
+        if position_id not in held:
+            raise PermissionDenied("you do not hold that position", field="position_id")
+        return session.get(Position, position_id)
+    if not held:
+        return None
+    # Prefer a desk in the person's own unit; the choice is explicit when they hold several.
+    positions = [session.get(Position, p) for p in sorted(held)]
+    return next((p for p in positions if p.unit_id == actor.unit_id), positions[0])
+
+
 def create_document(session: Session, store: ObjectStore, *, actor: User, fields: DocumentFields,
-                    upload: Upload) -> Document:
+                    upload: Upload, on: date, author_position_id: int | None = None,
+                    replaces: Document | None = None) -> Document:
     """Store the upload, then add the document, its first version and the extraction job."""
-    if actor.unit_id is None:
+    position = _author_position(session, actor, author_position_id, on)
+    unit_id = position.unit_id if position is not None else actor.unit_id
+    if unit_id is None:
         raise ValidationFailed("your account belongs to no unit; ask an administrator to assign one")
+    if replaces is not None and replaces.state not in FROZEN_STATES:
+        raise Conflict("only a signed letter is replaced by a correction; change this one instead", field="replaces")
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
     # (swept later), never a row without its bytes.
     key = _store_upload(store, upload)
     document = Document(
         title=fields.title, doc_type=fields.doc_type, classification_code=fields.classification_code,
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
-        unit_id=actor.unit_id, author_id=actor.id, author=actor,
+        unit_id=unit_id, author_id=actor.id, author=actor,
+        author_position_id=position.id if position is not None else None,
+        replaces_id=replaces.id if replaces is not None else None,
     )
     session.add(document)
     session.flush()
@@ -120,10 +143,12 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
 
 
 def add_version(session: Session, store: ObjectStore, *, actor: User, document: Document, upload: Upload,
-                expected_revision: int | None = None, comment: str = "") -> Version:
+                expected_revision: int | None = None, comment: str = "", positions: Iterable[int] = ()) -> Version:
     """Store a new file for a document as its next version (drafts and returned letters only)."""
-    if Permission.ADD_VERSION not in permissions(actor, document):
+    if Permission.ADD_VERSION not in permissions(actor, document, positions):
         raise PermissionDenied("only the drafter may upload a new version, and only before it is submitted")
+    if document.state in FROZEN_STATES:
+        raise Conflict("a signed letter is never changed; make a correction that replaces it", field="file")
     if expected_revision is not None and expected_revision != document.revision:
         raise Conflict(
             f"the document changed since you opened it (revision {document.revision}, you had "

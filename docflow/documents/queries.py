@@ -1,6 +1,7 @@
 """Reads of documents that respect who may see them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,10 +21,11 @@ class Page:
     per_page: int
 
 
-def get_readable_document(session: Session, user: User, document_id: int) -> Document:
+def get_readable_document(session: Session, user: User, document_id: int,
+                          positions: Iterable[int] = ()) -> Document:
     """Return the document if the user may read it; otherwise NotFound (existence is not revealed)."""
     document = session.get(Document, document_id, options=[selectinload(Document.versions)])
-    if document is None or not can_read(user, document):
+    if document is None or not can_read(user, document, positions):
         raise NotFound(f"document {document_id} does not exist or you may not read it")
     return document
 
@@ -41,9 +43,9 @@ def get_version(document: Document, number: int | None = None) -> Version:
 
 def list_readable_documents(session: Session, user: User, *, page: int = 1, per_page: int = 20,
                             state: str | None = None, doc_type: str | None = None,
-                            mine: bool = False) -> Page:
+                            mine: bool = False, positions: Iterable[int] = ()) -> Page:
     """Return one page of the documents the user may read, newest first."""
-    conditions = [readable_clause(user)]
+    conditions = [readable_clause(user, positions)]
     if state:
         conditions.append(Document.state == state)
     if doc_type:

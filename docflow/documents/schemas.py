@@ -1,6 +1,7 @@
 """JSON shapes of documents and versions for the API."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import url_for
@@ -28,7 +29,8 @@ def version_json(version: Version) -> dict[str, Any]:
     }
 
 
-def document_json(document: Document, user: User, *, with_versions: bool = True) -> dict[str, Any]:
+def document_json(document: Document, user: User, positions: Iterable[int] = (), *,
+                  with_versions: bool = True) -> dict[str, Any]:
     """Return the API form of a document, with what the user may do to it."""
     data: dict[str, Any] = {
         "id": document.id,
@@ -42,9 +44,13 @@ def document_json(document: Document, user: User, *, with_versions: bool = True)
         "unit": document.unit.code,
         "author": document.author.username,
         "revision": document.revision,
+        "author_position_id": document.author_position_id,
+        "replaces": document.replaces_id,
+        "signed_at": document.signed_at.isoformat() if document.signed_at else None,
+        "signature_block": document.signature_block,
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
-        "permissions": sorted(permissions(user, document)),
+        "permissions": sorted(permissions(user, document, positions)),
         "content_url": url_for("documents_api.content", document_id=document.id),
     }
     if with_versions:

@@ -8,14 +8,14 @@ from flask_wtf import FlaskForm
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
-from docflow.context import db_session, services
+from docflow.context import acting_positions, db_session, services
 from docflow.documents.access import Permission, permissions
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload, type_label
 from docflow.documents.models import SecurityClass, Urgency
 from docflow.documents.operations import add_version, create_document, validate_document_fields
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
-from docflow.documents.types import DEFAULT_DOCUMENT_TYPE, DOCUMENT_TYPES
+from docflow.workflow.queries import document_types
 from docflow.errors import ValidationFailed
 
 bp = Blueprint("documents", __name__)
@@ -38,8 +38,8 @@ def _receive():
 def _form_context(**extra):
     settings = services().settings
     return dict(
-        document_types=DOCUMENT_TYPES, security_classes=list(SecurityClass), urgencies=list(Urgency),
-        default_type=DEFAULT_DOCUMENT_TYPE, max_mb=settings.uploads.max_size_mb,
+        document_types=document_types(db_session()), security_classes=list(SecurityClass), urgencies=list(Urgency),
+        default_type="nota_dinas", max_mb=settings.uploads.max_size_mb,
         accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types), **extra,
     )
 
@@ -48,9 +48,10 @@ def _form_context(**extra):
 @login_required
 def index():
     """List the documents I may read, newest first."""
-    page = list_readable_documents(db_session(), web_user(), page=int_param(request.args, "page", 1),
-                                   mine=request.args.get("mine") == "1")
-    return render_template("documents/index.html", page=page, document_types=DOCUMENT_TYPES)
+    user = web_user()
+    page = list_readable_documents(db_session(), user, page=int_param(request.args, "page", 1),
+                                   mine=request.args.get("mine") == "1", positions=acting_positions(user))
+    return render_template("documents/index.html", page=page, document_types=document_types(db_session()))
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
@@ -64,10 +65,10 @@ def new():
                 "The form expired; reload the page and try again."))], values=request.form,
                 **_form_context()), 400
         try:
-            fields = validate_document_fields(request.form)
+            fields = validate_document_fields(request.form, document_types(db_session()))
             with _receive() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
-                                           upload=upload)
+                                           upload=upload, on=services().today())
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    **_form_context()), exc.status
@@ -81,10 +82,10 @@ def new():
 def show(document_id: int):
     """Show a document, its versions and what I may do."""
     user = web_user()
-    document = get_readable_document(db_session(), user, document_id)
+    document = get_readable_document(db_session(), user, document_id, acting_positions(user))
     return render_template("documents/show.html", document=document, form=CsrfForm(),
-                           permissions=permissions(user, document), Permission=Permission,
-                           document_type=DOCUMENT_TYPES.get(document.doc_type), errors=[], **_form_context())
+                           permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
+                           document_type=document_types(db_session()).get(document.doc_type), errors=[], **_form_context())
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -92,7 +93,7 @@ def show(document_id: int):
 @login_required
 def download(document_id: int, number: int | None = None):
     """Download a version's bytes as an attachment."""
-    document = get_readable_document(db_session(), web_user(), document_id)
+    document = get_readable_document(db_session(), web_user(), document_id, acting_positions(web_user()))
     return send_version(get_version(document, number))
 
 
@@ -102,19 +103,20 @@ def new_version(document_id: int):
     """Upload a new version of a document."""
     user = web_user()
     session = db_session()
-    document = get_readable_document(session, user, document_id)
+    document = get_readable_document(session, user, document_id, acting_positions(user))
     form = CsrfForm()
     try:
         if not form.validate_on_submit():
             raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
         with _receive() as upload:
             version = add_version(session, services().store, actor=user, document=document, upload=upload,
+                                  positions=acting_positions(user),
                                   expected_revision=optional_int(request.form, "revision"),
                                   comment=request.form.get("comment", ""))
     except ValidationFailed as exc:
         return render_template("documents/show.html", document=document, form=form,
-                               permissions=permissions(user, document), Permission=Permission,
-                               document_type=DOCUMENT_TYPES.get(document.doc_type), errors=exc.errors,
+                               permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
+                               document_type=document_types(db_session()).get(document.doc_type), errors=exc.errors,
                                **_form_context()), exc.status
     flash(_("Version %(number)s was saved.", number=version.number), "success")
     return redirect(url_for(".show", document_id=document.id))

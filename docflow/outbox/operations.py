@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 EXTRACT_VERSION = "extract_version"
 INDEX_DOCUMENT = "index_document"
 SWEEP_ORPHANS = "sweep_orphans"
+NOTIFY = "notify"
 
 
 def enqueue_job(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> OutboxJob:

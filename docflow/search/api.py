@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from docflow.auth.access import api_login_required, api_user
-from docflow.context import services
+from docflow.context import acting_positions, services
 from docflow.search.operations import search_documents
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
@@ -14,7 +14,7 @@ bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
 @api_login_required
 def search():
     """Search the documents the caller may read."""
-    results = search_documents(services().index, api_user(), request.args)
+    results = search_documents(services().index, api_user(), request.args, acting_positions(api_user()))
     return jsonify(
         total=results.total,
         page=results.page,

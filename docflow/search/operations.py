@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from docflow.auth.models import User
@@ -13,9 +14,9 @@ from search_index import QuerySyntaxError, SearchIndex, SearchIndexError, Search
 logger = logging.getLogger(__name__)
 
 
-def search_documents(index: SearchIndex, user: User, args: Any) -> SearchResults:
+def search_documents(index: SearchIndex, user: User, args: Any, positions: Iterable[int] = ()) -> SearchResults:
     """Search what the user may read; bad syntax is a ValidationFailed on `q`."""
-    request = parse_search(args, user_principals(user))
+    request = parse_search(args, user_principals(user, positions))
     try:
         return index.search(request)
     except QuerySyntaxError as exc:

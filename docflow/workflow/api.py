@@ -1,0 +1,87 @@
+"""JSON API of the approval route: route, actions, inbox, audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from docflow.api.params import optional_int
+from docflow.auth.access import api_login_required, api_user
+from docflow.context import acting_positions, db_session, services
+from docflow.documents.queries import get_readable_document
+from docflow.documents.schemas import document_json
+from docflow.errors import ValidationFailed
+from docflow.workflow.operations import perform_action, proposed_route, set_route
+from docflow.workflow.queries import audit_trail, inbox
+from docflow.workflow.routes import parse_route
+from docflow.workflow.schemas import event_json, inbox_json, step_json
+
+bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(data, dict):
+        raise ValidationFailed("send a JSON object", field=None)
+    return data
+
+
+def _document(document_id: int):
+    user = api_user()
+    return get_readable_document(db_session(), user, document_id, acting_positions(user))
+
+
+@bp.get("/documents/<int:document_id>/route")
+@api_login_required
+def route(document_id: int):
+    """Show a letter's route, or the route the rules propose while it has none."""
+    document = _document(document_id)
+    if document.steps:
+        return jsonify(proposed=False, steps=[step_json(s) for s in document.steps])
+    return jsonify(proposed=True, steps=[s.as_dict() for s in proposed_route(db_session(), document)])
+
+
+@bp.put("/documents/<int:document_id>/route")
+@api_login_required
+def put_route(document_id: int):
+    """Set the route of a draft: {"revision": N, "steps": [{kind, position_id, mode, on_behalf_position_id}]}."""
+    user = api_user()
+    data = _body()
+    document = _document(document_id)
+    steps = set_route(db_session(), actor=user, document=document, steps=parse_route(data.get("steps")),
+                      expected_revision=optional_int(data, "revision"), on=services().today(),
+                      settings=services().settings.workflow)
+    return jsonify(revision=document.revision, steps=[step_json(s) for s in steps])
+
+
+@bp.post("/documents/<int:document_id>/actions/<action>")
+@api_login_required
+def act(document_id: int, action: str):
+    """Take an action (submit, initial, return, sign, reject, withdraw, send, file): {"revision", "comment"}."""
+    user = api_user()
+    data = _body()
+    _document(document_id)
+    svc = services()
+    document = perform_action(db_session(), actor=user, document_id=document_id, action=action,
+                              expected_revision=optional_int(data, "revision"), comment=str(data.get("comment") or ""),
+                              now=svc.now(), settings=svc.settings.workflow)
+    body = document_json(document, user, acting_positions(user))
+    body["steps"] = [step_json(s) for s in document.steps]
+    return jsonify(body)
+
+
+@bp.get("/documents/<int:document_id>/audit")
+@api_login_required
+def audit(document_id: int):
+    """List a letter's audit records, oldest first."""
+    _document(document_id)
+    return jsonify(results=[event_json(e) for e in audit_trail(db_session(), document_id)])
+
+
+@bp.get("/inbox")
+@api_login_required
+def my_inbox():
+    """List what waits for me: steps to verify or sign (overdue first), letters returned to me, drafts."""
+    user = api_user()
+    now = services().now()
+    items = inbox(db_session(), user, acting_positions(user), now)
+    return jsonify(results=[inbox_json(i, now) for i in items], total=len(items),
+                   overdue=sum(1 for i in items if i.overdue(now)))

@@ -1,0 +1,75 @@
+"""Official numbers: one register per unit (or city), type and year; allocated at signing."""
+from __future__ import annotations
+
+import logging
+import string
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from docflow.documents.models import Document
+from docflow.errors import ValidationFailed
+from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RegisterScope
+
+logger = logging.getLogger(__name__)
+
+PATTERN_FIELDS = frozenset({"classification", "seq", "unit", "year", "month", "type"})
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def validate_pattern(pattern: str) -> str:
+    """Check that a number pattern uses only known fields and includes {seq}."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ValidationFailed(f"the number pattern is malformed: {exc}", field="number_pattern") from None
+    unknown = fields - PATTERN_FIELDS
+    if unknown:
+        raise ValidationFailed(f"unknown fields in the number pattern: {', '.join(sorted(unknown))}; "
+                               f"use {', '.join(sorted(PATTERN_FIELDS))}", field="number_pattern")
+    if "seq" not in fields:
+        raise ValidationFailed("the number pattern needs {seq}", field="number_pattern")
+    return pattern
+
+
+def format_number(pattern: str, *, seq: int, document: Document, when: datetime) -> str:
+    """Fill a number pattern for a document."""
+    return pattern.format(seq=seq, classification=document.classification_code, unit=document.unit.code,
+                          year=when.year, month=_ROMAN[when.month - 1], type=document.doc_type)
+
+
+def _scope_key(rule: DocumentTypeRule, document: Document) -> str:
+    return "city" if rule.register_scope == RegisterScope.CITY else f"unit:{document.unit_id}"
+
+
+def _locked_register(session: Session, scope_key: str, doc_type: str, year: int) -> NumberRegister | None:
+    stmt = select(NumberRegister).where(NumberRegister.scope_key == scope_key, NumberRegister.doc_type == doc_type,
+                                        NumberRegister.year == year)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def allocate_number(session: Session, document: Document, rule: DocumentTypeRule, when: datetime) -> str:
+    """Take the next number of the document's register in the signing transaction (no gaps, no reuse)."""
+    scope_key = _scope_key(rule, document)
+    register = _locked_register(session, scope_key, rule.code, when.year)
+    if register is None:
+        try:
+            with session.begin_nested():
+                session.add(NumberRegister(scope_key=scope_key, doc_type=rule.code, year=when.year,
+                                           pattern=rule.number_pattern, last_seq=0))
+        except IntegrityError:
+            pass  # another signer created this year's register first
+        register = _locked_register(session, scope_key, rule.code, when.year)
+        assert register is not None
+    register.last_seq += 1
+    number = format_number(register.pattern, seq=register.last_seq, document=document, when=when)
+    session.add(AllocatedNumber(register_id=register.id, seq=register.last_seq, number=number,
+                                document_id=document.id))
+    document.number = number
+    session.flush()
+    logger.info("allocated number %s to document %s", number, document.id)
+    return number

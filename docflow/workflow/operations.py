@@ -1,0 +1,310 @@
+"""Domain writes of the approval route: set the route, then act on the letter step by step."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docflow.audit.operations import record_event
+from docflow.auth.models import Role, User
+from docflow.config import WorkflowSettings
+from docflow.documents.models import Document, DocumentState, Urgency
+from docflow.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from docflow.org.models import Position
+from docflow.org.queries import Capacity, capacity_for, position_chain
+from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
+from docflow.workflow.models import DocumentTypeRule, RestartFrom, RouteStep, SigningMode, StepKind, StepState
+from docflow.workflow.numbering import allocate_number
+from docflow.workflow.routes import StepSpec, propose_route, validate_route
+from docflow.workflow.states import FROZEN_STATES, Action, Slot, Transition, transition_for
+
+logger = logging.getLogger(__name__)
+
+MAX_COMMENT = 4000
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who takes an action and in what capacity (their desk, a Plt./Plh. desk, or a role)."""
+
+    user: User
+    capacity: Capacity | None
+
+    @property
+    def position(self) -> Position | None:
+        return self.capacity.position if self.capacity else None
+
+
+def lock_document(session: Session, document_id: int) -> Document:
+    """Load a document for change, holding its row lock until commit (PostgreSQL)."""
+    stmt = select(Document).where(Document.id == document_id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    document = session.scalars(stmt).first()
+    if document is None:
+        raise NotFound(f"document {document_id} does not exist or you may not read it")
+    session.refresh(document)  # the row may have changed while we waited for its lock
+    return document
+
+
+def _check_revision(document: Document, expected_revision: int | None) -> None:
+    if expected_revision is None:
+        raise ValidationFailed("say which revision of the letter you act on", field="revision")
+    if expected_revision != document.revision:
+        raise Conflict(
+            f"someone acted on this letter first (it is now at revision {document.revision}, you saw "
+            f"{expected_revision}); reload it to see what changed", field="revision")
+
+
+def _rule(session: Session, document: Document) -> DocumentTypeRule:
+    rule = session.get(DocumentTypeRule, document.doc_type)
+    if rule is None:
+        raise ValidationFailed(f"unknown document type {document.doc_type!r}", field="doc_type")
+    return rule
+
+
+def current_step(document: Document) -> RouteStep | None:
+    """Return the step whose desk must act now."""
+    return next((s for s in document.steps if s.state == StepState.CURRENT), None)
+
+
+def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, on) -> Acting:
+    """Return how the user fills the slot, or raise PermissionDenied saying who may act."""
+    if slot == Slot.DRAFTER:
+        if document.author_position_id is not None:
+            capacity = capacity_for(session, user, document.author_position_id, on)
+            if capacity is not None:
+                return Acting(user, capacity)
+        elif document.author_id == user.id:
+            return Acting(user, None)
+        raise PermissionDenied("only the drafter of this letter (or whoever now holds the drafter's desk) may do this")
+    if slot == Slot.RECORDS_CLERK:
+        if user.has_role(Role.RECORDS_CLERK) and user.unit_id == document.unit_id:
+            return Acting(user, None)
+        raise PermissionDenied("only the records clerk (TU) of the letter's unit may send or file it")
+    step = current_step(document)
+    wanted = {Slot.VERIFIER: StepKind.VERIFY, Slot.SIGNER: StepKind.SIGN}.get(slot)
+    if step is None or (wanted is not None and step.kind != wanted):
+        raise PermissionDenied("no step of this letter waits for you")
+    if user.id == document.author_id:
+        raise PermissionDenied("nobody may verify or sign their own letter")
+    capacity = capacity_for(session, user, step.position_id, on)
+    if capacity is None:
+        raise PermissionDenied(f"this step waits for {step.position.title}, or whoever acts for that desk")
+    return Acting(user, capacity)
+
+
+def _due(settings: WorkflowSettings, urgency: str, now: datetime) -> datetime:
+    hours = {Urgency.AMAT_SEGERA: settings.due_hours_amat_segera, Urgency.SEGERA: settings.due_hours_segera}.get(
+        urgency, settings.due_hours_biasa)
+    return now + timedelta(hours=hours)
+
+
+def _make_current(step: RouteStep, document: Document, settings: WorkflowSettings, now: datetime) -> None:
+    step.state = StepState.CURRENT
+    step.due_at = _due(settings, document.urgency, now)
+    step.acted_by_user_id = step.acted_via = step.acted_at = None
+
+
+def _notify(session: Session, document: Document, event: str, *, position_ids: Sequence[int] = (),
+            user_ids: Sequence[int] = ()) -> None:
+    if position_ids or user_ids:
+        enqueue_job(session, NOTIFY, document_id=document.id, event=event, position_ids=list(position_ids),
+                    user_ids=list(user_ids))
+
+
+def route_of(document: Document) -> list[StepSpec]:
+    """Return a document's route as step specifications."""
+    return [StepSpec(s.kind, s.position_id, s.mode, s.on_behalf_position_id) for s in document.steps]
+
+
+def proposed_route(session: Session, document: Document) -> list[StepSpec]:
+    """Return the route the rules propose for a document, from its drafter's desk."""
+    if document.author_position_id is None:
+        raise ValidationFailed("the letter has no drafter's position, so no route can be proposed; "
+                               "choose the verifiers and the signer", field="steps")
+    return propose_route(_rule(session, document), session.get(Position, document.author_position_id))
+
+
+def set_route(session: Session, *, actor: User, document: Document, steps: Sequence[StepSpec],
+              expected_revision: int | None, on, settings: WorkflowSettings) -> list[RouteStep]:
+    """Replace the route of a draft or returned letter (the drafter adjusts it within the rules)."""
+    _check_revision(document, expected_revision)
+    if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
+        raise Conflict("the route can only be changed while the letter is a draft or returned for revision",
+                       field="steps")
+    acting = _resolve_slot(session, actor, document, Slot.DRAFTER, on)
+    rule = _rule(session, document)
+    author_position = session.get(Position, document.author_position_id) if document.author_position_id else None
+    validated = validate_route(session, rule, author_position, steps, on)
+    document.steps.clear()
+    session.flush()
+    for order, spec in enumerate(validated, start=1):
+        document.steps.append(RouteStep(order=order, kind=spec.kind, position_id=spec.position_id, mode=spec.mode,
+                                        on_behalf_position_id=spec.on_behalf_position_id, state=StepState.WAITING))
+    document.returned_step = None  # a new route starts verification from its first step
+    document.revision += 1
+    session.flush()
+    _audit(session, document, "set_route", document.state, document.state, acting,
+           comment="; ".join(f"{s.kind} {s.position_id}" for s in validated))
+    enqueue_index(session, document.id)  # the route's desks may read the letter
+    logger.info("user %s set the route of document %s: %s", actor.username, document.id,
+                [s.as_dict() for s in validated])
+    return list(document.steps)
+
+
+def _audit(session: Session, document: Document, action: str, from_state: str, to_state: str, acting: Acting,
+           comment: str = "") -> None:
+    capacity = acting.capacity
+    position = capacity.position if capacity else None
+    delegated = capacity is not None and capacity.via in ("plt", "plh")
+    version = document.current_version
+    record_event(
+        session, action=action, document_id=document.id, from_state=from_state, to_state=to_state,
+        actor_user_id=acting.user.id, actor_name=acting.user.display_name,
+        # A delegate acts from the absent official's desk: name both.
+        actor_position_id=position.id if position else None,
+        actor_position_title=(capacity.prefix + position.title) if position else "",
+        on_behalf_position_id=position.id if delegated else None,
+        on_behalf_title=position.title if delegated else "",
+        delegation_kind=capacity.via if delegated else None,
+        comment=comment, document_revision=document.revision, file_sha256=version.sha256 if version else None,
+    )
+
+
+def signature_block(session: Session, step: RouteStep, acting: Acting) -> str:
+    """Return the signature block as it stands on the letter (a.n./u.b., Plt./Plh., name, rank, NIP)."""
+    position = step.position
+    capacity = acting.capacity
+    prefix = capacity.prefix if capacity else ""
+    lines: list[str] = []
+    if step.mode == SigningMode.AN and step.on_behalf_position is not None:
+        lines += [f"a.n. {step.on_behalf_position.title}", f"{prefix}{position.title},"]
+    elif step.mode == SigningMode.UB and step.on_behalf_position is not None:
+        middle = position_chain(position)[0]
+        lines += [f"a.n. {step.on_behalf_position.title}", f"{middle.title}", "u.b.", f"{prefix}{position.title},"]
+    else:
+        lines.append(f"{prefix}{position.title},")
+    user = acting.user
+    lines += ["", "", user.display_name]
+    if user.rank:
+        lines.append(user.rank)
+    if user.nip:
+        lines.append(f"NIP. {user.nip}")
+    return "\n".join(lines)
+
+
+def perform_action(session: Session, *, actor: User, document_id: int, action: str, expected_revision: int | None,
+                   comment: str = "", now: datetime, settings: WorkflowSettings) -> Document:
+    """Take an action on a letter: the table decides if it is allowed, the route who may take it."""
+    document = lock_document(session, document_id)
+    transition = transition_for(document.state, action)
+    _check_revision(document, expected_revision)
+    on = now.date()
+    acting = _resolve_slot(session, actor, document, transition.slot, on)
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise ValidationFailed("say why: a comment is required to return or reject a letter", field="comment")
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed(f"the comment is longer than {MAX_COMMENT} characters", field="comment")
+    before = document.state
+    _apply(session, document, Action(action), transition, acting, comment, now, settings)
+    document.revision += 1
+    session.flush()
+    _audit(session, document, action, before, document.state, acting, comment)
+    enqueue_index(session, document.id)
+    logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
+                document.state, f" as {acting.capacity.via}" if acting.capacity else "")
+    return document
+
+
+def _apply(session: Session, document: Document, action: Action, transition: Transition, acting: Acting,
+           comment: str, now: datetime, settings: WorkflowSettings) -> None:
+    steps = list(document.steps)
+    if action == Action.SUBMIT:
+        _submit(session, document, steps, transition, now, settings)
+    elif action == Action.INITIAL:
+        step = current_step(document)
+        _complete(step, acting, now)
+        following = [s for s in steps if s.order > step.order]
+        _make_current(following[0], document, settings, now)
+        document.state = transition.target_when_verified if following[0].kind == StepKind.SIGN else transition.target
+        _notify(session, document, "to_act", position_ids=[following[0].position_id])
+    elif action == Action.RETURN:
+        step = current_step(document)
+        document.returned_step = step.order
+        version = document.current_version
+        document.returned_version = version.number if version else None
+        for s in steps:
+            if s.state == StepState.CURRENT:
+                s.state = StepState.WAITING
+        document.state = transition.target
+        _notify_drafter(session, document, "returned")
+    elif action == Action.SIGN:
+        step = current_step(document)
+        if document.state in FROZEN_STATES:  # pragma: no cover - the table already forbids it
+            raise Conflict("the letter is already signed")
+        _complete(step, acting, now)
+        document.signature_block = signature_block(session, step, acting)
+        allocate_number(session, document, _rule(session, document), now)
+        document.signed_at = now
+        document.state = transition.target
+        _notify_drafter(session, document, "signed")
+    elif action in (Action.REJECT, Action.WITHDRAW):
+        for s in steps:
+            if s.state == StepState.CURRENT:
+                s.state = StepState.WAITING
+        document.state = transition.target
+        if action == Action.REJECT:
+            _notify_drafter(session, document, "rejected")
+    else:  # SEND, FILE
+        document.state = transition.target
+
+
+def _complete(step: RouteStep, acting: Acting, now: datetime) -> None:
+    step.state = StepState.DONE
+    step.acted_by_user_id = acting.user.id
+    step.acted_via = acting.capacity.via if acting.capacity else None
+    step.acted_at = now
+
+
+def _notify_drafter(session: Session, document: Document, event: str) -> None:
+    if document.author_position_id is not None:
+        _notify(session, document, event, position_ids=[document.author_position_id])
+    else:
+        _notify(session, document, event, user_ids=[document.author_id])
+
+
+def _submit(session: Session, document: Document, steps: list[RouteStep], transition: Transition, now: datetime,
+            settings: WorkflowSettings) -> None:
+    rule = _rule(session, document)
+    if not steps:
+        for order, spec in enumerate(proposed_route(session, document), start=1):
+            document.steps.append(RouteStep(order=order, kind=spec.kind, position_id=spec.position_id,
+                                            mode=spec.mode, on_behalf_position_id=spec.on_behalf_position_id))
+        session.flush()
+        steps = list(document.steps)
+    author_position = session.get(Position, document.author_position_id) if document.author_position_id else None
+    validate_route(session, rule, author_position, route_of(document), now.date())
+    if document.current_version is None:
+        raise ValidationFailed("attach the letter's file before submitting it", field="file")
+    resume_at = 1
+    if document.state == DocumentState.RETURNED:
+        version = document.current_version
+        if document.returned_version is not None and version.number <= document.returned_version:
+            raise ValidationFailed("upload the corrected version before submitting the letter again", field="file")
+        if rule.restart_from == RestartFrom.RETURNING and document.returned_step:
+            resume_at = document.returned_step
+    for s in steps:
+        if s.order < resume_at and s.state == StepState.DONE:
+            continue
+        s.state = StepState.WAITING
+        s.acted_by_user_id = s.acted_via = s.acted_at = None
+    first = next(s for s in steps if s.state == StepState.WAITING)
+    _make_current(first, document, settings, now)
+    document.state = transition.target_when_verified if first.kind == StepKind.SIGN else transition.target
+    _notify(session, document, "to_act", position_ids=[first.position_id])

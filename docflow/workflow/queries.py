@@ -1,0 +1,79 @@
+"""Reads for the workflow: document types, a user's inbox, a letter's trail."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from docflow.audit.models import AuditEvent
+from docflow.auth.models import User
+from docflow.documents.models import Document, DocumentState
+from docflow.workflow.models import DocumentTypeRule, RouteStep, StepKind, StepState
+
+
+def document_types(session: Session, *, include_inactive: bool = False) -> dict[str, DocumentTypeRule]:
+    """Return the document types by code, in the order the national rules group them."""
+    stmt = select(DocumentTypeRule)
+    if not include_inactive:
+        stmt = stmt.where(DocumentTypeRule.is_active.is_(True))
+    order = {"directive": 0, "correspondence": 1, "special": 2, "other": 3}
+    rules = sorted(session.scalars(stmt), key=lambda r: (order.get(r.group, 9), r.name))
+    return {r.code: r for r in rules}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """Something waiting for the user: a step to verify or sign, or a letter returned to them."""
+
+    document: Document
+    task: str  # "verify", "sign", "revise", "draft"
+    due_at: datetime | None
+    step: RouteStep | None
+
+    def overdue(self, now: datetime) -> bool:
+        """Tell whether the deadline has passed."""
+        return self.due_at is not None and self.due_at < now
+
+
+def inbox(session: Session, user: User, positions: Iterable[int], now: datetime) -> list[InboxItem]:
+    """Return what waits for the user at their desks (and the desks they act for), overdue first."""
+    positions = sorted(set(positions))
+    items: list[InboxItem] = []
+    if positions:
+        steps = session.scalars(
+            select(RouteStep).where(RouteStep.state == StepState.CURRENT, RouteStep.position_id.in_(positions))
+        ).all()
+        documents = {d.id: d for d in session.scalars(
+            select(Document).where(Document.id.in_([s.document_id for s in steps]))
+            .options(selectinload(Document.unit), selectinload(Document.author)))}
+        for step in steps:
+            document = documents[step.document_id]
+            if document.author_id == user.id:
+                continue  # nobody verifies or signs their own letter
+            task = "sign" if step.kind == StepKind.SIGN else "verify"
+            items.append(InboxItem(document, task, step.due_at, step))
+    mine = or_(Document.author_position_id.in_(positions), Document.author_id == user.id) if positions else (
+        Document.author_id == user.id)
+    for document in session.scalars(select(Document).where(
+            mine, Document.state.in_([DocumentState.RETURNED, DocumentState.DRAFT]))
+            .options(selectinload(Document.unit), selectinload(Document.author))):
+        items.append(InboxItem(document, "revise" if document.state == DocumentState.RETURNED else "draft",
+                               None, None))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(items, key=lambda i: (not i.overdue(now), i.due_at or far, -i.document.id))
+
+
+def audit_trail(session: Session, document_id: int) -> list[AuditEvent]:
+    """Return a document's audit records, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.document_id == document_id)
+                                .order_by(AuditEvent.id)))
+
+
+def replacement_of(session: Session, document_id: int) -> Document | None:
+    """Return the signed letter that replaces this one, if any."""
+    return session.scalars(select(Document).where(Document.replaces_id == document_id,
+                                                  Document.state.in_([DocumentState.SIGNED, DocumentState.SENT,
+                                                                      DocumentState.FILED]))).first()

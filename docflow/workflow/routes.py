@@ -1,0 +1,125 @@
+"""Routes: propose verifiers and a signer from the drafter's desk, and check a route against the rules."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from docflow.errors import ValidationFailed
+from docflow.org.models import Position
+from docflow.org.queries import can_be_acted_for, position_chain
+from docflow.workflow.models import DocumentTypeRule, SigningMode, StepKind
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of a route as the drafter sees and adjusts it."""
+
+    kind: str
+    position_id: int
+    mode: str = SigningMode.DIRECT
+    on_behalf_position_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the API form."""
+        return {"kind": self.kind, "position_id": self.position_id, "mode": self.mode,
+                "on_behalf_position_id": self.on_behalf_position_id}
+
+
+def parse_route(data: Any) -> list[StepSpec]:
+    """Read a route from JSON or form data: a list of {kind, position_id, mode, on_behalf_position_id}."""
+    if not isinstance(data, Sequence) or isinstance(data, str | bytes):
+        raise ValidationFailed("steps must be a list", field="steps")
+    steps = []
+    for n, item in enumerate(data, start=1):
+        if not isinstance(item, Mapping):
+            raise ValidationFailed(f"step {n} must be an object", field="steps")
+        try:
+            kind = StepKind(item.get("kind", StepKind.VERIFY))
+            mode = SigningMode(item.get("mode") or SigningMode.DIRECT)
+            position_id = int(item["position_id"])
+            behalf = item.get("on_behalf_position_id")
+            behalf = int(behalf) if behalf not in (None, "") else None
+        except (KeyError, TypeError, ValueError):
+            raise ValidationFailed(f"step {n} needs a kind (verify or sign), a position_id and a valid mode "
+                                   "(direct, an, ub)", field="steps") from None
+        steps.append(StepSpec(kind=kind, position_id=position_id, mode=mode, on_behalf_position_id=behalf))
+    return steps
+
+
+def propose_route(rule: DocumentTypeRule, author_position: Position) -> list[StepSpec]:
+    """Propose the head of the drafter's unit as signer (if the type allows), the desks between as verifiers."""
+    chain = position_chain(author_position)
+    in_unit = [i for i, p in enumerate(chain) if p.unit_id == author_position.unit_id]
+    head_index = in_unit[-1] if in_unit else None
+    if head_index is not None and chain[head_index].level in rule.signer_levels:
+        signer_index: int | None = head_index
+    else:
+        signer_index = next((i for i, p in enumerate(chain) if p.level in rule.signer_levels), None)
+    if signer_index is None:
+        # No allowed signer in the chain: the head signs on someone's behalf if the type allows it.
+        for i, p in enumerate(chain):
+            parent = p.parent
+            if rule.allow_an and parent is not None and parent.level in rule.signer_levels:
+                verifiers = chain[:i][: rule.max_verifiers]
+                return [StepSpec(StepKind.VERIFY, v.id) for v in verifiers] + [
+                    StepSpec(StepKind.SIGN, p.id, SigningMode.AN, parent.id)]
+        raise ValidationFailed(
+            f"no position above {author_position.title} may sign a {rule.name}; ask an administrator to set up "
+            "the organisation or adjust the route", field="steps")
+    verifiers = chain[:signer_index][-rule.max_verifiers:] if signer_index else []
+    return [StepSpec(StepKind.VERIFY, v.id) for v in verifiers] + [StepSpec(StepKind.SIGN, chain[signer_index].id)]
+
+
+def validate_route(session: Session, rule: DocumentTypeRule, author_position: Position | None,
+                   steps: Sequence[StepSpec], on: date) -> list[StepSpec]:
+    """Check a route against the type's rules; raise ValidationFailed naming what is wrong."""
+    if not steps or steps[-1].kind != StepKind.SIGN:
+        raise ValidationFailed("a route ends with exactly one signing step", field="steps")
+    verifiers = steps[:-1]
+    if any(s.kind != StepKind.VERIFY for s in verifiers):
+        raise ValidationFailed("only the last step signs; the steps before it verify (paraf)", field="steps")
+    if len(verifiers) > rule.max_verifiers:
+        raise ValidationFailed(f"a {rule.name} has at most {rule.max_verifiers} verification steps", field="steps")
+    ids = [s.position_id for s in steps]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed("a position appears twice on the route", field="steps")
+    if author_position is not None and author_position.id in ids:
+        raise ValidationFailed("the drafter's own position cannot verify or sign the letter", field="steps")
+    positions = {}
+    for step in steps:
+        position = session.get(Position, step.position_id)
+        if position is None or not position.is_active:
+            raise ValidationFailed(f"position {step.position_id} does not exist", field="steps")
+        if not can_be_acted_for(session, position.id, on):
+            raise ValidationFailed(f"nobody holds or acts for {position.title} (vacant, no Plt.)", field="steps")
+        positions[step.position_id] = position
+    sign = steps[-1]
+    signer = positions[sign.position_id]
+    if sign.mode == SigningMode.DIRECT:
+        if sign.on_behalf_position_id is not None:
+            raise ValidationFailed("on_behalf_position_id is only for a.n. or u.b. signing", field="steps")
+        if signer.level not in rule.signer_levels:
+            raise ValidationFailed(f"{signer.title} (eselon {signer.eselon or '-'}) may not sign a {rule.name}",
+                                   field="steps")
+    else:
+        allowed = rule.allow_an if sign.mode == SigningMode.AN else rule.allow_ub
+        label = "a.n." if sign.mode == SigningMode.AN else "u.b."
+        if not allowed:
+            raise ValidationFailed(f"a {rule.name} cannot be signed {label}", field="steps")
+        chain = position_chain(signer)
+        distance = 1 if sign.mode == SigningMode.AN else 2
+        expected = chain[distance - 1] if len(chain) >= distance else None
+        if expected is None or sign.on_behalf_position_id != expected.id:
+            raise ValidationFailed(f"{label} signing is on behalf of the position {distance} level(s) above the "
+                                   "signer", field="steps")
+        if expected.level not in rule.signer_levels:
+            raise ValidationFailed(f"{expected.title} may not sign a {rule.name}, so nobody may sign it "
+                                   f"{label} for them", field="steps")
+    for step in verifiers:
+        if step.mode != SigningMode.DIRECT or step.on_behalf_position_id is not None:
+            raise ValidationFailed("verification steps have no signing mode", field="steps")
+    return list(steps)
