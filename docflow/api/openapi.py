@@ -70,6 +70,10 @@ SPEC: dict[str, Any] = {
                     "properties": {
                         **_UPLOAD_FIELDS,
                         "title": {"type": "string", "maxLength": 500, "description": "Subject (perihal)."},
+                        "position_id": {"type": "integer",
+                                        "description": "The drafter's desk, when the drafter holds several."},
+                        "replaces": {"type": "integer",
+                                     "description": "A signed letter this one corrects and replaces."},
                         "doc_type": {"type": "string", "default": "nota_dinas"},
                         "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
                         "security_class": {"$ref": "#/components/schemas/SecurityClass"},
@@ -127,6 +131,56 @@ SPEC: dict[str, Any] = {
                 "parameters": [_DOCUMENT_ID, _VERSION_NUMBER],
                 "responses": {"200": _bytes("The stored bytes, as an attachment."), "401": _ERRORS,
                               "404": _ERRORS, "503": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/route": {
+            "get": {
+                "operationId": "getRoute",
+                "summary": "Show a letter's route, or the route the rules propose while it has none.",
+                "parameters": [_DOCUMENT_ID],
+                "responses": {"200": _json("Route", "The route."), "400": _ERRORS, "401": _ERRORS, "404": _ERRORS},
+            },
+            "put": {
+                "operationId": "setRoute",
+                "summary": "Set the verifiers and the signer of a draft or returned letter (drafter only).",
+                "parameters": [_DOCUMENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["revision", "steps"], "properties": {
+                        "revision": {"type": "integer"},
+                        "steps": {"type": "array", "items": {"$ref": "#/components/schemas/StepSpec"}}}}}}},
+                "responses": {"200": _json("Route", "The new route."), "400": _ERRORS, "401": _ERRORS,
+                              "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/actions/{action}": {
+            "post": {
+                "operationId": "act",
+                "summary": "Take an action on a letter; the state table and the route decide who may.",
+                "parameters": [_DOCUMENT_ID, {"name": "action", "in": "path", "required": True, "schema": {
+                    "type": "string",
+                    "enum": ["submit", "initial", "return", "sign", "reject", "withdraw", "send", "file"]}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["revision"], "properties": {
+                        "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
+                        "comment": {"type": "string", "maxLength": 4000,
+                                    "description": "Required to return or reject."}}}}}},
+                "responses": {"200": _json("Document", "The letter after the action."), "400": _ERRORS,
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/audit": {
+            "get": {
+                "operationId": "getAudit",
+                "summary": "List a letter's audit records, oldest first.",
+                "parameters": [_DOCUMENT_ID],
+                "responses": {"200": _json("AuditList", "The records."), "401": _ERRORS, "404": _ERRORS},
+            },
+        },
+        "/api/v1/inbox": {
+            "get": {
+                "operationId": "getInbox",
+                "summary": "What waits for me: steps to verify or sign (overdue first), letters returned to me.",
+                "responses": {"200": _json("Inbox", "The waiting items."), "401": _ERRORS},
             },
         },
         "/api/v1/search": {
@@ -196,6 +250,29 @@ SPEC: dict[str, Any] = {
             "DocumentList": {"type": "object", "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+            "StepSpec": {"type": "object", "required": ["kind", "position_id"], "properties": {
+                "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": {"type": "integer"},
+                "mode": {"type": "string", "enum": ["direct", "an", "ub"]},
+                "on_behalf_position_id": {"type": ["integer", "null"]}}},
+            "Route": {"type": "object", "properties": {
+                "proposed": {"type": "boolean"}, "revision": {"type": "integer"},
+                "steps": {"type": "array", "items": {"type": "object"}}}},
+            "AuditList": {"type": "object", "properties": {"results": {"type": "array", "items": {
+                "type": "object", "properties": {
+                    "id": {"type": "integer"}, "action": {"type": "string"}, "from_state": {"type": ["string", "null"]},
+                    "to_state": {"type": ["string", "null"]}, "actor": {"type": "string"},
+                    "position": {"type": "string"}, "on_behalf_of": {"type": ["string", "null"]},
+                    "delegation": {"type": ["string", "null"]}, "comment": {"type": "string"},
+                    "revision": {"type": ["integer", "null"]}, "file_sha256": {"type": ["string", "null"]},
+                    "at": {"type": "string", "format": "date-time"}, "hash": {"type": "string"}}}}}},
+            "Inbox": {"type": "object", "properties": {
+                "total": {"type": "integer"}, "overdue": {"type": "integer"},
+                "results": {"type": "array", "items": {"type": "object", "properties": {
+                    "document_id": {"type": "integer"}, "title": {"type": "string"},
+                    "task": {"type": "string", "enum": ["verify", "sign", "revise", "draft"]},
+                    "state": {"type": "string"}, "urgency": {"type": "string"},
+                    "due_at": {"type": ["string", "null"], "format": "date-time"}, "overdue": {"type": "boolean"},
+                    "revision": {"type": "integer"}, "url": {"type": "string"}}}}}},
             "SearchHit": {"type": "object", "required": ["id", "title", "fragments"], "properties": {
                 "id": {"type": "integer"}, "title": {"type": "string"},
                 "title_html": {"type": "string", "description": "Escaped title with <mark> around matches."},
