@@ -93,7 +93,9 @@ def _register_blueprints(app: Flask) -> None:
     for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, openapi_bp):
         csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry them
         app.register_blueprint(api_bp)
-    for bp in (auth_bp, documents_bp, search_bp):
+    from docflow.workflow.views import bp as workflow_bp
+
+    for bp in (auth_bp, documents_bp, search_bp, workflow_bp):
         app.register_blueprint(bp)
 
     @app.get("/healthz")

@@ -111,6 +111,15 @@ def check_index(services: Services) -> list[Problem]:
     )
 
 
+def check_audit(services: Services) -> list[Problem]:
+    """Verify the audit trail's hash chain."""
+    from docflow.audit.operations import verify_chain
+
+    with services.db.transaction() as session:
+        return [Problem("audit-chain", f"audit record {p.event_id}" if p.event_id else "audit trail", p.detail)
+                for p in verify_chain(session)]
+
+
 def check_jobs(services: Services) -> list[Problem]:
     """Report outbox jobs that gave up."""
     with services.db.transaction() as session:
@@ -141,5 +150,6 @@ def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     problems += [Problem("orphan-object", key, "no document version claims this object") for key in old]
     problems += check_index(services)
     problems += check_jobs(services)
+    problems += check_audit(services)
     young = len(find_orphans(services)) - len(old)
     return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0))

@@ -61,3 +61,24 @@ def test_check_compares_index_with_database(client, db, services, make_user, tok
         batch.delete(doc_id)
     problems = check_all(services).problems
     assert [(p.kind, p.subject) for p in problems] == [("not-indexed", f"document {doc_id}")]
+
+
+def test_check_names_an_edited_audit_record(client, db, services, make_unit, make_user, token_for):
+    from sqlalchemy import text
+
+    from tests.workflow_factories import make_office
+
+    office = make_office(db, make_unit, make_user)
+    headers = token_for(office.drafter)
+    doc = upload(client, headers, make_pdf("a"), title="Audit").get_json()
+    body = client.post(f"/api/v1/documents/{doc['id']}/actions/submit", json={"revision": doc["revision"]},
+                       headers=headers).get_json()
+    client.post(f"/api/v1/documents/{doc['id']}/actions/withdraw", json={"revision": body["revision"]},
+                headers=headers)
+    assert [p for p in check_all(services).problems if p.kind == "audit-chain"] == []
+    first = db.execute(text("SELECT min(id) FROM audit_events")).scalar()
+    db.execute(text("UPDATE audit_events SET comment = 'disetujui' WHERE id = :id"), {"id": first})
+    db.commit()
+    problems = [p for p in check_all(services).problems if p.kind == "audit-chain"]
+    assert [p.subject for p in problems] == [f"audit record {first}"]
+    assert "edited" in problems[0].detail

@@ -79,3 +79,29 @@ def test_open_redirect_after_login_is_refused(client, make_user):
                                                                       "password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_verifier_initials_from_the_document_page(client, db, make_unit, make_user, login, token_for):
+    from tests.workflow_factories import make_office
+
+    office = make_office(db, make_unit, make_user)
+    headers = token_for(office.drafter)
+    doc = client.post("/api/v1/documents", data={"title": "Nota rapat", "file": (io.BytesIO(make_pdf("x")), "x.pdf")},
+                      headers=headers).get_json()
+    body = client.post(f"/api/v1/documents/{doc['id']}/actions/submit", json={"revision": doc["revision"]},
+                       headers=headers).get_json()
+    login(office.subhead_user)
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Nota rapat" in inbox
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert f'action="/documents/{doc["id"]}/actions/initial"' in page
+    assert "/actions/sign" not in page
+    response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"]})
+    assert response.status_code == 302
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert "You initialled the letter." in page
+    assert "initial" in page and "History" in page
+    # The same form again: the revision is stale now, and the page says so instead of acting twice.
+    response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"]})
+    assert response.status_code == 303
+    assert "someone acted on this letter first" in client.get(f"/documents/{doc['id']}").get_data(as_text=True)

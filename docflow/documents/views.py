@@ -83,9 +83,21 @@ def show(document_id: int):
     """Show a document, its versions and what I may do."""
     user = web_user()
     document = get_readable_document(db_session(), user, document_id, acting_positions(user))
-    return render_template("documents/show.html", document=document, form=CsrfForm(),
-                           permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
-                           document_type=document_types(db_session()).get(document.doc_type), errors=[], **_form_context())
+    return _render_show(user, document, CsrfForm(), errors=[])
+
+
+def _render_show(user, document, form, errors):
+    from docflow.workflow.operations import available_actions
+    from docflow.workflow.queries import audit_trail, replacement_of
+
+    session = db_session()
+    return render_template(
+        "documents/show.html", document=document, form=form,
+        permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
+        document_type=document_types(session).get(document.doc_type), errors=errors,
+        actions=available_actions(session, user, document, services().today()),
+        trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
+        now=services().now(), **_form_context())
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -114,9 +126,6 @@ def new_version(document_id: int):
                                   expected_revision=optional_int(request.form, "revision"),
                                   comment=request.form.get("comment", ""))
     except ValidationFailed as exc:
-        return render_template("documents/show.html", document=document, form=form,
-                               permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
-                               document_type=document_types(db_session()).get(document.doc_type), errors=exc.errors,
-                               **_form_context()), exc.status
+        return _render_show(user, document, form, exc.errors), exc.status
     flash(_("Version %(number)s was saved.", number=version.number), "success")
     return redirect(url_for(".show", document_id=document.id))

@@ -19,7 +19,7 @@ from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import record_extraction
 from docflow.extraction import extract_text
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
 from docflow.services import Services
 from storage import IntegrityError, ObjectNotFound, StorageError
@@ -46,6 +46,7 @@ class Worker:
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
             INDEX_DOCUMENT: self._index,
+            NOTIFY: self._notify,
         }
 
     # -- running -----------------------------------------------------------------------------
@@ -223,6 +224,30 @@ class Worker:
         with self.services.db.transaction() as session:
             self._finish(session, jobs)
         logger.info("indexed %d documents (%d removed)", len(entries), len(gone))
+
+    def _notify(self, jobs: Sequence[OutboxJob]) -> None:
+        from docflow.documents.models import Document
+        from docflow.notifications.mail import MailUnavailable, compose, recipients, send
+
+        (job,) = jobs
+        mail = self.settings.mail
+        with self.services.db.transaction() as session:
+            document = session.get(Document, job.payload.get("document_id"))
+            people = [] if document is None or not mail.host else recipients(
+                session, position_ids=job.payload.get("position_ids", []),
+                user_ids=job.payload.get("user_ids", []), on=self.services.today())
+            message = None
+            if people:
+                base = self.settings.server.public_url.rstrip("/")
+                link = f"{base}/documents/{document.id}" if base else ""
+                message = compose(document, job.payload.get("event", ""), to=people, sender=mail.sender, link=link)
+        if message is not None:
+            try:
+                send(mail, message)
+            except MailUnavailable as exc:
+                raise RetryLater(str(exc)) from exc
+        with self.services.db.transaction() as session:
+            self._finish(session, jobs)
 
     # -- housekeeping ------------------------------------------------------------------------
 

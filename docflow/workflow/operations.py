@@ -98,6 +98,21 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
     return Acting(user, capacity)
 
 
+def available_actions(session: Session, user: User, document: Document, on) -> list[Action]:
+    """Return the actions this user may take on the letter now (for buttons; the guard still decides)."""
+    from docflow.errors import DocflowError
+    from docflow.workflow.states import allowed_actions
+
+    available = []
+    for action in allowed_actions(document.state):
+        try:
+            _resolve_slot(session, user, document, transition_for(document.state, action).slot, on)
+        except DocflowError:
+            continue
+        available.append(action)
+    return available
+
+
 def _due(settings: WorkflowSettings, urgency: str, now: datetime) -> datetime:
     hours = {Urgency.AMAT_SEGERA: settings.due_hours_amat_segera, Urgency.SEGERA: settings.due_hours_segera}.get(
         urgency, settings.due_hours_biasa)

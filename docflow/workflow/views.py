@@ -1,0 +1,65 @@
+"""Pages of the approval route: my inbox and the actions on a letter."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from docflow.api.params import optional_int
+from docflow.auth.access import web_user
+from docflow.context import acting_positions, db_session, services
+from docflow.documents.queries import get_readable_document
+from docflow.documents.views import CsrfForm
+from docflow.errors import DocflowError, ValidationFailed
+from docflow.workflow.operations import perform_action
+from docflow.workflow.queries import inbox
+from docflow.workflow.states import Action
+
+bp = Blueprint("workflow", __name__)
+
+DONE_MESSAGES = {
+    Action.SUBMIT: _l("The letter was submitted for verification."),
+    Action.INITIAL: _l("You initialled the letter."),
+    Action.RETURN: _l("The letter was returned to its drafter."),
+    Action.SIGN: _l("The letter is signed."),
+    Action.REJECT: _l("The letter was rejected."),
+    Action.WITHDRAW: _l("The letter was withdrawn."),
+    Action.SEND: _l("The letter is marked as sent."),
+    Action.FILE: _l("The letter is filed."),
+}
+
+
+@bp.get("/inbox")
+@login_required
+def my_inbox():
+    """Show what waits for me, overdue first."""
+    user = web_user()
+    now = services().now()
+    items = inbox(db_session(), user, acting_positions(user), now)
+    return render_template("workflow/inbox.html", items=items, now=now)
+
+
+@bp.post("/documents/<int:document_id>/actions/<action>")
+@login_required
+def act(document_id: int, action: str):
+    """Take an action on a letter from its page, then go back to it."""
+    user = web_user()
+    session = db_session()
+    get_readable_document(session, user, document_id, acting_positions(user))
+    if not CsrfForm().validate_on_submit():
+        raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+    svc = services()
+    try:
+        document = perform_action(session, actor=user, document_id=document_id, action=action,
+                                  expected_revision=optional_int(request.form, "revision"),
+                                  comment=request.form.get("comment", ""), now=svc.now(),
+                                  settings=svc.settings.workflow)
+    except DocflowError as exc:
+        session.rollback()
+        flash(exc.reason, "error")
+        return redirect(url_for("documents.show", document_id=document_id)), 303
+    flash(str(DONE_MESSAGES.get(Action(action), _("Done."))), "success")
+    if document.number and action == Action.SIGN:
+        flash(_("Number: %(number)s", number=document.number), "success")
+    return redirect(url_for("documents.show", document_id=document_id))
