@@ -79,6 +79,11 @@ def test_duplicate_put_keeps_one_object_and_touches_it(storage_backend: Backend)
 
 def test_concurrent_puts_of_the_same_bytes(storage_backend: Backend) -> None:
     """Do simultaneous uploads of one scan all succeed with one key and one stored object?"""
+    if storage_backend.name == "s3":
+        pytest.skip(
+            "moto 5.2.5 answers 500 to overlapping PUTs of one key (it closes the replaced key's "
+            "buffer while another request reads it); runs on the filesystem and on real MinIO"
+        )
     store = storage_backend.store
     data = GeneratedStream(2 * MiB, seed=11).read()
 

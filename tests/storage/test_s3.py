@@ -99,7 +99,7 @@ def test_server_errors_are_retried_a_bounded_number_of_times() -> None:
     with _failing_server(503) as (endpoint, requests):
         store = MinioStore(endpoint, "a", "b", "bucket", secure=False, region="us-east-1")
         started = time.monotonic()
-        with pytest.raises(StorageUnavailable):
+        with pytest.raises(StorageUnavailable, match="keeps failing"):
             store.check_health()
         assert time.monotonic() - started < 10
     assert requests == ["HEAD /bucket"] * 3
