@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Connection, Engine
 
 from tests import pg
+from tests.s3server import moto_server  # noqa: F401  (a session fixture for app tests on S3)
 
 # The application is imported inside fixtures, so that the storage/search/extraction suites run
 # on their own even while the app cannot import.

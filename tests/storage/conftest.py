@@ -17,34 +17,10 @@ import pytest
 from minio import Minio
 
 from storage import FilesystemStore, MinioStore, ObjectStore, sha256_from_key
+from tests.s3server import S3Server, minio_server_from_env, moto_server  # noqa: F401  (fixtures)
 
 # A small part size so that a few MiB already take the multipart path.
 TEST_PART_SIZE = 5 * 1024 * 1024
-
-# The server runs in a child process: moto keeps uploads in memory, and the streaming test's
-# tracemalloc must measure our client, not the server's copies. Closing stdin stops it.
-_MOTO_SCRIPT = """
-import sys
-from moto.server import ThreadedMotoServer
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
-
-@dataclass(frozen=True)
-class S3Server:
-    endpoint: str
-    access_key: str
-    secret_key: str
-    secure: bool
-
-    def raw_client(self) -> Minio:
-        """Return a plain minio client, for tampering with objects behind the store's back."""
-        return Minio(self.endpoint, self.access_key, self.secret_key, secure=self.secure)
-
 
 @dataclass
 class Backend:
@@ -56,45 +32,6 @@ class Backend:
     leftovers: Callable[[], list[str]]  # temporary files or incomplete uploads left behind
     age: Callable[[str], None]  # make sure a later touch shows as a later `modified`
     cleanups: list[Callable[[], None]] = field(default_factory=list)
-
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[S3Server]:
-    """Run moto's S3 server once per session on a free port of 127.0.0.1."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MOTO_SCRIPT],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        line = proc.stdout.readline().strip()
-        if not line.isdigit():
-            pytest.fail(f"moto server did not start (exit code {proc.poll()})")
-        yield S3Server(f"127.0.0.1:{line}", "testing", "testing", secure=False)
-    finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-
-
-def minio_server_from_env() -> S3Server:
-    """Return the real MinIO named by DOCFLOW_TEST_S3_*, or skip the test."""
-    names = ("DOCFLOW_TEST_S3_ENDPOINT", "DOCFLOW_TEST_S3_ACCESS_KEY", "DOCFLOW_TEST_S3_SECRET_KEY")
-    missing = [name for name in names if not os.environ.get(name)]
-    if missing:
-        pytest.skip(
-            f"real MinIO not configured: set {', '.join(missing)} (and optionally DOCFLOW_TEST_S3_SECURE)"
-        )
-    secure = os.environ.get("DOCFLOW_TEST_S3_SECURE", "").strip().lower() in {"1", "true", "yes", "on"}
-    endpoint, access_key, secret_key = (os.environ[name] for name in names)
-    return S3Server(endpoint, access_key, secret_key, secure=secure)
 
 
 @pytest.fixture(scope="session")
