@@ -105,3 +105,20 @@ def test_verifier_initials_from_the_document_page(client, db, make_unit, make_us
     response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"]})
     assert response.status_code == 303
     assert "someone acted on this letter first" in client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+
+
+def test_dashboard_counts_what_waits_and_shows_signed_letters(client, db, make_unit, make_user, login, token_for):
+    from tests.workflow_factories import make_office
+
+    office = make_office(db, make_unit, make_user)
+    headers = token_for(office.drafter)
+    for title in ("Surat A", "Surat B"):
+        doc = client.post("/api/v1/documents", data={"title": title, "file": (io.BytesIO(make_pdf(title)), "a.pdf")},
+                          headers=headers).get_json()
+        client.post(f"/api/v1/documents/{doc['id']}/actions/submit", json={"revision": doc["revision"]},
+                    headers=headers)
+    login(office.subhead_user)
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'To initial <span class="count">2</span>', html)
+    assert "Surat A" in html and "Surat B" in html
+    assert re.search(r'To sign <span class="count">0</span>', html)

@@ -104,3 +104,89 @@ def get_user(session: Session, username: str) -> User:
     if user is None:
         raise NotFound(f"no user named {username!r}")
     return user
+
+
+_NIP = re.compile(r"^\d{18}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def validate_nip(nip: str | None) -> str | None:
+    """Return a civil servant number (18 digits, spaces allowed in input) or None, or raise ValidationFailed."""
+    value = "".join((nip or "").split())
+    if not value:
+        return None
+    if not _NIP.match(value):
+        raise ValidationFailed("a NIP has 18 digits", field="nip")
+    return value
+
+
+def validate_email(email: str) -> str:
+    """Return an e-mail address (or '') or raise ValidationFailed."""
+    value = email.strip()
+    if value and (len(value) > 200 or not _EMAIL.match(value)):
+        raise ValidationFailed("an e-mail address looks like name@example.go.id", field="email")
+    return value
+
+
+def update_user(session: Session, user: User, *, full_name: str, nip: str | None, rank: str, email: str,
+                unit: Unit | None) -> list[str]:
+    """Change a person's name, NIP, rank, e-mail or unit; return the names of the fields that changed."""
+    values = {"full_name": " ".join(full_name.split()), "nip": validate_nip(nip), "rank": " ".join(rank.split()),
+              "email": validate_email(email)}
+    if values["nip"] is not None and session.scalar(
+            select(User.id).where(User.nip == values["nip"], User.id != user.id)) is not None:
+        raise Conflict("another person has this NIP", field="nip")
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    if user.unit_id != (unit.id if unit else None):
+        user.unit = unit
+        changed.append("unit")
+    if changed:
+        session.flush()
+        logger.info("updated user %s: %s", user.username, ", ".join(changed))
+    return changed
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return len(session.scalars(select(UserRole.user_id).join(User, User.id == UserRole.user_id).where(
+        UserRole.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id)).all())
+
+
+def set_roles(session: Session, user: User, roles: Iterable[Role | str]) -> bool:
+    """Give a person exactly these roles; tell whether anything changed. One active administrator always remains."""
+    try:
+        wanted = {Role(r) for r in roles}
+    except ValueError:
+        raise ValidationFailed(f"roles must be among {', '.join(Role)}", field="roles") from None
+    current = user.roles
+    if wanted == current:
+        return False
+    if Role.ADMIN in current and Role.ADMIN not in wanted and user.is_active and not _other_active_admins(session, user):
+        raise Conflict("this is the last active administrator; make someone else an administrator first",
+                       field="roles")
+    # Only rows that really go or come are touched, so that (user, role) stays unique at every flush.
+    user.role_rows = [row for row in user.role_rows if Role(row.role) in wanted] + [
+        UserRole(role=r) for r in sorted(wanted - current)]
+    session.flush()
+    logger.info("roles of %s are now %s", user.username, ",".join(sorted(wanted)) or "-")
+    return True
+
+
+def deactivate_user(session: Session, user: User, *, actor: User | None = None) -> None:
+    """Stop a person from logging in or using API tokens; their records and history stay."""
+    if actor is not None and actor.id == user.id:
+        raise ValidationFailed("you cannot deactivate your own account", field="active")
+    if user.has_role(Role.ADMIN) and user.is_active and not _other_active_admins(session, user):
+        raise Conflict("this is the last active administrator; make someone else an administrator first",
+                       field="active")
+    user.is_active = False
+    session.flush()
+    logger.info("user %s deactivated", user.username)
+
+
+def reactivate_user(session: Session, user: User) -> None:
+    """Let a deactivated person log in again."""
+    user.is_active = True
+    session.flush()
+    logger.info("user %s reactivated", user.username)

@@ -23,7 +23,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
-    return url_for("documents.index")
+    return url_for("workflow.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

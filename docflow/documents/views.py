@@ -44,7 +44,7 @@ def _form_context(**extra):
     )
 
 
-@bp.get("/")
+@bp.get("/documents")
 @login_required
 def index():
     """List the documents I may read, newest first."""

@@ -119,3 +119,107 @@ def revoke_delegation(session: Session, delegation: Delegation) -> None:
     delegation.revoked = True
     session.flush()
     logger.info("delegation %s revoked", delegation.id)
+
+
+_ESELON = re.compile(r"^(I|II|III|IV|V)\.[ab]$")
+_UNIT_KIND = re.compile(r"^[a-z][a-z0-9 _-]{0,39}$")
+
+
+def validate_eselon(eselon: str) -> str:
+    """Return an eselon in its written form ('ii.B' -> 'II.b'; '' for staff) or raise ValidationFailed."""
+    value = eselon.strip()
+    if not value:
+        return ""
+    roman, _, grade = value.partition(".")
+    value = f"{roman.strip().upper()}.{grade.strip().lower()}"
+    if not _ESELON.match(value):
+        raise ValidationFailed("eselon is written like II.b, III.a or IV.a, or left empty for staff", field="eselon")
+    return value
+
+
+def validate_unit_kind(kind: str) -> str:
+    """Return a unit kind (dinas, badan, bagian, kecamatan, ...) in lower case or raise ValidationFailed."""
+    value = " ".join(kind.split()).lower()
+    if not _UNIT_KIND.match(value):
+        raise ValidationFailed("a unit kind is a word such as dinas, badan, bagian, kecamatan or kelurahan",
+                               field="kind")
+    return value
+
+
+def _is_within(candidate: Unit | Position | None, ancestor: Unit | Position) -> bool:
+    """Tell whether `candidate` is `ancestor` or lies below it (walking up, safe against stored cycles)."""
+    seen: set[int] = set()
+    while candidate is not None and candidate.id not in seen:
+        if candidate.id == ancestor.id:
+            return True
+        seen.add(candidate.id)
+        candidate = candidate.parent
+    return False
+
+
+def update_unit(session: Session, unit: Unit, *, name: str, kind: str, parent: Unit | None) -> list[str]:
+    """Rename a unit, change its kind or move it in the tree; return the names of the fields that changed."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed("a unit needs a name", field="name")
+    kind = validate_unit_kind(kind)
+    if parent is not None and _is_within(parent, unit):
+        raise ValidationFailed("a unit cannot sit under itself or one of its own sub-units", field="parent")
+    changed = []
+    if unit.name != name:
+        unit.name = name
+        changed.append("name")
+    if unit.kind != kind:
+        unit.kind = kind
+        changed.append("kind")
+    if unit.parent_id != (parent.id if parent else None):
+        unit.parent = parent
+        changed.append("parent")
+    if changed:
+        session.flush()
+        logger.info("updated unit %s: %s", unit.code, ", ".join(changed))
+    return changed
+
+
+def update_position(session: Session, position: Position, *, title: str, eselon: str, parent: Position | None,
+                    is_active: bool, on: date) -> list[str]:
+    """Change a desk's title, eselon, superior or activity; return the names of the fields that changed."""
+    from docflow.org.queries import can_be_acted_for
+
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationFailed("a position needs a title", field="title")
+    eselon = validate_eselon(eselon)
+    if parent is not None and _is_within(parent, position):
+        raise ValidationFailed("a position cannot report to itself or to one of its own subordinates",
+                               field="parent_id")
+    # A desk someone holds or acts for still receives letters; closing it would strand them.
+    if position.is_active and not is_active and can_be_acted_for(session, position.id, on):
+        raise Conflict("someone holds or acts for this position; end the assignment or delegation first",
+                       field="active")
+    changed = []
+    if position.title != title:
+        position.title = title
+        changed.append("title")
+    if position.eselon != eselon:
+        position.eselon = eselon
+        changed.append("eselon")
+    if position.parent_id != (parent.id if parent else None):
+        position.parent = parent
+        changed.append("parent_id")
+    if position.is_active != is_active:
+        position.is_active = is_active
+        changed.append("active")
+    if changed:
+        session.flush()
+        logger.info("updated position %s %r: %s", position.id, position.title, ", ".join(changed))
+    return changed
+
+
+def change_assignment_start(session: Session, assignment: Assignment, *, starts_on: date) -> None:
+    """Correct the first day of an assignment (e.g. to match the decree)."""
+    if assignment.ends_on is not None and assignment.ends_on < starts_on:
+        raise ValidationFailed("the assignment ends before it starts", field="starts_on")
+    assignment.starts_on = starts_on
+    session.flush()
+    logger.info("assignment %s now starts on %s", assignment.id, starts_on)

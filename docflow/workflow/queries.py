@@ -77,3 +77,12 @@ def replacement_of(session: Session, document_id: int) -> Document | None:
     return session.scalars(select(Document).where(Document.replaces_id == document_id,
                                                   Document.state.in_([DocumentState.SIGNED, DocumentState.SENT,
                                                                       DocumentState.FILED]))).first()
+
+
+def recently_signed(session: Session, unit_id: int | None, limit: int = 10) -> list[Document]:
+    """Return the unit's most recently signed letters."""
+    if unit_id is None:
+        return []
+    return list(session.scalars(
+        select(Document).where(Document.unit_id == unit_id, Document.signed_at.is_not(None))
+        .order_by(Document.signed_at.desc()).limit(limit)))

@@ -13,7 +13,7 @@ from docflow.documents.queries import get_readable_document
 from docflow.documents.views import CsrfForm
 from docflow.errors import DocflowError, ValidationFailed
 from docflow.workflow.operations import perform_action
-from docflow.workflow.queries import inbox
+from docflow.workflow.queries import inbox, recently_signed
 from docflow.workflow.states import Action
 
 bp = Blueprint("workflow", __name__)
@@ -28,6 +28,22 @@ DONE_MESSAGES = {
     Action.SEND: _l("The letter is marked as sent."),
     Action.FILE: _l("The letter is filed."),
 }
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """Show what waits for me (overdue first), my drafts and my unit's recently signed letters."""
+    from docflow.documents.access import can_read
+
+    user = web_user()
+    now = services().now()
+    positions = acting_positions(user)
+    items = inbox(db_session(), user, positions, now)
+    groups = {task: [i for i in items if i.task == task] for task in ("verify", "sign", "revise", "draft")}
+    signed = [d for d in recently_signed(db_session(), user.unit_id) if can_read(user, d, positions)]
+    return render_template("workflow/dashboard.html", groups=groups, now=now, signed=signed,
+                           overdue=sum(1 for i in items if i.overdue(now)))
 
 
 @bp.get("/inbox")
