@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
 import docx
+from docx.oxml import parse_xml
 from odf.opendocument import OpenDocumentText
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P, S
@@ -68,11 +70,39 @@ def write_docx(path: Path, *, header: str, paragraphs: list[str], table: list[li
     section.footer.paragraphs[0].text = footer
     document.add_paragraph(paragraphs[0])
     grid = document.add_table(rows=len(table), cols=len(table[0]))
-    for row, values in zip(grid.rows, table):
-        for cell, value in zip(row.cells, values):
+    for row, values in zip(grid.rows, table, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
     for paragraph in paragraphs[1:]:
         document.add_paragraph(paragraph)
+    document.save(str(path))
+    return path
+
+
+_TEXT_BOX_RUN = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    ' xmlns:v="urn:schemas-microsoft-com:vml">'
+    '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    "<wps:wsp><wps:txbx><w:txbxContent>{paragraphs}</w:txbxContent></wps:txbx></wps:wsp>"
+    "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+    "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{paragraphs}</w:txbxContent>"
+    "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def write_docx_with_text_box(path: Path, *, before: str, box_lines: list[str], after: str) -> Path:
+    """Write a DOCX whose first paragraph anchors a text box, stored the way Word stores it
+    (DrawingML with a VML fallback copy)."""
+    document = docx.Document()
+    anchor = document.add_paragraph(before)
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in box_lines)
+    anchor._p.append(parse_xml(_TEXT_BOX_RUN.format(paragraphs=paragraphs)))  # noqa: SLF001
+    document.add_paragraph(after)
     document.save(str(path))
     return path
 
@@ -105,6 +135,29 @@ def write_odt_with_spaces(path: Path, count: int) -> Path:
     document.text.addElement(paragraph)
     document.save(str(path))
     return path
+
+
+_ODF_ENCRYPTION_DATA = (
+    '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+    '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+    '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:iteration-count="1024"'
+    ' manifest:salt="AAAA"/></manifest:encryption-data>'
+)
+
+
+def write_encrypted_odt(path: Path) -> Path:
+    """Write an ODT shaped like a password-protected one: the manifest carries encryption data
+    for content.xml, whose bytes are ciphertext (random, to anyone without the key)."""
+    source = write_odt(path.with_suffix(".plain.odt"), heading="Rahasia", paragraphs=[ASSIGNMENT], table=[["a"]])
+    members = dict(zip_members(source))
+    entry = 'manifest:full-path="content.xml" manifest:media-type="text/xml"'
+    manifest = members["META-INF/manifest.xml"].decode()
+    assert f"<manifest:file-entry {entry}/>" in manifest
+    manifest = manifest.replace(f"<manifest:file-entry {entry}/>",
+                                f"<manifest:file-entry {entry}>{_ODF_ENCRYPTION_DATA}</manifest:file-entry>")
+    members["META-INF/manifest.xml"] = manifest.encode()
+    members["content.xml"] = os.urandom(len(members["content.xml"]))
+    return write_zip(path, list(members.items()))
 
 
 def zip_members(path: Path) -> list[tuple[str, bytes]]:
@@ -202,7 +255,8 @@ def png_bytes(width: int = 4, height: int = 4) -> bytes:
 
     scanlines = b"".join(b"\x00" + bytes([0x80] * width) for _ in range(height))
     header = struct.pack(">2L5B", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines))
+            + chunk(b"IEND", b""))
 
 
 def jpeg_bytes() -> bytes:

@@ -108,7 +108,8 @@ def test_images(tmp_path, payload, mime):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 def test_indonesian_text_in_common_encodings_is_text(tmp_path, encoding):
     path = tmp_path / "nota.txt"
-    path.write_bytes((INDONESIAN + "Biaya perjalanan \u2013 \u201cRp 1.500.000\u201d, caf\u00e9.\n").encode(encoding) * 20)
+    text = INDONESIAN + "Biaya perjalanan \u2013 \u201cRp 1.500.000\u201d, caf\u00e9.\n"
+    path.write_bytes(text.encode(encoding) * 20)
     assert detect_type(path).mime == TEXT
 
 

@@ -1,6 +1,7 @@
 """Text extraction per format, through the real sandbox."""
 from __future__ import annotations
 
+import docx
 import pytest
 
 from docflow.extraction import (
@@ -24,6 +25,8 @@ from tests.extraction.builders import (
     tiff_bytes,
     write_blank_pdf,
     write_docx,
+    write_docx_with_text_box,
+    write_encrypted_odt,
     write_encrypted_pdf,
     write_odt,
     write_pdf,
@@ -137,6 +140,29 @@ def test_docx_paragraphs_tables_header_and_footer_in_document_order(tmp_path):
     ]
 
 
+def test_docx_text_boxes_follow_their_paragraph_once(tmp_path):
+    """Letterheads often sit in a text box, which Word stores twice (DrawingML and VML)."""
+    path = write_docx_with_text_box(tmp_path / "kop.docx", before="Nomor: 005/12/DISKOMINFO",
+                                    box_lines=["PEMERINTAH KOTA BANDUNG", "DINAS KOMUNIKASI DAN INFORMATIKA"],
+                                    after=ASSIGNMENT)
+    result = extract_text(path, DOCX)
+    assert result.text == (
+        "Nomor: 005/12/DISKOMINFO\n\nPEMERINTAH KOTA BANDUNG\n\nDINAS KOMUNIKASI DAN INFORMATIKA\n\n" + ASSIGNMENT
+    )
+
+
+def test_docx_merged_table_cells_are_read_once(tmp_path):
+    path = write_docx(tmp_path / "gabung.docx", header="", paragraphs=[ASSIGNMENT],
+                      table=[["Lampiran", ""], ["a", "b"]], footer="")
+    document = docx.Document(str(path))
+    grid = document.tables[0]
+    grid.cell(0, 0).merge(grid.cell(0, 1))
+    grid.cell(0, 0).text = "Lampiran"
+    document.save(str(path))
+    result = extract_text(path, DOCX)
+    assert result.text.split("\n\n")[1] == "Lampiran\na b"
+
+
 def test_odt_headings_paragraphs_and_tables(tmp_path):
     path = write_odt(tmp_path / "nota.odt", heading="NOTA DINAS", paragraphs=[ASSIGNMENT, "Harap  hadir tepat waktu."],
                      table=[["Hari", "Tanggal"], ["Senin", "12 Januari 2026"]])
@@ -146,6 +172,13 @@ def test_odt_headings_paragraphs_and_tables(tmp_path):
     assert result.text == (
         f"NOTA DINAS\n\n{ASSIGNMENT}\n\nHarap hadir tepat waktu.\n\nHari Tanggal\nSenin 12 Januari 2026"
     )
+
+
+def test_a_password_protected_odt_is_encrypted(tmp_path):
+    result = extract_text(write_encrypted_odt(tmp_path / "rahasia.odt"), ODT)
+    assert result.status is ExtractionStatus.ENCRYPTED
+    assert result.reason == "ODT needs a password"
+    assert result.encrypted is True
 
 
 def test_utf8_text_is_normalised(tmp_path):

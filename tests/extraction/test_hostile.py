@@ -51,7 +51,7 @@ def test_a_billion_laughs_odt_is_refused_before_expansion(odt_path, tmp_path):
     assert detect_type(path).mime == ODT
     result = extract_text(path, ODT, timeout=10)
     assert result.status is ExtractionStatus.FAILED
-    assert result.reason == "refused: part 'content.xml' declares a DTD"
+    assert result.reason == "refused: part 'content.xml' declares entities in a DTD"
 
 
 def test_an_xxe_odt_does_not_read_local_files(odt_path, tmp_path):
@@ -63,7 +63,7 @@ def test_an_xxe_odt_does_not_read_local_files(odt_path, tmp_path):
     result = extract_text(path, ODT)
     assert result.status is ExtractionStatus.FAILED
     assert "KATA SANDI" not in result.text
-    assert "declares a DTD" in result.reason
+    assert "declares entities in a DTD" in result.reason
 
 
 def test_a_billion_laughs_docx_is_refused(tmp_path):
@@ -73,7 +73,7 @@ def test_a_billion_laughs_docx_is_refused(tmp_path):
     path = replace_member(source, tmp_path / "tawa.docx", "word/document.xml", document.encode())
     result = extract_text(path, DOCX)
     assert result.status is ExtractionStatus.FAILED
-    assert result.reason == "refused: part 'word/document.xml' declares a DTD"
+    assert result.reason == "refused: part 'word/document.xml' declares entities in a DTD"
 
 
 def test_an_odt_asking_for_a_billion_spaces_hits_the_memory_limit(tmp_path):
@@ -114,7 +114,7 @@ def test_hundreds_of_extractions_leak_no_fds_and_no_processes(tmp_path):
     extract_text(path, TEXT)  # the forkserver and resource tracker start on first use
     fds_before = _open_fds()
     descendants_before = _descendants()
-    for _ in range(200):
+    for _ in range(300):
         assert extract_text(path, TEXT).text == ASSIGNMENT
     assert _open_fds() == fds_before
     assert _descendants() == descendants_before
