@@ -65,7 +65,9 @@ class AllocatedNumber(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     register_id: Mapped[int] = mapped_column(ForeignKey("number_registers.id"))
     seq: Mapped[int]
-    number: Mapped[str] = mapped_column(String(120), unique=True)
+    # Unique within its register; two registers (types) whose patterns leave out the type may print
+    # the same string, as they do on paper, so the string alone is not unique city-wide.
+    number: Mapped[str] = mapped_column(String(120), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
     allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

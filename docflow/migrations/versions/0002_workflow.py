@@ -146,9 +146,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['register_id'], ['number_registers.id'], name=op.f('fk_allocated_numbers_register_id_number_registers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocated_numbers')),
     sa.UniqueConstraint('document_id', name=op.f('uq_allocated_numbers_document_id')),
-    sa.UniqueConstraint('number', name=op.f('uq_allocated_numbers_number')),
     sa.UniqueConstraint('register_id', 'seq', name=op.f('uq_allocated_numbers_register_id'))
     )
+    op.create_index(op.f('ix_allocated_numbers_number'), 'allocated_numbers', ['number'], unique=False)
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=True),

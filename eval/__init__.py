@@ -1,0 +1,1 @@
+"""Relevance evaluation of Docflow's search on a generated collection of Indonesian official letters."""
