@@ -82,6 +82,8 @@ def build_app(config: Any = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from docflow.admin.api import bp as admin_api_bp
+    from docflow.admin.views import bp as admin_bp
     from docflow.api.openapi import bp as openapi_bp
     from docflow.auth.views import bp as auth_bp
     from docflow.documents.api import bp as documents_api_bp
@@ -90,12 +92,19 @@ def _register_blueprints(app: Flask) -> None:
     from docflow.search.views import bp as search_bp
     from docflow.workflow.api import bp as workflow_api_bp
 
-    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, openapi_bp):
+    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, admin_api_bp, openapi_bp):
         csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry them
         app.register_blueprint(api_bp)
     from docflow.workflow.views import bp as workflow_bp
 
-    for bp in (auth_bp, documents_bp, search_bp, workflow_bp):
+    for bp in (auth_bp, documents_bp, search_bp, workflow_bp, admin_bp):
+        app.register_blueprint(bp)
+    from docflow.signing.api import bp as signing_api_bp
+    from docflow.signing.views import bp as signing_bp
+    from docflow.verify.views import bp as verify_bp
+
+    csrf.exempt(signing_api_bp)  # bearer tokens, like the other API blueprints
+    for bp in (signing_api_bp, signing_bp, verify_bp):
         app.register_blueprint(bp)
 
     @app.get("/healthz")

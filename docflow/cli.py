@@ -319,3 +319,186 @@ def sweep(ctx: _Context) -> None:
 def main() -> None:
     """Run the command line."""
     cli(prog_name="python -m docflow")
+
+
+@cli.group()
+def org() -> None:
+    """Load the organisation (units, positions, people) from a file."""
+
+
+@org.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change; save nothing.")
+@pass_ctx
+def org_load(ctx: _Context, file: str, dry_run: bool) -> None:
+    """Create or update units, positions and people from a TOML or CSV file, all or nothing.
+
+    The format is described in docflow/admin/loader.py and shown in docs/organisation.example.toml.
+    """
+    from pathlib import Path
+
+    from docflow.admin.loader import OrganisationFileError, load_organisation, read_organisation
+
+    path = Path(file)
+    session = ctx.services.db.session()
+    try:
+        report = load_organisation(session, read_organisation(path), source=path.name, today=ctx.services.today())
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    except OrganisationFileError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.reason}; nothing was saved") from None
+    finally:
+        session.close()
+    click.echo(("dry run, nothing saved: " if dry_run else "") + report.summary(), err=True)
+
+
+@cli.group()
+def ca() -> None:
+    """Manage the organisation's certificate authority and signers' certificates."""
+
+
+def _read_secret(prompt: str, *, confirm: bool) -> str:
+    """Read one secret: a line of standard input when it is not a terminal, else asked for unseen."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise click.ClickException(f"no {prompt.lower()} on standard input")
+        return line.rstrip("\r\n")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} again: ") != first:
+        raise click.ClickException("the two entries differ")
+    return first
+
+
+@ca.command("init")
+@click.option("--name", default="", help="Common name of a new CA (default: '<organisation> Certificate Authority').")
+@click.option("--org", "organisation", default="Pemerintah Kota", show_default=True,
+              help="Organisation named in the CA and in every signer's certificate.")
+@click.option("--import-cert", type=click.Path(exists=True, dir_okay=False), help="Existing CA certificate (PEM).")
+@click.option("--import-key", type=click.Path(exists=True, dir_okay=False), help="Its private key (PEM).")
+@click.option("--key-password", is_flag=True, help="The imported key is encrypted: read its password from stdin.")
+@pass_ctx
+def ca_init(ctx: _Context, name: str, organisation: str, import_cert: str | None, import_key: str | None,
+            key_password: bool) -> None:
+    """Create the CA (or import an existing one); its key is kept encrypted with the instance secret."""
+    from pathlib import Path
+
+    from docflow.config import ensure_secret_key
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import init_ca
+
+    if bool(import_cert) != bool(import_key):
+        raise click.ClickException("--import-cert and --import-key go together")
+    password = _read_secret("Key password", confirm=False) if key_password else None
+    services = ctx.services
+    try:
+        with services.db.transaction() as session:
+            authority = init_ca(
+                session, secret_key=ensure_secret_key(ctx.settings), now=services.now(),
+                common=name or f"{organisation} Certificate Authority", org=organisation,
+                certificate_pem=Path(import_cert).read_bytes() if import_cert else None,
+                key_pem=Path(import_key).read_bytes() if import_key else None, key_password=password)
+            subject, serial = authority.subject, authority.serial
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(f"certificate authority ready: {subject} (serial {serial})", err=True)
+    if not ctx.settings.server.public_url:
+        click.echo("note: server.public_url is empty, so certificates issued from the command line name no CRL "
+                   "address; set it before issuing", err=True)
+
+
+@ca.command("issue")
+@click.argument("username")
+@pass_ctx
+def ca_issue(ctx: _Context, username: str) -> None:
+    """Issue a signer's certificate; the signer's new passphrase is read from stdin (or asked for)."""
+    from docflow.auth.operations import get_user
+    from docflow.config import ensure_secret_key
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import issue_credential
+
+    passphrase = _read_secret("Passphrase", confirm=True)
+    services = ctx.services
+    try:
+        with services.db.transaction() as session:
+            credential = issue_credential(session, secret_key=ensure_secret_key(ctx.settings),
+                                          user=get_user(session, username), passphrase=passphrase,
+                                          now=services.now(), base_url=ctx.settings.server.public_url)
+            serial, not_after = credential.serial, credential.not_after
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(f"issued certificate {serial} to {username}, valid until {not_after:%Y-%m-%d}", err=True)
+
+
+@ca.command("import")
+@click.argument("username")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_ctx
+def ca_import(ctx: _Context, username: str, file: str) -> None:
+    """Import a signer's key and certificate from PKCS#12: its password, then a new passphrase, on stdin."""
+    from pathlib import Path
+
+    from docflow.auth.operations import get_user
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import import_credential
+
+    p12_password = _read_secret("PKCS#12 password", confirm=False)
+    passphrase = _read_secret("New passphrase", confirm=True)
+    services = ctx.services
+    try:
+        with services.db.transaction() as session:
+            credential = import_credential(session, user=get_user(session, username), p12=Path(file).read_bytes(),
+                                           p12_password=p12_password, passphrase=passphrase, now=services.now())
+            serial = credential.serial
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(f"imported certificate {serial} for {username}", err=True)
+
+
+@ca.command("revoke")
+@click.argument("who")
+@click.option("--reason", default="unspecified", show_default=True,
+              type=click.Choice(["unspecified", "key_compromise", "affiliation_changed", "superseded",
+                                 "cessation_of_operation"]))
+@pass_ctx
+def ca_revoke(ctx: _Context, who: str, reason: str) -> None:
+    """Revoke a certificate by serial number, or every valid certificate of a username."""
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import revoke_credential
+    from docflow.signing.queries import find_credentials
+
+    services = ctx.services
+    try:
+        with services.db.transaction() as session:
+            targets = [c for c in find_credentials(session, who) if c.revoked_at is None]
+            if not targets:
+                raise click.ClickException(f"no valid certificate of {who!r}")
+            for credential in targets:
+                revoke_credential(session, credential=credential, reason=reason, now=services.now())
+            serials = [c.serial for c in targets]
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    for serial in serials:
+        click.echo(f"revoked {serial}")
+
+
+@ca.command("crl")
+@pass_ctx
+def ca_crl(ctx: _Context) -> None:
+    """Print the current certificate revocation list (PEM)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from docflow.config import ensure_secret_key
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import current_crl
+
+    services = ctx.services
+    try:
+        with services.db.transaction() as session:
+            crl = current_crl(session, secret_key=ensure_secret_key(ctx.settings), now=services.now())
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(crl.public_bytes(serialization.Encoding.PEM).decode("ascii"), nl=False)

@@ -1,14 +1,15 @@
 """Import every feature's models so that Base.metadata knows all tables (for Alembic and tests)."""
 from docflow.audit.models import AuditEvent, AuditHead
-from docflow.auth.models import ApiToken, Role, User, UserRole
+from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
 from docflow.db import Base
 from docflow.documents.models import Document, DocumentGrant, Version
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.models import OutboxJob
+from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
 
 __all__ = [
     "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "Delegation", "Document",
     "DocumentGrant", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role", "RouteStep", "Unit",
-    "User", "UserRole", "Version",
+    "User", "UserRole", "Version", "WebSession", "LoginAttempt",
 ]

@@ -18,7 +18,8 @@ def test_login_upload_show_download_search(web_client, make_user, run_worker):
     assert page.status_code == 200
     response = web_client.post("/login", data={"username": "sri", "password": "wrong password!",
                                                 "csrf_token": _csrf(page.get_data(as_text=True))})
-    assert response.status_code == 401
+    assert response.status_code == 200
+    assert "Wrong username or password." in response.get_data(as_text=True)
     page = web_client.get("/login")
     response = web_client.post("/login", data={"username": "sri", "password": PASSWORD,
                                                 "csrf_token": _csrf(page.get_data(as_text=True))})
@@ -122,3 +123,32 @@ def test_dashboard_counts_what_waits_and_shows_signed_letters(client, db, make_u
     assert re.search(r'To initial <span class="count">2</span>', html)
     assert "Surat A" in html and "Surat B" in html
     assert re.search(r'To sign <span class="count">0</span>', html)
+
+
+def test_logout_ends_the_session_on_the_server(client, make_user, login):
+    """Is a copied session cookie worthless after logout?"""
+    user = make_user()
+    login(user)
+    stolen = client.get_cookie("session").value
+    assert client.get("/").status_code == 200
+    client.post("/logout")
+    client.set_cookie("session", stolen)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_login_is_throttled_after_repeated_failures(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        response = client.post("/login", data={"username": user.username, "password": "not the password"})
+        assert response.status_code == 200
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -5,16 +5,19 @@ import io
 
 from tests.conftest import upload
 from tests.fixtures import make_pdf
+from tests.signing.helpers import PASSPHRASE, give_certificate, setup_ca
 from tests.workflow_factories import make_office
 
 
-def _act(client, headers, doc_id, action, revision, comment=""):
-    return client.post(f"/api/v1/documents/{doc_id}/actions/{action}", json={"revision": revision, "comment": comment},
-                       headers=headers)
+def _act(client, headers, doc_id, action, revision, comment="", **extra):
+    return client.post(f"/api/v1/documents/{doc_id}/actions/{action}",
+                       json={"revision": revision, "comment": comment, **extra}, headers=headers)
 
 
-def test_full_route_with_return_and_numbering(client, db, make_unit, make_user, token_for):
+def test_full_route_with_return_and_numbering(client, db, services, make_unit, make_user, token_for):
     office = make_office(db, make_unit, make_user, "DISKOMINFO")
+    setup_ca(db, services)
+    give_certificate(db, services, office.head_user)
     drafter, sub, sec, head, clerk = (token_for(u) for u in (office.drafter, office.subhead_user,
                                                               office.secretary_user, office.head_user, office.clerk))
     doc = upload(client, drafter, make_pdf("Nota dinas penugasan"), title="Penugasan",
@@ -56,9 +59,9 @@ def test_full_route_with_return_and_numbering(client, db, make_unit, make_user, 
     body = _act(client, sec, doc["id"], "initial", body["revision"]).get_json()
     assert body["state"] == "approved"
     # A stale revision gets 409 and changes nothing.
-    stale = _act(client, head, doc["id"], "sign", body["revision"] - 1)
+    stale = _act(client, head, doc["id"], "sign", body["revision"] - 1, passphrase=PASSPHRASE)
     assert stale.status_code == 409
-    body = _act(client, head, doc["id"], "sign", body["revision"]).get_json()
+    body = _act(client, head, doc["id"], "sign", body["revision"], passphrase=PASSPHRASE).get_json()
     assert body["state"] == "signed"
     assert body["number"].startswith("000.8.3.3/1/DISKOMINFO/")
     assert "Kepala Dinas" in body["signature_block"] and "NIP. 198001012005011001" in body["signature_block"]

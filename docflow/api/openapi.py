@@ -163,9 +163,22 @@ SPEC: dict[str, Any] = {
                     "type": "object", "required": ["revision"], "properties": {
                         "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
                         "comment": {"type": "string", "maxLength": 4000,
-                                    "description": "Required to return or reject."}}}}}},
+                                    "description": "Required to return or reject."},
+                        "passphrase": {"type": "string", "format": "password",
+                                       "description": "Sign only: opens the signer's key; never stored."}}}}}},
                 "responses": {"200": _json("Document", "The letter after the action."), "400": _ERRORS,
                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/signing-pdf": {
+            "post": {
+                "operationId": "prepareSigningPdf",
+                "summary": "Make the PDF a DOCX/ODT draft will be signed as (kept as a version) so it can be checked.",
+                "parameters": [_DOCUMENT_ID],
+                "responses": {"200": _json("Version", "The letter is a PDF already: this version is signed."),
+                              "201": _json("Version", "The draft was converted; this new version is signed."),
+                              "400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS,
+                              "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/audit": {
@@ -291,6 +304,282 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+
+# Administration (administrators only) ------------------------------------------------------------
+
+def _admin_ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _admin_body(schema: str, required: list[str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = _admin_ref(schema)
+    if required:
+        body = {"allOf": [body], "required": required}
+    return {"required": True, "content": {"application/json": {"schema": body}}}
+
+
+def _admin_op(operation_id: str, summary: str, ok: tuple[str, dict[str, Any]], *, parameters: list | None = None,
+              body: dict[str, Any] | None = None, refusals: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One administration operation: every one answers 401 without a token and 403 to non-administrators."""
+    status, response = ok
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary, "tags": ["admin"],
+                                 "responses": {status: response, "401": _ERRORS, "403": _ERRORS,
+                                               **{code: _ERRORS for code in refusals}}}
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = body
+    return operation
+
+
+def _admin_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _admin_list(schema: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": _admin_ref(schema)}}}
+
+
+def _admin_paged(schema: str) -> dict[str, Any]:
+    listed = _admin_list(schema)
+    listed["properties"].update({"total": {"type": "integer"}, "page": {"type": "integer"},
+                                 "per_page": {"type": "integer"}})
+    return listed
+
+
+_ADMIN_PAGING = [_query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+                 _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                        "Results per page.")]
+_DATE = {"type": "string", "format": "date"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+_WRITE = ("400", "404", "409")
+
+SPEC["paths"].update({
+    "/api/v1/admin/units": {
+        "get": _admin_op("adminListUnits", "List every unit, each parent before its children.",
+                         ("200", _json("AdminUnitList", "The unit tree, flattened."))),
+        "post": _admin_op("adminCreateUnit", "Add a unit.", ("201", _json("AdminUnit", "The new unit.")),
+                          body=_admin_body("AdminUnitInput", ["code", "name"]), refusals=("400", "409")),
+    },
+    "/api/v1/admin/units/{unit_id}": {
+        "get": _admin_op("adminGetUnit", "Show a unit.", ("200", _json("AdminUnit", "The unit.")),
+                         parameters=[_admin_id("unit_id")], refusals=("404",)),
+        "patch": _admin_op("adminUpdateUnit", "Change a unit's name, kind or parent; the code stays.",
+                           ("200", _json("AdminUnit", "The unit.")), parameters=[_admin_id("unit_id")],
+                           body=_admin_body("AdminUnitInput"), refusals=_WRITE),
+    },
+    "/api/v1/admin/positions": {
+        "get": _admin_op("adminListPositions", "List desks with today's holders, page by page.",
+                         ("200", _json("AdminPositionList", "One page of positions.")),
+                         parameters=[_query("unit", {"type": "string"}, "Only desks of this unit (code)."),
+                                     *_ADMIN_PAGING], refusals=("400", "404")),
+        "post": _admin_op("adminCreatePosition", "Add a desk (jabatan) to a unit.",
+                          ("201", _json("AdminPosition", "The new position.")),
+                          body=_admin_body("AdminPositionInput", ["unit", "title"]), refusals=("400", "409")),
+    },
+    "/api/v1/admin/positions/{position_id}": {
+        "get": _admin_op("adminGetPosition", "Show a desk with today's holders.",
+                         ("200", _json("AdminPosition", "The position.")), parameters=[_admin_id("position_id")],
+                         refusals=("404",)),
+        "patch": _admin_op("adminUpdatePosition", "Change a desk's title, eselon, superior or activity.",
+                           ("200", _json("AdminPosition", "The position.")), parameters=[_admin_id("position_id")],
+                           body=_admin_body("AdminPositionInput"), refusals=_WRITE),
+    },
+    "/api/v1/admin/users": {
+        "get": _admin_op("adminListUsers", "List people, page by page.",
+                         ("200", _json("AdminUserList", "One page of people.")),
+                         parameters=[_query("q", {"type": "string"}, "Part of the username, name or NIP."),
+                                     _query("unit", {"type": "string"}, "Only people of this unit (code)."),
+                                     *_ADMIN_PAGING], refusals=("400", "404")),
+        "post": _admin_op("adminCreateUser", "Add a person; they have no password until one is set.",
+                          ("201", _json("AdminUser", "The new person.")),
+                          body=_admin_body("AdminUserInput", ["username", "full_name", "unit"]),
+                          refusals=("400", "409")),
+    },
+    "/api/v1/admin/users/{user_id}": {
+        "get": _admin_op("adminGetUser", "Show a person with their assignments.",
+                         ("200", _json("AdminUser", "The person.")), parameters=[_admin_id("user_id")],
+                         refusals=("404",)),
+        "patch": _admin_op("adminUpdateUser", "Change a person's details, roles or activity; the username stays.",
+                           ("200", _json("AdminUser", "The person.")), parameters=[_admin_id("user_id")],
+                           body=_admin_body("AdminUserInput"), refusals=_WRITE),
+    },
+    "/api/v1/admin/users/{user_id}/password": {
+        "put": _admin_op("adminSetPassword", "Set a person's password.", ("204", {"description": "Set."}),
+                         parameters=[_admin_id("user_id")], refusals=("400", "404"),
+                         body={"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["password"], "properties": {
+                                 "password": {"type": "string", "minLength": 10, "maxLength": 1000}}}}}}),
+    },
+    "/api/v1/admin/assignments": {
+        "get": _admin_op("adminListAssignments", "List the assignments of a desk or a person, latest first.",
+                         ("200", _json("AdminAssignmentList", "The assignments.")),
+                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
+                                     _query("user", {"type": "string"}, "Of this person (username)."),
+                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                                            "Leave out assignments that have ended.")],
+                         refusals=("400", "404")),
+        "post": _admin_op("adminCreateAssignment", "Put a person at a desk from a day; a structural desk has one "
+                          "holder at a time.", ("201", _json("AdminAssignment", "The assignment.")),
+                          body=_admin_body("AdminAssignmentInput", ["position_id", "user", "starts_on"]),
+                          refusals=("400", "409")),
+    },
+    "/api/v1/admin/assignments/{assignment_id}/end": {
+        "post": _admin_op("adminEndAssignment", "End an assignment on a day.",
+                          ("200", _json("AdminAssignment", "The assignment.")),
+                          parameters=[_admin_id("assignment_id")], refusals=("400", "404"),
+                          body={"required": True, "content": {"application/json": {"schema": {
+                              "type": "object", "required": ["ends_on"], "properties": {"ends_on": _DATE}}}}}),
+    },
+    "/api/v1/admin/delegations": {
+        "get": _admin_op("adminListDelegations", "List Plt./Plh. appointments, latest first.",
+                         ("200", _json("AdminDelegationList", "The appointments.")),
+                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
+                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                                            "Leave out revoked and past appointments.")],
+                         refusals=("400", "404")),
+        "post": _admin_op("adminCreateDelegation", "Appoint a Plt. (post vacant) or Plh. (holder away); "
+                          "appointments of a desk never overlap (409) and last at most the configured days.",
+                          ("201", _json("AdminDelegation", "The appointment.")),
+                          body=_admin_body("AdminDelegationInput",
+                                           ["position_id", "delegate", "kind", "starts_on", "ends_on"]),
+                          refusals=("400", "409")),
+    },
+    "/api/v1/admin/delegations/{delegation_id}/revoke": {
+        "post": _admin_op("adminRevokeDelegation", "End a Plt./Plh. appointment early.",
+                          ("200", _json("AdminDelegation", "The appointment.")),
+                          parameters=[_admin_id("delegation_id")], refusals=("404",)),
+    },
+    "/api/v1/admin/document-types": {
+        "get": _admin_op("adminListDocumentTypes", "List every document type with its rules.",
+                         ("200", _json("AdminDocumentTypeList", "The document types."))),
+        "post": _admin_op("adminCreateDocumentType", "Add a document type with its rules.",
+                          ("201", _json("AdminDocumentType", "The new document type.")),
+                          body=_admin_body("AdminDocumentTypeInput", ["code", "name", "group", "signer_levels"]),
+                          refusals=("400", "409")),
+    },
+    "/api/v1/admin/document-types/{code}": {
+        "get": _admin_op("adminGetDocumentType", "Show a document type's rules.",
+                         ("200", _json("AdminDocumentType", "The document type.")),
+                         parameters=[{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                         refusals=("404",)),
+        "patch": _admin_op("adminUpdateDocumentType", "Change a document type's rules; the code stays.",
+                           ("200", _json("AdminDocumentType", "The document type.")),
+                           parameters=[{"name": "code", "in": "path", "required": True,
+                                        "schema": {"type": "string"}}],
+                           body=_admin_body("AdminDocumentTypeInput"), refusals=("400", "404")),
+    },
+    "/api/v1/admin/number-registers": {
+        "get": _admin_op("adminListRegisters", "List number registers with their last number, latest year first.",
+                         ("200", _json("AdminRegisterList", "The registers.")),
+                         parameters=[_query("year", {"type": "integer"}, "Only this year's registers.")],
+                         refusals=("400",)),
+        "post": _admin_op("adminCreateRegister", "Open a year's register, e.g. to continue a paper register.",
+                          ("201", _json("AdminRegister", "The register.")),
+                          body=_admin_body("AdminRegisterInput", ["doc_type", "year"]), refusals=("400", "409")),
+    },
+    "/api/v1/admin/number-registers/{register_id}": {
+        "get": _admin_op("adminGetRegister", "Show a number register.",
+                         ("200", _json("AdminRegister", "The register.")),
+                         parameters=[_admin_id("register_id")], refusals=("404",)),
+        "patch": _admin_op("adminUpdateRegister", "Change a register's pattern or move its last number forward "
+                           "(never back).", ("200", _json("AdminRegister", "The register.")),
+                           parameters=[_admin_id("register_id")], refusals=("400", "404"),
+                           body={"required": True, "content": {"application/json": {"schema": {
+                               "type": "object", "properties": {"pattern": {"type": "string"},
+                                                                "last_seq": {"type": "integer", "minimum": 0}}}}}}),
+    },
+})
+
+SPEC["components"]["schemas"].update({
+    "AdminUnit": {"type": "object", "required": ["id", "code", "name", "kind"], "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+        "parent": {"type": ["string", "null"], "description": "Code of the parent unit."},
+        "depth": {"type": "integer", "description": "Depth in the tree (lists only)."}}},
+    "AdminUnitInput": {"type": "object", "additionalProperties": False, "properties": {
+        "code": {"type": "string", "maxLength": 40, "description": "Fixed once created; part of letter numbers."},
+        "name": {"type": "string", "maxLength": 200}, "kind": {"type": "string", "default": "dinas"},
+        "parent": {"type": ["string", "null"], "description": "Code of the parent unit; empty for the top."}}},
+    "AdminUnitList": _admin_list("AdminUnit"),
+    "AdminPosition": {"type": "object", "required": ["id", "unit", "title"], "properties": {
+        "id": {"type": "integer"}, "unit": {"type": "string"}, "title": {"type": "string"},
+        "eselon": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5},
+        "parent_id": {"type": ["integer", "null"]}, "parent": {"type": ["string", "null"]},
+        "active": {"type": "boolean"}, "holders": {"type": "array", "items": {"type": "string"}}}},
+    "AdminPositionInput": {"type": "object", "additionalProperties": False, "properties": {
+        "unit": {"type": "string", "description": "Unit code; fixed once created."},
+        "title": {"type": "string", "maxLength": 200},
+        "eselon": {"type": "string", "description": "I.a ... V.a, or empty for staff."},
+        "parent_id": {"type": ["integer", "null"], "description": "The superior desk."},
+        "active": {"type": "boolean", "default": True}}},
+    "AdminPositionList": _admin_paged("AdminPosition"),
+    "AdminUser": {"type": "object", "required": ["id", "username", "roles", "active"], "properties": {
+        "id": {"type": "integer"}, "username": {"type": "string"}, "full_name": {"type": "string"},
+        "nip": {"type": ["string", "null"]}, "rank": {"type": "string"}, "email": {"type": "string"},
+        "unit": {"type": ["string", "null"]},
+        "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
+        "active": {"type": "boolean"}, "has_password": {"type": "boolean"},
+        "assignments": {"type": "array", "items": _admin_ref("AdminAssignment")}}},
+    "AdminUserInput": {"type": "object", "additionalProperties": False, "properties": {
+        "username": {"type": "string", "maxLength": 80, "description": "Fixed once created."},
+        "full_name": {"type": "string", "maxLength": 200},
+        "nip": {"type": ["string", "null"], "description": "18 digits, for civil servants."},
+        "rank": {"type": "string", "maxLength": 80}, "email": {"type": "string", "maxLength": 200},
+        "unit": {"type": "string", "description": "Unit code."},
+        "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
+        "active": {"type": "boolean", "default": True}}},
+    "AdminUserList": _admin_paged("AdminUser"),
+    "Role": {"type": "string", "enum": ["drafter", "verifier", "signer", "records_clerk", "archivist", "admin"]},
+    "AdminAssignment": {"type": "object", "required": ["id", "position_id", "user", "starts_on"], "properties": {
+        "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
+        "unit": {"type": "string"}, "user": {"type": "string"}, "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
+    "AdminAssignmentInput": {"type": "object", "additionalProperties": False, "properties": {
+        "position_id": {"type": "integer"}, "user": {"type": "string", "description": "Username."},
+        "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
+    "AdminAssignmentList": _admin_list("AdminAssignment"),
+    "AdminDelegation": {"type": "object", "required": ["id", "position_id", "delegate", "kind"], "properties": {
+        "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
+        "unit": {"type": "string"}, "delegate": {"type": "string"}, "kind": {"type": "string", "enum": ["plt", "plh"]},
+        "starts_on": _DATE, "ends_on": _DATE, "decree_reference": {"type": "string"}, "revoked": {"type": "boolean"}}},
+    "AdminDelegationInput": {"type": "object", "additionalProperties": False, "properties": {
+        "position_id": {"type": "integer"}, "delegate": {"type": "string", "description": "Username."},
+        "kind": {"type": "string", "enum": ["plt", "plh"]}, "starts_on": _DATE, "ends_on": _DATE,
+        "decree_reference": {"type": "string", "maxLength": 200}}},
+    "AdminDelegationList": _admin_list("AdminDelegation"),
+    "AdminDocumentType": {"type": "object", "required": ["code", "name", "group"], "properties": {
+        "code": {"type": "string"}, "name": {"type": "string"},
+        "group": {"type": "string", "enum": ["directive", "correspondence", "special", "other"]},
+        "signer_levels": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 5}},
+        "allow_an": {"type": "boolean"}, "allow_ub": {"type": "boolean"},
+        "register_scope": {"type": "string", "enum": ["unit", "city"]}, "number_pattern": {"type": "string"},
+        "restart_from": {"type": "string", "enum": ["first", "returning"]},
+        "max_verifiers": {"type": "integer", "minimum": 0, "maximum": 3}, "active": {"type": "boolean"}}},
+    "AdminDocumentTypeInput": {"type": "object", "additionalProperties": False, "properties": {
+        "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$", "description": "Fixed once created."},
+        "name": {"type": "string", "maxLength": 100},
+        "group": {"type": "string", "enum": ["directive", "correspondence", "special", "other"]},
+        "signer_levels": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1, "maximum": 5}},
+        "allow_an": {"type": "boolean"}, "allow_ub": {"type": "boolean"},
+        "register_scope": {"type": "string", "enum": ["unit", "city"]},
+        "number_pattern": {"type": "string", "description": "Fields {classification} {seq} {unit} {year} {month} "
+                                                            "{type}; {seq} is required."},
+        "restart_from": {"type": "string", "enum": ["first", "returning"]},
+        "max_verifiers": {"type": "integer", "minimum": 0, "maximum": 3}, "active": {"type": "boolean"}}},
+    "AdminDocumentTypeList": _admin_list("AdminDocumentType"),
+    "AdminRegister": {"type": "object", "required": ["id", "doc_type", "year", "pattern", "last_seq"], "properties": {
+        "id": {"type": "integer"}, "doc_type": {"type": "string"},
+        "unit": {"type": ["string", "null"], "description": "Unit code; null for the city's register."},
+        "year": {"type": "integer"}, "pattern": {"type": "string"}, "last_seq": {"type": "integer"}}},
+    "AdminRegisterInput": {"type": "object", "additionalProperties": False, "properties": {
+        "doc_type": {"type": "string"},
+        "unit": {"type": ["string", "null"], "description": "Empty for city-wide types."},
+        "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+        "pattern": {"type": "string", "description": "Default: the document type's pattern."},
+        "last_seq": {"type": "integer", "minimum": 0, "default": 0}}},
+    "AdminRegisterList": _admin_list("AdminRegister"),
+})
 
 
 @bp.get("/openapi.json")

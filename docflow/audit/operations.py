@@ -75,8 +75,9 @@ def verify_chain(session: Session, batch: int = 2000) -> list[ChainProblem]:
     last_id = 0
     last_event_id = None
     while True:
+        # populate_existing: check what is stored, not copies this session already holds.
         events = session.scalars(select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id)
-                                 .limit(batch)).all()
+                                 .limit(batch).execution_options(populate_existing=True)).all()
         if not events:
             break
         for event in events:
@@ -89,8 +90,9 @@ def verify_chain(session: Session, batch: int = 2000) -> list[ChainProblem]:
             expected_prev = event.hash
             last_event_id = event.id
         last_id = events[-1].id
-        session.expunge_all()
-    head = session.get(AuditHead, 1)
+        for event in events:  # only the batch: the caller's own objects stay in its session
+            session.expunge(event)
+    head = session.get(AuditHead, 1, populate_existing=True)
     if head is not None:
         if head.count != count:
             problems.append(ChainProblem(None, f"the chain holds {count} records but {head.count} were written"))

@@ -5,22 +5,30 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import g, request, session
 from flask_login import current_user
 
 from docflow.app import login_manager
 from docflow.auth.models import User
-from docflow.auth.operations import user_for_token
+from docflow.auth.operations import user_for_token, web_session_is_active
 from docflow.context import db_session
 from docflow.errors import AuthenticationRequired
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+SESSION_KEY = "sid"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """Load the user of a browser session only while its server-side session is open."""
     user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if not web_session_is_active(db_session(), session.get(SESSION_KEY), user.id):
+        return None
+    return user
 
 
 def api_user() -> User:

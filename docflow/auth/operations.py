@@ -6,12 +6,13 @@ import logging
 import re
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from docflow.auth.models import ApiToken, Role, User, UserRole
+from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
 from docflow.db import utcnow
 from docflow.errors import Conflict, NotFound, ValidationFailed
 from docflow.org.models import Unit
@@ -162,7 +163,8 @@ def set_roles(session: Session, user: User, roles: Iterable[Role | str]) -> bool
     current = user.roles
     if wanted == current:
         return False
-    if Role.ADMIN in current and Role.ADMIN not in wanted and user.is_active and not _other_active_admins(session, user):
+    losing_admin = Role.ADMIN in current and Role.ADMIN not in wanted
+    if losing_admin and user.is_active and not _other_active_admins(session, user):
         raise Conflict("this is the last active administrator; make someone else an administrator first",
                        field="roles")
     # Only rows that really go or come are touched, so that (user, role) stays unique at every flush.
@@ -190,3 +192,59 @@ def reactivate_user(session: Session, user: User) -> None:
     user.is_active = True
     session.flush()
     logger.info("user %s reactivated", user.username)
+
+
+# -- browser sessions and login throttling ----------------------------------------------------
+
+LOGIN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_IP = 30
+
+
+def login_wait_seconds(session: Session, username: str, ip: str, now: datetime) -> int:
+    """Return how long this username/address must wait before trying again (0: may try now)."""
+    since = now - LOGIN_WINDOW
+    failures = [
+        (MAX_FAILURES_PER_USERNAME, LoginAttempt.username == username.strip().lower()),
+        (MAX_FAILURES_PER_IP, LoginAttempt.ip == ip),
+    ]
+    wait = 0
+    for limit, condition in failures:
+        times = session.scalars(select(LoginAttempt.at).where(condition, LoginAttempt.succeeded.is_(False),
+                                                              LoginAttempt.at > since)
+                                .order_by(LoginAttempt.at.desc()).limit(limit)).all()
+        if len(times) >= limit:
+            wait = max(wait, int((times[-1] + LOGIN_WINDOW - now).total_seconds()) + 1)
+    return wait
+
+
+def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool) -> None:
+    """Remember a login attempt (failed ones count towards the throttle)."""
+    session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded))
+    session.flush()
+
+
+def start_web_session(session: Session, user: User, ip: str) -> str:
+    """Open a server-side browser session for the user; return the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(WebSession(token_hash=hash_token(token), user_id=user.id, ip=ip[:64]))
+    session.flush()
+    return token
+
+
+def web_session_is_active(session: Session, token: str | None, user_id: int) -> bool:
+    """Tell whether the cookie's session is open for that user."""
+    if not token:
+        return False
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
+    return row is not None and row.user_id == user_id and row.ended_at is None
+
+
+def end_web_session(session: Session, token: str | None) -> None:
+    """Close a browser session server-side (logout)."""
+    if not token:
+        return
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+        session.flush()

@@ -118,6 +118,8 @@ class Version(Base):
     extraction_status: Mapped[str] = mapped_column(String(20), default=ExtractionStatus.PENDING)
     extraction_reason: Mapped[str | None] = mapped_column(String(500))
     encrypted: Mapped[bool] = mapped_column(default=False)
+    # The text was read by OCR from a scan (it may contain recognition errors).
+    ocr: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str | None] = deferred(mapped_column(Text))
     comment: Mapped[str] = mapped_column(String(1000), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -165,13 +165,14 @@ def add_version(session: Session, store: ObjectStore, *, actor: User, document: 
 
 
 def record_extraction(session: Session, version: Version, *, status: str, text: str, page_count: int | None,
-                      encrypted: bool, reason: str | None) -> None:
+                      encrypted: bool, reason: str | None, ocr: bool = False) -> None:
     """Save what extraction learned about a version and ask for the document to be indexed."""
     version.extraction_status = status
     version.extraction_reason = reason[:500] if reason else None
     version.text = text if status == ExtractionStatus.OK else None
     version.page_count = page_count
     version.encrypted = encrypted
+    version.ocr = ocr
     session.flush()
     enqueue_index(session, version.document_id)
     logger.info("version %s of document %s extracted: %s", version.id, version.document_id, version.extraction_label)

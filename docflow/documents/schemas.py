@@ -22,6 +22,7 @@ def version_json(version: Version) -> dict[str, Any]:
         "page_count": version.page_count,
         "extraction_status": version.extraction_label,
         "encrypted": version.encrypted,
+        "ocr": version.ocr,
         "comment": version.comment,
         "created_at": version.created_at.isoformat(),
         "content_url": url_for("documents_api.version_content", document_id=version.document_id,

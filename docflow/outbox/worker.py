@@ -203,7 +203,8 @@ class Worker:
                 if result.retryable and job.attempts < self.settings.worker.max_attempts:
                     raise RetryLater(f"extraction of version {version_id} failed: {result.reason}")
                 result_args = dict(status=str(result.status), text=result.text, page_count=result.page_count,
-                                   encrypted=result.encrypted, reason=result.reason)
+                                   encrypted=result.encrypted, reason=result.reason,
+                                   ocr=getattr(result, "ocr", False))
         finally:
             path.unlink(missing_ok=True)
         with self.services.db.transaction() as session:

@@ -9,10 +9,12 @@ from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
 from docflow.documents.schemas import document_json
 from docflow.errors import ValidationFailed
+from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action, proposed_route, set_route
 from docflow.workflow.queries import audit_trail, inbox
 from docflow.workflow.routes import parse_route
 from docflow.workflow.schemas import event_json, inbox_json, step_json
+from docflow.workflow.states import Action
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
 
@@ -60,9 +62,16 @@ def act(document_id: int, action: str):
     data = _body()
     _document(document_id)
     svc = services()
-    document = perform_action(db_session(), actor=user, document_id=document_id, action=action,
-                              expected_revision=optional_int(data, "revision"), comment=str(data.get("comment") or ""),
-                              now=svc.now(), settings=svc.settings.workflow)
+    if action == Action.SIGN:
+        # The passphrase opens the signer's key for this one signature; it is never stored or logged.
+        document = sign_document(db_session(), svc, actor=user, document_id=document_id,
+                                 expected_revision=optional_int(data, "revision"),
+                                 passphrase=str(data.get("passphrase") or ""), now=svc.now(),
+                                 base_url=request.host_url)
+    else:
+        document = perform_action(db_session(), actor=user, document_id=document_id, action=action,
+                                  expected_revision=optional_int(data, "revision"),
+                                  comment=str(data.get("comment") or ""), now=svc.now(), settings=svc.settings.workflow)
     body = document_json(document, user, acting_positions(user))
     body["steps"] = [step_json(s) for s in document.steps]
     return jsonify(body)

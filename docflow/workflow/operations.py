@@ -148,6 +148,9 @@ def proposed_route(session: Session, document: Document) -> list[StepSpec]:
 def set_route(session: Session, *, actor: User, document: Document, steps: Sequence[StepSpec],
               expected_revision: int | None, on, settings: WorkflowSettings) -> list[RouteStep]:
     """Replace the route of a draft or returned letter (the drafter adjusts it within the rules)."""
+    # The caller loaded the letter before this write: lock it and check the revision as it is now, or a
+    # submission committed meanwhile would be overwritten.
+    document = lock_document(session, document.id)
     _check_revision(document, expected_revision)
     if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
         raise Conflict("the route can only be changed while the letter is a draft or returned for revision",

@@ -12,6 +12,7 @@ from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
 from docflow.documents.views import CsrfForm
 from docflow.errors import DocflowError, ValidationFailed
+from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action
 from docflow.workflow.queries import inbox, recently_signed
 from docflow.workflow.states import Action
@@ -67,10 +68,17 @@ def act(document_id: int, action: str):
         raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
     svc = services()
     try:
-        document = perform_action(session, actor=user, document_id=document_id, action=action,
-                                  expected_revision=optional_int(request.form, "revision"),
-                                  comment=request.form.get("comment", ""), now=svc.now(),
-                                  settings=svc.settings.workflow)
+        if action == Action.SIGN:
+            # The passphrase opens the signer's key for this one signature; it is never stored or logged.
+            document = sign_document(session, svc, actor=user, document_id=document_id,
+                                     expected_revision=optional_int(request.form, "revision"),
+                                     passphrase=request.form.get("passphrase", ""), now=svc.now(),
+                                     base_url=request.host_url)
+        else:
+            document = perform_action(session, actor=user, document_id=document_id, action=action,
+                                      expected_revision=optional_int(request.form, "revision"),
+                                      comment=request.form.get("comment", ""), now=svc.now(),
+                                      settings=svc.settings.workflow)
     except DocflowError as exc:
         session.rollback()
         flash(exc.reason, "error")

@@ -1,0 +1,1 @@
+"""Administration of the organisation: units, positions, people, delegations, document types, registers."""

@@ -1,0 +1,76 @@
+"""Turn a DOCX or ODT draft into the PDF that will be signed, with LibreOffice headless.
+
+Each conversion runs `soffice` as a child process with a wall-clock timeout, in a fresh
+temporary folder with its own LibreOffice profile (`-env:UserInstallation`), so that conversions
+never share state, never touch a user's profile and leave nothing behind.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docflow.extraction import DOCX, ODT
+from docflow.signing.errors import ConversionFailed, ConverterUnavailable
+
+logger = logging.getLogger(__name__)
+
+CONVERTIBLE = {DOCX: ".docx", ODT: ".odt"}
+DEFAULT_TIMEOUT = 120.0
+_BINARIES = ("soffice", "libreoffice")
+
+
+def find_soffice() -> str | None:
+    """Return the path of LibreOffice's `soffice`, or None when it is not installed."""
+    for name in _BINARIES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Return the PDF LibreOffice makes of a DOCX or ODT document."""
+    suffix = CONVERTIBLE.get(mime)
+    if suffix is None:
+        raise ConversionFailed(f"only DOCX and ODT drafts are converted to PDF, not {mime}", field="file")
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConverterUnavailable("LibreOffice is not installed on this server, so DOCX and ODT drafts cannot be "
+                                   "turned into PDF; ask an administrator (Debian: libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="docflow-convert-") as tmp:
+        work = Path(tmp)
+        source = work / f"draft{suffix}"
+        source.write_bytes(data)
+        out_dir = work / "out"
+        command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+                   "--outdir", str(out_dir), str(source)]
+        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
+        try:
+            # A session of its own, so that a timeout kills LibreOffice's helper processes too.
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                       cwd=work, start_new_session=True)
+        except OSError as exc:
+            raise ConverterUnavailable(f"LibreOffice could not be started: {exc}") from exc
+        try:
+            _out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            logger.error("LibreOffice did not convert a %s draft within %g s", suffix, timeout)
+            raise ConverterUnavailable(f"LibreOffice did not finish converting within {timeout:g} s; "
+                                       "try again later") from None
+        result = out_dir / "draft.pdf"
+        if process.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
+            detail = err.decode("utf-8", "replace").strip()[-300:]
+            logger.warning("LibreOffice failed on a %s draft (exit %s): %s", suffix, process.returncode, detail)
+            raise ConversionFailed("LibreOffice could not turn this draft into a PDF; open it in a word processor, "
+                                   "save it again and upload it, or upload a PDF", field="file")
+        pdf = result.read_bytes()
+    logger.info("converted a %s draft of %d bytes to a PDF of %d bytes", suffix, len(data), len(pdf))
+    return pdf

@@ -1,0 +1,350 @@
+"""Domain writes of electronic signing: the CA, signers' credentials, revocation, and signing a letter."""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docflow.auth.models import User
+from docflow.config import ensure_secret_key
+from docflow.documents.models import Document, ExtractionStatus, Version
+from docflow.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from docflow.extraction import PDF
+from docflow.outbox.operations import EXTRACT_VERSION, enqueue_job
+from docflow.services import Services
+from docflow.signing import pki
+from docflow.signing.backend import LocalCASigner, Signer
+from docflow.signing.conversion import CONVERTIBLE, DEFAULT_TIMEOUT, convert_to_pdf
+from docflow.signing.errors import CertificateProblem, SigningError
+from docflow.signing.models import CertificateAuthority, CredentialSource, SignerCredential, VerificationToken
+from docflow.signing.queries import active_authority, all_authorities, usable_credential
+from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, stamp_letter
+from docflow.signing.validation import signed_digest_of
+from docflow.workflow.operations import available_actions, lock_document, perform_action
+from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, transition_for
+from storage import IntegrityError, ObjectStore, StorageError, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+PDF_FOR_SIGNING = "PDF untuk ditandatangani (hasil konversi)"
+SIGNED_COMMENT = "Ditandatangani secara elektronik (PAdES)"
+SIGNATURE_FIELD = "TandaTanganElektronik"
+FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan "
+          "oleh {issuer}. Keaslian dokumen dapat diperiksa dengan memindai kode QR atau membuka alamat di bawah.")
+DEFAULT_CA_NAME = "Docflow Certificate Authority"
+VERIFY_PATH = "/verify/"
+CRL_PATH = "/crl.crl"
+
+
+def _now_utc(now: datetime) -> datetime:
+    return now.astimezone(UTC)
+
+
+# --- the certificate authority -------------------------------------------------------------
+
+
+def init_ca(session: Session, *, secret_key: str, now: datetime, common: str = DEFAULT_CA_NAME,
+            org: str = "", certificate_pem: bytes | None = None, key_pem: bytes | None = None,
+            key_password: str | None = None) -> CertificateAuthority:
+    """Create the organisation's CA, or import an existing CA certificate and key."""
+    if active_authority(session) is not None:
+        raise Conflict("this instance already has a certificate authority", field="certificate")
+    if (certificate_pem is None) != (key_pem is None):
+        raise ValidationFailed("import the CA certificate and its key together", field="certificate")
+    if certificate_pem is not None and key_pem is not None:
+        cert = pki.load_certificate_pem(certificate_pem)
+        key = pki.load_private_key_pem(key_pem, key_password.encode() if key_password else None)
+        pki.check_ca(cert, key)
+        if cert.not_valid_after_utc <= _now_utc(now):
+            raise CertificateProblem("the CA certificate has expired", field="certificate")
+    else:
+        if not common.strip():
+            raise ValidationFailed("name the certificate authority", field="name")
+        cert, key = pki.create_ca(common.strip(), org.strip(), _now_utc(now))
+    authority = CertificateAuthority(
+        subject=pki.subject_text(cert), serial=pki.serial_hex(cert), certificate_pem=pki.cert_to_pem(cert),
+        encrypted_key_pem=pki.wrap_ca_key(key, secret_key), not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc, imported=certificate_pem is not None, is_active=True,
+    )
+    session.add(authority)
+    session.flush()
+    logger.info("certificate authority %s %s (%s)", authority.id, "imported" if authority.imported else "created",
+                authority.subject)
+    return authority
+
+
+def _require_authority(session: Session) -> CertificateAuthority:
+    authority = active_authority(session)
+    if authority is None:
+        raise ValidationFailed("this instance has no certificate authority yet; an administrator runs "
+                               "`python -m docflow ca init` first", field="certificate")
+    return authority
+
+
+def _open_authority(authority: CertificateAuthority, secret_key: str) -> tuple[x509.Certificate, pki.PrivateKey]:
+    cert = pki.load_certificate_pem(authority.certificate_pem.encode("ascii"))
+    return cert, pki.unwrap_ca_key(authority.encrypted_key_pem, secret_key)
+
+
+def crl_url(base_url: str) -> str:
+    """Return the address of the CRL that certificates name (their CRL distribution point)."""
+    return base_url.rstrip("/") + CRL_PATH
+
+
+def current_crl(session: Session, *, secret_key: str, now: datetime,
+                authority: CertificateAuthority | None = None) -> x509.CertificateRevocationList:
+    """Sign a fresh CRL listing every revoked certificate of the (active) CA."""
+    authority = authority or _require_authority(session)
+    cert, key = _open_authority(authority, secret_key)
+    revoked = session.scalars(select(SignerCredential).where(SignerCredential.authority_id == authority.id,
+                                                             SignerCredential.revoked_at.is_not(None))
+                              .order_by(SignerCredential.id)).all()
+    entries = [pki.RevokedEntry(serial=int(c.serial, 16), revoked_at=c.revoked_at, reason=c.revocation_reason)
+               for c in revoked]
+    return pki.build_crl(cert, key, entries, now=_now_utc(now))
+
+
+def trust_material(session: Session, *, secret_key: str, now: datetime) -> tuple[str, list[bytes]]:
+    """Return every CA certificate (PEM) and a current CRL of each, for validating signatures."""
+    roots, crls = [], []
+    for authority in all_authorities(session):
+        roots.append(authority.certificate_pem)
+        crls.append(current_crl(session, secret_key=secret_key, now=now, authority=authority)
+                    .public_bytes(serialization.Encoding.DER))
+    return "".join(roots), crls
+
+
+# --- signers' credentials ------------------------------------------------------------------
+
+
+def _store_credential(session: Session, *, user: User, authority: CertificateAuthority, cert: x509.Certificate,
+                      key: pki.PrivateKey, chain: list[x509.Certificate], passphrase: str, source: str,
+                      actor: User | None) -> SignerCredential:
+    sealed = pki.seal_signer_key(key, passphrase)
+    credential = SignerCredential(
+        user_id=user.id, authority_id=authority.id, source=source, subject=pki.subject_text(cert),
+        serial=pki.serial_hex(cert), certificate_pem=pki.cert_to_pem(cert),
+        chain_pem="".join(pki.cert_to_pem(c) for c in chain), encrypted_key_pem=sealed.pem, key_kdf=sealed.kdf,
+        key_salt=sealed.salt, not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(credential)
+    session.flush()
+    return credential
+
+
+def issue_credential(session: Session, *, secret_key: str, user: User, passphrase: str, now: datetime,
+                     actor: User | None = None, base_url: str = "") -> SignerCredential:
+    """Make a key for a signer, certify it with the organisation's CA and seal it with their passphrase."""
+    pki.check_passphrase(passphrase)
+    if not user.is_active:
+        raise ValidationFailed(f"{user.username} is deactivated", field="user")
+    authority = _require_authority(session)
+    ca_cert, ca_key = _open_authority(authority, secret_key)
+    key = pki.new_key(pki.SIGNER_KEY_BITS)
+    cert = pki.issue_certificate(ca_cert, ca_key, public_key=key.public_key(), name=user.display_name,
+                                 unit=user.unit.name if user.unit else "", nip=user.nip,
+                                 crl_url=crl_url(base_url) if base_url else None, now=_now_utc(now))
+    credential = _store_credential(session, user=user, authority=authority, cert=cert, key=key, chain=[],
+                                   passphrase=passphrase, source=CredentialSource.ISSUED, actor=actor)
+    logger.info("issued signing certificate %s to %s (by %s)", credential.serial, user.username,
+                actor.username if actor else "the command line")
+    return credential
+
+
+def import_credential(session: Session, *, user: User, p12: bytes, p12_password: str, passphrase: str,
+                      now: datetime, actor: User | None = None) -> SignerCredential:
+    """Take a signer's key and certificate from a PKCS#12 file issued under one of our CAs."""
+    pki.check_passphrase(passphrase)
+    key, cert, extra = pki.load_pkcs12(p12, p12_password)
+    authority = next((a for a in all_authorities(session)
+                      if pki.issued_by(cert, pki.load_certificate_pem(a.certificate_pem.encode("ascii")))), None)
+    if authority is None:
+        raise CertificateProblem("the certificate was not issued by this organisation's certificate authority; "
+                                 "import that CA first (`ca init --import-cert`)", field="file")
+    if cert.not_valid_after_utc <= _now_utc(now):
+        raise CertificateProblem("the certificate in the PKCS#12 file has expired", field="file")
+    if session.scalar(select(SignerCredential.id).where(SignerCredential.serial == pki.serial_hex(cert))):
+        raise Conflict("this certificate was imported already", field="file")
+    ca_der = pki.load_certificate_pem(authority.certificate_pem.encode("ascii")).public_bytes(
+        serialization.Encoding.DER)
+    chain = [c for c in extra if c.public_bytes(serialization.Encoding.DER) != ca_der]
+    credential = _store_credential(session, user=user, authority=authority, cert=cert, key=key, chain=chain,
+                                   passphrase=passphrase, source=CredentialSource.IMPORTED, actor=actor)
+    logger.info("imported signing certificate %s for %s", credential.serial, user.username)
+    return credential
+
+
+def revoke_credential(session: Session, *, credential: SignerCredential, reason: str, now: datetime,
+                      actor: User | None = None) -> SignerCredential:
+    """Revoke a signer's certificate: it goes on the CRL and its letters show as revoked."""
+    if reason not in pki.REVOCATION_REASONS:
+        raise ValidationFailed(f"reason must be one of {', '.join(pki.REVOCATION_REASONS)}", field="reason")
+    if credential.revoked_at is not None:
+        raise Conflict(f"certificate {credential.serial} was revoked already", field="certificate")
+    credential.revoked_at = _now_utc(now)
+    credential.revocation_reason = reason
+    session.flush()
+    logger.info("revoked signing certificate %s of user %s (%s) by %s", credential.serial, credential.user_id,
+                reason, actor.username if actor else "the command line")
+    return credential
+
+
+# --- the PDF that is signed ----------------------------------------------------------------
+
+
+def _read(store: ObjectStore, version: Version) -> bytes:
+    try:
+        with store.open(version.storage_key, verify=True) as reader:
+            return reader.read()
+    except IntegrityError as exc:
+        logger.error("version %s of document %s is corrupt: %s", version.id, version.document_id, exc)
+        raise SigningError("the stored file of this letter is damaged; an administrator has to restore it") from exc
+    except StorageError as exc:
+        raise ServiceUnavailable("the document store is unavailable; please try again shortly") from exc
+
+
+def _add_version(session: Session, store: ObjectStore, *, document: Document, actor: User, data: bytes,
+                 filename: str, comment: str) -> Version:
+    """Store PDF bytes object-first, then the version row claiming them and its extraction job."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        info = store.put(io.BytesIO(data), expected_sha256=digest)
+    except StorageUnavailable as exc:
+        logger.error("object store unavailable: %s", exc)
+        raise ServiceUnavailable("the document store is unavailable; nothing was saved, please try again") from exc
+    except StorageError as exc:
+        raise ServiceUnavailable(f"the document could not be stored: {exc}") from exc
+    number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+    version = Version(document=document, number=number, storage_key=info.key, sha256=digest, size=len(data),
+                      mime_type=PDF, original_filename=filename[:255], created_by_id=actor.id, comment=comment,
+                      extraction_status=ExtractionStatus.PENDING)
+    session.add(version)
+    session.flush()
+    enqueue_job(session, EXTRACT_VERSION, version_id=version.id)
+    return version
+
+
+def _pdf_name(name: str, fallback: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or fallback}.pdf"
+
+
+def signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: Document,
+                timeout: float = DEFAULT_TIMEOUT) -> Version:
+    """Return the PDF version that will be signed, converting a DOCX or ODT draft (kept as a new version)."""
+    current = document.current_version
+    if current is None:
+        raise ValidationFailed("attach the letter's file before signing it", field="file")
+    if current.mime_type == PDF:
+        return current
+    if current.mime_type not in CONVERTIBLE:
+        raise ValidationFailed("only PDF, DOCX and ODT letters can be signed; upload the letter as a PDF",
+                               field="file")
+    pdf = convert_to_pdf(_read(store, current), current.mime_type, timeout=timeout)
+    # A rendering of the same letter, not a change of it: the revision stays, so forms stay valid.
+    version = _add_version(session, store, document=document, actor=actor, data=pdf, comment=PDF_FOR_SIGNING,
+                           filename=_pdf_name(current.original_filename, f"document-{document.id}"))
+    logger.info("user %s: document %s version %s converted to PDF for signing (version %s)", actor.username,
+                document.id, current.number, version.number)
+    return version
+
+
+def prepare_signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: Document,
+                        timeout: float = DEFAULT_TIMEOUT) -> Version:
+    """Make (once) the PDF a DOCX/ODT draft will be signed as, so the drafter can check it before signing."""
+    if document.state in FROZEN_STATES or document.state in FINAL_STATES:
+        raise Conflict("this letter is no longer on its way to a signature", field="file")
+    return signing_pdf(session, store, actor=actor, document=document, timeout=timeout)
+
+
+# --- signing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Credential:
+    row: SignerCredential
+    key: pki.PrivateKey
+
+
+def _unlock(session: Session, actor: User, passphrase: str, now: datetime) -> _Credential:
+    credential = usable_credential(session, actor, _now_utc(now))
+    if credential is None:
+        raise ValidationFailed("you have no valid signing certificate; ask an administrator to issue one",
+                               field="certificate")
+    if not passphrase:
+        raise ValidationFailed("type your signing passphrase", field="passphrase")
+    key = pki.open_signer_key(pki.SealedKey(credential.encrypted_key_pem, credential.key_kdf, credential.key_salt),
+                              passphrase)
+    return _Credential(credential, key)
+
+
+def _local_signer(session: Session, credential: _Credential, *, secret_key: str, now: datetime) -> Signer:
+    authority = credential.row.authority
+    crl = current_crl(session, secret_key=secret_key, now=now, authority=authority)
+    return LocalCASigner(
+        certificate=pki.load_certificate_pem(credential.row.certificate_pem.encode("ascii")), key=credential.key,
+        ca_certificate=pki.load_certificate_pem(authority.certificate_pem.encode("ascii")),
+        chain=pki.certs_from_pem(credential.row.chain_pem), crls=[crl.public_bytes(serialization.Encoding.DER)])
+
+
+def _position_label(signature_block: str) -> str:
+    head = []
+    for line in signature_block.splitlines():
+        if not line.strip():
+            break
+        head.append(line.strip().rstrip(","))
+    return ", ".join(head)
+
+
+def _file_name(number: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.\-]+", "-", number).strip("-") + ".pdf"
+
+
+def sign_document(session: Session, services: Services, *, actor: User, document_id: int,
+                  expected_revision: int | None, passphrase: str, now: datetime,
+                  base_url: str | None = None) -> Document:
+    """Sign a letter: number it, stamp block, QR code and footer on its PDF, PAdES-sign it, keep it as a version."""
+    settings = services.settings
+    base = (settings.server.public_url or base_url or "").rstrip("/")
+    if not base:
+        raise SigningError("the public address of Docflow is unknown; set server.public_url")
+    # The key is opened before anything changes: a wrong passphrase leaves the letter as it was.
+    credential = _unlock(session, actor, passphrase, now)
+    document = lock_document(session, document_id)
+    if Action.SIGN not in available_actions(session, actor, document, now.date()):
+        transition_for(document.state, Action.SIGN)
+        raise PermissionDenied("this letter does not wait for your signature")
+    source = signing_pdf(session, services.store, actor=actor, document=document, timeout=DEFAULT_TIMEOUT)
+    pdf = _read(services.store, source)
+    document = perform_action(session, actor=actor, document_id=document_id, action=Action.SIGN,
+                              expected_revision=expected_revision, now=now, settings=settings.workflow)
+    token = secrets.token_urlsafe(24)
+    secret_key = ensure_secret_key(settings)
+    signer = _local_signer(session, credential, secret_key=secret_key, now=now)
+    description = signer.describe()
+    stamped = stamp_letter(pdf, LetterStamp(
+        number=document.number or "", signature_lines=block_lines(document.signature_block or ""),
+        date_text=indonesian_date(now.date()), verify_url=f"{base}{VERIFY_PATH}{token}",
+        footer=FOOTER.format(issuer=description.issuer_name)))
+    signed = signer.sign(stamped, field=SIGNATURE_FIELD, reason=f"Penandatanganan naskah dinas {document.number}",
+                         location=document.unit.name)
+    version = _add_version(session, services.store, document=document, actor=actor, data=signed,
+                           filename=_file_name(document.number or f"document-{document.id}"), comment=SIGNED_COMMENT)
+    session.add(VerificationToken(
+        token=token, document_id=document.id, version_id=version.id, credential_id=credential.row.id,
+        sha256=version.sha256, signed_digest=signed_digest_of(signed), signer_name=actor.display_name,
+        signer_position=_position_label(document.signature_block or ""), signed_at=_now_utc(now)))
+    session.flush()
+    logger.info("user %s signed document %s as %s with certificate %s (version %s, %s)", actor.username,
+                document.id, document.number, credential.row.serial, version.number, version.sha256)
+    return document

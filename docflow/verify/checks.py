@@ -1,0 +1,119 @@
+"""What the public verification page tells: a signed letter's status, and whether an uploaded PDF is it."""
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from docflow.documents.models import Document, SecurityClass
+from docflow.signing.models import VerificationToken
+from docflow.signing.operations import trust_material
+from docflow.signing.queries import token_for_document
+from docflow.signing.validation import SignatureCheck, inspect_pdf
+from docflow.workflow.models import DocumentTypeRule
+from docflow.workflow.queries import replacement_of
+
+logger = logging.getLogger(__name__)
+
+# Their subject is itself secret: the page confirms number, signer and status only.
+HIDDEN_SUBJECT = frozenset({SecurityClass.RAHASIA, SecurityClass.SANGAT_RAHASIA})
+
+
+class LetterState(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    REPLACED = "replaced"
+
+
+class Verdict(enum.StrEnum):
+    GENUINE = "genuine"
+    MODIFIED = "modified"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class LetterStatus:
+    """The public facts of a signed letter."""
+
+    token: str
+    number: str
+    signed_at: datetime
+    type_name: str
+    subject: str | None
+    signer_name: str
+    signer_position: str
+    state: LetterState
+    revoked_at: datetime | None
+    certificate_serial: str
+    replaced_by_number: str | None
+    replaced_by_token: str | None
+
+
+@dataclass(frozen=True)
+class UploadVerdict:
+    """Whether an uploaded PDF is the genuine letter, a modified copy of it, or unknown."""
+
+    verdict: Verdict
+    sha256: str
+    hash_matches: bool
+    signature: SignatureCheck | None
+    detail: str
+
+
+def letter_status(session: Session, row: VerificationToken) -> LetterStatus:
+    """Return what anyone may learn about a signed letter from its token."""
+    document: Document = row.document
+    rule = session.get(DocumentTypeRule, document.doc_type)
+    replacement = replacement_of(session, document.id)
+    replacement_token = token_for_document(session, replacement.id) if replacement is not None else None
+    credential = row.credential
+    if credential.revoked_at is not None:
+        state = LetterState.REVOKED
+    elif replacement is not None:
+        state = LetterState.REPLACED
+    else:
+        state = LetterState.VALID
+    return LetterStatus(
+        token=row.token, number=document.number or "", signed_at=row.signed_at,
+        type_name=rule.name if rule else document.doc_type,
+        subject=None if document.security_class in HIDDEN_SUBJECT else document.title,
+        signer_name=row.signer_name, signer_position=row.signer_position, state=state,
+        revoked_at=credential.revoked_at, certificate_serial=credential.serial,
+        replaced_by_number=replacement.number if replacement is not None else None,
+        replaced_by_token=replacement_token.token if replacement_token is not None else None,
+    )
+
+
+def check_upload(session: Session, row: VerificationToken, *, path: Path, sha256: str, secret_key: str,
+                 now: datetime, timeout: float, memory_limit_mb: int) -> UploadVerdict:
+    """Compare an uploaded PDF with the signed letter: by its stored hash and by its embedded signature."""
+    roots, crls = trust_material(session, secret_key=secret_key, now=now)
+    inspection = inspect_pdf(path, trust_roots_pem=roots, crls=crls, timeout=timeout,
+                             memory_limit_mb=memory_limit_mb)
+    ours = next((s for s in inspection.signatures if s.signed_digest == row.signed_digest), None)
+    if sha256 == row.sha256:
+        detail = "the file is byte for byte the letter Docflow signed"
+        if ours is not None and ours.revoked:
+            detail += ", but the signer's certificate has since been revoked"
+        elif ours is None or not ours.sound:
+            detail += ", but its embedded signature does not validate"
+        verdict = Verdict.GENUINE
+    elif ours is not None:
+        verdict = Verdict.MODIFIED
+        if not ours.intact:
+            detail = "the signed content was changed after signing: the signature no longer matches it"
+        elif not ours.unchanged_after:
+            detail = "content was added to the file after it was signed"
+        else:
+            detail = "the file differs from the letter Docflow signed"
+    else:
+        verdict = Verdict.UNKNOWN
+        detail = inspection.problem or ("the file carries no signature of this letter" if inspection.signatures
+                                        else "the file carries no electronic signature")
+    logger.info("verification upload for document %s: %s (%s)", row.document_id, verdict, detail)
+    return UploadVerdict(verdict=verdict, sha256=sha256, hash_matches=sha256 == row.sha256, signature=ours,
+                         detail=detail)
