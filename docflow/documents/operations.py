@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
 from docflow.documents.access import Permission, permissions
+from docflow.documents.classification import classification_exists
 from docflow.documents.intake import Upload
 from docflow.documents.models import Document, DocumentState, ExtractionStatus, SecurityClass, Urgency, Version
 from docflow.org.models import Position
@@ -122,6 +123,9 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     unit_id = position.unit_id if position is not None else actor.unit_id
     if unit_id is None:
         raise ValidationFailed("your account belongs to no unit; ask an administrator to assign one")
+    if not classification_exists(session, fields.classification_code):
+        raise ValidationFailed(f"unknown classification code {fields.classification_code!r}; choose one from the "
+                               "classification list", field="classification_code")
     if replaces is not None and replaces.state not in FROZEN_STATES:
         raise Conflict("only a signed letter is replaced by a correction; change this one instead", field="replaces")
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
@@ -145,6 +149,10 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
 def add_version(session: Session, store: ObjectStore, *, actor: User, document: Document, upload: Upload,
                 expected_revision: int | None = None, comment: str = "", positions: Iterable[int] = ()) -> Version:
     """Store a new file for a document as its next version (drafts and returned letters only)."""
+    from docflow.workflow.operations import lock_document
+
+    # Lock and re-read: a submission committed meanwhile must not be overtaken by this version.
+    document = lock_document(session, document.id)
     if Permission.ADD_VERSION not in permissions(actor, document, positions):
         raise PermissionDenied("only the drafter may upload a new version, and only before it is submitted")
     if document.state in FROZEN_STATES:

@@ -176,10 +176,17 @@ def set_route(session: Session, *, actor: User, document: Document, steps: Seque
 
 
 def _audit(session: Session, document: Document, action: str, from_state: str, to_state: str, acting: Acting,
-           comment: str = "") -> None:
+           comment: str = "", signing_step: RouteStep | None = None) -> None:
     capacity = acting.capacity
     position = capacity.position if capacity else None
     delegated = capacity is not None and capacity.via in ("plt", "plh")
+    behalf_title = position.title if delegated and position else ""
+    behalf_id = position.id if delegated and position else None
+    kind = capacity.via if delegated else None
+    if signing_step is not None and signing_step.mode != SigningMode.DIRECT and signing_step.on_behalf_position:
+        # a.n./u.b.: the letter is signed for the head; say so (a Plt./Plh. prefix stays on the title).
+        behalf_title, behalf_id = signing_step.on_behalf_position.title, signing_step.on_behalf_position_id
+        kind = kind or str(signing_step.mode)
     version = document.current_version
     record_event(
         session, action=action, document_id=document.id, from_state=from_state, to_state=to_state,
@@ -187,9 +194,9 @@ def _audit(session: Session, document: Document, action: str, from_state: str, t
         # A delegate acts from the absent official's desk: name both.
         actor_position_id=position.id if position else None,
         actor_position_title=(capacity.prefix + position.title) if position else "",
-        on_behalf_position_id=position.id if delegated else None,
-        on_behalf_title=position.title if delegated else "",
-        delegation_kind=capacity.via if delegated else None,
+        on_behalf_position_id=behalf_id,
+        on_behalf_title=behalf_title,
+        delegation_kind=kind,
         comment=comment, document_revision=document.revision, file_sha256=version.sha256 if version else None,
     )
 
@@ -230,10 +237,11 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed(f"the comment is longer than {MAX_COMMENT} characters", field="comment")
     before = document.state
+    signing_step = current_step(document) if action == Action.SIGN else None
     _apply(session, document, Action(action), transition, acting, comment, now, settings)
     document.revision += 1
     session.flush()
-    _audit(session, document, action, before, document.state, acting, comment)
+    _audit(session, document, action, before, document.state, acting, comment, signing_step=signing_step)
     enqueue_index(session, document.id)
     logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
                 document.state, f" as {acting.capacity.via}" if acting.capacity else "")

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.audit.models import AuditEvent
@@ -55,8 +55,9 @@ def inbox(session: Session, user: User, positions: Iterable[int], now: datetime)
                 continue  # nobody verifies or signs their own letter
             task = "sign" if step.kind == StepKind.SIGN else "verify"
             items.append(InboxItem(document, task, step.due_at, step))
-    mine = or_(Document.author_position_id.in_(positions), Document.author_id == user.id) if positions else (
-        Document.author_id == user.id)
+    # Letters drafted at a desk belong to whoever holds it now; only desk-less drafts follow the person.
+    own_deskless = and_(Document.author_position_id.is_(None), Document.author_id == user.id)
+    mine = or_(Document.author_position_id.in_(positions), own_deskless) if positions else own_deskless
     for document in session.scalars(select(Document).where(
             mine, Document.state.in_([DocumentState.RETURNED, DocumentState.DRAFT]))
             .options(selectinload(Document.unit), selectinload(Document.author))):

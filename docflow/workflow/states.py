@@ -65,7 +65,9 @@ def transition_for(state: str, action: str) -> Transition:
     try:
         key = (S(state), Action(action))
     except ValueError:
-        raise InvalidTransition(f"unknown action {action!r}", field="action") from None
+        known = state in S.__members__.values()
+        raise InvalidTransition(f"unknown action {action!r}" if known else f"unknown state {state!r}",
+                                field="action") from None
     transition = TRANSITIONS.get(key)
     if transition is None:
         raise InvalidTransition(f"a letter that is {S(state).value} cannot be given the action {action!r}",
