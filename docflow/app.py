@@ -23,10 +23,11 @@ babel = Babel()
 
 LANGUAGES = ("id", "en")
 
-# Pages are our own templates and static files; uploaded content is never inlined as HTML.
+# Pages are our own templates and static files; uploaded content is never inlined as HTML. Frames from
+# 'self' show the PDF/image preview, which carries its own sandboxing CSP.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    "object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -83,6 +84,8 @@ def build_app(config: Any = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from docflow.admin.api import bp as admin_api_bp
+    from docflow.archive.api import bp as archive_api_bp
+    from docflow.archive.views import bp as archive_bp
     from docflow.admin.views import bp as admin_bp
     from docflow.api.openapi import bp as openapi_bp
     from docflow.auth.views import bp as auth_bp
@@ -106,6 +109,9 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(signing_api_bp)  # bearer tokens, like the other API blueprints
     for bp in (signing_api_bp, signing_bp, verify_bp):
         app.register_blueprint(bp)
+    csrf.exempt(archive_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(archive_api_bp)
+    app.register_blueprint(archive_bp)
 
     @app.get("/healthz")
     def healthz() -> Response:

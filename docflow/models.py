@@ -2,6 +2,7 @@
 from docflow.audit.models import AuditEvent, AuditHead
 from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
 from docflow.db import Base
+from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import Document, DocumentGrant, Version
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.models import OutboxJob

@@ -123,16 +123,24 @@ def app(services):
     return application
 
 
+def _english_client(app):
+    # Pages speak Indonesian by default; the suite asserts the English source strings
+    # (tests/test_i18n.py checks the Indonesian catalogue itself).
+    test_client = app.test_client()
+    test_client.set_cookie("lang", "en")
+    return test_client
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return _english_client(app)
 
 
 @pytest.fixture
 def web_client(app):
     """A test client with CSRF checks on, as a browser meets them."""
     app.config["WTF_CSRF_ENABLED"] = True
-    return app.test_client()
+    return _english_client(app)
 
 
 @pytest.fixture

@@ -98,12 +98,15 @@ def test_verifier_initials_from_the_document_page(client, db, make_unit, make_us
     assert f'action="/documents/{doc["id"]}/actions/initial"' in page
     assert "/actions/sign" not in page
     response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"]})
+    assert response.status_code == 303  # not confirmed: nothing happens
+    assert "tick “I confirm”" in client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"], "confirm": "1"})
     assert response.status_code == 302
     page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
     assert "You initialled the letter." in page
     assert "initial" in page and "History" in page
     # The same form again: the revision is stale now, and the page says so instead of acting twice.
-    response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"]})
+    response = client.post(f"/documents/{doc['id']}/actions/initial", data={"revision": body["revision"], "confirm": "1"})
     assert response.status_code == 303
     assert "someone acted on this letter first" in client.get(f"/documents/{doc['id']}").get_data(as_text=True)
 

@@ -218,6 +218,16 @@ SPEC: dict[str, Any] = {
                               "401": _ERRORS, "503": _ERRORS},
             },
         },
+        "/api/v1/classification-codes": {
+            "get": {
+                "operationId": "listClassificationCodes",
+                "summary": "Find classification codes (with their retention rule) by code prefix or name.",
+                "parameters": [_query("q", {"type": "string", "maxLength": 100},
+                                      "Code prefix (000.8) or words of the name (arsip).")],
+                "responses": {"200": _json("ClassificationCodeList", "Matching codes in tree order (at most 50)."),
+                              "400": _ERRORS, "401": _ERRORS},
+            },
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -286,6 +296,12 @@ SPEC: dict[str, Any] = {
                     "state": {"type": "string"}, "urgency": {"type": "string"},
                     "due_at": {"type": ["string", "null"], "format": "date-time"}, "overdue": {"type": "boolean"},
                     "revision": {"type": "integer"}, "url": {"type": "string"}}}}}},
+            "ClassificationCode": {"type": "object", "required": ["code", "name"], "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"}, "parent_code": {"type": ["string", "null"]},
+                "active_years": {"type": "integer"}, "inactive_years": {"type": "integer"},
+                "final_fate": {"type": "string", "enum": ["destroy", "permanent", "review"]}}},
+            "ClassificationCodeList": {"type": "object", "properties": {
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/ClassificationCode"}}}},
             "SearchHit": {"type": "object", "required": ["id", "title", "fragments"], "properties": {
                 "id": {"type": "integer"}, "title": {"type": "string"},
                 "title_html": {"type": "string", "description": "Escaped title with <mark> around matches."},

@@ -1,4 +1,4 @@
-"""Pages for documents: my documents, upload, the document page, downloads, new versions."""
+"""Pages for documents: my documents, a new letter and its route, the document page, previews, downloads."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,14 +9,15 @@ from flask_wtf import FlaskForm
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, services
-from docflow.documents.access import Permission, permissions
+from docflow.documents.access import Permission, is_drafter, permissions
+from docflow.documents.classification import search_classification_codes
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload, type_label
 from docflow.documents.models import SecurityClass, Urgency
 from docflow.documents.operations import add_version, create_document, validate_document_fields
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
-from docflow.errors import ValidationFailed
+from docflow.errors import DocflowError, ValidationFailed
 
 bp = Blueprint("documents", __name__)
 
@@ -39,7 +40,8 @@ def _form_context(**extra):
     settings = services().settings
     return dict(
         document_types=document_types(db_session()), security_classes=list(SecurityClass), urgencies=list(Urgency),
-        default_type="nota_dinas", max_mb=settings.uploads.max_size_mb,
+        default_type="nota_dinas", max_mb=settings.uploads.max_size_mb, max_bytes=settings.max_upload_bytes,
+        classification_codes=search_classification_codes(db_session(), limit=10_000),
         accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types), **extra,
     )
 
@@ -72,6 +74,9 @@ def new():
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    **_form_context()), exc.status
+        if request.form.get("intent") == "route":
+            flash(_("The draft was saved. Check its route, then submit it."), "success")
+            return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
         flash(_("The document was saved. Its text is being read for search."), "success")
         return redirect(url_for(".show", document_id=document.id))
     return render_template("documents/new.html", form=form, errors=[], values={}, **_form_context())
@@ -86,18 +91,21 @@ def show(document_id: int):
     return _render_show(user, document, CsrfForm(), errors=[])
 
 
-def _render_show(user, document, form, errors):
+def _render_show(user, document, form, errors, *, route_steps=None, route_errors=()):
     from docflow.workflow.operations import available_actions
     from docflow.workflow.queries import audit_trail, replacement_of
 
     session = db_session()
+    route_edit = _route_edit(user, document, route_steps, list(route_errors))
     return render_template(
         "documents/show.html", document=document, form=form,
         permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
         document_type=document_types(session).get(document.doc_type), errors=errors,
         actions=available_actions(session, user, document, services().today()),
         trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
-        now=services().now(), **_form_context())
+        now=services().now(), route_edit=route_edit,
+        # A refusal for someone who has no route form (not the drafter) is shown at the top.
+        refusals=list(route_errors) if route_edit is None else [], **_form_context())
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -129,3 +137,99 @@ def new_version(document_id: int):
         return _render_show(user, document, form, exc.errors), exc.status
     flash(_("Version %(number)s was saved.", number=version.number), "success")
     return redirect(url_for(".show", document_id=document.id))
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/preview")
+@login_required
+def preview(document_id: int, number: int):
+    """Show a PDF or image version inline under a sandboxing CSP; any other type downloads."""
+    document = get_readable_document(db_session(), web_user(), document_id, acting_positions(web_user()))
+    return send_version(get_version(document, number), inline=True)
+
+
+def _route_candidates(session, document):
+    """Return the desks a drafter may pick from: the chain above the drafter's desk and the unit's other desks."""
+    from sqlalchemy import select
+
+    from docflow.org.models import Position
+    from docflow.org.queries import position_chain
+
+    own = session.get(Position, document.author_position_id) if document.author_position_id else None
+    chosen = {}
+    if own is not None:
+        for position in position_chain(own):
+            chosen[position.id] = position
+    for position in session.scalars(select(Position).where(Position.unit_id == document.unit_id,
+                                                           Position.is_active.is_(True)).order_by(Position.id)):
+        chosen.setdefault(position.id, position)
+    chosen.pop(document.author_position_id, None)
+    return sorted(chosen.values(), key=lambda p: (p.level, p.title))
+
+
+def _route_edit(user, document, steps, errors):
+    """Return what the route form needs when the user drafts this editable letter, else None."""
+    from docflow.workflow.models import DocumentTypeRule
+    from docflow.workflow.operations import proposed_route, route_of
+
+    if not is_drafter(user, document, acting_positions(user)) or document.state not in ("draft", "returned"):
+        return None
+    session = db_session()
+    if steps is None:
+        try:
+            steps = route_of(document) if document.steps else proposed_route(session, document)
+        except ValidationFailed as exc:
+            steps, errors = [], errors + exc.errors
+    return dict(rule=session.get(DocumentTypeRule, document.doc_type), proposed=not document.steps, errors=errors,
+                verifiers=[s for s in steps if s.kind == "verify"],
+                signer=next((s for s in steps if s.kind == "sign"), None),
+                candidates=_route_candidates(session, document))
+
+
+def _steps_from_form(form, max_verifiers: int):
+    """Read the route form: verifier_1..verifier_n (blank skips), signer, signer_mode, on_behalf."""
+    from docflow.workflow.routes import parse_route
+
+    items = [{"kind": "verify", "position_id": form.get(f"verifier_{n}")}
+             for n in range(1, max_verifiers + 1) if form.get(f"verifier_{n}")]
+    items.append({"kind": "sign", "position_id": form.get("signer"), "mode": form.get("signer_mode") or "direct",
+                  "on_behalf_position_id": form.get("on_behalf") or None})
+    return parse_route(items)
+
+
+@bp.post("/documents/<int:document_id>/route")
+@login_required
+def save_route(document_id: int):
+    """Save the route of my draft; with intent=submit (confirmed), submit the letter along it."""
+    from docflow.workflow.models import DocumentTypeRule
+    from docflow.workflow.operations import perform_action, set_route
+
+    submit = False
+    user = web_user()
+    session = db_session()
+    svc = services()
+    document = get_readable_document(session, user, document_id, acting_positions(user))
+    rule = session.get(DocumentTypeRule, document.doc_type)
+    steps = []
+    try:
+        if not CsrfForm().validate_on_submit():
+            raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+        steps = _steps_from_form(request.form, rule.max_verifiers if rule else 3)
+        submit = request.form.get("intent") == "submit"
+        if submit and request.form.get("confirm") != "1":
+            raise ValidationFailed(_("Tick “I confirm” to submit the letter."), field="confirm")
+        set_route(session, actor=user, document=document, steps=steps,
+                  expected_revision=optional_int(request.form, "revision"), on=svc.today(),
+                  settings=svc.settings.workflow)
+        if submit:
+            perform_action(session, actor=user, document_id=document.id, action="submit",
+                           expected_revision=document.revision, now=svc.now(), settings=svc.settings.workflow)
+    except DocflowError as exc:
+        session.rollback()
+        document = get_readable_document(session, user, document_id, acting_positions(user))
+        errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+        return _render_show(user, document, CsrfForm(), [], route_steps=steps, route_errors=errors), exc.status
+    if submit:
+        flash(_("The letter was submitted for verification."), "success")
+        return redirect(url_for(".show", document_id=document.id))
+    flash(_("The route was saved."), "success")
+    return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))

@@ -66,6 +66,10 @@ def act(document_id: int, action: str):
     get_readable_document(session, user, document_id, acting_positions(user))
     if not CsrfForm().validate_on_submit():
         raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+    if request.form.get("confirm") != "1":
+        # Each action is confirmed before it happens (a checkbox that works without JavaScript).
+        flash(_("Nothing was done: tick “I confirm” to confirm the action."), "error")
+        return redirect(url_for("documents.show", document_id=document_id)), 303
     svc = services()
     try:
         if action == Action.SIGN:
