@@ -74,6 +74,10 @@ class ExtractionSettings:
     timeout_seconds: float = 30
     memory_limit_mb: int = 768
     max_chars: int = 5_000_000
+    ocr: bool = True
+    ocr_languages: tuple[str, ...] = ("ind", "eng")
+    ocr_timeout_seconds: float = 300
+    ocr_max_pages: int = 50
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,8 @@ def _validate(settings: Settings) -> None:
         "server.threads": s.server.threads, "database.pool_size": s.database.pool_size,
         "uploads.max_size_mb": s.uploads.max_size_mb, "extraction.timeout_seconds": s.extraction.timeout_seconds,
         "extraction.memory_limit_mb": s.extraction.memory_limit_mb, "extraction.max_chars": s.extraction.max_chars,
+        "extraction.ocr_timeout_seconds": s.extraction.ocr_timeout_seconds,
+        "extraction.ocr_max_pages": s.extraction.ocr_max_pages,
         "worker.poll_interval": s.worker.poll_interval, "worker.batch_size": s.worker.batch_size,
         "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
     }
@@ -282,6 +288,13 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             f"setting uploads.allowed_types: Docflow cannot read {', '.join(unknown)}; "
             f"choose from {', '.join(sorted(ALLOWED_TYPES))}"
+        )
+    from docflow.extraction.ocr import is_language_name
+
+    languages = s.extraction.ocr_languages
+    if not languages or not all(is_language_name(name) for name in languages):
+        raise ConfigError(
+            f"setting extraction.ocr_languages: expected Tesseract language names such as ind, eng, got {languages!r}"
         )
 
 

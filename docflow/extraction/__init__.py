@@ -5,6 +5,7 @@ from docflow.extraction.detect import DetectedType, detect_type
 from docflow.extraction.errors import ExtractionError, UnsafeDocument, UnsupportedType
 from docflow.extraction.extract import extract_text, needs_ocr
 from docflow.extraction.formats import ALLOWED_TYPES, DOCX, EXTENSIONS, JPEG, ODT, PDF, PNG, TEXT, TIFF
+from docflow.extraction.ocr import OcrOptions, find_ocr_problems
 from docflow.extraction.results import ExtractionResult, ExtractionStatus
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "ExtractionError",
     "ExtractionResult",
     "ExtractionStatus",
+    "OcrOptions",
     "UnsafeDocument",
     "UnsupportedType",
     "detect_type",
     "extract_text",
+    "find_ocr_problems",
     "needs_ocr",
 ]

@@ -45,3 +45,15 @@ class SandboxOutputTooLarge(SandboxError):
 
 class SandboxStartFailed(SandboxError):
     """The child could not be started (an operating-system condition, worth retrying)."""
+
+
+class OcrError(ExtractionError):
+    """Tesseract or pdftoppm could not read a page or image; `reason` is short and human."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OcrTimeout(OcrError):
+    """OCR of one file ran past its time budget; its programs were killed."""

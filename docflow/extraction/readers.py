@@ -3,16 +3,21 @@
 Each reader turns one file into an ExtractionResult; every exception except MemoryError becomes a
 FAILED result here, so the child always has something to send back. MemoryError is left to the
 sandbox, which reports it as the memory limit.
+
+Pages without a text layer (scanned PDF pages, images) go to a _Scans object: the extraction
+child only counts them, the OCR child (same readers, given OcrOptions) reads them with Tesseract.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 import docx
@@ -28,12 +33,14 @@ from pypdf import PasswordType
 from pypdf.errors import DependencyError, PdfReadError
 
 from docflow.extraction.containers import check_container, open_zip, read_member
-from docflow.extraction.errors import UnsafeDocument
+from docflow.extraction.errors import OcrError, OcrTimeout, UnsafeDocument
 from docflow.extraction.formats import DOCX, JPEG, ODT, PDF, PNG, TEXT, TIFF
 from docflow.extraction.normalize import normalize_text
+from docflow.extraction.ocr import OcrOptions, OcrSession, render_dpi
 from docflow.extraction.results import ExtractionResult, ExtractionStatus, encode_result
 
 NO_TEXT_LAYER = "no text layer"
+NO_OCR_TEXT = "no text found by OCR"
 _MISSING_TRAILER = b"\nstartxref\n0\n%%EOF\n"
 _ENCODING_SAMPLE_BYTES = 1024 * 1024
 _MAX_MANIFEST_BYTES = 1024 * 1024
@@ -62,14 +69,19 @@ _ODF_CELLS = frozenset({"table-cell", "covered-table-cell"})
 _ODF_PAGE_PARTS = frozenset({"header", "header-left", "header-first", "footer", "footer-left", "footer-first"})
 
 
-def extract_in_child(path: str, mime: str, max_chars: int) -> bytes:
-    """Extract `path` and return the encoded result (the sandboxed child's task)."""
+def extract_in_child(path: str, mime: str, max_chars: int, ocr: OcrOptions | None = None) -> bytes:
+    """Extract `path`, reading pages without text by OCR if `ocr` is given; return the encoded result.
+
+    This is the sandboxed child's task.
+    """
     # pypdf narrates every repair it makes; in the child nobody reads it.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    return encode_result(_read_file(path, mime, max_chars))
+    scans = _Scans() if ocr is None else _OcrScans(OcrSession(ocr))
+    result = _read_file(path, mime, max_chars, scans)
+    return encode_result(result, pages_without_text=scans.pages_without_text)
 
 
-def _read_file(path: str | Path, mime: str, max_chars: int) -> ExtractionResult:
+def _read_file(path: str | Path, mime: str, max_chars: int, scans: _Scans) -> ExtractionResult:
     """Extract text from `path` in this process, without limits (extract_text adds them)."""
     reader = _READERS[mime]
     try:
@@ -79,15 +91,112 @@ def _read_file(path: str | Path, mime: str, max_chars: int) -> ExtractionResult:
         # The caller just handed us this file: losing it is an infrastructure hiccup.
         return ExtractionResult.failed(f"could not open the file ({exc.strerror})", retryable=True)
     try:
-        return reader(Path(path), max_chars)
+        return reader(Path(path), max_chars, scans)
     except MemoryError:
         raise
+    except OcrTimeout as exc:
+        return ExtractionResult.failed(exc.reason, ocr=True)
+    except OcrError as exc:
+        return ExtractionResult.failed(f"OCR failed: {exc.reason}", ocr=True)
     except UnsafeDocument as exc:
         return ExtractionResult.failed(f"refused: {exc}")
     except RecursionError:
         return ExtractionResult.failed(f"{_LABELS[mime]} is nested too deeply")
     except Exception as exc:  # noqa: BLE001 - hostile files break parsers in every possible way
         return ExtractionResult.failed(f"could not read {_LABELS[mime]} ({_describe(exc)})")
+
+
+class _Scans:
+    """What the extraction child does with pages that have no text layer: count them."""
+
+    ocr = False
+
+    def __init__(self) -> None:
+        self.pages_without_text = 0
+
+    def read_pdf_page(self, _path: Path, _index: int, _page: pypdf.PageObject) -> str:
+        """Return the text of a PDF page that has no text layer (here none: the page is counted)."""
+        self.pages_without_text += 1
+        return ""
+
+    def read_image(self, _path: Path, frames: int) -> str:
+        """Return the text of an image of `frames` pages (here none: the pages are counted)."""
+        self.pages_without_text += frames
+        return ""
+
+    def notes(self) -> list[str]:
+        """Say what happened to the pages without text, for the result's reason."""
+        return []
+
+    def failure(self) -> str | None:
+        """Return why no page could be read, if every attempt failed."""
+        return None
+
+
+class _OcrScans(_Scans):
+    """What the OCR child does with pages that have no text layer: read them with Tesseract."""
+
+    ocr = True
+
+    def __init__(self, session: OcrSession) -> None:
+        super().__init__()
+        self._session = session
+        self._max_pages = session.options.max_pages
+        self._read = 0
+        self._skipped = 0
+        self._failed = 0
+        self._first_error = ""
+
+    def read_pdf_page(self, path: Path, index: int, page: pypdf.PageObject) -> str:
+        self.pages_without_text += 1
+        if self._read >= self._max_pages:
+            self._skipped += 1
+            return ""
+        self._read += 1
+        dpi = _render_dpi(page, self._session.options.dpi)
+        try:
+            image = self._session.render_pdf_page(path, index + 1, dpi)
+            return self._session.recognize(image, dpi=dpi)
+        except OcrTimeout:
+            raise
+        except OcrError as exc:
+            # One page poppler or Tesseract cannot handle must not cost the others.
+            self._failed += 1
+            self._first_error = self._first_error or exc.reason
+            return ""
+
+    def read_image(self, path: Path, frames: int) -> str:
+        self.pages_without_text += frames
+        image = path.read_bytes()
+        if frames > self._max_pages:
+            image = _first_tiff_frames(image, self._max_pages)
+            self._skipped = frames - self._max_pages
+        self._read = min(frames, self._max_pages)
+        return self._session.recognize(image)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self._skipped:
+            notes.append(f"OCR read {self._read} of {self._read + self._skipped} pages without text"
+                         f" (limit {self._max_pages})")
+        if self._failed:
+            notes.append(f"OCR failed on {self._failed} of {self._read} pages ({self._first_error})")
+        return notes
+
+    def failure(self) -> str | None:
+        if self._read and self._failed == self._read:
+            pages = "the page" if self._read == 1 else f"all {self._read} pages"
+            return f"OCR failed on {pages}: {self._first_error}"
+        return None
+
+
+def _render_dpi(page: pypdf.PageObject, dpi: int) -> int:
+    # pdftoppm renders the crop box and ignores /UserUnit, so the size in points is what it draws.
+    try:
+        width, height = abs(float(page.cropbox.width)), abs(float(page.cropbox.height))
+    except Exception:  # noqa: BLE001 - a broken box: pdftoppm decides, the memory limit bounds it
+        return dpi
+    return render_dpi(width, height, dpi)
 
 
 class _Collector:
@@ -102,11 +211,13 @@ class _Collector:
     def full(self) -> bool:
         return self._length >= self._max_chars
 
-    def add(self, raw: str) -> None:
+    def add(self, raw: str) -> bool:
+        """Add `raw` and tell whether it held any text."""
         block = normalize_text(raw)
         if block:
             self._blocks.append(block)
             self._length += len(block) + 2
+        return bool(block)
 
     def add_all(self, raws: Iterable[str]) -> None:
         for raw in raws:
@@ -118,7 +229,7 @@ class _Collector:
         return "\n\n".join(self._blocks)[: self._max_chars]
 
 
-def _read_pdf(path: Path, max_chars: int) -> ExtractionResult:
+def _read_pdf(path: Path, max_chars: int, scans: _Scans) -> ExtractionResult:
     data = path.read_bytes()
     try:
         reader = _open_pdf(data)
@@ -130,37 +241,48 @@ def _read_pdf(path: Path, max_chars: int) -> ExtractionResult:
         return _encrypted(f"unsupported PDF encryption ({_describe(exc)})")
     if locked:
         return _encrypted("PDF needs a password")
-    return _read_pdf_pages(reader, max_chars)
+    return _read_pdf_pages(reader, max_chars, path, scans)
 
 
-def _read_pdf_pages(reader: pypdf.PdfReader, max_chars: int) -> ExtractionResult:
+def _read_pdf_pages(reader: pypdf.PdfReader, max_chars: int, path: Path, scans: _Scans) -> ExtractionResult:
     encrypted = reader.is_encrypted
     page_count = len(reader.pages)
     if page_count == 0:
         return ExtractionResult.failed("PDF has no pages", encrypted=encrypted, page_count=0)
     collector = _Collector(max_chars)
     failed_pages = 0
+    scanned_text = False
     for index in range(page_count):
         try:
-            raw = reader.pages[index].extract_text()
+            page = reader.pages[index]
+            raw = page.extract_text()
         except MemoryError:
             raise
         except Exception:  # noqa: BLE001 - one broken page must not cost the others
             failed_pages += 1
             continue
-        collector.add(raw)
+        # A page with any text layer is taken as it is, even if part of it is scanned.
+        if not collector.add(raw) and collector.add(scans.read_pdf_page(path, index, page)):
+            scanned_text = True
         if collector.full:
             break
     text = collector.text()
     unread = f"{failed_pages} of {page_count} pages could not be read" if failed_pages else None
+    notes = [note for note in (unread, *scans.notes()) if note]
     if text:
-        return ExtractionResult(ExtractionStatus.OK, text, page_count, encrypted, unread, False)
+        return ExtractionResult(ExtractionStatus.OK, text, page_count, encrypted, "; ".join(notes) or None, False,
+                                scanned_text)
     if failed_pages == page_count:
         return ExtractionResult.failed(
             f"could not read any of the {page_count} pages", encrypted=encrypted, page_count=page_count
         )
-    reason = f"{NO_TEXT_LAYER} ({unread})" if unread else NO_TEXT_LAYER
-    return ExtractionResult(ExtractionStatus.EMPTY, "", page_count, encrypted, reason, False)
+    failure = scans.failure()
+    if failure:
+        return ExtractionResult.failed("; ".join(filter(None, (failure, unread))), encrypted=encrypted,
+                                       page_count=page_count, ocr=True)
+    empty = NO_OCR_TEXT if scans.ocr else NO_TEXT_LAYER
+    reason = f"{empty} ({'; '.join(notes)})" if notes else empty
+    return ExtractionResult(ExtractionStatus.EMPTY, "", page_count, encrypted, reason, False, scans.ocr)
 
 
 def _open_pdf(data: bytes) -> pypdf.PdfReader:
@@ -179,7 +301,7 @@ def _encrypted(reason: str) -> ExtractionResult:
     return ExtractionResult(ExtractionStatus.ENCRYPTED, "", None, True, reason, False)
 
 
-def _read_docx(path: Path, max_chars: int) -> ExtractionResult:
+def _read_docx(path: Path, max_chars: int, _scans: _Scans) -> ExtractionResult:
     with _open_zip_or_refuse(path) as archive:
         check_container(archive)
     document = docx.Document(str(path))
@@ -245,7 +367,7 @@ def _docx_rows(table: Table) -> Iterator[str]:
         yield "\t".join(cells)
 
 
-def _read_odt(path: Path, max_chars: int) -> ExtractionResult:
+def _read_odt(path: Path, max_chars: int, _scans: _Scans) -> ExtractionResult:
     with _open_zip_or_refuse(path) as archive:
         manifest = read_member(archive, "META-INF/manifest.xml", _MAX_MANIFEST_BYTES)
         if manifest is not None and b"encryption-data" in manifest:
@@ -306,7 +428,7 @@ def _open_zip_or_refuse(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-def _read_text(path: Path, max_chars: int) -> ExtractionResult:
+def _read_text(path: Path, max_chars: int, _scans: _Scans) -> ExtractionResult:
     # UTF-8 needs at most four bytes a character, so this is enough for max_chars.
     with open(path, "rb") as fh:
         data = fh.read(4 * max_chars)
@@ -321,48 +443,78 @@ def _read_text(path: Path, max_chars: int) -> ExtractionResult:
     return _text_result(collector, "file has no text")
 
 
-def _read_image(_path: Path, _max_chars: int) -> ExtractionResult:
-    return ExtractionResult(ExtractionStatus.EMPTY, "", 1, False, NO_TEXT_LAYER, False)
+def _read_image(path: Path, max_chars: int, scans: _Scans) -> ExtractionResult:
+    return _image_result(path, max_chars, scans, 1)
 
 
-def _read_tiff(path: Path, _max_chars: int) -> ExtractionResult:
-    return ExtractionResult(ExtractionStatus.EMPTY, "", tiff_frame_count(path), False, NO_TEXT_LAYER, False)
+def _read_tiff(path: Path, max_chars: int, scans: _Scans) -> ExtractionResult:
+    return _image_result(path, max_chars, scans, tiff_frame_count(path))
+
+
+def _image_result(path: Path, max_chars: int, scans: _Scans, frames: int) -> ExtractionResult:
+    collector = _Collector(max_chars)
+    collector.add(scans.read_image(path, frames))
+    text = collector.text()
+    notes = scans.notes()
+    if text:
+        return ExtractionResult(ExtractionStatus.OK, text, frames, False, "; ".join(notes) or None, False, scans.ocr)
+    empty = NO_OCR_TEXT if scans.ocr else NO_TEXT_LAYER
+    reason = f"{empty} ({'; '.join(notes)})" if notes else empty
+    return ExtractionResult(ExtractionStatus.EMPTY, "", frames, False, reason, False, scans.ocr)
 
 
 def tiff_frame_count(path: str | Path) -> int:
     """Count the frames of a TIFF by walking its IFD chain, without decoding any image data."""
     with open(path, "rb") as fh:
-        header = fh.read(16)
-        order = {b"II": "<", b"MM": ">"}.get(header[:2])
-        if order is None or len(header) < 8:
-            return 1
-        version = struct.unpack(order + "H", header[2:4])[0]
-        if version == 42:
-            count_format, entry_size, offset_format = "H", 12, "L"
-            offset = struct.unpack(order + "L", header[4:8])[0]
-        elif version == 43 and len(header) == 16:
-            count_format, entry_size, offset_format = "Q", 20, "Q"
-            offset = struct.unpack(order + "Q", header[8:16])[0]
-        else:
-            return 1
-        count_size, offset_size = struct.calcsize(order + count_format), struct.calcsize(order + offset_format)
-        file_size = fh.seek(0, 2)
-        seen: set[int] = set()
-        frames = 0
-        while offset and offset not in seen and offset < file_size and frames < _MAX_TIFF_FRAMES:
-            seen.add(offset)
-            fh.seek(offset)
-            raw_count = fh.read(count_size)
-            if len(raw_count) < count_size:
-                break
-            entries = struct.unpack(order + count_format, raw_count)[0]
-            fh.seek(offset + count_size + entries * entry_size)
-            raw_next = fh.read(offset_size)
-            frames += 1
-            if len(raw_next) < offset_size:
-                break
-            offset = struct.unpack(order + offset_format, raw_next)[0]
-    return max(frames, 1)
+        return max(sum(1 for _link in _tiff_links(fh)), 1)
+
+
+def _first_tiff_frames(data: bytes, count: int) -> bytes:
+    """Return the TIFF `data` with its chain of frames cut after `count` frames.
+
+    Offsets in a TIFF are absolute, so zeroing one "next frame" link leaves the rest valid.
+    """
+    links = list(itertools.islice(_tiff_links(io.BytesIO(data)), count))
+    if len(links) < count:
+        return data
+    position, size = links[-1]
+    if position + size > len(data):
+        return data
+    return data[:position] + bytes(size) + data[position + size:]
+
+
+def _tiff_links(fh: BinaryIO) -> Iterator[tuple[int, int]]:
+    """Yield, frame by frame, where the frame's link to the next one is stored and its size."""
+    header = fh.read(16)
+    order = {b"II": "<", b"MM": ">"}.get(header[:2])
+    if order is None or len(header) < 8:
+        return
+    version = struct.unpack(order + "H", header[2:4])[0]
+    if version == 42:
+        count_format, entry_size, offset_format = "H", 12, "L"
+        offset = struct.unpack(order + "L", header[4:8])[0]
+    elif version == 43 and len(header) == 16:
+        count_format, entry_size, offset_format = "Q", 20, "Q"
+        offset = struct.unpack(order + "Q", header[8:16])[0]
+    else:
+        return
+    count_size, offset_size = struct.calcsize(order + count_format), struct.calcsize(order + offset_format)
+    file_size = fh.seek(0, 2)
+    seen: set[int] = set()
+    while offset and offset not in seen and offset < file_size and len(seen) < _MAX_TIFF_FRAMES:
+        seen.add(offset)
+        fh.seek(offset)
+        raw_count = fh.read(count_size)
+        if len(raw_count) < count_size:
+            return
+        entries = struct.unpack(order + count_format, raw_count)[0]
+        link = offset + count_size + entries * entry_size
+        fh.seek(link)
+        raw_next = fh.read(offset_size)
+        yield link, offset_size
+        if len(raw_next) < offset_size:
+            return
+        offset = struct.unpack(order + offset_format, raw_next)[0]
 
 
 def _text_result(collector: _Collector, empty_reason: str) -> ExtractionResult:
@@ -382,7 +534,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-_READERS: dict[str, Callable[[Path, int], ExtractionResult]] = {
+_READERS: dict[str, Callable[[Path, int, _Scans], ExtractionResult]] = {
     PDF: _read_pdf,
     DOCX: _read_docx,
     ODT: _read_odt,

@@ -29,26 +29,34 @@ class ExtractionResult:
     encrypted: bool
     reason: str | None
     retryable: bool
+    # OCR decided this result: OK with text read (at least partly) from scans, EMPTY when OCR
+    # found nothing, FAILED when OCR failed.
+    ocr: bool = False
 
     @classmethod
     def failed(cls, reason: str, *, retryable: bool = False, encrypted: bool = False,
-               page_count: int | None = None) -> ExtractionResult:
+               page_count: int | None = None, ocr: bool = False) -> ExtractionResult:
         """Build a FAILED result."""
-        return cls(ExtractionStatus.FAILED, "", page_count, encrypted, reason, retryable)
+        return cls(ExtractionStatus.FAILED, "", page_count, encrypted, reason, retryable, ocr)
 
 
-def encode_result(result: ExtractionResult) -> bytes:
-    """Serialise `result` as JSON bytes (never pickle: the child handles hostile input)."""
-    return json.dumps(asdict(result), ensure_ascii=False).encode("utf-8")
+def encode_result(result: ExtractionResult, *, pages_without_text: int = 0) -> bytes:
+    """Serialise `result` and its count of pages without a text layer as JSON bytes (never pickle)."""
+    fields = {**asdict(result), "pages_without_text": pages_without_text}
+    return json.dumps(fields, ensure_ascii=False).encode("utf-8")
 
 
-def decode_result(data: bytes) -> ExtractionResult:
-    """Parse and validate what the child sent; raise MalformedResult on anything unexpected."""
+def decode_answer(data: bytes) -> tuple[ExtractionResult, int]:
+    """Parse and validate the child's result and its count of pages without a text layer.
+
+    Raise MalformedResult on anything unexpected.
+    """
     try:
         fields = json.loads(data.decode("utf-8"))
         status = ExtractionStatus(fields["status"])
         text, page_count = fields["text"], fields["page_count"]
         encrypted, reason, retryable = fields["encrypted"], fields["reason"], fields["retryable"]
+        ocr, pages_without_text = fields["ocr"], fields["pages_without_text"]
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise MalformedResult(f"unreadable result from the extraction child ({type(exc).__name__})") from exc
     valid = (
@@ -56,6 +64,8 @@ def decode_result(data: bytes) -> ExtractionResult:
         and (page_count is None or (type(page_count) is int and page_count >= 0))
         and type(encrypted) is bool
         and type(retryable) is bool
+        and type(ocr) is bool
+        and type(pages_without_text) is int and pages_without_text >= 0
         and (reason is None or isinstance(reason, str))
         and (status is ExtractionStatus.OK or text == "")
     )
@@ -63,4 +73,4 @@ def decode_result(data: bytes) -> ExtractionResult:
         raise MalformedResult("the extraction child sent a result with invalid fields")
     if reason is not None:
         reason = reason[:_MAX_REASON_CHARS]
-    return ExtractionResult(status, text, page_count, encrypted, reason, retryable)
+    return ExtractionResult(status, text, page_count, encrypted, reason, retryable, ocr), pages_without_text

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import record_extraction
-from docflow.extraction import extract_text
+from docflow.extraction import OcrOptions, extract_text
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
@@ -198,13 +198,16 @@ class Worker:
             except StorageError as exc:
                 raise RetryLater(f"cannot read {key}: {exc}") from exc
             else:
+                ocr = OcrOptions(languages=extraction.ocr_languages, timeout_seconds=extraction.ocr_timeout_seconds,
+                                 max_pages=extraction.ocr_max_pages) if extraction.ocr else None
                 result = extract_text(path, mime, timeout=extraction.timeout_seconds,
-                                      memory_limit_mb=extraction.memory_limit_mb, max_chars=extraction.max_chars)
+                                      memory_limit_mb=extraction.memory_limit_mb, max_chars=extraction.max_chars,
+                                      ocr=ocr)
                 if result.retryable and job.attempts < self.settings.worker.max_attempts:
                     raise RetryLater(f"extraction of version {version_id} failed: {result.reason}")
                 result_args = dict(status=str(result.status), text=result.text, page_count=result.page_count,
                                    encrypted=result.encrypted, reason=result.reason,
-                                   ocr=getattr(result, "ocr", False))
+                                   ocr=result.ocr)
         finally:
             path.unlink(missing_ok=True)
         with self.services.db.transaction() as session:

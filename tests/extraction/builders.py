@@ -13,8 +13,10 @@ from docx.oxml import parse_xml
 from odf.opendocument import OpenDocumentText
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P, S
+from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 ASSIGNMENT = "Surat penugasan kepada Kepala Dinas Komunikasi dan Informatika"
@@ -296,3 +298,50 @@ def tiff_bytes(frames: int) -> bytes:
         out += struct.pack("<L", next_offset)
     out += bytes([0x80] * frames)
     return bytes(out)
+
+
+SCAN_DPI = 300
+
+
+def scan_image(lines: list[str], *, width: int = 1800, font_size: int = 48) -> Image.Image:
+    """Render `lines` black on white in greyscale, like typed text scanned at 300 dpi (12 pt is 50 px)."""
+    font = ImageFont.load_default(size=font_size)
+    line_height = font_size * 2
+    image = Image.new("L", (width, line_height * (len(lines) + 2)), 255)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines, start=1):
+        draw.text((font_size * 2, line_height * number), line, fill=0, font=font)
+    return image
+
+
+def write_image(path: Path, image: Image.Image, image_format: str) -> Path:
+    """Save `image` as PNG, JPEG or TIFF with a 300-dpi resolution tag."""
+    image.save(path, format=image_format, dpi=(SCAN_DPI, SCAN_DPI))
+    return path
+
+
+def write_tiff_frames(path: Path, frames: list[Image.Image]) -> Path:
+    """Save `frames` as one multi-page TIFF, as a document feeder delivers a letter."""
+    frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:], dpi=(SCAN_DPI, SCAN_DPI),
+                   compression="tiff_lzw")
+    return path
+
+
+def write_scanned_pdf(path: Path, pages: list[str | Image.Image]) -> Path:
+    """Write a PDF with one page per item: text drawn as a text layer, an image placed as a scan.
+
+    An image sits at the top left of an A4 page at its 300-dpi size, so no text layer covers it.
+    """
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page in pages:
+        if isinstance(page, str):
+            y = 780
+            for line in page.splitlines():
+                pdf.drawString(72, y, line)
+                y -= 16
+        else:
+            width, height = page.width * 72 / SCAN_DPI, page.height * 72 / SCAN_DPI
+            pdf.drawImage(ImageReader(page), 0, A4[1] - height, width=width, height=height)
+        pdf.showPage()
+    pdf.save()
+    return path

@@ -2,8 +2,9 @@
 
 The expectations come from MANIFEST.tsv and from files that upstream projects keep next to
 their samples (PDFBox's `<file>.pdf.txt`, pdfminer's and mammoth's test modules, the UD
-treebanks' raw sentences). Upstream tools lay text out differently from pypdf and python-docx,
-so text is compared as word recall: the share of the expected words that our text contains.
+treebanks' raw sentences, the strings pytesseract's tests expect, OCRmyPDF's `linn.txt`).
+Upstream tools lay text out differently from pypdf and python-docx, and OCR makes its own
+mistakes, so text is compared as word recall: the share of the expected words our text contains.
 """
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ _PAGES = re.compile(r"\bpages=(\d+)|\bpage count = (\d+)")
 _WORD = re.compile(r"\w{2,}")
 _TAG = re.compile(r"<[^>]+>")
 _REGULATION = re.compile(r"mblonyox__data-peraturan/(?:uu|pp)/(\d{4})/(\d+)\.md$")
+# MANIFEST's OCR expectations: "OCR contains 'The quick brown dog' (eng)", "OCR == '...'",
+# "OCR (fra) contains '...'", and "OCR text ~ tests/resources/linn.txt (...)".
+_OCR_STRING = re.compile(r"^OCR\b[^']*?(?:contains|==) '([^']+)'")
+_OCR_TEXT_FILE = re.compile(r"^OCR text ~ (\S+)")
+OCR_CATEGORIES = frozenset({"image-ocr", "pdf"})
+# MANIFEST expects 'The quick brown dog' of this 79x47 crop; pytesseract's own test reads "This".
+_PYTESSERACT_SMALL = "madmaze__pytesseract/tests/data/test-small.jpg"
 
 PDFMINER_TESTS = "pdfminer__pdfminer.six/tests/test_highlevel_extracttext.py"
 PDFMINER_SAMPLES = "pdfminer__pdfminer.six/samples"
@@ -80,6 +88,22 @@ def expected_text(row: CorpusFile) -> ExpectedText | None:
     if regulation:
         year, number = regulation.groups()
         return ExpectedText("regulation number in the file path", f"NOMOR {number} TAHUN {year}", 1.0)
+    if row.category in OCR_CATEGORIES:
+        return _ocr_expectation(row, local)
+    return None
+
+
+def _ocr_expectation(row: CorpusFile, local: str) -> ExpectedText | None:
+    if local == _PYTESSERACT_SMALL:
+        return ExpectedText("pytesseract test_image_to_data_common_output", "This", 1.0)
+    string = _OCR_STRING.match(row.expectation)
+    if string:
+        return ExpectedText("MANIFEST OCR string", string.group(1), 1.0)
+    text_file = _OCR_TEXT_FILE.match(row.expectation)
+    if text_file:
+        # The file lies in the same upstream repository as the scan.
+        return ExpectedText(f"OCR ~ {text_file.group(1)}", _read(f"{local.split('/', 1)[0]}/{text_file.group(1)}"),
+                            0.8)
     return None
 
 

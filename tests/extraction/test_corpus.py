@@ -1,5 +1,8 @@
 """Every corpus file ends with a recorded status; expectations from MANIFEST.tsv are asserted.
 
+Files are read as the worker reads them. Every image (scans, hostile and broken ones), every
+file of the image-ocr category and every file whose expected text comes from OCR goes through pdftoppm and Tesseract under the OCR limits; other
+textless PDFs are read without OCR, which would cost minutes of CI time and assert nothing more.
 Parametrized per file (the test id is the file's corpus path) so a failure names the file.
 The run ends with a tally of outcomes per category and of the expectations asserted (conftest.py).
 """
@@ -9,7 +12,17 @@ import re
 
 import pytest
 
-from docflow.extraction import ALLOWED_TYPES, PDF, PNG, TEXT, ExtractionStatus, detect_type, extract_text, needs_ocr
+from docflow.extraction import (
+    ALLOWED_TYPES,
+    PDF,
+    PNG,
+    ExtractionStatus,
+    OcrOptions,
+    detect_type,
+    extract_text,
+    needs_ocr,
+)
+from docflow.extraction.formats import IMAGE_TYPES
 from tests.corpus import CORPUS_DIR, CorpusFile, corpus_files
 from tests.extraction.corpus_expectations import (
     TRIVIAL_WRITER_ODT,
@@ -22,6 +35,7 @@ from tests.extraction.corpus_expectations import (
 pytestmark = pytest.mark.slow
 
 TIMEOUT = 30.0
+OCR = OcrOptions()
 # Upstream tests that expect text pypdf or python-docx do not produce; the test records an xfail.
 KNOWN_TEXT_GAPS = {
     "apache__pdfbox/pdfbox/src/test/resources/input/FC60_Times.pdf":
@@ -60,7 +74,9 @@ def test_corpus_file(corpus_file: CorpusFile, corpus_outcomes, corpus_checks) ->
     if detected.mime not in ALLOWED_TYPES:
         corpus_outcomes[(corpus_file.category, "refused at detection")] += 1
         return
-    result = extract_text(corpus_file.path, detected.mime, timeout=TIMEOUT)
+    with_ocr = (detected.mime in IMAGE_TYPES or corpus_file.category == "image-ocr"
+                or "OCR" in corpus_file.expectation)
+    result = extract_text(corpus_file.path, detected.mime, timeout=TIMEOUT, ocr=OCR if with_ocr else None)
     corpus_outcomes[(corpus_file.category, result.status.value)] += 1
 
     assert result.retryable is False, f"transient failure: {result.reason}"
@@ -78,10 +94,10 @@ def test_corpus_file(corpus_file: CorpusFile, corpus_outcomes, corpus_checks) ->
     if pages is not None and result.status in (ExtractionStatus.OK, ExtractionStatus.EMPTY):
         corpus_checks["page count"] += 1
         assert result.page_count == pages
-    if corpus_file.category in ("image", "image-ocr") and detected.mime != TEXT:
-        corpus_checks["image awaits OCR"] += 1
-        assert result.status is ExtractionStatus.EMPTY
-        assert needs_ocr(result, detected.mime)
+    if detected.mime in IMAGE_TYPES:
+        corpus_checks["image read by OCR"] += 1
+        assert result.ocr is True, result.reason
+        assert not needs_ocr(result, detected.mime)
     if local == TRIVIAL_WRITER_PDF:
         corpus_checks["text (PDF vs its ODT source)"] += 1
         source = extract_text(CORPUS_DIR / TRIVIAL_WRITER_ODT, detect_type(CORPUS_DIR / TRIVIAL_WRITER_ODT).mime)
