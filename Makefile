@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast venv clean-venv
+.PHONY: run test test-fast venv clean-venv translations
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m docflow run --host 127.0.0.1 --port 5000
@@ -32,6 +32,13 @@ $(VENV)/.test: requirements.txt requirements-test.txt scripts/system-deps | $(VE
 	scripts/system-deps test
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.runtime $@
+
+# Extract the messages, merge them into each catalogue, compile (commit the .pot, .po and .mo).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Docflow \
+		-o docflow/translations/messages.pot .
+	$(BIN)/pybabel update -i docflow/translations/messages.pot -d docflow/translations --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d docflow/translations
 
 clean-venv:
 	rm -rf $(VENV)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -42,11 +42,9 @@ def _services_from(config: Any) -> Services:
 
 
 def _select_locale() -> str:
-    user = getattr(g, "user", None)
+    # Bahasa Indonesia unless the person chose English on the profile page (a `lang` cookie).
     chosen = request.cookies.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="id") if user is None else "id"
+    return chosen if chosen in LANGUAGES else "id"
 
 
 def build_app(config: Any = None) -> Flask:
@@ -75,6 +73,7 @@ def build_app(config: Any = None) -> Flask:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "id")})
 
     _register_request_hooks(app)
     _register_error_handlers(app)

@@ -5,10 +5,14 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
+from sqlalchemy import select
 
-from docflow.auth.access import SESSION_KEY
+from docflow.admin.queries import list_assignments
+from docflow.auth.access import SESSION_KEY, web_user
+from docflow.auth.models import User
 from docflow.auth.forms import LoginForm
 from docflow.auth.operations import (
     authenticate,
@@ -17,12 +21,18 @@ from docflow.auth.operations import (
     record_login_attempt,
     start_web_session,
 )
-from docflow.context import db_session
+from docflow.context import db_session, services
 from docflow.db import utcnow
+from docflow.org.models import Delegation
 
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+# The names are written in their own language, so that anyone can find theirs.
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -69,3 +79,45 @@ def logout():
     session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _delegations_of(user: User) -> list[Delegation]:
+    """Return the Plt./Plh. appointments this person holds, in force or to come."""
+    stmt = (select(Delegation)
+            .where(Delegation.delegate_user_id == user.id, Delegation.revoked.is_(False),
+                   Delegation.ends_on >= services().today())
+            .order_by(Delegation.starts_on))
+    return list(db_session().scalars(stmt))
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    """Show who I am here: unit, positions, Plt./Plh. appointments, and my language."""
+    from docflow.app import LANGUAGES
+
+    user = web_user()
+    return render_template("auth/profile.html", user=user,
+                           assignments=list_assignments(db_session(), user=user, current_on=services().today()),
+                           delegations=_delegations_of(user), languages=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES],
+                           chosen=request.cookies.get(LANGUAGE_COOKIE, ""), current_locale=str(get_locale()))
+
+
+@bp.post("/profile/language")
+@login_required
+def set_language():
+    """Remember the chosen language of the pages in a cookie (CSRF-checked like every form)."""
+    from docflow.app import LANGUAGES
+
+    choice = request.form.get("lang", "")
+    response = redirect(url_for(".profile"))
+    if choice not in LANGUAGES:
+        flash(_("Choose one of the languages offered."), "error")
+        return response
+    response.set_cookie(LANGUAGE_COOKIE, choice, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="Lax",
+                        secure=services().settings.server.secure_cookies)
+    logger.info("user %s chose the language %s", web_user().username, choice)
+    # The message is shown on the next page, which is already in the chosen language: say it in that one.
+    with force_locale(choice):
+        flash(_("The language was saved."), "success")
+    return response
