@@ -114,6 +114,26 @@ def services(settings, connection: Connection):
 
 
 @pytest.fixture
+def make_services(tmp_path: Path, connection: Connection):
+    """Build extra Services on the test's connection with other settings; closed after the test."""
+    from docflow.services import Services
+
+    made = []
+
+    def factory(ready: bool = True, **sections: dict[str, Any]):
+        svc = Services.from_settings(make_settings(tmp_path, **sections), bind=connection)
+        made.append(svc)
+        if ready:
+            svc.store.ensure_ready()
+            svc.index.ensure_ready()
+        return svc
+
+    yield factory
+    for svc in made:
+        svc.index.close()
+
+
+@pytest.fixture
 def app(services):
     from docflow import create_app
 

@@ -55,13 +55,10 @@ def test_refused_type_gets_415_and_leaves_nothing(client, db, services, make_use
     assert list(services.spool_dir.iterdir()) == []
 
 
-def test_too_large_gets_413_and_leaves_nothing(tmp_path, connection, make_user, db, token_for):
+def test_too_large_gets_413_and_leaves_nothing(make_services, make_user, db, token_for):
     from docflow import create_app
-    from docflow.services import Services
-    from tests.conftest import make_settings
 
-    services = Services.from_settings(make_settings(tmp_path, uploads={"max_size_mb": 0.01}), bind=connection)
-    services.store.ensure_ready()
+    services = make_services(uploads={"max_size_mb": 0.01})
     client = create_app(services).test_client()
     user = make_user()
     big = make_pdf("x" * 100, *["halaman " * 200] * 40)
@@ -160,20 +157,19 @@ def test_colleague_may_not_add_a_version(client, make_user, token_for):
     assert response.status_code == 403
 
 
-def test_dead_store_gets_503_and_nothing_is_recorded(tmp_path, connection, db, make_user, token_for):
+def test_dead_store_gets_503_and_nothing_is_recorded(make_services, db, make_user, token_for):
     """A MinIO store whose server is down: a clear 503, no row, no job."""
     import socket
 
     from docflow import create_app
-    from docflow.services import Services
-    from tests.conftest import make_settings
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once we leave the block: nobody listens there
-    settings = make_settings(tmp_path, storage={"backend": "minio", "endpoint": f"127.0.0.1:{port}",
-                                                "access_key": "k", "secret_key": "s", "secure": False})
-    client = create_app(Services.from_settings(settings, bind=connection)).test_client()
+    services = make_services(ready=False, storage={"backend": "minio", "endpoint": f"127.0.0.1:{port}",
+                                                   "access_key": "k", "secret_key": "s", "secure": False})
+    services.index.ensure_ready()
+    client = create_app(services).test_client()
     response = upload(client, token_for(make_user()), make_pdf("a"))
     assert response.status_code == 503
     assert "nothing was saved" in response.get_json()["errors"][0]["reason"]

@@ -142,15 +142,12 @@ def test_unknown_language_is_refused(client, make_user, login):
     assert response.status_code == 302 and "lang=" not in response.headers.get("Set-Cookie", "")
 
 
-def test_language_cookie_is_secure_when_configured(tmp_path: Path, connection):
+def test_language_cookie_is_secure_when_configured(make_services):
     """Is the lang cookie Secure when server.secure_cookies is on?"""
     from docflow import create_app
     from docflow.auth.operations import create_user
     from docflow.org.operations import create_unit
-    from docflow.services import Services
-    from tests.conftest import make_settings
-
-    services = Services.from_settings(make_settings(tmp_path, server={"secure_cookies": True}), bind=connection)
+    services = make_services(server={"secure_cookies": True})
     session = services.db.session()
     create_user(session, username="sinta", password=PASSWORD, roles=("drafter",),
                 unit=create_unit(session, code="BAPPEDA", name="Badan Perencanaan"))

@@ -7,24 +7,20 @@ import uuid
 
 from minio import Minio
 
-from tests.conftest import make_settings, upload
+from tests.conftest import upload
 from tests.fixtures import make_pdf
 
 
-def test_upload_search_download_and_check_on_s3(moto_server, tmp_path, connection, db, make_user):
+def test_upload_search_download_and_check_on_s3(moto_server, make_services, db, make_user):
     from docflow import create_app
     from docflow.auth.operations import create_token
     from docflow.fixity import check_all
     from docflow.outbox.worker import Worker
-    from docflow.services import Services
 
     bucket = f"docflow-{uuid.uuid4().hex[:12]}"
-    settings = make_settings(tmp_path, storage={
+    services = make_services(storage={
         "backend": "minio", "endpoint": moto_server.endpoint, "access_key": moto_server.access_key,
         "secret_key": moto_server.secret_key, "bucket": bucket, "secure": False})
-    services = Services.from_settings(settings, bind=connection)
-    services.store.ensure_ready()
-    services.index.ensure_ready()
     client = create_app(services).test_client()
     user = make_user()
     headers = {"Authorization": f"Bearer {create_token(db, user)}"}

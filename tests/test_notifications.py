@@ -10,7 +10,7 @@ from aiosmtpd.handlers import Message
 from sqlalchemy import select
 
 from docflow.outbox.models import JobState, OutboxJob
-from tests.conftest import make_settings, upload
+from tests.conftest import upload
 from tests.fixtures import make_pdf
 from tests.workflow_factories import make_office
 
@@ -39,24 +39,18 @@ def smtp():
     controller.stop()
 
 
-def _services_with_mail(tmp_path, connection, port):
-    from docflow.services import Services
-
-    settings = make_settings(tmp_path, mail={"host": "127.0.0.1", "port": port, "sender": "docflow@kota.go.id"},
-                             server={"public_url": "https://docflow.kota.go.id"})
-    services = Services.from_settings(settings, bind=connection)
-    services.store.ensure_ready()
-    services.index.ensure_ready()
-    return services
+def _services_with_mail(make_services, port):
+    return make_services(mail={"host": "127.0.0.1", "port": port, "sender": "docflow@kota.go.id"},
+                         server={"public_url": "https://docflow.kota.go.id"})
 
 
-def test_submitting_mails_the_first_verifier_after_commit(smtp, tmp_path, connection, db, make_unit, make_user):
+def test_submitting_mails_the_first_verifier_after_commit(smtp, make_services, db, make_unit, make_user):
     from docflow import create_app
     from docflow.auth.operations import create_token
     from docflow.outbox.worker import Worker
 
     controller, handler = smtp
-    services = _services_with_mail(tmp_path, connection, controller.port)
+    services = _services_with_mail(make_services, controller.port)
     office = make_office(db, make_unit, make_user)
     office.subhead_user.email = "kasubbag@kota.go.id"
     db.commit()
@@ -79,10 +73,10 @@ def test_submitting_mails_the_first_verifier_after_commit(smtp, tmp_path, connec
     assert notify.state == JobState.DONE
 
 
-def test_a_dead_smtp_server_means_retry_later_not_loss(tmp_path, connection, db, make_unit, make_user):
+def test_a_dead_smtp_server_means_retry_later_not_loss(make_services, db, make_unit, make_user):
     from docflow.outbox.worker import Worker
 
-    services = _services_with_mail(tmp_path, connection, _free_port())  # nobody listens there
+    services = _services_with_mail(make_services, _free_port())  # nobody listens there
     office = make_office(db, make_unit, make_user)
     office.subhead_user.email = "kasubbag@kota.go.id"
     db.commit()

@@ -13,7 +13,7 @@ def _csrf(html: str) -> str:
 
 
 def test_login_upload_show_download_search(web_client, make_user, run_worker):
-    user = make_user("sri", full_name="Sri Wahyuni")
+    make_user("sri", full_name="Sri Wahyuni")
     page = web_client.get("/login")
     assert page.status_code == 200
     response = web_client.post("/login", data={"username": "sri", "password": "wrong password!",

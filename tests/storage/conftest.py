@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 import os
 import random
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from minio import Minio
 
 from storage import FilesystemStore, MinioStore, ObjectStore, sha256_from_key
 from tests.s3server import S3Server, minio_server_from_env, moto_server  # noqa: F401  (fixtures)
