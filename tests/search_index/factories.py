@@ -58,8 +58,9 @@ def _pseudo_words(rng: random.Random, count: int) -> list[str]:
     return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(count)]
 
 
-def synthetic_corpus(count: int, seed: int = 7, units: int = 40) -> Iterator[IndexedDocument]:
-    """Yield `count` documents of 300-800 words of office-like Indonesian text."""
+def synthetic_corpus(count: int, seed: int = 7, units: int = 40,
+                     words: tuple[int, int] = (300, 800)) -> Iterator[IndexedDocument]:
+    """Yield `count` documents of office-like Indonesian text, 300-800 words long by default."""
     rng = random.Random(seed)
     rare = _pseudo_words(rng, 8000)
     vocabulary = OFFICE_WORDS + rare
@@ -70,13 +71,13 @@ def synthetic_corpus(count: int, seed: int = 7, units: int = 40) -> Iterator[Ind
     classes = ["biasa"] * 8 + ["terbatas", "rahasia"]
     for doc_id in range(1, count + 1):
         unit = rng.randrange(units)
-        words = rng.choices(vocabulary, weights=weights, k=rng.randint(300, 800))
+        body = rng.choices(vocabulary, weights=weights, k=rng.randint(*words))
         title_words = rng.choices(vocabulary[:200], k=rng.randint(3, 8))
         created = BASE_TIME - timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
         yield IndexedDocument(
             id=doc_id,
             title=" ".join(title_words).capitalize(),
-            body=" ".join(words),
+            body=" ".join(body),
             number=f"000.{unit % 9}.{rng.randint(1, 9)}/{doc_id}/UNIT{unit}/{created.year}",
             doc_type=rng.choice(doc_types),
             unit=f"UNIT{unit}",

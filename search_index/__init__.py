@@ -1,0 +1,21 @@
+"""Full-text search over Docflow documents (Whoosh, tuned for Bahasa Indonesia).
+
+This package knows nothing of Flask or of docflow: the application builds IndexedDocument
+values from its database and hands them over; permission tokens come in as plain strings.
+"""
+from search_index.errors import IndexLockedError, IndexOutdatedError, QuerySyntaxError, SearchIndexError
+from search_index.index import IndexBatch, SearchIndex
+from search_index.models import IndexedDocument, SearchHit, SearchRequest, SearchResults
+
+__all__ = [
+    "IndexBatch",
+    "IndexLockedError",
+    "IndexOutdatedError",
+    "IndexedDocument",
+    "QuerySyntaxError",
+    "SearchHit",
+    "SearchIndex",
+    "SearchIndexError",
+    "SearchRequest",
+    "SearchResults",
+]

@@ -1,0 +1,345 @@
+"""The search index: one writer process, many reader threads, atomic rebuilds.
+
+Layout under the base directory::
+
+    current -> index-20260301T101500.123456Z   (relative symlink, swapped atomically)
+    index-20260301T101500.123456Z/             (a Whoosh index)
+    index-20260214T080000.000000Z/             (the previous one, kept for readers still on it)
+    write.lock                                 (held by writer() and rebuild())
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError
+from whoosh.writing import IndexWriter
+
+from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
+from search_index.models import IndexedDocument, SearchRequest, SearchResults
+from search_index.reader import USE_MMAP, Generation, StaleGeneration, View
+from search_index.schema import SCHEMA_VERSION, build_schema, document_fields
+from search_index.searching import run_search, suggest_titles
+
+logger = logging.getLogger(__name__)
+
+CURRENT_LINK = "current"
+INDEX_DIR_PREFIX = "index-"
+LOCK_FILE = "write.lock"
+VERSION_FILE = "docflow-schema-version"
+DEFAULT_LOCK_TIMEOUT = 10.0
+# Memory for the writer's posting pool; the single worker process can afford this much.
+WRITER_LIMIT_MB = 128
+
+
+class IndexBatch:
+    """Changes collected inside `SearchIndex.writer()`, applied in one commit at its end."""
+
+    def __init__(self, local_tz: tzinfo) -> None:
+        self._local_tz = local_tz
+        # Last operation per document id wins; None marks a deletion. Whoosh's
+        # update_document only replaces committed copies, so a document upserted twice in one
+        # batch would otherwise be indexed twice.
+        self._ops: dict[int, IndexedDocument | None] = {}
+
+    def upsert(self, doc: IndexedDocument) -> None:
+        """Add the document, replacing any indexed document with the same id."""
+        document_fields(doc, self._local_tz)  # validate now, where the caller can see which doc
+        self._ops[doc.id] = doc
+
+    def delete(self, doc_id: int) -> None:
+        """Remove the document with this id, if it is indexed."""
+        self._ops[doc_id] = None
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def apply(self, writer: IndexWriter) -> None:
+        """Write the collected operations to a Whoosh writer (without committing)."""
+        for doc_id, doc in self._ops.items():
+            if doc is None:
+                writer.delete_by_term("id", str(doc_id))
+            else:
+                writer.update_document(**document_fields(doc, self._local_tz))
+
+
+class SearchIndex:
+    """Full-text index of documents under one base directory, which it owns entirely."""
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 local_tz: tzinfo = timezone.utc) -> None:
+        """Bind to a base directory; `local_tz` sets the calendar for date filters and year facets."""
+        # Changing local_tz needs a rebuild: the year facet is computed when a document is indexed.
+        self._base = Path(path)
+        self._lock_timeout = lock_timeout
+        self._local_tz = local_tz
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._closed = False
+
+    @property
+    def path(self) -> Path:
+        """Return the base directory."""
+        return self._base
+
+    # -- layout --------------------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        """Create an empty index if there is none; raise IndexOutdatedError if it needs a rebuild."""
+        self._base.mkdir(parents=True, exist_ok=True)
+        current = self._current_dir()
+        if current is None:
+            with self._write_lock():
+                current = self._current_dir()
+                if current is None:
+                    current = self._create_empty()
+        self._check_version(current)
+
+    def _create_empty(self) -> Path:
+        link = self._base / CURRENT_LINK
+        if link.is_symlink():
+            # The index is derived data: start empty, the fingerprint check will refill it.
+            logger.error("Search index link %s points to a missing index; starting empty", link)
+        new_dir = self._make_index_dir()
+        self._create_index(new_dir)
+        self._swap_current(new_dir)
+        logger.info("Created empty search index %s", new_dir)
+        return new_dir
+
+    @staticmethod
+    def _create_index(directory: Path) -> FileIndex:
+        ix = whoosh_index.create_in(str(directory), build_schema())
+        (directory / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="ascii")
+        return ix
+
+    @staticmethod
+    def _check_version(directory: Path) -> None:
+        try:
+            found = (directory / VERSION_FILE).read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            found = "none"
+        if found != str(SCHEMA_VERSION):
+            raise IndexOutdatedError(
+                f"search index {directory} has schema version {found}, this code needs "
+                f"{SCHEMA_VERSION}: rebuild it (docflow reindex)"
+            )
+
+    def _current_dir(self) -> Path | None:
+        link = self._base / CURRENT_LINK
+        try:
+            target = os.readlink(link)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SearchIndexError(f"{link} is not a symlink to an index directory") from exc
+        directory = self._base / target
+        if not whoosh_index.exists_in(str(directory)):
+            return None
+        return directory
+
+    def _require_current_dir(self) -> Path:
+        directory = self._current_dir()
+        if directory is None:
+            raise SearchIndexError(f"no search index under {self._base}; call ensure_ready() first")
+        return directory
+
+    def _make_index_dir(self) -> Path:
+        while True:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+            directory = self._base / f"{INDEX_DIR_PREFIX}{stamp}"
+            try:
+                directory.mkdir()
+                return directory
+            except FileExistsError:
+                time.sleep(0.001)
+
+    def _swap_current(self, new_dir: Path) -> None:
+        link = self._base / CURRENT_LINK
+        tmp = self._base / f".{CURRENT_LINK}-{os.getpid()}-{threading.get_ident()}"
+        if tmp.is_symlink():
+            tmp.unlink()
+        # A relative target keeps the base directory movable; rename() makes the swap atomic.
+        os.symlink(new_dir.name, tmp)
+        os.replace(tmp, link)
+        dir_fd = os.open(self._base, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def _prune(self, keep: set[str]) -> None:
+        for directory in self._base.glob(f"{INDEX_DIR_PREFIX}*"):
+            if directory.name in keep or not directory.is_dir():
+                continue
+            try:
+                shutil.rmtree(directory)
+                logger.info("Removed old search index %s", directory)
+            except OSError:
+                logger.exception("Could not remove old search index %s", directory)
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self._base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._base / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self._lock_timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexLockedError(
+                            f"search index {self._base} is locked by another writer "
+                            f"(waited {self._lock_timeout:g} s)"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexBatch]:
+        """Collect upserts and deletes; commit them once at exit, or not at all on an exception."""
+        batch = IndexBatch(self._local_tz)
+        yield batch
+        if not len(batch):
+            return
+        with self._write_lock():
+            directory = self._require_current_dir()
+            self._check_version(directory)
+            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            try:
+                try:
+                    writer = ix.writer(timeout=self._lock_timeout, limitmb=WRITER_LIMIT_MB)
+                except LockError as exc:
+                    raise IndexLockedError(f"Whoosh writer lock of {self._base} is held") from exc
+                try:
+                    batch.apply(writer)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+            except OSError as exc:
+                raise SearchIndexError(f"writing to search index {directory} failed: {exc}") from exc
+            finally:
+                ix.close()
+        logger.info("Committed %d search index changes", len(batch))
+
+    def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
+        """Index `docs` into a fresh directory, then switch readers to it atomically; return the count."""
+        with self._write_lock():
+            previous = self._current_dir()
+            new_dir = self._make_index_dir()
+            try:
+                count = self._build(new_dir, docs)
+            except BaseException:
+                shutil.rmtree(new_dir, ignore_errors=True)
+                raise
+            self._swap_current(new_dir)
+            keep = {new_dir.name} | ({previous.name} if previous is not None else set())
+            self._prune(keep)
+        logger.info("Rebuilt search index %s with %d documents", new_dir, count)
+        return count
+
+    def _build(self, directory: Path, docs: Iterable[IndexedDocument]) -> int:
+        ix = self._create_index(directory)
+        try:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            seen: set[int] = set()
+            try:
+                for doc in docs:
+                    if doc.id in seen:
+                        raise SearchIndexError(f"document {doc.id} appears twice in the rebuild")
+                    seen.add(doc.id)
+                    writer.add_document(**document_fields(doc, self._local_tz))
+            except BaseException:
+                writer.cancel()
+                raise
+            try:
+                # One segment: a fresh index searches fastest fully merged.
+                writer.commit(optimize=True)
+            except OSError as exc:
+                raise SearchIndexError(f"writing search index {directory} failed: {exc}") from exc
+            return len(seen)
+        finally:
+            ix.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _current_generation(self) -> Generation:
+        """Return the open generation, reopening it if a commit or a rebuild has replaced it."""
+        if self._closed:
+            raise SearchIndexError("search index is closed")
+        generation = self._generation
+        if generation is not None and generation.is_current(self._base / CURRENT_LINK):
+            return generation
+        with self._lock:
+            generation = self._generation
+            if generation is not None and generation.is_current(self._base / CURRENT_LINK):
+                return generation
+            fresh = Generation.open(self._require_current_dir(), self._local_tz)
+            self._generation = fresh
+            if generation is not None:
+                generation.retire()
+            logger.debug("Search index reader moved to %s generation %d", fresh.directory.name, fresh.number)
+            return fresh
+
+    @contextmanager
+    def _reading(self) -> Iterator[View]:
+        """Lend a searcher of the current generation to the caller, retrying if it went stale."""
+        for _attempt in range(5):
+            generation = self._current_generation()
+            stack = ExitStack()
+            try:
+                view = stack.enter_context(generation.lease())
+            except StaleGeneration:
+                continue
+            with stack:
+                yield view
+            return
+        raise SearchIndexError("the search index kept changing while it was being opened")
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Run a search for a user; only documents readable by `request.principals` count."""
+        with self._reading() as view:
+            return run_search(view, request)
+
+    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8) -> list[str]:
+        """Return titles of readable documents whose words start with what the user has typed."""
+        with self._reading() as view:
+            return suggest_titles(view, prefix, principals, limit)
+
+    def fingerprints(self) -> dict[int, str]:
+        """Return id -> fingerprint for every indexed document."""
+        with self._reading() as view:
+            return view.fingerprints()
+
+    def doc_count(self) -> int:
+        """Return the number of indexed documents."""
+        with self._reading() as view:
+            return view.searcher.doc_count()
+
+    def close(self) -> None:
+        """Release open readers; searching after close() is an error."""
+        with self._lock:
+            self._closed = True
+            if self._generation is not None:
+                self._generation.retire()
+                self._generation = None
+

@@ -1,0 +1,182 @@
+"""The user's query language: words, "phrases", prefix*, AND/OR/NOT (also DAN/ATAU/BUKAN)."""
+from __future__ import annotations
+
+import re
+
+from whoosh import qparser
+from whoosh.fields import Schema
+from whoosh.qparser import plugins
+from whoosh.query import And, NullQuery, Or, Phrase, Prefix, Query, Term
+
+from search_index.analysis import COMPOUNDS, is_pair, pair_term
+from search_index.errors import QuerySyntaxError
+from search_index.schema import FIELD_BOOSTS, PAIR_FIELDS, QUERY_FIELDS
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 32
+MIN_PREFIX_CHARS = 2
+
+# Office shorthand staff type for what letters spell out; a query word found here also
+# matches the expansion as a phrase ("kep 105 tahun 2025" finds "KEPUTUSAN ... NOMOR 105").
+ABBREVIATIONS: dict[str, str] = {
+    "kep": "keputusan",
+    "sk": "surat keputusan",
+    "nd": "nota dinas",
+    "st": "surat tugas",
+    "ba": "berita acara",
+    "spt": "surat perintah tugas",
+    "sppd": "surat perintah perjalanan dinas",
+    "rakor": "rapat koordinasi",
+    "bimtek": "bimbingan teknis",
+    "juknis": "petunjuk teknis",
+    "juklak": "petunjuk pelaksanaan",
+    "perda": "peraturan daerah",
+    "perwal": "peraturan wali kota",
+}
+
+_BINARY_OPERATORS = frozenset({"AND", "OR", "DAN", "ATAU"})
+_NOT_OPERATORS = frozenset({"NOT", "BUKAN"})
+_LEXEMES = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
+# "tindak lanjut" typed as two words must meet the single term the analyzer indexes.
+_COMPOUND_WORDS = re.compile(
+    r"\b(?:%s)\b" % "|".join(r"%s\s+%s" % pair for pair in COMPOUNDS), re.IGNORECASE
+)
+
+
+def build_parser(schema: Schema) -> qparser.QueryParser:
+    """Return a parser over the default fields with AND as the default operator."""
+    parser = qparser.MultifieldParser(
+        list(QUERY_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup
+    )
+    # No field:value syntax (users must not reach internal fields such as readers), no
+    # ranges, no "*:*", and no single-quoted phrases (apostrophes occur in names: Jum'at).
+    for plugin in (plugins.FieldsPlugin, plugins.RangePlugin, plugins.EveryPlugin,
+                   plugins.SingleQuotePlugin, plugins.WildcardPlugin):
+        parser.remove_plugin_class(plugin)
+    # Only trailing "*": a "?" at the end of a typed question must stay an ordinary character.
+    parser.add_plugin(plugins.PrefixPlugin())
+    parser.replace_plugin(plugins.OperatorsPlugin(
+        And=r"(?<=\s)(?:AND|DAN)(?=\s)",
+        Or=r"(?<=\s)(?:OR|ATAU)(?=\s)",
+        Not=r"(^|(?<=(\s|[()])))(?:NOT|BUKAN)(?=\s)",
+        AndNot=None,
+        AndMaybe=None,
+        Require=None,
+    ))
+    return parser
+
+
+def is_browse(q: str) -> bool:
+    """Tell whether the query asks for no text match at all (list everything readable)."""
+    stripped = q.strip()
+    return not stripped or stripped == "*"
+
+
+def normalize_query_text(q: str) -> str:
+    """Return the query with office compounds joined, as the analyzer joins them in documents."""
+    return _COMPOUND_WORDS.sub(lambda m: "".join(m.group(0).split()).lower(), q.strip())
+
+
+def parse_query(parser: qparser.QueryParser, q: str) -> Query:
+    """Check and parse a non-empty user query; raise QuerySyntaxError with a readable message."""
+    check_syntax(q)
+    try:
+        parsed = parser.parse(normalize_query_text(q))
+    except Exception as exc:  # Whoosh raises assorted internal errors on odd input
+        raise QuerySyntaxError("The query could not be understood.", "unparseable") from exc
+    if parsed is None:
+        return NullQuery
+    return _rewrite(_expand_abbreviations(parsed, parser))
+
+
+def _expand_abbreviations(q: Query, parser: qparser.QueryParser) -> Query:
+    """Let a shorthand word also match what it stands for (see ABBREVIATIONS)."""
+    leaves = list(q.leaves()) if isinstance(q, Or) else []
+    words = {leaf.text for leaf in leaves if isinstance(leaf, Term)}
+    if leaves and len(words) == 1 and len(leaves) == len([x for x in leaves if isinstance(x, Term)]):
+        expansion = ABBREVIATIONS.get(words.pop())
+        if expansion is not None:
+            spelled_out = parser.parse('"%s"' % expansion)
+            for leaf in spelled_out.leaves():
+                # Not a span of the user's text: "did you mean" must not rewrite there.
+                leaf.startchar = leaf.endchar = None
+            return Or([q, spelled_out])
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _expand_abbreviations(child, parser))
+
+
+def _rewrite(q: Query) -> Query:
+    """Answer phrases from the pair fields and widen title prefixes (see below)."""
+    if isinstance(q, Phrase) and q.fieldname in PAIR_FIELDS and q.slop == 1 and len(q.words) > 1:
+        pairs = [Term(PAIR_FIELDS[q.fieldname], pair_term(a, b), boost=q.boost)
+                 for a, b in zip(q.words, q.words[1:]) if is_pair(a, b)]
+        if len(q.words) == 2 and pairs:
+            return pairs[0]  # exactly the phrase
+        # Otherwise positions are checked only in the documents holding every indexed pair.
+        return And([*pairs, q]) if pairs else q
+    if q.is_leaf():
+        return _widen_prefixes(q)
+    rewritten = q.apply(_rewrite)
+    if isinstance(rewritten, Or):
+        # Whoosh preloads whole posting lists for an OR on indexes up to 5,000 documents;
+        # the union matcher instead supports block-max skipping and skip_to.
+        rewritten.matcher_type = Or.DEFAULT_MATCHER
+    return rewritten
+
+
+def _widen_prefixes(q: Query) -> Query:
+    # Prose is indexed by root, so "penug*" cannot reach "penugasan" there; title words are
+    # also indexed as written (title_ac), where it can.
+    if isinstance(q, Prefix) and q.fieldname == "title":
+        widened = Or([q, Prefix("title_ac", q.text, boost=q.boost)])
+        widened.matcher_type = Or.DEFAULT_MATCHER
+        return widened
+    return q
+
+
+def check_syntax(q: str) -> None:
+    """Raise QuerySyntaxError for unbalanced quotes or brackets and operators without operands."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"The query is longer than {MAX_QUERY_CHARS} characters.", "too_long")
+    if q.count('"') % 2:
+        raise QuerySyntaxError("A quotation mark is not closed.", "unbalanced_quote")
+    kinds: list[str] = []
+    depth = 0
+    for match in _LEXEMES.finditer(q):
+        lexeme = match.group(0)
+        if lexeme == "(":
+            depth += 1
+            kinds.append("(")
+        elif lexeme == ")":
+            depth -= 1
+            if depth < 0:
+                raise QuerySyntaxError("A closing bracket has no opening bracket.", "unbalanced_bracket")
+            if kinds and kinds[-1] == "(":
+                raise QuerySyntaxError("Brackets must contain search words.", "empty_group")
+            kinds.append(")")
+        elif lexeme in _BINARY_OPERATORS:
+            kinds.append("op")
+        elif lexeme in _NOT_OPERATORS:
+            kinds.append("not")
+        else:
+            if lexeme.endswith("*") and len(lexeme.strip('"').rstrip("*")) < MIN_PREFIX_CHARS:
+                raise QuerySyntaxError(
+                    f"Put at least {MIN_PREFIX_CHARS} letters before *.", "short_prefix"
+                )
+            kinds.append("word")
+    if depth:
+        raise QuerySyntaxError("A bracket is not closed.", "unbalanced_bracket")
+    if kinds.count("word") > MAX_QUERY_WORDS:
+        raise QuerySyntaxError(f"Use at most {MAX_QUERY_WORDS} search words.", "too_many_words")
+    _check_operands(kinds)
+
+
+def _check_operands(kinds: list[str]) -> None:
+    for i, kind in enumerate(kinds):
+        before = kinds[i - 1] if i else None
+        after = kinds[i + 1] if i + 1 < len(kinds) else None
+        if kind == "op" and before not in ("word", ")"):
+            raise QuerySyntaxError("AND/OR needs a search word on its left.", "missing_operand")
+        if kind in ("op", "not") and after not in ("word", "(", "not"):
+            raise QuerySyntaxError("AND/OR/NOT needs a search word on its right.", "missing_operand")

@@ -1,0 +1,324 @@
+"""Read side: one open index generation, its pooled searchers and its cached document sets.
+
+A Whoosh searcher is not safe to share between threads (its posting files are read with
+seek() then read()), so each concurrent search borrows its own searcher; all searchers of a
+generation see the same commit, so document numbers, and every set cached here, agree.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import tzinfo
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import Matcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
+from whoosh.qparser import QueryParser
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+
+from search_index.docsets import EMPTY, DocSet
+from search_index.errors import SearchIndexError
+from search_index.query import build_parser
+
+logger = logging.getLogger(__name__)
+
+# Distinct cached sets per generation (principal tokens, filter values, filter combinations).
+# A set costs size/8 bytes (12.5 KB at 100,000 documents), so this bounds memory well.
+DOCSET_CACHE_SIZE = 4096
+# Whoosh's mmap path copies every file of a segment into a BytesIO per reader opened (seconds
+# and hundreds of MB per searcher on a large index, for each pooled searcher and after every
+# commit); plain file reads share the OS page cache and proved as fast for our searches.
+USE_MMAP = False
+
+
+class StaleGeneration(Exception):
+    """A newer commit appeared while a searcher was being opened; the caller retries."""
+
+
+class Generation:
+    """One commit of one index directory, shared by all threads until a newer one appears."""
+
+    def __init__(self, directory: Path, ix: FileIndex, searcher: Searcher, local_tz: tzinfo) -> None:
+        self.directory = directory
+        self.local_tz = local_tz
+        self._ix = ix
+        self.schema = searcher.schema
+        self.number: int = searcher.reader().generation()
+        self._lock = threading.Lock()
+        self._idle: list[Searcher] = [searcher]
+        self._users = 0
+        self._retired = False
+        self._docsets: OrderedDict[Hashable, DocSet] = OrderedDict()
+        self._created: list[int] | None = None
+        self._newest_first: list[int] | None = None
+        self._parser: QueryParser | None = None
+
+    @classmethod
+    def open(cls, directory: Path, local_tz: tzinfo) -> Generation:
+        """Open the latest commit of the index in `directory`."""
+        try:
+            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            searcher = Searcher(ix.reader(), fromindex=ix)
+        except Exception as exc:
+            raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+        return cls(directory, ix, searcher, local_tz)
+
+    def is_current(self, link: Path) -> bool:
+        """Tell whether `link` still points here and no commit has happened since opening."""
+        if self._retired:
+            return False
+        try:
+            return (os.readlink(link) == self.directory.name
+                    and self._ix.latest_generation() == self.number)
+        except OSError:
+            return False
+
+    @contextmanager
+    def lease(self) -> Iterator[View]:
+        """Lend a searcher of this generation for one search."""
+        with self._lock:
+            if self._retired:
+                raise StaleGeneration()
+            self._users += 1
+            searcher = self._idle.pop() if self._idle else None
+        try:
+            if searcher is None:
+                searcher = self._open_searcher()
+            yield View(self, searcher)
+        finally:
+            with self._lock:
+                self._users -= 1
+                if searcher is not None:
+                    if self._retired:
+                        searcher.close()
+                    else:
+                        self._idle.append(searcher)
+
+    def _open_searcher(self) -> Searcher:
+        try:
+            reader = self._ix.reader()
+        except OSError as exc:
+            # A writer's merge deleted files of our commit: a newer generation exists.
+            raise StaleGeneration() from exc
+        if reader.generation() != self.number:
+            reader.close()
+            raise StaleGeneration()
+        return Searcher(reader, fromindex=self._ix)
+
+    def retire(self) -> None:
+        """Stop lending; idle searchers close now, borrowed ones when they come back."""
+        with self._lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
+
+    # -- caches shared by all searchers of this generation ------------------------------
+
+    @property
+    def parser(self) -> QueryParser:
+        """Return the query parser for this generation's schema (built once)."""
+        if self._parser is None:
+            self._parser = build_parser(self.schema)
+        return self._parser
+
+    def cached(self, key: Hashable, compute: Callable[[], DocSet]) -> DocSet:
+        """Return the document set stored under key, computing it once per generation."""
+        with self._lock:
+            found = self._docsets.get(key)
+            if found is not None:
+                self._docsets.move_to_end(key)
+                return found
+        # Computed outside the lock: two threads may both compute it, which is harmless.
+        value = compute()
+        with self._lock:
+            self._docsets[key] = value
+            while len(self._docsets) > DOCSET_CACHE_SIZE:
+                self._docsets.popitem(last=False)
+        return value
+
+    def created_keys(self, searcher: Searcher) -> list[int]:
+        """Return the sortable `created` value of every document number."""
+        if self._created is None and not searcher.doc_count_all():
+            self._created = []
+        if self._created is None:
+            column = searcher.reader().column_reader("created", translate=False)
+            keys = list(column)
+            if len(keys) != searcher.doc_count_all():
+                keys = [column[docnum] for docnum in range(searcher.doc_count_all())]
+            self._created = keys
+        return self._created
+
+    def newest_first(self, searcher: Searcher) -> list[int]:
+        """Return every document number, newest `created` first (ties: lower number first)."""
+        if self._newest_first is None:
+            keys = self.created_keys(searcher)
+            self._newest_first = sorted(range(len(keys)), key=lambda d: (-keys[d], d))
+        return self._newest_first
+
+
+def posting_ids(matcher: Matcher) -> Iterator[int]:
+    """Yield the document numbers of a term's postings, deleted ones possibly included.
+
+    Whoosh's generic all_ids() costs several method calls per posting; its own leaf matcher
+    holds each block's ids as a tuple, so whole blocks are handed over at once.
+    """
+    if isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
+        matcher = matcher.child  # the deletion filter: the caller removes deleted documents
+    if type(matcher) is W3LeafMatcher and hasattr(matcher, "_read_ids"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            yield from matcher._ids[matcher._i:]
+            matcher._next_block()
+    else:
+        yield from matcher.all_ids()
+
+
+def leaf_postings(matcher: Matcher) -> tuple[W3LeafMatcher, float] | None:
+    """Return a term's own posting matcher and the boost wrapped around it, if it has one.
+
+    None when the matcher is not Whoosh's leaf matcher (nothing to read in bulk).
+    """
+    boost = 1.0
+    while isinstance(matcher, WrappingMatcher):
+        if not isinstance(matcher, FilterMatcher):
+            boost *= matcher.boost
+        # A FilterMatcher hides deleted documents; callers only ask about live ones.
+        matcher = matcher.child
+    if type(matcher) is not W3LeafMatcher or not hasattr(matcher, "_read_weights"):
+        return None
+    return matcher, boost
+
+
+def posting_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[tuple[int, ...], Sequence[float]]]:
+    """Yield (ids, weights) of each block of a fresh leaf matcher, a whole block at a time."""
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
+
+
+class View:
+    """A generation together with the searcher borrowed for one search."""
+
+    def __init__(self, generation: Generation, searcher: Searcher) -> None:
+        self.generation = generation
+        self.searcher = searcher
+        self.size: int = searcher.doc_count_all()
+
+    @property
+    def local_tz(self) -> tzinfo:
+        """Return the calendar used for date filters."""
+        return self.generation.local_tz
+
+    def live_docs(self) -> DocSet:
+        """Return every document that is not deleted."""
+        def compute() -> DocSet:
+            if self.searcher.doc_count() == self.size:
+                return DocSet.below(self.size)
+            return DocSet.from_ids(self.searcher.reader().all_doc_ids(), self.size)
+
+        return self.generation.cached(("live",), compute)
+
+    def _matching(self, q: Query) -> DocSet:
+        return DocSet.from_ids(self.searcher.docs_for_query(q), self.size)
+
+    def term_docs(self, fieldname: str, value: str) -> DocSet:
+        """Return the documents holding one exact term (cached)."""
+        return self.generation.cached(("term", fieldname, value), lambda: self._postings(fieldname, value))
+
+    def _postings(self, fieldname: str, value: str) -> DocSet:
+        buffer = bytearray((self.size + 7) >> 3)
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            try:
+                matcher = subsearcher.reader().postings(fieldname, value)
+            except (TermNotFound, KeyError):
+                continue
+            for local in posting_ids(matcher):
+                docnum = local + offset
+                buffer[docnum >> 3] |= 1 << (docnum & 7)
+        # posting_ids() may include deleted documents; the live set removes them.
+        return DocSet(int.from_bytes(buffer, "little")) & self.live_docs()
+
+    def any_term_docs(self, fieldname: str, values: tuple[str, ...]) -> DocSet:
+        """Return the documents holding any of the terms (cached per value set)."""
+        key = ("any", fieldname, frozenset(values))
+
+        def compute() -> DocSet:
+            bits = 0
+            for value in set(values):
+                bits |= self.term_docs(fieldname, value).bits
+            return DocSet(bits)
+
+        return self.generation.cached(key, compute)
+
+    def query_docs_cached(self, key: Hashable, q: Query) -> DocSet:
+        """Return the documents matching a filter query, cached under key."""
+        return self.generation.cached(key, lambda: self._matching(q))
+
+    def query_docs(self, q: Query) -> DocSet:
+        """Return the live documents matching q, combining cached term sets where possible."""
+        if isinstance(q, Term):
+            text = q.text
+            if isinstance(text, bytes):
+                text = self.searcher.schema[q.fieldname].from_bytes(text)
+            return self.term_docs(q.fieldname, text)
+        if isinstance(q, Or) and not q.minmatch:
+            bits = 0
+            for child in q.subqueries:
+                bits |= self.query_docs(child).bits
+            return DocSet(bits)
+        if isinstance(q, And):
+            # Smallest estimate first, so an empty intersection stops the work early.
+            reader = self.searcher.reader()
+            result: DocSet | None = None
+            for child in sorted(q.subqueries, key=lambda c: c.estimate_size(reader)):
+                docs = self.query_docs(child)
+                result = docs if result is None else result & docs
+                if not result:
+                    return EMPTY
+            return result if result is not None else EMPTY
+        if isinstance(q, Not):
+            return self.live_docs() - self.query_docs(q.query)
+        if isinstance(q, AndNot):
+            return self.query_docs(q.a) - self.query_docs(q.b)
+        if isinstance(q, Every):
+            return self.live_docs()
+        if isinstance(q, type(NullQuery)):
+            return EMPTY
+        return self._matching(q)
+
+    def field_values(self, fieldname: str) -> list[str]:
+        """Return every indexed value of an untokenized field."""
+        field = self.searcher.schema[fieldname]
+        return [field.from_bytes(b) for b in self.searcher.reader().lexicon(fieldname)]
+
+    def created_keys(self) -> list[int]:
+        """Return the sortable `created` value per document number."""
+        return self.generation.created_keys(self.searcher)
+
+    def newest_first(self) -> list[int]:
+        """Return all document numbers, newest first."""
+        return self.generation.newest_first(self.searcher)
+
+    def fingerprints(self) -> dict[int, str]:
+        """Return id -> fingerprint for every live document."""
+        reader = self.searcher.reader()
+        if not self.size:
+            return {}  # a reader without segments has no columns
+        ids = reader.column_reader("id")
+        prints = reader.column_reader("fingerprint")
+        return {int(ids[docnum]): prints[docnum] for docnum in reader.all_doc_ids()}

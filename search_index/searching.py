@@ -1,0 +1,533 @@
+"""Searching one generation: permission filter, filters, ranking, pages, highlights, facets.
+
+Every count and every suggestion is computed inside the set of documents the principals may
+read, so nothing about other documents (not even that they exist) reaches the caller.
+"""
+from __future__ import annotations
+
+import heapq
+import logging
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.support.levenshtein import distance
+
+from search_index.analysis import COMPOUNDS, iter_terms, stem_word
+from search_index.docsets import EMPTY, DocSet
+from search_index.errors import SearchIndexError
+from search_index.highlighting import highlight_fragments, highlight_whole
+from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
+from search_index.query import is_browse, normalize_query_text, parse_query
+from search_index.reader import View, leaf_postings, posting_blocks
+from search_index.schema import FACET_FIELDS, PAIR_FIELDS
+
+logger = logging.getLogger(__name__)
+
+# Below this many hits a query is worth a "did you mean".
+SUGGEST_BELOW = 3
+MAX_EDIT_DISTANCE = 2
+SPELL_FIELD = "spell"
+MAX_AUTOCOMPLETE = 50
+# Walking a candidate with skip_to costs about this many postings read in a full scan.
+WALK_COST_RATIO = 4
+# Up to this many matches, scoring each one directly beats block-max collection.
+SCORE_ALL_BELOW = 5000
+# Most matches with a title hit worth scoring one by one to settle a dense query's ranking.
+MAX_TITLE_TIER = 20_000
+TITLE_FIELDS = frozenset({"title", "title_ac", "title_pairs"})
+# Block-max skipping in the last-resort collector (tests turn it off to score everything).
+BLOCK_MAX = True
+# A prefix can expand to thousands of words; marking more than this many is no help to anyone.
+MAX_HIGHLIGHT_TERMS = 200
+
+
+def run_search(view: View, request: SearchRequest) -> SearchResults:
+    """Answer one search request against one generation."""
+    if request.sort not in SORTS:
+        raise SearchIndexError(f"unknown sort {request.sort!r}; use one of {', '.join(SORTS)}")
+    page = max(1, request.page)
+    per_page = min(max(1, request.per_page), MAX_PER_PAGE)
+    start = (page - 1) * per_page
+    wanted = start + per_page
+
+    readable = readable_docs(view, request.principals)
+    allowed = _allowed_docs(view, request, readable)
+    parsed: wq.Query | None = None
+    if is_browse(request.q):
+        matched = allowed
+    else:
+        parsed = parse_query(view.generation.parser, request.q)
+        if request.sort == "relevance":
+            matched, ranked = _rank(view, parsed, allowed, wanted)
+        else:
+            matched = _match(view, parsed, allowed)
+
+    if parsed is None or request.sort != "relevance":
+        newest = request.sort != "oldest"
+        page_docs = [(d, 0.0) for d in _by_date(view, matched, newest, wanted)[start:]]
+    else:
+        page_docs = [(docnum, score) for score, docnum in ranked[start:]]
+    total = len(matched)
+
+    terms = _highlight_terms(view, parsed) if parsed is not None else {}
+    hits = [_hit(view, docnum, score, terms) for docnum, score in page_docs]
+    suggestion = None
+    if parsed is not None and total < SUGGEST_BELOW:
+        suggestion = _did_you_mean(view, request.q, parsed, total, allowed, readable)
+    facets = facet_counts(view, matched) if request.facets else {}
+    return SearchResults(total=total, page=page, per_page=per_page, hits=hits,
+                         suggestion=suggestion, facets=facets)
+
+
+# -- matching and ranking ------------------------------------------------------------------
+#
+# Strategies, picked per query by cost, all giving Whoosh's exact BM25F ranking:
+# * the matches: for queries of words, from cached per-term bitmaps (exact total and facets
+#   at the cost of a few big-int operations); for phrases and prefixes, by walking the allowed
+#   documents through the query's matcher (skip_to) when there are few of them;
+# * the ranking: score every match if there are few (in bulk for queries of words, see
+#   _score_terms), only the title tier if that provably settles the top (_rank_title_tier),
+#   else collect the top with block-max skipping (_collect_top).
+
+
+def _walk_is_cheaper(view: View, q: wq.Query, candidates: DocSet) -> bool:
+    return len(candidates) * WALK_COST_RATIO <= q.estimate_size(view.searcher.reader())
+
+
+def _walk(view: View, q: wq.Query, candidates: DocSet, scored: bool) -> list[tuple[float, int]]:
+    """Return (score, docnum) for every candidate the query matches."""
+    searcher = view.searcher
+    context = searcher.context() if scored else searcher.boolean_context()
+    ids = candidates.sorted_ids()
+    found: list[tuple[float, int]] = []
+    for subsearcher, offset in searcher.leaf_searchers():
+        low = bisect_left(ids, offset)
+        high = bisect_left(ids, offset + subsearcher.doc_count_all())
+        if low == high:
+            continue
+        matcher = q.matcher(subsearcher, context)
+        for docnum in ids[low:high]:
+            if not matcher.is_active():
+                break
+            local = docnum - offset
+            if matcher.id() < local:
+                matcher.skip_to(local)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == local:
+                found.append((matcher.score() if scored else 0.0, docnum))
+    return found
+
+
+def _score_known(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, int]]:
+    """Return (score, docnum) for documents known to match q, in bulk where possible."""
+    scored = _score_terms(view, q, matched)
+    return scored if scored is not None else _walk(view, q, matched, scored=True)
+
+
+def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, int]] | None:
+    """Score matching documents as Whoosh would, but reading each term's postings in blocks.
+
+    A document's score is the sum, over the query's terms present in it, of the term's boosted
+    BM25F score (what the union and intersection matchers add up). Walking the query's matcher
+    instead costs several method calls per posting passed, which on a common word is nearly
+    every posting. Returns None unless the query is made of AND, OR and terms only.
+    """
+    if not _only_terms(q):
+        return None
+    leaves = list(q.leaves()) if not q.is_leaf() else [q]
+    searcher = view.searcher
+    context = searcher.context()
+    ids = matched.sorted_ids()
+    scores: dict[int, float] = {}
+    for subsearcher, offset in searcher.leaf_searchers():
+        low = bisect_left(ids, offset)
+        high = bisect_left(ids, offset + subsearcher.doc_count_all())
+        if low == high:
+            continue
+        local = [docnum - offset for docnum in ids[low:high]]
+        for leaf in leaves:
+            matcher = leaf.matcher(subsearcher, context)
+            if not matcher.is_active():
+                continue
+            unwrapped = leaf_postings(matcher)
+            scorer = getattr(unwrapped[0], "scorer", None) if unwrapped else None
+            if unwrapped is None or not hasattr(scorer, "_score") or not hasattr(scorer, "dfl"):
+                return None
+            postings, boost = unwrapped
+            for block_ids, weights in posting_blocks(postings):
+                first = bisect_left(local, block_ids[0])
+                last = bisect_right(local, block_ids[-1], first)
+                for local_doc in local[first:last]:
+                    i = bisect_left(block_ids, local_doc)
+                    if i < len(block_ids) and block_ids[i] == local_doc:
+                        docnum = local_doc + offset
+                        score = scorer._score(weights[i], scorer.dfl(local_doc)) * boost
+                        scores[docnum] = scores.get(docnum, 0.0) + score
+    return [(score, docnum) for docnum, score in scores.items()]
+
+
+def _only_terms(q: wq.Query) -> bool:
+    # NOT adds a constant to Whoosh's scores, phrases and prefixes score differently: those
+    # queries are scored by their matcher.
+    if type(q) in (wq.And, wq.Or):
+        return bool(q.subqueries) and all(_only_terms(child) for child in q.subqueries)
+    return type(q) is wq.Term
+
+
+def _match(view: View, q: wq.Query, allowed: DocSet) -> DocSet:
+    """Return the allowed documents the query matches."""
+    if not allowed:
+        return EMPTY
+    if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
+        return DocSet.from_ids((d for _s, d in _walk(view, q, allowed, scored=False)), view.size)
+    return view.query_docs(q) & allowed
+
+
+def _top(found: list[tuple[float, int]], wanted: int) -> list[tuple[float, int]]:
+    # Best score first; equal scores keep document order (lower number first).
+    return heapq.nsmallest(wanted, found, key=lambda item: (-item[0], item[1]))
+
+
+def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet, list[tuple[float, int]]]:
+    """Return the allowed matches and the best `wanted` of them as (score, docnum), best first."""
+    if not allowed:
+        return EMPTY, []
+    # A query of terms has its matches from cached bitmaps and scores read in bulk, which
+    # beats walking even a short list of allowed documents through dense posting lists.
+    if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
+        found = _walk(view, q, allowed, scored=True)
+        return DocSet.from_ids((d for _s, d in found), view.size), _top(found, wanted)
+    matched = view.query_docs(q) & allowed
+    if not matched:
+        return matched, []
+    if len(matched) <= SCORE_ALL_BELOW:
+        return matched, _top(_score_known(view, q, matched), wanted)
+    ranked = _rank_title_tier(view, q, matched, wanted)
+    if ranked is not None:
+        return matched, ranked
+    # Filtering costs a membership test per posting; skip it when everything is allowed.
+    everything = allowed == view.live_docs()
+    return matched, _collect_top(view, q, None if everything else matched, wanted)
+
+
+def _collect_top(view: View, q: wq.Query, within: DocSet | None, wanted: int) -> list[tuple[float, int]]:
+    """Return the best `wanted` matches (of those `within`, if given), skipping hopeless blocks.
+
+    A block whose best possible score (block-max) cannot beat the weakest kept hit is passed
+    over without scoring its documents.
+    """
+    # Whoosh's own collector also swaps in "replacement" matchers as the threshold rises, and
+    # those can drop a hit that belongs in the top; this loop keeps to block-max skipping.
+    searcher = view.searcher
+    context = searcher.context()
+    heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest kept hit on top
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = q.matcher(subsearcher, context)
+        skipping = BLOCK_MAX and matcher.supports_block_quality()
+        while matcher.is_active():
+            if skipping and len(heap) == wanted:
+                matcher.skip_to_quality(heap[0][0])
+                if not matcher.is_active():
+                    break
+            docnum = matcher.id() + offset
+            if within is None or docnum in within:
+                item = (matcher.score(), -docnum)
+                if len(heap) < wanted:
+                    heapq.heappush(heap, item)
+                elif item[0] > heap[0][0]:
+                    heapq.heapreplace(heap, item)
+            matcher.next()
+    return [(score, -negated) for score, negated in sorted(heap, key=lambda i: (-i[0], -i[1]))]
+
+
+def _rank_title_tier(view: View, q: wq.Query, matched: DocSet, wanted: int) -> list[tuple[float, int]] | None:
+    """Rank by scoring only the matches with a title hit, if that provably gives the top hits.
+
+    Common words defeat block-max skipping (every block has some title hit, boosted three
+    times), so a dense query would score nearly every match. But when the `wanted`-th best
+    title match outscores the most any match without a title hit could reach (the query's
+    maximum score with its title terms taken out), no other match can enter the top, and the
+    ranking is exact. Returns None when that does not hold.
+    """
+    title_leaves = [leaf for leaf in _positive_leaves(q) if leaf.field() in TITLE_FIELDS]
+    if not title_leaves:
+        return None
+    bits = 0
+    for leaf in title_leaves:
+        bits |= view.query_docs(leaf).bits
+    tier = DocSet(bits) & matched
+    if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(matched) // 2):
+        return None
+    ranked = _top(_score_known(view, q, tier), wanted)
+    if len(ranked) < wanted or ranked[-1][0] <= _max_score(view, _without_fields(q, TITLE_FIELDS)):
+        return None
+    return ranked
+
+
+def _without_fields(q: wq.Query, fields: frozenset[str]) -> wq.Query:
+    """Return q with its leaves in `fields` removed (as if those terms matched nothing)."""
+    if q.is_leaf():
+        return wq.NullQuery if q.field() in fields else q
+    if isinstance(q, wq.Not):
+        return q
+    return q.apply(lambda child: _without_fields(child, fields)).normalize()
+
+
+def _max_score(view: View, q: wq.Query) -> float:
+    """Return an upper bound of q's score over all documents."""
+    if q is wq.NullQuery:
+        return 0.0
+    searcher = view.searcher
+    best = 0.0
+    for subsearcher, _offset in searcher.leaf_searchers():
+        matcher = q.matcher(subsearcher, searcher.context())
+        if matcher.is_active():
+            best = max(best, matcher.max_quality())
+    return best
+
+
+# -- document sets -------------------------------------------------------------------------
+
+
+def readable_docs(view: View, principals: tuple[str, ...]) -> DocSet:
+    """Return the documents any of the principals may read."""
+    if not principals:
+        return EMPTY
+    return view.any_term_docs("readers", tuple(principals))
+
+
+def _allowed_docs(view: View, request: SearchRequest, readable: DocSet) -> DocSet:
+    """Return readable documents that pass every filter of the request (cached)."""
+    classification = (request.classification or "").strip().rstrip(".")
+    key = ("allowed", frozenset(request.principals), frozenset(request.doc_types),
+           frozenset(request.units), frozenset(request.states),
+           frozenset(request.security_classes), classification,
+           request.date_from, request.date_to)
+
+    def compute() -> DocSet:
+        result = readable
+        for fieldname, values in (("doc_type", request.doc_types), ("unit", request.units),
+                                  ("state", request.states),
+                                  ("security_class", request.security_classes)):
+            if values and result:
+                result = result & view.any_term_docs(fieldname, tuple(values))
+        if classification and result:
+            result = result & _classification_docs(view, classification)
+        if (request.date_from is not None or request.date_to is not None) and result:
+            result = result & _date_docs(view, request.date_from, request.date_to)
+        return result
+
+    return view.generation.cached(key, compute)
+
+
+def _classification_docs(view: View, code: str) -> DocSet:
+    # "000.8" covers itself and its descendants ("000.8.3.3"), not a sibling like "000.81".
+    q = wq.Or([wq.Term("classification", code), wq.Prefix("classification", code + ".")])
+    return view.query_docs_cached(("classification", code), q)
+
+
+def _local_midnight_utc(day: date, view: View) -> datetime:
+    moment = datetime.combine(day, time.min, tzinfo=view.local_tz)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _date_docs(view: View, date_from: date | None, date_to: date | None) -> DocSet:
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return EMPTY
+    start = _local_midnight_utc(date_from, view) if date_from is not None else None
+    end = _local_midnight_utc(date_to + timedelta(days=1), view) if date_to is not None else None
+    q = wq.DateRange("created", start, end, startexcl=False, endexcl=True)
+    return view.query_docs_cached(("created", date_from, date_to), q)
+
+
+def _by_date(view: View, docs: DocSet, newest: bool, upto: int) -> list[int]:
+    """Return the first `upto` of docs ordered by creation time."""
+    if not docs or upto <= 0:
+        return []
+    keys = view.created_keys()
+    # A small set sorts faster than a walk through the whole index in date order.
+    if len(docs) * 16 < len(keys):
+        ids = docs.sorted_ids()
+        if newest:
+            return heapq.nsmallest(upto, ids, key=lambda d: (-keys[d], d))
+        return heapq.nsmallest(upto, ids, key=lambda d: (keys[d], -d))
+    order = view.newest_first()
+    picked: list[int] = []
+    for docnum in (order if newest else reversed(order)):
+        if docnum in docs:
+            picked.append(docnum)
+            if len(picked) == upto:
+                break
+    return picked
+
+
+# -- hits ----------------------------------------------------------------------------------
+
+
+def _positive_leaves(q: wq.Query) -> list[wq.Query]:
+    """Return the leaf queries that can contribute to a match (those not under a NOT)."""
+    if isinstance(q, wq.Not):
+        return []
+    if q.is_leaf():
+        return [q]
+    leaves: list[wq.Query] = []
+    for child in q.children():
+        leaves.extend(_positive_leaves(child))
+    return leaves
+
+
+def _highlight_terms(view: View, q: wq.Query) -> dict[str, frozenset[str]]:
+    """Return, per stored field, the terms of the query to mark in it."""
+    schema = view.searcher.schema
+    reader = view.searcher.reader()
+    found: dict[str, set[str]] = defaultdict(set)
+    for leaf in _positive_leaves(q):
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if len(found[fieldname]) >= MAX_HIGHLIGHT_TERMS:
+                continue
+            if isinstance(text, bytes):
+                text = schema[fieldname].from_bytes(text)
+            found[fieldname].add(text)
+    # Title words matched as written (a prefix on title_ac) are marked through their roots,
+    # and the words of a matched pair in the field the pair came from.
+    found["title"].update(stem_word(word) for word in found.pop("title_ac", ()))
+    for fieldname, pair_field in PAIR_FIELDS.items():
+        for pair in found.pop(pair_field, ()):
+            found[fieldname].update(pair.split(" "))
+    return {fieldname: frozenset(texts) for fieldname, texts in found.items()}
+
+
+def _hit(view: View, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> SearchHit:
+    """Build one hit from stored fields, highlighting only the hits that are shown."""
+    stored: dict[str, Any] = view.searcher.stored_fields(docnum)
+    title = stored.get("title", "")
+    body = stored.get("body", "")
+    return SearchHit(
+        id=int(stored["id"]),
+        title=title,
+        number=stored.get("number"),
+        doc_type=stored.get("doc_type", ""),
+        unit=stored.get("unit", ""),
+        state=stored.get("state", ""),
+        created=stored["created"].replace(tzinfo=timezone.utc),
+        score=score,
+        title_html=highlight_whole(title, terms.get("title", frozenset())),
+        fragments=highlight_fragments(body, terms.get("body", frozenset())),
+    )
+
+
+# -- facets --------------------------------------------------------------------------------
+
+
+def facet_counts(view: View, docs: DocSet) -> dict[str, dict[str, int]]:
+    """Count docs per value of each facet field, largest first; zero counts are left out."""
+    facets: dict[str, dict[str, int]] = {}
+    for fieldname in FACET_FIELDS:
+        counts: dict[str, int] = {}
+        if docs:
+            for value in view.field_values(fieldname):
+                n = view.term_docs(fieldname, value).count_and(docs)
+                if n:
+                    counts[value] = n
+        facets[fieldname] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return facets
+
+
+# -- did you mean --------------------------------------------------------------------------
+
+
+def _did_you_mean(view: View, q: str, parsed: wq.Query, total: int, allowed: DocSet,
+                  readable: DocSet) -> str | None:
+    """Propose a corrected query, only from words of readable documents and only if it finds more."""
+    if not readable or SPELL_FIELD not in view.searcher.schema:
+        return None
+    spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    for leaf in _positive_leaves(parsed):
+        if isinstance(leaf, wq.Term) and getattr(leaf, "startchar", None) is not None:
+            spans[(leaf.startchar, leaf.endchar)].append((leaf.fieldname, leaf.text))
+    text = normalize_query_text(q)
+    replacements: list[tuple[int, int, str]] = []
+    for (startchar, endchar), field_terms in spans.items():
+        if any(not view.term_docs(f, t).isdisjoint(readable) for f, t in field_terms):
+            continue  # the word is known among readable documents
+        # The word as typed (the parser's span may include punctuation around it).
+        words = list(iter_terms(text[startchar:endchar], stem=False))
+        if len(words) != 1 or any(ch.isdigit() for ch in words[0][0]):
+            continue
+        typed, word_start, word_end = words[0]
+        if not view.term_docs(SPELL_FIELD, typed).isdisjoint(readable):
+            continue  # written so in some letter (e.g. "tanda" of "tanda tangan")
+        before = list(iter_terms(text[:startchar], stem=False))
+        previous = before[-1][0] if before else None
+        correction = _closest_readable_word(view, typed, previous, readable)
+        if correction is not None:
+            replacements.append((startchar + word_start, startchar + word_end, correction))
+    if not replacements:
+        return None
+    corrected = text
+    for startchar, endchar, word in sorted(replacements, reverse=True):
+        corrected = corrected[:startchar] + word + corrected[endchar:]
+    try:
+        corrected_query = parse_query(view.generation.parser, corrected)
+    except SearchIndexError:
+        return None
+    if len(_match(view, corrected_query, allowed)) <= total:
+        return None
+    return corrected
+
+
+def _closest_readable_word(view: View, typed: str, previous: str | None, readable: DocSet) -> str | None:
+    """Return the nearest word written in readable documents, or None.
+
+    Fewest edits first, then a word completing an office compound with the word before it
+    ("tanda tangan" over "tanda tanggal"), then the word in the most readable documents.
+    """
+    reader = view.searcher.reader()
+    # Per segment: only a segment reader walks its word list with a Levenshtein automaton.
+    leaves = [leaf for leaf, _offset in reader.leaf_readers()] if not reader.is_atomic() else [reader]
+    near = {word for leaf in leaves
+            for word in leaf.terms_within(SPELL_FIELD, typed, MAX_EDIT_DISTANCE, prefix=1)}
+    ranked: list[tuple[int, int, int, str]] = []
+    for candidate in near - {typed}:
+        readable_count = view.term_docs(SPELL_FIELD, candidate).count_and(readable)
+        if readable_count:
+            compound = 0 if (previous, candidate) in COMPOUNDS else 1
+            ranked.append((distance(typed, candidate), compound, -readable_count, candidate))
+    return min(ranked)[3] if ranked else None
+
+
+# -- autocomplete --------------------------------------------------------------------------
+
+
+def suggest_titles(view: View, prefix: str, principals: tuple[str, ...], limit: int) -> list[str]:
+    """Return up to `limit` distinct titles of readable documents matching the typed words, newest first."""
+    limit = min(max(0, limit), MAX_AUTOCOMPLETE)
+    analyzer = view.searcher.schema["title_ac"].analyzer
+    words = [t.text for t in analyzer(prefix, mode="query")]
+    if not words or not limit:
+        return []
+    complete_last = prefix[-1:].isspace()
+    parts: list[wq.Query] = [wq.Term("title_ac", w) for w in (words if complete_last else words[:-1])]
+    if not complete_last:
+        parts.append(wq.Prefix("title_ac", words[-1]))
+    readable = readable_docs(view, principals)
+    if not readable:
+        return []
+    matched = _match(view, wq.And(parts), readable)
+    titles: list[str] = []
+    seen: set[str] = set()
+    # Fetch a few extra rows: several letters often share one title.
+    for docnum in _by_date(view, matched, newest=True, upto=limit * 4):
+        title = view.searcher.stored_fields(docnum).get("title", "")
+        folded = " ".join(title.split()).casefold()
+        if title and folded not in seen:
+            seen.add(folded)
+            titles.append(title)
+            if len(titles) == limit:
+                break
+    return titles
+

@@ -1,0 +1,35 @@
+"""Fixtures for the search index suite: a real Whoosh index in a temporary directory."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search_index import IndexedDocument, SearchIndex, SearchRequest, SearchResults
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    """An empty, ready index that is closed after the test."""
+    search_index = SearchIndex(tmp_path / "index", lock_timeout=2.0)
+    search_index.ensure_ready()
+    yield search_index
+    search_index.close()
+
+
+def add(index: SearchIndex, *docs: IndexedDocument) -> None:
+    """Upsert documents in one committed batch."""
+    with index.writer() as batch:
+        for doc in docs:
+            batch.upsert(doc)
+
+
+def search(index: SearchIndex, q: str, principals: tuple[str, ...] = ("unit:1",), **options: object) -> SearchResults:
+    """Run a search as the given principals (unit:1 by default)."""
+    return index.search(SearchRequest(q=q, principals=principals, **options))  # type: ignore[arg-type]
+
+
+def ids(results: SearchResults) -> list[int]:
+    """Return the document ids of the hits, in order."""
+    return [hit.id for hit in results.hits]

@@ -1,0 +1,91 @@
+"""The shortcuts in ranking (walking candidates, the title tier) give exactly Whoosh's ranking."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from search_index import SearchIndex, SearchRequest, SearchResults
+from search_index import searching
+from tests.search_index.factories import synthetic_corpus
+
+QUERIES = [
+    "surat", "dinas", "surat dinas", "kepala dinas", "rapat koordinasi", "pegawai arsip",
+    "surat OR undangan", '"surat dinas"', "laporan BUKAN anggaran", "penug*", "kakaribe",
+    "sekolah puskesmas kesehatan",
+]
+PRINCIPALS = [("role:arsiparis",), ("unit:1", "unit:2", "user:7")]
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    index = SearchIndex(tmp_path_factory.mktemp("ranking"))
+    index.ensure_ready()
+    docs = list(synthetic_corpus(400, seed=11, units=8, words=(60, 160)))
+    # Several commits, with deletions among them: several segments, some with deleted postings.
+    for start in range(0, len(docs), 100):
+        with index.writer() as batch:
+            for doc in docs[start:start + 100]:
+                batch.upsert(doc)
+            for doc_id in range(start - 97, start, 9):
+                if doc_id > 0:
+                    batch.delete(doc_id)
+    yield index
+    index.close()
+
+
+def _ranking(index: SearchIndex, q: str, principals: tuple[str, ...], page: int) -> SearchResults:
+    return index.search(SearchRequest(q=q, principals=principals, per_page=15, page=page))
+
+
+def _plain(results: SearchResults) -> list[tuple[int, float]]:
+    return [(hit.id, round(hit.score, 9)) for hit in results.hits]
+
+
+SHORTCUTS = {
+    "defaults": {},
+    "walk allowed docs": {"WALK_COST_RATIO": 0},
+    "dense: title tier": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 5},
+    "dense: walk matches": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 10**9},
+    "dense: block-max": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1},
+}
+# The reference: Whoosh's collector scoring every match (its block-max skipping is not exact).
+WHOOSH_EXHAUSTIVE = {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
+                     "BLOCK_MAX": False}
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_shortcuts_rank_exactly_like_whoosh(corpus_index: SearchIndex, q: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every strategy gives the same totals, hits and scores as scoring every match."""
+    outcomes: dict[tuple[str, tuple[str, ...], int], SearchResults] = {}
+    for name, settings in SHORTCUTS.items():
+        with monkeypatch.context() as patch:
+            for constant, value in settings.items():
+                patch.setattr(searching, constant, value)
+            for principals in PRINCIPALS:
+                for page in (1, 3):
+                    outcomes[(name, principals, page)] = _ranking(corpus_index, q, principals, page)
+    for constant, value in WHOOSH_EXHAUSTIVE.items():
+        monkeypatch.setattr(searching, constant, value)
+    for (name, principals, page), results in outcomes.items():
+        reference = _ranking(corpus_index, q, principals, page)
+        assert results.total == reference.total, (name, q, principals)
+        assert _plain(results) == _plain(reference), (name, q, principals, page)
+
+
+def test_title_tier_settles_dense_queries(corpus_index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only exact, but taken: a frequent word with enough title hits is ranked from the tier."""
+    settled: list[bool] = []
+    original = searching._rank_title_tier
+
+    def recording(*args: object) -> object:
+        ranked = original(*args)  # type: ignore[arg-type]
+        settled.append(ranked is not None)
+        return ranked
+
+    monkeypatch.setattr(searching, "WALK_COST_RATIO", 10**9)
+    monkeypatch.setattr(searching, "SCORE_ALL_BELOW", 5)
+    monkeypatch.setattr(searching, "_rank_title_tier", recording)
+    results = corpus_index.search(SearchRequest(q="surat", principals=("role:arsiparis",), per_page=5))
+    assert results.total > 100 and settled == [True]
