@@ -36,7 +36,8 @@ class Services:
             settings=settings,
             db=Database(engine, bind=bind),
             store=open_store(settings.storage_options),
-            index=SearchIndex(settings.index_path),
+            # Date filters and the year facet follow the city's calendar.
+            index=SearchIndex(settings.index_path, local_tz=ZoneInfo(settings.workflow.timezone)),
         )
 
     @property

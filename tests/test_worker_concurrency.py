@@ -76,3 +76,37 @@ def test_a_job_leased_by_a_dead_worker_runs_again_after_the_lease(services, db):
     db.refresh(job)
     assert job.state == JobState.DONE
     assert job.attempts == 2
+
+
+def test_index_jobs_wait_without_losing_attempts_while_the_index_is_locked(services, db):
+    """Does a reindex holding the index lock only postpone index jobs, never kill them?"""
+    from search_index import SearchIndex
+
+    import subprocess
+    import sys
+
+    enqueue_job(db, INDEX_DOCUMENT, document_id=777)
+    db.commit()
+    services.index = SearchIndex(services.index.path, lock_timeout=0.2)
+    # Another process (a rebuild) holds the write lock (file locks are per process).
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom search_index import SearchIndex\n"
+         "def docs():\n    print('locked', flush=True)\n    sys.stdin.read()\n    yield from ()\n"
+         f"SearchIndex({str(services.index.path)!r}).rebuild(docs())\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert Worker(services).run_once() == 1
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        holder.stdout.close()
+    job = db.scalars(select(OutboxJob)).one()
+    db.refresh(job)
+    assert (job.state, job.attempts) == (JobState.PENDING, 0)
+    assert "index is busy" in job.last_error
+    job.run_after = utcnow()
+    db.commit()
+    assert Worker(services).run_once() == 1
+    db.refresh(job)
+    assert job.state == JobState.DONE

@@ -22,6 +22,7 @@ from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
 from docflow.services import Services
+from search_index import IndexLockedError
 from storage import IntegrityError, ObjectNotFound, StorageError
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ SWEEP_EVERY = timedelta(hours=1)
 
 class RetryLater(Exception):
     """A job met a passing fault (storage down, ...) and should run again after a delay."""
+
+
+class Postpone(RetryLater):
+    """A job could not start through no fault of its own (the index is being rebuilt): not an attempt."""
 
 
 class Worker:
@@ -151,6 +156,10 @@ class Worker:
                     continue
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 row.locked_until = None
+                if isinstance(exc, Postpone):
+                    row.attempts -= 1
+                    row.run_after = utcnow() + timedelta(seconds=settings.retry_base_seconds)
+                    continue
                 if row.attempts >= settings.max_attempts:
                     row.state = JobState.DEAD
                     row.finished_at = utcnow()
@@ -220,11 +229,14 @@ class Worker:
         ids = {int(j.payload["document_id"]) for j in jobs}
         with self.services.db.transaction() as session:
             entries, gone = load_indexed(session, ids)
-        with self.services.index.writer() as batch:
-            for entry in entries:
-                batch.upsert(entry)
-            for doc_id in gone:
-                batch.delete(doc_id)
+        try:
+            with self.services.index.writer() as batch:
+                for entry in entries:
+                    batch.upsert(entry)
+                for doc_id in gone:
+                    batch.delete(doc_id)
+        except IndexLockedError as exc:
+            raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
         with self.services.db.transaction() as session:
             self._finish(session, jobs)
         logger.info("indexed %d documents (%d removed)", len(entries), len(gone))
