@@ -20,7 +20,10 @@ SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ADMIN = "admin"
 
 
-@pytest.fixture(scope="session")
+# Package scope: the browser and its instance end with this folder's tests. Playwright's sync API
+# keeps an asyncio loop running in the main thread while it lives, which would break later tests
+# that call asyncio.run() (pyHanko's signer does).
+@pytest.fixture(scope="package")
 def docflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
     """Start one instance for the session: schema, the first administrator and the CA come from the CLI."""
     instance = Instance(tmp_path_factory.mktemp("docflow"))
@@ -38,7 +41,7 @@ def docflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
         instance.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     """Launch headless Chromium once; each launch gets a fresh temporary user-data-dir from Playwright."""
     if not Path(CHROMIUM).exists():
