@@ -4,13 +4,17 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast venv clean-venv translations
+.PHONY: run test test-fast lint venv clean-venv translations
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m docflow run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.test
+test: $(VENV)/.test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Undefined names, unused imports and syntax errors stop the build before the tests run.
+lint: $(VENV)/.test
+	$(BIN)/ruff check --select F,E9 --exclude .venv --quiet .
 
 # Everything but the slow suites (browser, corpus, fault injection).
 test-fast: $(VENV)/.test
