@@ -170,3 +170,22 @@ def test_indonesian_is_the_default_whatever_the_browser_prefers(app):
     assert '<html lang="id">' in html
     fresh.set_cookie("lang", "en")
     assert '<html lang="en">' in fresh.get("/login").get_data(as_text=True)
+
+
+def test_catalogue_covers_every_string_in_the_sources(tmp_path):
+    """Has every translatable string in code and templates made it into the catalogue (make translations)?"""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    repo = Path(__file__).resolve().parent.parent
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-k", "lazy_gettext", "--no-location", "-o", str(fresh), "."],
+                   cwd=repo, check=True, capture_output=True)
+    with fresh.open("rb") as fh:
+        wanted = {m.id for m in read_po(fh) if m.id}
+    with (repo / "docflow/translations/id/LC_MESSAGES/messages.po").open("rb") as fh:
+        translated = {m.id for m in read_po(fh) if m.id and m.string and not m.fuzzy}
+    assert wanted - translated == set(), "run `make translations` and translate the new strings"

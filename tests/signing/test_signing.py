@@ -193,3 +193,20 @@ def test_sign_from_the_page_with_the_passphrase_field(app, client, db, services,
     assert document.state == "signed" and len(document.versions) == 2
     page = client.get(f"/documents/{letter.id}").get_data(as_text=True)
     assert document.number in page and PASSPHRASE not in page
+
+
+@pytest.mark.slow
+def test_drafter_sees_the_pdf_that_will_be_signed_from_the_page(client, db, office, token_for, login):
+    """Does a DOCX letter's page offer the PDF that will be signed, and then show it inline?"""
+    data = make_docx("Undangan rapat evaluasi kinerja")
+    letter = approved_letter(client, office, token_for, data=data, filename="undangan.docx")
+    set_password(db, office.drafter, PASSWORD)
+    db.commit()
+    login(office.drafter)
+    page = client.get(f"/documents/{letter.id}").get_data(as_text=True)
+    assert f'action="/documents/{letter.id}/signing-pdf"' in page
+    response = client.post(f"/documents/{letter.id}/signing-pdf")
+    assert response.status_code == 302
+    page = client.get(f"/documents/{letter.id}").get_data(as_text=True)
+    assert "is what will be signed" in page
+    assert f'src="/documents/{letter.id}/versions/2/preview"' in page
