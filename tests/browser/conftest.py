@@ -63,6 +63,7 @@ class Dialogs:
 
     def __call__(self, dialog) -> None:
         if dialog.type == "confirm" and self._expected is not None and dialog.message == self._expected:
+            self._expected = None  # one confirmation per click
             dialog.accept()
             return
         self.seen.append(f"{dialog.type}: {dialog.message}")
@@ -70,11 +71,10 @@ class Dialogs:
 
     def click(self, button) -> None:
         """Click a button, accepting the confirmation named by its data-confirm attribute (if it has one)."""
+        # The dialog event can arrive after click() returns: the expectation stays armed until the
+        # dialog it names is answered (or the next click replaces it).
         self._expected = button.get_attribute("data-confirm")
-        try:
-            button.click()
-        finally:
-            self._expected = None
+        button.click()
 
 
 @pytest.fixture
