@@ -29,14 +29,6 @@ from tests.signing.helpers import (
 )
 
 
-@pytest.fixture
-def office(db, services):
-    office = make_office(db, "DISKOMINFO")
-    setup_ca(db, services)
-    give_certificate(db, services, office.head_user)
-    return office
-
-
 def _sign(client, token_for, office, letter, passphrase=PASSPHRASE):
     return act(client, token_for(office.head_user), letter.id, "sign", letter.revision, passphrase=passphrase)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from cryptography import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.stamp import TextStamp, TextStampStyle
@@ -18,19 +17,8 @@ from tests.signing.helpers import (
     PASSPHRASE,
     act,
     approved_letter,
-    give_certificate,
-    make_office,
-    setup_ca,
     signed_file,
 )
-
-
-@pytest.fixture
-def office(db, services):
-    office = make_office(db, "DISKOMINFO")
-    setup_ca(db, services)
-    give_certificate(db, services, office.head_user)
-    return office
 
 
 def _signed(client, db, office, token_for, **fields) -> tuple[Document, VerificationToken]:
