@@ -1,0 +1,86 @@
+"""Do the benchmark scripts still run end to end, on tiny sizes? (`.venv/bin/pytest bench`)"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bench import indexing_rate, search_latency, upload_throughput
+from bench.common import format_table, latency_ms, percentile
+from bench.synthetic import LetterGenerator, tail_names
+
+NUMBER = re.compile(r"^\d{3}(\.\d+)*/\d+/[A-Z-]+/20\d\d$")
+
+
+def test_letters_are_reproducible_and_letter_sized():
+    """Is letter i the same on every call, 300-800 words, with inflected office words and valid numbers?"""
+    first, again = LetterGenerator(seed=3), LetterGenerator(seed=3)
+    letters = [first.letter(i) for i in range(1, 81)]
+    assert letters == [again.letter(i) for i in range(1, 81)]
+    assert LetterGenerator(seed=4).letter(1) != letters[0]
+    assert all(280 <= len(letter.body.split()) <= 850 for letter in letters)
+    text = " ".join(letter.body for letter in letters)
+    for form in ("ditugaskan", "penugasan", "kearsipan", "anggaran", "rapat koordinasi"):
+        assert form in text
+    numbers = [letter.number for letter in letters if letter.number]
+    assert numbers and all(NUMBER.match(n) for n in numbers)
+    assert len(set(tail_names(500))) == 500
+
+
+def test_pdfs_are_distinct_readable_and_near_the_target_size():
+    """Are the upload PDFs distinct, about 100 KB, several pages, and real PDFs with the letter text?"""
+    pdfs = upload_throughput.make_pdfs(3, 100_000)
+    assert len({p.data for p in pdfs}) == 3
+    assert all(90_000 <= len(p.data) <= 125_000 for p in pdfs)
+    reader = PdfReader(io.BytesIO(pdfs[0].data))
+    assert len(reader.pages) >= 4
+    assert pdfs[0].title.split()[0].upper() in reader.pages[0].extract_text()
+
+
+def test_percentiles_and_tables():
+    """Do the statistics interpolate like numpy's default, and the table pad its columns?"""
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 95) == pytest.approx(95.05)
+    assert percentile([3.0], 99) == 3.0
+    summary = latency_ms([0.010, 0.020, 0.030])
+    assert summary["p50_ms"] == 20.0 and summary["max_ms"] == 30.0
+    table = format_table(["a", "long header"], [["x", 1.5], ["yy", 1234.0]])
+    assert table.splitlines()[0] == "| a  | long header |"
+    assert "1,234.0" in table
+
+
+def test_upload_benchmark_runs_against_a_real_server():
+    """Does a tiny upload run reach a real server, store every file, and compare with raw writes?"""
+    results = upload_throughput.run(count=4, clients=[1, 2], size_kb=20, repeat=1)
+    assert [r["clients"] for r in results["uploads"]] == [1, 2]
+    assert all(r["docs_per_s"] > 0 and r["ratio_to_raw"] > 0 for r in results["uploads"])
+    assert results["raw"]["mb_per_s"] > 0
+    assert "HTTP upload (serve)" in upload_throughput.render(results)
+
+
+def test_indexing_benchmark_drains_every_job():
+    """Does the worker index every queued document, and raw Whoosh the same number?"""
+    results = indexing_rate.run(count=60, repeat=1)
+    assert set(results["docs_per_s"]) == {"worker", "raw_add", "raw_update"}
+    assert all(rate > 0 for rate in results["docs_per_s"].values())
+    assert results["index_mb"] > 0
+    assert "worker / raw add" in indexing_rate.render(results)
+
+
+def test_search_benchmark_measures_every_query_class(tmp_path: Path):
+    """Does a small instance answer every query class over HTTP, with the letter number found once?"""
+    results = search_latency.run([1000], tmp_path / "search", reuse=False, requests=5, warmup=1, budget_min=5)
+    (entry,) = results["sizes"]
+    assert entry["documents"] == 1000 and entry["build"]["reached_wanted_size"]
+    classes = {c["class"]: c for c in entry["classes"]}
+    assert len(classes) == 6
+    assert classes["letter number"]["hits_min"] == 1 and classes["letter number"]["hits_max"] == 1
+    assert all(c["hits_max"] >= 1 and c["p95_ms"] > 0 for c in classes.values())
+    assert entry["serve_memory"]["rss_mib"] > 0 and entry["index_mb"] > 0
+    again = search_latency.run([1000], tmp_path / "search", reuse=True, requests=2, warmup=1, budget_min=5)
+    build = again["sizes"][0]["build"]
+    assert build["reused"] is True and build["documents"] == 1000 and build["index_seconds"] > 0

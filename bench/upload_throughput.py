@@ -1,0 +1,290 @@
+"""Upload throughput through the real HTTP API of `python -m docflow serve`, against raw disk writes.
+
+    .venv/bin/python -m bench.upload_throughput [--count 300] [--clients 1 4] [--size-kb 100]
+
+N distinct ~100 KB PDFs are made once with reportlab (uncompressed text pages of synthetic
+letters). Each concurrency level gets a fresh instance (so no upload is deduplicated by the
+content-addressed store) and a fresh `serve` process on the embedded default (SQLite +
+filesystem store); no worker runs, so extraction does not compete for the CPU. The raw
+baseline writes the same bytes to new files in the same folder tree, one after another, with
+fsync of each file and of its directory: before and after the uploads, to show how steady the
+disk is.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import queue
+import shutil
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from bench.common import (
+    BenchError,
+    HttpClient,
+    ServeInstance,
+    format_table,
+    latency_ms,
+    machine_info,
+    make_workdir,
+    multipart,
+    setup_logging,
+    write_results,
+)
+from bench.synthetic import UNITS, LetterGenerator
+
+logger = logging.getLogger(__name__)
+
+MB = 1_000_000
+LINES_PER_PAGE = 100
+# Bytes one drawn line costs in an uncompressed content stream besides its characters.
+LINE_OVERHEAD = 38
+
+
+@dataclass(frozen=True)
+class SamplePdf:
+    """One generated PDF and the title it is uploaded under."""
+
+    title: str
+    data: bytes
+
+
+def make_pdf(generator: LetterGenerator, ordinal: int, target_bytes: int) -> SamplePdf:
+    """Return a distinct multi-page PDF of about target_bytes, text only, without stream compression."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0, invariant=True)
+    pdf.setTitle(f"Naskah dinas {ordinal}")
+    estimate = 2500  # fonts, catalogue, cross-reference table
+    part = 0
+    first_title = ""
+    lines: list[str] = []
+    while estimate < target_bytes:
+        while len(lines) < LINES_PER_PAGE:
+            # Several letters per file; the ordinal keeps every file's text (and hash) distinct.
+            letter = generator.letter(ordinal * 100 + part)
+            first_title = first_title or letter.title
+            part += 1
+            lines += [letter.title.upper(), f"Nomor: {letter.number or '-'}", ""]
+            lines += textwrap.wrap(letter.body, 140) + [""]
+        page_lines, lines = lines[:LINES_PER_PAGE], lines[LINES_PER_PAGE:]
+        pdf.setFont("Helvetica", 7)
+        y = 810
+        for line in page_lines:
+            pdf.drawString(40, y, line)
+            y -= 7.9
+            estimate += len(line) + LINE_OVERHEAD
+        pdf.drawString(40, 20, f"Halaman {pdf.getPageNumber()} - dokumen {ordinal}")
+        pdf.showPage()
+        estimate += 400
+    pdf.save()
+    return SamplePdf(title=first_title, data=buffer.getvalue())
+
+
+def make_pdfs(count: int, target_bytes: int, seed: int = 11) -> list[SamplePdf]:
+    """Return `count` distinct PDFs of about target_bytes each."""
+    generator = LetterGenerator(seed=seed)
+    pdfs = [make_pdf(generator, i, target_bytes) for i in range(1, count + 1)]
+    if len({p.data for p in pdfs}) != count:
+        raise BenchError("generated PDFs are not all distinct")
+    return pdfs
+
+
+def raw_write(pdfs: list[SamplePdf], directory: Path) -> dict[str, Any]:
+    """Write each file's bytes to a new file with fsync of the file and of the folder, one after another."""
+    directory.mkdir(parents=True)
+    total = sum(len(p.data) for p in pdfs)
+    dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for i, pdf in enumerate(pdfs):
+            fd = os.open(directory / f"{i:06d}.pdf", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                view = memoryview(pdf.data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.fsync(dir_fd)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    finally:
+        os.close(dir_fd)
+    shutil.rmtree(directory)
+    return {"seconds": round(took, 3), "docs_per_s": round(len(pdfs) / took, 1),
+            "mb_per_s": round(total / took / MB, 2), "cpu_ms_per_file": round(cpu / len(pdfs) * 1000, 3)}
+
+
+def _upload_worker(client: HttpClient, pdfs: list[SamplePdf], todo: queue.Queue[int],
+                   durations: list[float], failures: list[str]) -> None:
+    while True:
+        try:
+            i = todo.get_nowait()
+        except queue.Empty:
+            return
+        pdf = pdfs[i]
+        body, content_type = multipart({"title": pdf.title, "doc_type": "nota_dinas"}, f"naskah-{i}.pdf", pdf.data)
+        t0 = time.perf_counter()
+        try:
+            status, data = client.request("POST", "/api/v1/documents", body, {"Content-Type": content_type})
+        except OSError as exc:
+            failures.append(f"{i}: {exc}")
+            continue
+        durations.append(time.perf_counter() - t0)
+        if status != 201:
+            failures.append(f"{i}: HTTP {status} {data[:200]!r}")
+
+
+def upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int) -> dict[str, Any]:
+    """Upload every PDF through a fresh instance's real server with `clients` keep-alive connections."""
+    instance = ServeInstance(instance_dir)
+    instance.cli("init")
+    unit_code, unit_name = UNITS[7]
+    instance.cli("unit", "create", unit_code, unit_name)
+    token = instance.create_user_token("pengunggah", unit_code)
+    with instance:
+        instance.start()
+        todo: queue.Queue[int] = queue.Queue()
+        for i in range(len(pdfs)):
+            todo.put(i)
+        durations: list[float] = []
+        failures: list[str] = []
+        connections = [HttpClient(instance.port, token) for _ in range(clients)]
+        threads = [threading.Thread(target=_upload_worker, args=(c, pdfs, todo, durations, failures))
+                   for c in connections]
+        server_cpu, client_cpu = instance.cpu_seconds(), time.process_time()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        took = time.perf_counter() - started
+        server_cpu = instance.cpu_seconds() - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        for connection in connections:
+            connection.close()
+        memory = instance.memory()
+        check = HttpClient(instance.port, token)
+        listed = check.get_json("/api/v1/documents?per_page=1")
+        check.close()
+    if failures:
+        raise BenchError(f"{len(failures)} uploads failed, e.g. {failures[:3]}")
+    if listed["total"] != len(pdfs):
+        raise BenchError(f"{len(pdfs)} uploads answered 201 but the API lists {listed['total']} documents")
+    total = sum(len(p.data) for p in pdfs)
+    return {"clients": clients, "seconds": round(took, 3), "docs_per_s": round(len(pdfs) / took, 1),
+            "mb_per_s": round(total / took / MB, 2), "request_latency": latency_ms(durations),
+            "server_cpu_ms_per_upload": round(server_cpu / len(pdfs) * 1000, 2),
+            "client_cpu_ms_per_upload": round(client_cpu / len(pdfs) * 1000, 2),
+            "serve_memory": memory}
+
+
+def _median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the run with the median throughput, annotated with the spread of all runs."""
+    ordered = sorted(results, key=lambda r: r["mb_per_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["runs_mb_per_s"] = [r["mb_per_s"] for r in results]
+    chosen["runs_docs_per_s"] = [r["docs_per_s"] for r in results]
+    return chosen
+
+
+def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: bool = False) -> dict[str, Any]:
+    """Run the whole benchmark (each measurement `repeat` times) and return its results."""
+    workdir = make_workdir("upload")
+    try:
+        t0 = time.perf_counter()
+        pdfs = make_pdfs(count, size_kb * 1000)
+        sizes = [len(p.data) for p in pdfs]
+        logger.info("made %d PDFs in %.1f s (%.1f-%.1f KB)", count, time.perf_counter() - t0,
+                    min(sizes) / 1000, max(sizes) / 1000)
+        info = machine_info(workdir)
+        raw_runs = [raw_write(pdfs, workdir / f"raw-before-{i}") for i in range(repeat)]
+        logger.info("raw before: %s", raw_runs)
+        uploads = []
+        for level in clients:
+            level_runs = []
+            for i in range(repeat):
+                result = upload_run(pdfs, workdir / f"instance-c{level}-{i}", level)
+                logger.info("upload with %d clients: %s", level, result)
+                level_runs.append(result)
+                if not keep:
+                    shutil.rmtree(workdir / f"instance-c{level}-{i}", ignore_errors=True)
+            uploads.append(_median_run(level_runs))
+        raw_after = [raw_write(pdfs, workdir / f"raw-after-{i}") for i in range(repeat)]
+        logger.info("raw after: %s", raw_after)
+        info["load_average_at_end"] = os.getloadavg()
+    finally:
+        if keep:
+            logger.info("kept %s", workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    raw = _median_run(raw_runs + raw_after)
+    for result in uploads:
+        result["ratio_to_raw"] = round(result["mb_per_s"] / raw["mb_per_s"], 3)
+    return {
+        "benchmark": "upload_throughput",
+        "machine": info,
+        "parameters": {"count": count, "clients": clients, "repeat": repeat, "target_kb": size_kb,
+                       "pdf_kb_min": round(min(sizes) / 1000, 1), "pdf_kb_max": round(max(sizes) / 1000, 1),
+                       "pdf_kb_mean": round(sum(sizes) / len(sizes) / 1000, 1),
+                       "pdf_pages": _page_count(pdfs[0].data)},
+        "raw": raw,
+        "raw_before": raw_runs,
+        "raw_after": raw_after,
+        "uploads": uploads,
+    }
+
+
+def _page_count(data: bytes) -> int:
+    return data.count(b"/Type /Page\n") or data.count(b"/Type /Page ") or data.count(b"/Type /Page")
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):g}-{max(values):g}"
+
+
+def render(results: dict[str, Any]) -> str:
+    """Return the results as a plain table (median run; the range covers every run)."""
+    n = results["parameters"]["count"]
+    raw = results["raw"]
+    rows: list[list[Any]] = [
+        ["raw write+fsync+dir fsync", "1", n, raw["seconds"], raw["docs_per_s"], _spread(raw["runs_docs_per_s"]),
+         raw["mb_per_s"], "-", "-", raw["cpu_ms_per_file"], "1.00"],
+    ]
+    for r in results["uploads"]:
+        rows.append(["HTTP upload (serve)", str(r["clients"]), n, r["seconds"], r["docs_per_s"],
+                     _spread(r["runs_docs_per_s"]), r["mb_per_s"], r["request_latency"]["p50_ms"],
+                     r["request_latency"]["p95_ms"], r["server_cpu_ms_per_upload"], f"{r['ratio_to_raw']:.3f}"])
+    return format_table(["path", "clients", "files", "seconds", "docs/s", "docs/s range", "MB/s",
+                         "p50 ms", "p95 ms", "server CPU ms/doc", "x raw"], rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the upload benchmark from the command line and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--size-kb", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    args = parser.parse_args(argv)
+    setup_logging()
+    results = run(args.count, args.clients, args.size_kb, repeat=args.repeat, keep=args.keep)
+    print(render(results))
+    print(f"PDFs {results['parameters']['pdf_kb_mean']} KB on average, {results['parameters']['pdf_pages']} "
+          f"pages; median of {results['parameters']['repeat']} runs per row")
+    if not args.no_save:
+        write_results("upload_throughput", results)
+
+
+if __name__ == "__main__":
+    main()
