@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "dft_"
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 # Checked against when the username is unknown, so that timing does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("docflow-timing-equaliser", method="scrypt")
 
@@ -95,7 +96,10 @@ def user_for_token(session: Session, token: str) -> User | None:
                                                 ApiToken.revoked_at.is_(None)))
     if row is None or not row.user.is_active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # Recorded to the minute: a write on every API call would make each search a write transaction.
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 
