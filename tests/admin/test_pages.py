@@ -181,6 +181,9 @@ def test_position_page_assigns_ends_and_appoints(admin_browser, db, make_unit, m
     assert response.status_code == 302
     assignment = db.scalar(select(Assignment).where(Assignment.position_id == position.id))
     assert assignment.user_id == newcomer.id and assignment.ends_on is None
+    person = admin_browser.get(f"/admin/users/{newcomer.id}").get_data(as_text=True)
+    assert f'<a href="/admin/positions/{position.id}">Kepala Bidang Kebersihan</a>' in person
+    assert "2026-01-05" in person
     response = _post(admin_browser, f"{page}/assignments", {"user": "tidak-ada", "starts_on": "2026-01-05"},
                      page=page)
     assert response.status_code == 400
