@@ -115,3 +115,11 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def apply_changes(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Set the attributes whose values differ; return their names, in the order given."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    return changed

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
-from docflow.db import utcnow
+from docflow.db import apply_changes, utcnow
 from docflow.errors import Conflict, NotFound, ValidationFailed
 from docflow.org.models import Unit
 
@@ -141,9 +141,7 @@ def update_user(session: Session, user: User, *, full_name: str, nip: str | None
     if values["nip"] is not None and session.scalar(
             select(User.id).where(User.nip == values["nip"], User.id != user.id)) is not None:
         raise Conflict("another person has this NIP", field="nip")
-    changed = [name for name, value in values.items() if getattr(user, name) != value]
-    for name in changed:
-        setattr(user, name, values[name])
+    changed = apply_changes(user, values)
     if user.unit_id != (unit.id if unit else None):
         user.unit = unit
         changed.append("unit")

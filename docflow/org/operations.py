@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
+from docflow.db import apply_changes
 from docflow.errors import Conflict, NotFound, ValidationFailed
 from docflow.org.models import Assignment, Delegation, DelegationKind, Position, Unit, eselon_level
 
@@ -165,13 +166,7 @@ def update_unit(session: Session, unit: Unit, *, name: str, kind: str, parent: U
     kind = validate_unit_kind(kind)
     if parent is not None and _is_within(parent, unit):
         raise ValidationFailed("a unit cannot sit under itself or one of its own sub-units", field="parent")
-    changed = []
-    if unit.name != name:
-        unit.name = name
-        changed.append("name")
-    if unit.kind != kind:
-        unit.kind = kind
-        changed.append("kind")
+    changed = apply_changes(unit, {"name": name, "kind": kind})
     if unit.parent_id != (parent.id if parent else None):
         unit.parent = parent
         changed.append("parent")
@@ -197,13 +192,7 @@ def update_position(session: Session, position: Position, *, title: str, eselon:
     if position.is_active and not is_active and can_be_acted_for(session, position.id, on):
         raise Conflict("someone holds or acts for this position; end the assignment or delegation first",
                        field="active")
-    changed = []
-    if position.title != title:
-        position.title = title
-        changed.append("title")
-    if position.eselon != eselon:
-        position.eselon = eselon
-        changed.append("eselon")
+    changed = apply_changes(position, {"title": title, "eselon": eselon})
     if position.parent_id != (parent.id if parent else None):
         position.parent = parent
         changed.append("parent_id")
