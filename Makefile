@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 run: $(VENV)/.runtime
 	$(BIN)/python -m docflow run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.test lint
+test: $(VENV)/.test node_modules/.installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Undefined names, unused imports and syntax errors stop the build before the tests run.
@@ -17,7 +17,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check --select F,E9 --exclude .venv --quiet .
 
 # Everything but the slow suites (browser, corpus, fault injection).
-test-fast: $(VENV)/.test
+test-fast: $(VENV)/.test node_modules/.installed
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 venv: $(VENV)/.runtime
@@ -36,6 +36,11 @@ $(VENV)/.test: requirements.txt requirements-test.txt scripts/system-deps | $(VE
 	scripts/system-deps test
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.runtime $@
+
+# Front-end tools of the browser tests (axe-core for the accessibility audit), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json | $(VENV)/.test
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Extract the messages, merge them into each catalogue, compile (commit the .pot, .po and .mo).
 translations: $(VENV)/.runtime

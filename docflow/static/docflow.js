@@ -2,13 +2,24 @@
 (function () {
   "use strict";
 
-  // Ask before an action happens; the server-side "I confirm" checkbox covers browsers without script.
+  // Ask before an action happens. Without script the form's "I confirm" checkbox does this job; with
+  // script the dialog replaces it, so that an action is one click and one answer.
+  document.querySelectorAll("form label.confirm").forEach(function (label) {
+    if (label.closest("form").querySelector("[data-confirm]")) {
+      label.hidden = true;
+      label.querySelector("input[name=confirm]").required = false;
+    }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    if (!button) { return; }
+    if (!window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      return;
     }
+    var box = button.form && button.form.querySelector("label.confirm[hidden] input[name=confirm]");
+    if (box) { box.checked = true; }
   }, true);
 
   // Dropping a file on the zone puts it in the file input.
@@ -85,14 +96,29 @@
   if (searchForm) {
     var target = document.getElementById("search-results");
     var timer = null;
+    var pending = null;
     var refresh = function () {
       var params = new URLSearchParams(new FormData(searchForm));
       var url = searchForm.getAttribute("data-instant") + "?" + params.toString();
-      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-        .then(function (r) { return r.text(); })
+      // Only the answer to the latest words may land: an older, slower answer is cancelled.
+      if (pending) { pending.abort(); }
+      pending = window.AbortController ? new AbortController() : null;
+      target.setAttribute("aria-busy", "true");
+      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
+                   signal: pending ? pending.signal : undefined })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("search answered " + r.status); }
+          return r.text();
+        })
         .then(function (html) {
-          target.innerHTML = html;
+          target.innerHTML = html;  // our own template, escaped on the server
+          target.removeAttribute("aria-busy");
           window.history.replaceState(null, "", "?" + params.toString());
+        })
+        .catch(function (error) {
+          // A cancelled request is replaced by a newer one; any other failure leaves the form to work
+          // the plain way (Enter submits it).
+          if (error.name !== "AbortError") { target.removeAttribute("aria-busy"); }
         });
     };
     searchForm.addEventListener("input", function () {

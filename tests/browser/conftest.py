@@ -61,20 +61,31 @@ class Dialogs:
     def __init__(self) -> None:
         self.seen: list[str] = []
         self._expected: str | None = None
+        self._accept = True
 
     def __call__(self, dialog) -> None:
         if dialog.type == "confirm" and self._expected is not None and dialog.message == self._expected:
             self._expected = None  # one confirmation per click
-            dialog.accept()
+            dialog.accept() if self._accept else dialog.dismiss()
             return
         self.seen.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
+    @property
+    def pending(self) -> str | None:
+        """Return the confirmation still expected (None once it has been answered)."""
+        return self._expected
+
+    def expect(self, message: str | None, accept: bool = True) -> None:
+        """Answer the next confirmation that asks exactly this (the user is about to trigger it): OK or Cancel."""
+        # The dialog event can arrive after the click returns: the expectation stays armed until the
+        # dialog it names is answered (or the next expectation replaces it).
+        self._expected = message
+        self._accept = accept
+
     def click(self, button) -> None:
         """Click a button, accepting the confirmation named by its data-confirm attribute (if it has one)."""
-        # The dialog event can arrive after click() returns: the expectation stays armed until the
-        # dialog it names is answered (or the next click replaces it).
-        self._expected = button.get_attribute("data-confirm")
+        self.expect(button.get_attribute("data-confirm"))
         button.click()
 
 
@@ -131,3 +142,74 @@ def publish_screenshot(source: Path, name: str) -> None:
     target = REPO / "docs" / "screenshots" / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+
+
+OFFICE_UNIT = "DISPAR"
+OFFICE_ORGANISATION = """
+[[units]]
+code = "DISPAR"
+name = "Dinas Pariwisata"
+
+[[positions]]
+unit = "DISPAR"
+title = "Kepala Dinas Pariwisata"
+eselon = "II.b"
+
+[[positions]]
+unit = "DISPAR"
+title = "Sekretaris Dinas Pariwisata"
+eselon = "III.a"
+parent_title = "Kepala Dinas Pariwisata"
+
+[[positions]]
+unit = "DISPAR"
+title = "Pengelola Persuratan"
+parent_title = "Sekretaris Dinas Pariwisata"
+
+[[people]]
+username = "maya"
+position = "Kepala Dinas Pariwisata"
+
+[[people]]
+username = "teguh"
+position = "Sekretaris Dinas Pariwisata"
+
+[[people]]
+username = "sari"
+position = "Pengelola Persuratan"
+"""
+
+
+class Office:
+    """A small unit loaded through the CLI: drafter sari, verifier teguh, signer maya, and sari's API token."""
+
+    drafter, verifier, signer = "sari", "teguh", "maya"
+
+    def __init__(self, instance: Instance, token: str) -> None:
+        self.instance = instance
+        self.token = token
+
+    def upload(self, context, title: str, data: bytes, filename: str = "surat.pdf",
+               mime: str = "application/pdf") -> int:
+        """Upload a letter as the drafter through the API and return its id."""
+        response = context.request.post(
+            "/api/v1/documents", headers={"Authorization": f"Bearer {self.token}"},
+            multipart={"title": title, "doc_type": "nota_dinas",
+                       "file": {"name": filename, "mimeType": mime, "buffer": data}})
+        assert response.status == 201, response.text()
+        return response.json()["id"]
+
+
+@pytest.fixture(scope="package")
+def office(docflow: Instance, tmp_path_factory: pytest.TempPathFactory) -> Office:
+    """Create the unit's people with passwords, then load their desks with `org load`."""
+    docflow.cli("unit", "create", OFFICE_UNIT, "Dinas Pariwisata")
+    for username, full_name, role in (("sari", "Sari Rahayu", "drafter"), ("teguh", "Teguh Prasetyo", "verifier"),
+                                      ("maya", "Maya Kusuma", "signer")):
+        docflow.cli("user", "create", username, "--role", role, "--unit", OFFICE_UNIT, "--full-name", full_name,
+                    stdin=PASSWORD + "\n")
+    organisation = tmp_path_factory.mktemp("org") / "organisasi.toml"
+    organisation.write_text(OFFICE_ORGANISATION, encoding="utf-8")
+    docflow.cli("org", "load", str(organisation))
+    token = docflow.cli("token", "create", "sari", "--name", "browser tests").stdout.strip()
+    return Office(docflow, token)
