@@ -26,6 +26,8 @@ class IndexedDocument:
     updated: datetime
     readers: tuple[str, ...]
     fingerprint: str
+    # The addressees and copies, one a line (searchable like the body, not shown).
+    recipients: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from search_index.models import IndexedDocument
 
 # Bump whenever fields or analysis change: an index built under another version refuses
 # writes (IndexOutdatedError) until it is rebuilt, instead of mixing two analyses.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields the default query searches, with their weights (BM25F field boosts).
-QUERY_FIELDS = ("title", "number", "body", "author")
-FIELD_BOOSTS = {"title": 3.0, "number": 2.0, "body": 1.0, "author": 1.0}
+QUERY_FIELDS = ("title", "number", "body", "author", "recipients")
+FIELD_BOOSTS = {"title": 3.0, "number": 2.0, "body": 1.0, "author": 1.0, "recipients": 1.0}
 FACET_FIELDS = ("doc_type", "unit", "state", "security_class", "year")
 # Prose fields with a companion field of adjacent term pairs, for fast phrases.
 PAIR_FIELDS = {"title": "title_pairs", "body": "body_pairs"}
@@ -38,6 +38,7 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=prose, stored=True),
         number=TEXT(analyzer=number_analyzer(), stored=True),
         author=TEXT(analyzer=names),
+        recipients=TEXT(analyzer=prose),
         # Unstemmed title words for autocomplete: a half-typed word is a prefix of the word
         # as written, not of its Sastrawi root.
         title_ac=TEXT(analyzer=names, phrase=False),
@@ -78,6 +79,7 @@ def document_fields(doc: IndexedDocument, local_tz: tzinfo) -> dict[str, Any]:
         "body_pairs": doc.body,
         "spell": f"{doc.title}\n{doc.body}",
         "author": doc.author,
+        "recipients": doc.recipients,
         "doc_type": doc.doc_type,
         "unit": doc.unit,
         "state": doc.state,

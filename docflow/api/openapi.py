@@ -38,6 +38,17 @@ _UPLOAD_FIELDS = {
              "description": "PDF, DOCX, ODT, plain text, PNG, JPEG or TIFF, decided from the content."},
 }
 
+_RECIPIENT_FIELDS = {
+    "to_position": {"type": "array", "items": {"type": "integer"},
+                    "description": "Addressees (Yth.) inside the city: position ids, repeat the field for each."},
+    "to_name": {"type": "array", "items": {"type": "string", "maxLength": 300},
+                "description": "External addressees as written on the letter, one per field (or per line)."},
+    "cc_position": {"type": "array", "items": {"type": "integer"},
+                    "description": "Copies (tembusan) inside the city: position ids."},
+    "cc_name": {"type": "array", "items": {"type": "string", "maxLength": 300},
+                "description": "External copies (tembusan), one per field (or per line)."},
+}
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -78,6 +89,7 @@ SPEC: dict[str, Any] = {
                         "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
                         "security_class": {"$ref": "#/components/schemas/SecurityClass"},
                         "urgency": {"$ref": "#/components/schemas/Urgency"},
+                        **_RECIPIENT_FIELDS,
                     }}}}},
                 "responses": {"201": _json("Document", "The new document."), "400": _ERRORS, "401": _ERRORS,
                               "413": _ERRORS, "415": _ERRORS, "503": _ERRORS},
@@ -89,6 +101,20 @@ SPEC: dict[str, Any] = {
                 "summary": "Show one document with its versions.",
                 "parameters": [_DOCUMENT_ID],
                 "responses": {"200": _json("Document", "The document."), "401": _ERRORS, "404": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/recipients": {
+            "put": {
+                "operationId": "setRecipients",
+                "summary": "Replace the addressees and copies of a draft or returned letter (drafter only).",
+                "parameters": [_DOCUMENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["revision", "recipients"], "properties": {
+                        "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
+                        "recipients": {"type": "array", "maxItems": 100,
+                                       "items": {"$ref": "#/components/schemas/RecipientSpec"}}}}}}},
+                "responses": {"200": _json("Document", "The letter with its new recipients."), "400": _ERRORS,
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/content": {
@@ -196,6 +222,13 @@ SPEC: dict[str, Any] = {
                 "responses": {"200": _json("Inbox", "The waiting items."), "401": _ERRORS},
             },
         },
+        "/api/v1/incoming": {
+            "get": {
+                "operationId": "getIncoming",
+                "summary": "Sent letters addressed or copied to my desks (held or acted for), newest first.",
+                "responses": {"200": _json("DocumentList", "At most 100 letters."), "401": _ERRORS},
+            },
+        },
         "/api/v1/search": {
             "get": {
                 "operationId": "search",
@@ -268,11 +301,21 @@ SPEC: dict[str, Any] = {
                 "revision": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
                 "updated_at": {"type": "string", "format": "date-time"},
                 "permissions": {"type": "array", "items": {"type": "string"}},
+                "recipients": {"type": "array", "items": {"$ref": "#/components/schemas/Recipient"}},
                 "content_url": {"type": "string"},
                 "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}}},
             "DocumentList": {"type": "object", "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+            "RecipientSpec": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"type": "string", "enum": ["to", "cc"], "description": "to: Yth. (addressee); cc: tembusan."},
+                "position_id": {"type": "integer", "description": "An internal recipient: a desk of the city."},
+                "name": {"type": "string", "maxLength": 300, "description": "An external recipient, as written."}}},
+            "Recipient": {"type": "object", "required": ["kind", "name"], "properties": {
+                "kind": {"type": "string", "enum": ["to", "cc"]},
+                "position_id": {"type": ["integer", "null"], "description": "Null for an external recipient."},
+                "name": {"type": "string", "description": "The external line, or the position's title."},
+                "unit": {"type": ["string", "null"], "description": "The position's unit code."}}},
             "StepSpec": {"type": "object", "required": ["kind", "position_id"], "properties": {
                 "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": {"type": "integer"},
                 "mode": {"type": "string", "enum": ["direct", "an", "ub"]},

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from docflow.auth.models import Role, User
-from docflow.documents.models import Document, DocumentGrant, DocumentState, SecurityClass
+from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, DocumentState, SecurityClass
 
 _OPEN_CLASSES = (SecurityClass.BIASA, SecurityClass.TERBATAS)
 _OFFICIAL_ROLES = (Role.VERIFIER, Role.SIGNER)
-_EDITABLE_STATES = (DocumentState.DRAFT, DocumentState.RETURNED)
+EDITABLE_STATES = (DocumentState.DRAFT, DocumentState.RETURNED)
+# From sending on, the letter's internal recipients (their desks) read it.
+DELIVERED_STATES = (DocumentState.SENT, DocumentState.FILED)
 
 
 class Permission(enum.StrEnum):
@@ -24,7 +26,8 @@ def reader_principals(document: Document) -> tuple[str, ...]:
 
     Biasa letters are open to their unit; Terbatas ones to the unit's officials (verifiers and
     signers); Rahasia and Sangat Rahasia only to the author and people explicitly granted. The
-    desks on the letter's route (and whoever acts for them) read it whatever its class. The
+    desks on the letter's route (and whoever acts for them) read it whatever its class, and so do the
+    desks it is addressed or copied to once it is sent. The
     archives unit reads Biasa and Terbatas everywhere; administrators read Biasa everywhere.
     """
     tokens = {f"user:{document.author_id}"}
@@ -32,6 +35,8 @@ def reader_principals(document: Document) -> tuple[str, ...]:
     if document.author_position_id is not None:
         tokens.add(f"pos:{document.author_position_id}")
     tokens.update(f"user:{grant.user_id}" for grant in document.grants)
+    if document.state in DELIVERED_STATES:
+        tokens.update(f"pos:{r.position_id}" for r in document.recipients if r.position_id is not None)
     if document.security_class == SecurityClass.BIASA:
         tokens.update({f"unit:{document.unit_id}", f"role:{Role.ARCHIVIST}", f"role:{Role.ADMIN}"})
     elif document.security_class == SecurityClass.TERBATAS:
@@ -69,7 +74,7 @@ def permissions(user: User, document: Document, positions: Iterable[int] = ()) -
     if not can_read(user, document, positions):
         return frozenset()
     granted = {Permission.READ}
-    if is_drafter(user, document, positions) and document.state in _EDITABLE_STATES:
+    if is_drafter(user, document, positions) and document.state in EDITABLE_STATES:
         granted.add(Permission.ADD_VERSION)
     return frozenset(granted)
 
@@ -90,6 +95,8 @@ def readable_clause(user: User, positions: Iterable[int] = ()) -> ColumnElement[
         clauses.append(Document.author_position_id.in_(positions))
         clauses.append(exists(select(RouteStep.id).where(RouteStep.document_id == Document.id,
                                                          RouteStep.position_id.in_(positions))))
+        clauses.append(and_(Document.state.in_(DELIVERED_STATES), exists(select(DocumentRecipient.id).where(
+            DocumentRecipient.document_id == Document.id, DocumentRecipient.position_id.in_(positions)))))
     if Role.ARCHIVIST in roles:
         clauses.append(Document.security_class.in_(_OPEN_CLASSES))
     if Role.ADMIN in roles:

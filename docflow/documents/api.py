@@ -1,4 +1,4 @@
-"""JSON API for documents: create, list, show, download, add a version."""
+"""JSON API for documents: create, list, show, download, add a version, set the recipients."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
@@ -8,9 +8,11 @@ from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload
-from docflow.documents.operations import add_version, create_document, validate_document_fields
+from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
+from docflow.documents.recipients import recipients_from_form, validate_recipients
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.documents.schemas import document_json, version_json
+from docflow.errors import ValidationFailed
 from docflow.workflow.queries import document_types
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api/v1/documents")
@@ -44,16 +46,17 @@ def list_documents():
 @bp.post("")
 @api_login_required
 def create():
-    """Upload a file as a new document (multipart: file, title, and optional fields)."""
+    """Upload a file as a new document (multipart: file, title, optional fields and recipients)."""
     user = api_user()
     session = db_session()
     fields = validate_document_fields(request.form, document_types(session))
+    recipients = validate_recipients(session, recipients_from_form(request.form))
     replaces_id = optional_int(request.form, "replaces")
     replaces = get_readable_document(session, user, replaces_id, acting_positions(user)) if replaces_id else None
     with _receive() as upload:
         document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
                                    on=services().today(), author_position_id=optional_int(request.form, "position_id"),
-                                   replaces=replaces)
+                                   replaces=replaces, recipients=recipients)
     response = jsonify(document_json(document, user, acting_positions(user)))
     response.status_code = 201
     response.headers["Location"] = url_for(".show", document_id=document.id)
@@ -108,3 +111,19 @@ def version_content(document_id: int, number: int):
     """Download one version's bytes."""
     document = get_readable_document(db_session(), api_user(), document_id, acting_positions(api_user()))
     return send_version(get_version(document, number))
+
+
+@bp.put("/<int:document_id>/recipients")
+@api_login_required
+def put_recipients(document_id: int):
+    """Replace the recipients of a draft: {"revision": N, "recipients": [{kind, position_id} or {kind, name}]}."""
+    user = api_user()
+    session = db_session()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("send a JSON object with revision and recipients", field=None)
+    document = get_readable_document(session, user, document_id, acting_positions(user))
+    recipients = validate_recipients(session, data.get("recipients", []))
+    set_recipients(session, actor=user, document=document, recipients=recipients,
+                   expected_revision=optional_int(data, "revision"), positions=acting_positions(user))
+    return jsonify(document_json(document, user, acting_positions(user), with_versions=False))

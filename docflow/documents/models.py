@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from docflow.auth.models import User
 from docflow.db import Base, utcnow
-from docflow.org.models import Unit
+from docflow.org.models import Position, Unit
 from docflow.workflow.models import RouteStep
 
 
@@ -89,6 +89,10 @@ class Document(Base):
         order_by="RouteStep.order", cascade="all, delete-orphan", lazy="selectin"
     )
     replaces: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
+    recipients: Mapped[list[DocumentRecipient]] = relationship(
+        back_populates="document", order_by="[DocumentRecipient.kind.desc(), DocumentRecipient.ordering]",
+        cascade="all, delete-orphan", lazy="selectin",
+    )
 
     @property
     def current_version(self) -> Version | None:
@@ -148,6 +152,35 @@ class DocumentGrant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="grants")
+
+
+class RecipientKind(enum.StrEnum):
+    TO = "to"  # Yth. / Kepada: the addressees
+    CC = "cc"  # Tembusan: the copies
+
+
+class DocumentRecipient(Base):
+    """One addressee or copy of a letter: a position of the city (internal) or a line of free text (external)."""
+
+    __tablename__ = "document_recipients"
+    __table_args__ = (UniqueConstraint("document_id", "kind", "ordering"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(2))
+    ordering: Mapped[int]
+    # Internal: the desk (its holders read the letter once it is sent); external: None.
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    # As it stands on the letter: the external line, or the position's title when it was chosen.
+    name: Mapped[str] = mapped_column(String(300))
+
+    document: Mapped[Document] = relationship(back_populates="recipients")
+    position: Mapped[Position | None] = relationship()
+
+    @property
+    def is_internal(self) -> bool:
+        """Tell whether the recipient is a position of the city's organisation."""
+        return self.position_id is not None
 
 
 Index("ix_versions_document_number", Version.document_id, Version.number)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,11 +11,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docflow.audit.operations import record_event
 from docflow.auth.models import User
-from docflow.documents.access import Permission, permissions
+from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import classification_exists
 from docflow.documents.intake import Upload
-from docflow.documents.models import Document, DocumentState, ExtractionStatus, SecurityClass, Urgency, Version
+from docflow.documents.models import (
+    Document,
+    DocumentRecipient,
+    DocumentState,
+    ExtractionStatus,
+    SecurityClass,
+    Urgency,
+    Version,
+)
+from docflow.documents.recipients import RecipientSpec
 from docflow.org.models import Position
 from docflow.org.queries import held_position_ids
 from docflow.workflow.states import FROZEN_STATES
@@ -117,8 +127,8 @@ def _author_position(session: Session, actor: User, position_id: int | None, on:
 
 def create_document(session: Session, store: ObjectStore, *, actor: User, fields: DocumentFields,
                     upload: Upload, on: date, author_position_id: int | None = None,
-                    replaces: Document | None = None) -> Document:
-    """Store the upload, then add the document, its first version and the extraction job."""
+                    replaces: Document | None = None, recipients: Sequence[RecipientSpec] = ()) -> Document:
+    """Store the upload, then add the document, its recipients, its first version and the extraction job."""
     position = _author_position(session, actor, author_position_id, on)
     unit_id = position.unit_id if position is not None else actor.unit_id
     if unit_id is None:
@@ -140,6 +150,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     )
     session.add(document)
     session.flush()
+    _replace_recipients(session, document, recipients)
     version = _new_version(session, key=key, document=document, actor=actor, upload=upload, number=1, comment="")
     logger.info("user %s created document %s (version %s, %s, %d bytes)",
                 actor.username, document.id, version.id, upload.mime_type, upload.size)
@@ -184,3 +195,55 @@ def record_extraction(session: Session, version: Version, *, status: str, text: 
     session.flush()
     enqueue_index(session, version.document_id)
     logger.info("version %s of document %s extracted: %s", version.id, version.document_id, version.extraction_label)
+
+
+def _replace_recipients(session: Session, document: Document, recipients: Sequence[RecipientSpec]) -> None:
+    document.recipients.clear()
+    session.flush()  # the old rows go before the new ones take their places
+    for order, spec in enumerate(recipients, start=1):
+        document.recipients.append(DocumentRecipient(kind=spec.kind, ordering=order, position_id=spec.position_id,
+                                                     name=spec.name))
+    session.flush()
+
+
+def set_recipients(session: Session, *, actor: User, document: Document, recipients: Sequence[RecipientSpec],
+                   expected_revision: int | None, positions: Iterable[int] = ()) -> list[DocumentRecipient]:
+    """Replace the addressees and copies of a draft or returned letter (the drafter only)."""
+    from docflow.workflow.operations import lock_document
+
+    positions = frozenset(positions)
+    document = lock_document(session, document.id)
+    if not is_drafter(actor, document, positions):
+        raise PermissionDenied("only the drafter may change the recipients of a letter", field="recipients")
+    if document.state not in EDITABLE_STATES:
+        raise Conflict("the recipients can only be changed while the letter is a draft or returned for revision",
+                       field="recipients")
+    if expected_revision is None:
+        raise ValidationFailed("say which revision of the letter you change", field="revision")
+    if expected_revision != document.revision:
+        raise Conflict(
+            f"the document changed since you opened it (revision {document.revision}, you had "
+            f"{expected_revision}); reload it and try again", field="revision",
+        )
+    _replace_recipients(session, document, recipients)
+    document.revision += 1
+    session.flush()
+    desk = session.get(Position, document.author_position_id) if document.author_position_id in positions else None
+    record_event(session, action="set_recipients", document_id=document.id, from_state=document.state,
+                 to_state=document.state, actor_user_id=actor.id, actor_name=actor.display_name,
+                 actor_position_id=desk.id if desk else None, actor_position_title=desk.title if desk else "",
+                 comment=recipients_summary(document), document_revision=document.revision,
+                 file_sha256=document.current_version.sha256 if document.current_version else None)
+    enqueue_index(session, document.id)
+    logger.info("user %s set %d recipients of document %s", actor.username, len(recipients), document.id)
+    return list(document.recipients)
+
+
+def recipients_summary(document: Document) -> str:
+    """Return the recipients as one line for the audit trail: "Yth. A; B | Tembusan: C"."""
+    to = [r.name for r in document.recipients if r.kind == "to"]
+    cc = [r.name for r in document.recipients if r.kind == "cc"]
+    parts = [f"Yth. {'; '.join(to)}"] if to else []
+    if cc:
+        parts.append(f"Tembusan: {'; '.join(cc)}")
+    return " | ".join(parts) or "-"

@@ -8,7 +8,7 @@ from flask import url_for
 
 from docflow.auth.models import User
 from docflow.documents.access import permissions
-from docflow.documents.models import Document, Version
+from docflow.documents.models import Document, DocumentRecipient, Version
 
 
 def version_json(version: Version) -> dict[str, Any]:
@@ -27,6 +27,17 @@ def version_json(version: Version) -> dict[str, Any]:
         "created_at": version.created_at.isoformat(),
         "content_url": url_for("documents_api.version_content", document_id=version.document_id,
                                number=version.number),
+    }
+
+
+def recipient_json(recipient: DocumentRecipient) -> dict[str, Any]:
+    """Return the API form of a recipient (position_id and unit are null for an external one)."""
+    position = recipient.position
+    return {
+        "kind": recipient.kind,
+        "position_id": recipient.position_id,
+        "name": recipient.name,
+        "unit": position.unit.code if position is not None else None,
     }
 
 
@@ -49,6 +60,7 @@ def document_json(document: Document, user: User, positions: Iterable[int] = (),
         "replaces": document.replaces_id,
         "signed_at": document.signed_at.isoformat() if document.signed_at else None,
         "signature_block": document.signature_block,
+        "recipients": [recipient_json(r) for r in document.recipients],
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
         "permissions": sorted(permissions(user, document, positions)),

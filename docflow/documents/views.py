@@ -9,12 +9,18 @@ from flask_wtf import FlaskForm
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, services
-from docflow.documents.access import Permission, is_drafter, permissions
+from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import search_classification_codes
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload, type_label
-from docflow.documents.models import SecurityClass, Urgency
-from docflow.documents.operations import add_version, create_document, validate_document_fields
+from docflow.documents.models import RecipientKind, SecurityClass, Urgency
+from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
+from docflow.documents.recipients import (
+    position_label,
+    recipient_positions,
+    recipients_from_form,
+    validate_recipients,
+)
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
 from docflow.errors import DocflowError, ValidationFailed
@@ -42,8 +48,19 @@ def _form_context(**extra):
         document_types=document_types(db_session()), security_classes=list(SecurityClass), urgencies=list(Urgency),
         default_type="nota_dinas", max_mb=settings.uploads.max_size_mb, max_bytes=settings.max_upload_bytes,
         classification_codes=search_classification_codes(db_session(), limit=10_000),
-        accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types), **extra,
+        accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types),
+        position_labels=[position_label(p) for p in recipient_positions(db_session())], **extra,
     )
+
+
+def _recipient_values(form=None, recipients=()):
+    """Return what the recipient fields show per kind: the values sent back, or the letter's recipients."""
+    if form is not None:
+        return {kind: {"positions": [v for v in form.getlist(f"{kind}_position") if v.strip()],
+                       "names": "\n".join(form.getlist(f"{kind}_name"))} for kind in RecipientKind}
+    return {kind: {"positions": [position_label(r.position) for r in recipients if r.kind == kind and r.position],
+                   "names": "\n".join(r.name for r in recipients if r.kind == kind and r.position_id is None)}
+            for kind in RecipientKind}
 
 
 @bp.get("/documents")
@@ -65,21 +82,23 @@ def new():
         if not form.validate_on_submit():
             return render_template("documents/new.html", form=form, errors=[("csrf_token", _(
                 "The form expired; reload the page and try again."))], values=request.form,
-                **_form_context()), 400
+                recipient_values=_recipient_values(request.form), **_form_context()), 400
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
+            recipients = validate_recipients(db_session(), recipients_from_form(request.form))
             with _receive() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
-                                           upload=upload, on=services().today())
+                                           upload=upload, on=services().today(), recipients=recipients)
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
-                                   **_form_context()), exc.status
+                                   recipient_values=_recipient_values(request.form), **_form_context()), exc.status
         if request.form.get("intent") == "route":
             flash(_("The draft was saved. Check its route, then submit it."), "success")
             return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
         flash(_("The document was saved. Its text is being read for search."), "success")
         return redirect(url_for(".show", document_id=document.id))
-    return render_template("documents/new.html", form=form, errors=[], values={}, **_form_context())
+    return render_template("documents/new.html", form=form, errors=[], values={},
+                           recipient_values=_recipient_values(), **_form_context())
 
 
 @bp.get("/documents/<int:document_id>")
@@ -91,19 +110,23 @@ def show(document_id: int):
     return _render_show(user, document, CsrfForm(), errors=[])
 
 
-def _render_show(user, document, form, errors, *, route_steps=None, route_errors=()):
+def _render_show(user, document, form, errors, *, route_steps=None, route_errors=(), recipient_form=None,
+                 recipient_errors=()):
     from docflow.workflow.operations import available_actions
     from docflow.workflow.queries import audit_trail, replacement_of
 
     session = db_session()
     route_edit = _route_edit(user, document, route_steps, list(route_errors))
+    recipients_editable = is_drafter(user, document, acting_positions(user)) and document.state in EDITABLE_STATES
     return render_template(
         "documents/show.html", document=document, form=form,
         permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
         document_type=document_types(session).get(document.doc_type), errors=errors,
         actions=available_actions(session, user, document, services().today()),
         trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
-        now=services().now(), route_edit=route_edit,
+        now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
+        recipient_errors=list(recipient_errors),
+        recipient_values=_recipient_values(recipient_form, document.recipients),
         # A refusal for someone who has no route form (not the drafter) is shown at the top.
         refusals=list(route_errors) if route_edit is None else [], **_form_context())
 
@@ -233,3 +256,26 @@ def save_route(document_id: int):
         return redirect(url_for(".show", document_id=document.id))
     flash(_("The route was saved."), "success")
     return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
+
+
+@bp.post("/documents/<int:document_id>/recipients")
+@login_required
+def save_recipients(document_id: int):
+    """Replace the addressees and copies of my draft or returned letter."""
+    user = web_user()
+    session = db_session()
+    document = get_readable_document(session, user, document_id, acting_positions(user))
+    try:
+        if not CsrfForm().validate_on_submit():
+            raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+        recipients = validate_recipients(session, recipients_from_form(request.form))
+        set_recipients(session, actor=user, document=document, recipients=recipients,
+                       expected_revision=optional_int(request.form, "revision"), positions=acting_positions(user))
+    except DocflowError as exc:
+        session.rollback()
+        document = get_readable_document(session, user, document_id, acting_positions(user))
+        errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+        return _render_show(user, document, CsrfForm(), [], recipient_form=request.form,
+                            recipient_errors=errors), exc.status
+    flash(_("The recipients were saved."), "success")
+    return redirect(url_for(".show", document_id=document.id, _anchor="recipients"))

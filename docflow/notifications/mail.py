@@ -22,6 +22,7 @@ SUBJECTS = {
     "returned": "Dikembalikan untuk perbaikan / Returned for revision: {title}",
     "signed": "Telah ditandatangani / Signed: {title} ({number})",
     "rejected": "Ditolak / Rejected: {title}",
+    "received": "Naskah masuk / Incoming letter: {title} ({number})",
 }
 BODIES = {
     "to_act": "Naskah \"{title}\" menunggu paraf atau tanda tangan Anda.\nThe letter \"{title}\" waits for "
@@ -31,6 +32,8 @@ BODIES = {
     "signed": "Naskah \"{title}\" telah ditandatangani dengan nomor {number}.\nThe letter \"{title}\" was signed "
               "as {number}.",
     "rejected": "Naskah \"{title}\" ditolak.\nThe letter \"{title}\" was rejected.",
+    "received": "Naskah \"{title}\" nomor {number} dikirim kepada Anda.\nThe letter \"{title}\" ({number}) was "
+                "sent to you.",
 }
 
 

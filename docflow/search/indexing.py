@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from docflow.documents.access import reader_principals
-from docflow.documents.models import Document, Version
+from docflow.documents.models import Document, DocumentRecipient, Version
+from docflow.org.models import Position
 from search_index import IndexedDocument, SearchIndex
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,17 @@ def to_indexed(document: Document) -> IndexedDocument:
         updated=document.updated_at,
         readers=reader_principals(document),
         fingerprint=fingerprint(document),
+        recipients=recipients_text(document),
     )
+
+
+def recipients_text(document: Document) -> str:
+    """Return the addressees and copies, one a line; an internal one with its unit's name."""
+    lines = []
+    for recipient in document.recipients:
+        position = recipient.position
+        lines.append(f"{recipient.name}, {position.unit.name}" if position is not None else recipient.name)
+    return "\n".join(lines)
 
 
 def _load_options():
@@ -49,6 +60,7 @@ def _load_options():
         selectinload(Document.unit),
         selectinload(Document.author),
         selectinload(Document.grants),
+        selectinload(Document.recipients).selectinload(DocumentRecipient.position).selectinload(Position.unit),
     )
 
 

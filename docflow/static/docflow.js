@@ -126,4 +126,25 @@
       timer = window.setTimeout(refresh, 250);
     });
   }
+
+  // Recipients: the page brings a few blank rows; "add another" clones one more (focus moves to it).
+  document.querySelectorAll("[data-recipient-kind]").forEach(function (group) {
+    var button = group.querySelector("[data-add-recipient]");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var rows = group.querySelectorAll("[data-recipient-row]");
+      var last = rows[rows.length - 1];
+      var row = last.cloneNode(true);
+      var input = row.querySelector("input");
+      var label = row.querySelector("label");
+      var id = input.id.replace(/_\d+$/, "_" + (rows.length + 1));
+      input.id = id;
+      input.value = "";
+      label.htmlFor = id;
+      label.textContent = button.getAttribute("data-label").replace("%(n)s", String(rows.length + 1));
+      last.parentNode.insertBefore(row, last.nextSibling);
+      input.focus();
+    });
+  });
 })();

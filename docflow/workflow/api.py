@@ -11,7 +11,7 @@ from docflow.documents.schemas import document_json
 from docflow.errors import ValidationFailed
 from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action, proposed_route, set_route
-from docflow.workflow.queries import audit_trail, inbox
+from docflow.workflow.queries import audit_trail, inbox, incoming_letters
 from docflow.workflow.routes import parse_route
 from docflow.workflow.schemas import event_json, inbox_json, step_json
 from docflow.workflow.states import Action
@@ -94,3 +94,14 @@ def my_inbox():
     items = inbox(db_session(), user, acting_positions(user), now)
     return jsonify(results=[inbox_json(i, now) for i in items], total=len(items),
                    overdue=sum(1 for i in items if i.overdue(now)))
+
+
+@bp.get("/incoming")
+@api_login_required
+def incoming():
+    """List the sent letters addressed or copied to my desks, newest first (at most 100)."""
+    user = api_user()
+    positions = acting_positions(user)
+    letters = incoming_letters(db_session(), positions, limit=100)
+    return jsonify(results=[document_json(d, user, positions, with_versions=False) for d in letters],
+                   total=len(letters))

@@ -242,7 +242,9 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     document.revision += 1
     session.flush()
     _audit(session, document, action, before, document.state, acting, comment, signing_step=signing_step)
-    enqueue_index(session, document.id)
+    if action == Action.SEND:
+        _deliver(session, document, acting)
+    enqueue_index(session, document.id)  # the index's readers follow the new state (and the recipients)
     logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
                 document.state, f" as {acting.capacity.via}" if acting.capacity else "")
     return document
@@ -289,6 +291,18 @@ def _apply(session: Session, document: Document, action: Action, transition: Tra
             _notify_drafter(session, document, "rejected")
     else:  # SEND, FILE
         document.state = transition.target
+
+
+def _deliver(session: Session, document: Document, acting: Acting) -> None:
+    """Record that the desks the letter is addressed or copied to may read it now, and tell them."""
+    desks = [r for r in document.recipients if r.position_id is not None]
+    if not desks:
+        return
+    _audit(session, document, "deliver", document.state, document.state, acting,
+           comment="; ".join(f"{'Yth.' if r.kind == 'to' else 'Tembusan:'} {r.name} (pos:{r.position_id})"
+                             for r in desks))
+    _notify(session, document, "received", position_ids=sorted({r.position_id for r in desks}))
+    logger.info("document %s delivered to positions %s", document.id, [r.position_id for r in desks])
 
 
 def _complete(step: RouteStep, acting: Acting, now: datetime) -> None:

@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.audit.models import AuditEvent
 from docflow.auth.models import User
-from docflow.documents.models import Document, DocumentState
+from docflow.documents.access import DELIVERED_STATES
+from docflow.documents.models import Document, DocumentRecipient, DocumentState
 from docflow.workflow.models import DocumentTypeRule, RouteStep, StepKind, StepState
 
 
@@ -65,6 +66,19 @@ def inbox(session: Session, user: User, positions: Iterable[int], now: datetime)
                                None, None))
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(items, key=lambda i: (not i.overdue(now), i.due_at or far, -i.document.id))
+
+
+def incoming_letters(session: Session, positions: Iterable[int], *, limit: int = 20) -> list[Document]:
+    """Return the sent letters addressed or copied to the desks the user holds or acts for, newest first."""
+    positions = sorted(set(positions))
+    if not positions:
+        return []
+    addressed = exists(select(DocumentRecipient.id).where(DocumentRecipient.document_id == Document.id,
+                                                          DocumentRecipient.position_id.in_(positions)))
+    return list(session.scalars(
+        select(Document).where(Document.state.in_(DELIVERED_STATES), addressed)
+        .order_by(Document.signed_at.desc(), Document.id.desc()).limit(limit)
+        .options(selectinload(Document.unit))))
 
 
 def audit_trail(session: Session, document_id: int) -> list[AuditEvent]:

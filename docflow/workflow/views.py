@@ -14,7 +14,7 @@ from docflow.documents.views import CsrfForm
 from docflow.errors import DocflowError, ValidationFailed
 from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action
-from docflow.workflow.queries import inbox, recently_signed
+from docflow.workflow.queries import inbox, incoming_letters, recently_signed
 from docflow.workflow.states import Action
 
 bp = Blueprint("workflow", __name__)
@@ -34,7 +34,7 @@ DONE_MESSAGES = {
 @bp.get("/")
 @login_required
 def dashboard():
-    """Show what waits for me (overdue first), my drafts and my unit's recently signed letters."""
+    """Show what waits for me (overdue first), my drafts, letters sent to my desks and my unit's recently signed."""
     from docflow.documents.access import can_read
 
     user = web_user()
@@ -44,6 +44,7 @@ def dashboard():
     groups = {task: [i for i in items if i.task == task] for task in ("verify", "sign", "revise", "draft")}
     signed = [d for d in recently_signed(db_session(), user.unit_id) if can_read(user, d, positions)]
     return render_template("workflow/dashboard.html", groups=groups, now=now, signed=signed,
+                           incoming=incoming_letters(db_session(), positions, limit=10),
                            overdue=sum(1 for i in items if i.overdue(now)))
 
 
