@@ -64,10 +64,11 @@ def cli(ctx: click.Context) -> None:
 
 def _init(services: Services) -> None:
     from docflow.migrate import upgrade
+    from docflow.search.indexing import ensure_index
 
     upgrade(services.db.engine)
     services.store.ensure_ready()
-    services.index.ensure_ready()
+    ensure_index(services.db, services.index)  # an upgrade that changed the index's fields rebuilds it
     services.spool_dir.mkdir(parents=True, exist_ok=True)
 
 
@@ -269,20 +270,12 @@ def token_create(ctx: _Context, username: str, name: str) -> None:
 @pass_ctx
 def reindex(ctx: _Context) -> None:
     """Rebuild the search index from the database into a fresh directory and swap it in."""
-    from docflow.outbox.operations import enqueue_index
-    from docflow.search.indexing import index_differences, iter_all_indexed
+    from docflow.search.indexing import rebuild_index
 
-    services = ctx.services
     started = datetime.now(UTC)
-    with services.db.transaction() as session:
-        count = services.index.rebuild(iter_all_indexed(session))
-    # Documents that changed while the copy was built went to the old index: queue them again.
-    with services.db.transaction() as session:
-        missing, stale, extra = index_differences(session, services.index)
-        for document_id in sorted(missing | stale | extra):
-            enqueue_index(session, document_id)
+    count, queued = rebuild_index(ctx.services.db, ctx.services.index)
     took = (datetime.now(UTC) - started).total_seconds()
-    click.echo(f"reindexed {count} documents in {took:.1f} s; {len(missing | stale | extra)} queued again", err=True)
+    click.echo(f"reindexed {count} documents in {took:.1f} s; {queued} queued again", err=True)
 
 
 @cli.command()

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
 
+from docflow.db import Database
 from docflow.documents.access import reader_principals
 from docflow.documents.models import Document, DocumentRecipient, Version
 from docflow.org.models import Position
-from search_index import IndexedDocument, SearchIndex
+from search_index import IndexedDocument, IndexOutdatedError, SearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +113,29 @@ def index_differences(session: Session, index: SearchIndex) -> tuple[set[int], s
     extra = set(in_index) - set(in_db)
     stale = {i for i in set(in_db) & set(in_index) if in_db[i] != in_index[i]}
     return missing, stale, extra
+
+
+def rebuild_index(db: Database, index: SearchIndex) -> tuple[int, int]:
+    """Rebuild the index from the database and swap it in; return (documents indexed, queued again)."""
+    from docflow.outbox.operations import enqueue_index
+
+    with db.transaction() as session:
+        count = index.rebuild(iter_all_indexed(session))
+    # Documents that changed while the copy was built went to the old index: queue them again.
+    with db.transaction() as session:
+        missing, stale, extra = index_differences(session, index)
+        for document_id in sorted(missing | stale | extra):
+            enqueue_index(session, document_id)
+    return count, len(missing | stale | extra)
+
+
+def ensure_index(db: Database, index: SearchIndex) -> bool:
+    """Make the index ready, rebuilding one made under other fields (it is derived data); tell if it was rebuilt."""
+    try:
+        index.ensure_ready()
+    except IndexOutdatedError as exc:
+        logger.warning("%s; rebuilding it from the database now", exc)
+        count, _ = rebuild_index(db, index)
+        logger.info("rebuilt the search index: %d documents", count)
+        return True
+    return False
