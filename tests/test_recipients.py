@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from docflow.documents.models import Document, DocumentState
 from docflow.documents.operations import set_recipients
 from docflow.documents.recipients import RecipientSpec, position_label, recipients_from_form, validate_recipients
 from docflow.errors import Conflict, PermissionDenied, ValidationFailed
+from docflow.org.models import Assignment
+from docflow.org.operations import assign_position, create_delegation, end_assignment
 from docflow.org.queries import acting_position_ids
 from docflow.outbox.models import OutboxJob
 from docflow.outbox.operations import INDEX_DOCUMENT, NOTIFY
@@ -167,6 +170,26 @@ def test_recipient_desks_read_the_letter_from_sending_on(db, services, offices):
     assert incoming_letters(db, _positions(db, staff)) == []
     act(db, services, sender.clerk, document, "file")
     assert readers()["head"] is True  # a filed letter stays readable to its recipients
+
+
+def test_rights_follow_the_desk_not_the_person(db, services, offices):
+    """Does the Plh. of an addressed desk read the letter, and does its next holder inherit it?"""
+    sender, receiver = offices
+    document = _send(db, services, sender, _addressed(db, services, sender, receiver))
+    on = NOW.date()
+    stand_in = receiver.outsider  # same unit, no desk of her own
+    assert not can_read(stand_in, document, acting_position_ids(db, stand_in.id, on))
+    create_delegation(db, position=receiver.head, delegate=stand_in, kind="plh", starts_on=on - timedelta(days=1),
+                      ends_on=on + timedelta(days=5))
+    assert can_read(stand_in, document, acting_position_ids(db, stand_in.id, on))
+    assert incoming_letters(db, acting_position_ids(db, stand_in.id, on)) == [document]
+    # The head moves on: whoever holds the desk next reads the letter, the former holder no longer does.
+    later = on + timedelta(days=30)
+    held = db.scalars(select(Assignment).where(Assignment.user_id == receiver.head_user.id)).one()
+    end_assignment(db, held, ends_on=later - timedelta(days=1))
+    assign_position(db, position=receiver.head, user=receiver.drafter, starts_on=later)
+    assert can_read(receiver.drafter, document, acting_position_ids(db, receiver.drafter.id, later))
+    assert not can_read(receiver.head_user, document, acting_position_ids(db, receiver.head_user.id, later))
 
 
 def test_sending_records_the_delivery_and_tells_the_recipient_desks(db, services, offices):
