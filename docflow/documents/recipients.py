@@ -70,7 +70,8 @@ def _position_id(value: Any) -> int | None:
 
 
 def validate_recipients(session: Session, items: Any) -> list[RecipientSpec]:
-    """Check a list of recipients ({kind: to|cc, position_id} or {kind, name}); raise ValidationFailed naming each fault."""
+    """Check a list of recipients ({kind: to|cc, position_id} or {kind, name}); raise one ValidationFailed
+    naming every fault."""
     if items is None:
         return []
     if not isinstance(items, list):
