@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from docflow.config import Settings, ensure_secret_key, load_settings
-from docflow.errors import DocflowError
+from docflow.errors import DocflowError, Message, N_
+from docflow.i18n import translate
 from docflow.services import Services
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def build_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     app.context_processor(lambda: {"current_locale": str(get_locale() or "id")})
+    app.add_template_filter(translate, "translate")
 
     _register_request_hooks(app)
     _register_error_handlers(app)
@@ -171,8 +173,9 @@ def _wants_json() -> bool:
 
 def _error_response(status: int, errors: list[dict[str, Any]], title: str) -> tuple[Any, int]:
     if _wants_json():
-        return jsonify(errors=errors), status
-    return render_template("error.html", status=status, title=title, errors=errors), status
+        return jsonify(errors=errors), status  # API clients are programs: the English text stays stable
+    errors = [{**error, "reason": translate(error["reason"])} for error in errors]
+    return render_template("error.html", status=status, title=translate(title), errors=errors), status
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -183,20 +186,20 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError):
-        return _error_response(400, [{"field": "csrf_token", "reason": exc.description}],
-                               "The form expired; reload the page and try again.")
+        reason = Message(N_("The form expired; reload the page and try again."))
+        return _error_response(400, [{"field": "csrf_token", "reason": reason}], reason)
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         reason = exc.description or exc.name
         if exc.code == 413:
             limit = app.extensions["docflow"].settings.uploads.max_size_mb
-            reason = f"the upload is larger than the limit of {limit:g} MB"
+            reason = Message(N_("the upload is larger than the limit of %(limit)s MB"), limit=f"{limit:g}")
             return _error_response(413, [{"field": "file", "reason": reason}], reason)
         return _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        return _error_response(500, [{"field": None, "reason": "internal error; it has been logged"}],
-                               "Internal error")
+        return _error_response(500, [{"field": None, "reason": Message(N_("internal error; it has been logged"))}],
+                               Message(N_("Internal error")))

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from docflow.auth.access import api_user, web_user
 from docflow.auth.models import Role, User
-from docflow.errors import PermissionDenied
+from docflow.errors import N_, PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def require_admin(user: User) -> User:
     """Return the user if they may administer, else raise PermissionDenied."""
     if not user.is_active or not user.has_role(Role.ADMIN):
-        raise PermissionDenied("only administrators may manage the organisation")
+        raise PermissionDenied(N_("only administrators may manage the organisation"))
     return user
 
 

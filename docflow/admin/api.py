@@ -21,7 +21,7 @@ from docflow.auth.access import api_user
 from docflow.auth.models import User
 from docflow.auth.operations import get_user, set_password
 from docflow.context import db_session, services
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.org.operations import end_assignment, get_unit, revoke_delegation
 from docflow.workflow.models import DocumentTypeRule, NumberRegister
@@ -33,7 +33,7 @@ bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 def _body() -> dict[str, Any]:
     data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(data, dict):
-        raise ValidationFailed("send a JSON object", field=None)
+        raise ValidationFailed(N_("send a JSON object"), field=None)
     return data
 
 
@@ -189,7 +189,7 @@ def assignments():
     position_id = optional_int(request.args, "position_id")
     username = request.args.get("user", "").strip()
     if position_id is None and not username:
-        raise ValidationFailed("name a position_id or a user", field="position_id")
+        raise ValidationFailed(N_("name a position_id or a user"), field="position_id")
     rows = list_assignments(
         session, position=get_record(session, Position, position_id, "position") if position_id else None,
         user=get_user(session, username) if username else None,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from docflow.auth.models import Role, User
 from docflow.auth.operations import validate_email, validate_nip, validate_password
-from docflow.errors import DocflowError, ValidationFailed
+from docflow.errors import N_, DocflowError, Message, ValidationFailed
 from docflow.org.models import DelegationKind, Position, Unit
 from docflow.org.operations import validate_eselon, validate_unit_kind
 from docflow.workflow.models import DocumentTypeRule, NumberRegister, RegisterScope, RestartFrom
@@ -50,9 +50,10 @@ class _Fields:
         """Tell whether the mapping carries this field."""
         return name in self._data
 
-    def fail(self, name: str | None, reason: str) -> None:
-        """Record an error against a field."""
-        self.errors.append((name, reason))
+    def fail(self, name: str | None, message: str, **params: Any) -> None:
+        """Record an error against a field: an N_-marked template and its parameters (or a ready Message)."""
+        self.errors.append((name, message if isinstance(message, Message) and not params
+                            else Message(message, **params)))
 
     def _take(self, name: str) -> Any:
         self._read.add(name)
@@ -63,26 +64,26 @@ class _Fields:
         if not self.given(name):
             self._read.add(name)
             if required:
-                self.fail(name, "this field is required")
+                self.fail(name, N_("this field is required"))
             return default
         value = self._take(name)
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(name, "must be text")
+            self.fail(name, N_("must be text"))
             return default
         value = " ".join(value.split())
         if required and not value:
-            self.fail(name, "this field is required")
+            self.fail(name, N_("this field is required"))
         elif len(value) > max_length:
-            self.fail(name, f"at most {max_length} characters")
+            self.fail(name, N_("at most %(max)s characters"), max=max_length)
         return value
 
     def raw_text(self, name: str) -> str:
         """Return a text field exactly as given (passwords keep their spaces)."""
         value = self._take(name)
         if not isinstance(value, str) or not value:
-            self.fail(name, "this field is required")
+            self.fail(name, N_("this field is required"))
             return ""
         return value
 
@@ -96,7 +97,7 @@ class _Fields:
             return value
         if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
             return value.strip().lower() in _TRUE
-        self.fail(name, "must be true or false")
+        self.fail(name, N_("must be true or false"))
         return default
 
     def integer(self, name: str, default: int | None, *, required: bool = False, minimum: int | None = None,
@@ -105,18 +106,21 @@ class _Fields:
         if not self.given(name) or self._data.get(name) in (None, ""):
             self._read.add(name)
             if required:
-                self.fail(name, "this field is required")
+                self.fail(name, N_("this field is required"))
             return default
         value = self._take(name)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value.strip())
         if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(name, "must be a whole number")
+            self.fail(name, N_("must be a whole number"))
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            low = "" if minimum is None else f"at least {minimum}"
-            high = "" if maximum is None else f"at most {maximum}"
-            self.fail(name, f"must be {' and '.join(p for p in (low, high) if p)}")
+            if maximum is None:
+                self.fail(name, N_("must be at least %(min)s"), min=minimum)
+            elif minimum is None:
+                self.fail(name, N_("must be at most %(max)s"), max=maximum)
+            else:
+                self.fail(name, N_("must be at least %(min)s and at most %(max)s"), min=minimum, max=maximum)
             return default
         return value
 
@@ -125,7 +129,7 @@ class _Fields:
         if not self.given(name) or self._data.get(name) in (None, ""):
             self._read.add(name)
             if required:
-                self.fail(name, "this field is required")
+                self.fail(name, N_("this field is required"))
             return default
         value = self._take(name)
         if type(value) is date:
@@ -135,7 +139,7 @@ class _Fields:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.fail(name, "must be a date written YYYY-MM-DD")
+        self.fail(name, N_("must be a date written YYYY-MM-DD"))
         return default
 
     def words(self, name: str, default: list[str]) -> list[str]:
@@ -151,14 +155,14 @@ class _Fields:
         if isinstance(value, list | tuple) and all(isinstance(v, str | int) and not isinstance(v, bool)
                                                    for v in value):
             return [str(v).strip() for v in value if str(v).strip()]
-        self.fail(name, "must be a list")
+        self.fail(name, N_("must be a list"))
         return default
 
     def choice(self, name: str, choices: tuple[str, ...], default: str, *, required: bool = False) -> str:
         """Return a field that takes one of a few values."""
         value = self.text(name, default, required=required, max_length=40).lower()
         if value and value not in choices:
-            self.fail(name, f"must be one of {', '.join(choices)}")
+            self.fail(name, N_("must be one of %(choices)s"), choices=", ".join(choices))
             return default
         return value
 
@@ -179,7 +183,7 @@ class _Fields:
             return None
         unit = session.scalar(select(Unit).where(Unit.code == code))
         if unit is None:
-            self.fail(name, f"no unit with code {code}")
+            self.fail(name, N_("no unit with code %(code)s"), code=code)
         return unit
 
     def user(self, session: Session, name: str) -> User | None:
@@ -189,7 +193,7 @@ class _Fields:
             return None
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            self.fail(name, f"no user named {username}")
+            self.fail(name, N_("no user named %(username)s"), username=username)
         return user
 
     def position(self, session: Session, name: str, default: Position | None, *,
@@ -203,14 +207,14 @@ class _Fields:
             return None
         position = session.get(Position, position_id)
         if position is None:
-            self.fail(name, f"no position with id {position_id}")
+            self.fail(name, N_("no position with id %(id)s"), id=position_id)
         return position
 
     def done(self) -> None:
         """Raise one ValidationFailed for every error, unknown fields included."""
         for name in self._data:
             if name not in self._read:
-                self.fail(name, "unknown field")
+                self.fail(name, N_("unknown field"))
         if self.errors:
             field, reason = self.errors[0]
             raise ValidationFailed(reason, field=field, errors=self.errors)
@@ -231,7 +235,7 @@ def unit_input(session: Session, data: Mapping[str, Any], *, current: Unit | Non
     f = _Fields(data)
     code = f.text("code", current.code if current else "", required=current is None, max_length=40).upper()
     if current is not None and code != current.code:
-        f.fail("code", "a unit's code does not change: it is part of the numbers already issued")
+        f.fail("code", N_("a unit's code does not change: it is part of the numbers already issued"))
     name = f.text("name", current.name if current else "", required=current is None)
     kind = f.check("kind", validate_unit_kind, f.text("kind", current.kind if current else "dinas", max_length=40))
     parent = f.unit(session, "parent", current.parent if current else None)
@@ -255,7 +259,7 @@ def position_input(session: Session, data: Mapping[str, Any], *, current: Positi
     f = _Fields(data)
     unit = f.unit(session, "unit", current.unit if current else None, required=current is None)
     if current is not None and unit is not None and unit.id != current.unit_id:
-        f.fail("unit", "a position stays in its unit; create a new position in the other unit")
+        f.fail("unit", N_("a position stays in its unit; create a new position in the other unit"))
     title = f.text("title", current.title if current else "", required=current is None)
     eselon = f.check("eselon", validate_eselon, f.text("eselon", current.eselon if current else "", max_length=8))
     parent = f.position(session, "parent_id", current.parent if current else None)
@@ -285,7 +289,7 @@ def person_input(session: Session, data: Mapping[str, Any], *, current: User | N
     username = f.text("username", current.username if current else "", required=current is None,
                       max_length=80).lower()
     if current is not None and username != current.username:
-        f.fail("username", "a username does not change; it names the person in audit records")
+        f.fail("username", N_("a username does not change; it names the person in audit records"))
     full_name = f.text("full_name", current.full_name if current else "", required=current is None)
     nip = f.check("nip", validate_nip, f.text("nip", (current.nip or "") if current else "", max_length=40))
     rank = f.text("rank", current.rank if current else "", max_length=80)
@@ -294,7 +298,7 @@ def person_input(session: Session, data: Mapping[str, Any], *, current: User | N
     role_names = f.words("roles", sorted(current.roles) if current else [Role.DRAFTER])
     unknown = [r for r in role_names if r not in Role.__members__.values()]
     if unknown:
-        f.fail("roles", f"unknown roles {', '.join(unknown)}; use {', '.join(Role)}")
+        f.fail("roles", N_("unknown roles %(unknown)s; use %(known)s"), unknown=", ".join(unknown), known=", ".join(Role))
     active = f.boolean("active", current.is_active if current else True)
     f.done()
     return PersonInput(username=username, full_name=full_name, nip=nip, rank=rank, email=email, unit=unit,
@@ -306,7 +310,7 @@ def password_input(data: Mapping[str, Any]) -> str:
     f = _Fields(data)
     password = f.raw_text("password")
     if len(password) > 1000:
-        f.fail("password", "at most 1000 characters")
+        f.fail("password", N_("at most %(max)s characters"), max=1000)
     elif password:
         f.check("password", validate_password, password)
     f.done()
@@ -393,19 +397,19 @@ def document_type_input(data: Mapping[str, Any], *, current: DocumentTypeRule | 
     f = _Fields(data)
     code = f.text("code", current.code if current else "", required=current is None, max_length=40).lower()
     if current is None and code and not _TYPE_CODE.match(code):
-        f.fail("code", "a type code is 2-40 lowercase letters, digits or underscores, such as nota_dinas")
+        f.fail("code", N_("a type code is 2-40 lowercase letters, digits or underscores, such as nota_dinas"))
     if current is not None and code != current.code:
-        f.fail("code", "a type's code does not change: letters and registers refer to it")
+        f.fail("code", N_("a type's code does not change: letters and registers refer to it"))
     name = f.text("name", current.name if current else "", required=current is None, max_length=100)
     group = f.choice("group", DOCUMENT_GROUPS, current.group if current else "", required=current is None)
     levels: list[int] = []
     for word in f.words("signer_levels", [str(n) for n in current.signer_levels] if current else []):
         if not word.isdigit() or not 1 <= int(word) <= 5:
-            f.fail("signer_levels", "signer levels are eselon levels 1 to 5 (5: staff without eselon)")
+            f.fail("signer_levels", N_("signer levels are eselon levels 1 to 5 (5: staff without eselon)"))
             break
         levels.append(int(word))
     if not levels and not any(field == "signer_levels" for field, _ in f.errors):
-        f.fail("signer_levels", "name at least one eselon level that may sign")
+        f.fail("signer_levels", N_("name at least one eselon level that may sign"))
     allow_an = f.boolean("allow_an", current.allow_an if current else True)
     allow_ub = f.boolean("allow_ub", current.allow_ub if current else False)
     register_scope = f.choice("register_scope", tuple(RegisterScope),
@@ -445,7 +449,7 @@ def register_input(session: Session, data: Mapping[str, Any], *,
         code = f.text("doc_type", required=True, max_length=40).lower()
         doc_type = session.get(DocumentTypeRule, code) if code else None
         if code and doc_type is None:
-            f.fail("doc_type", f"unknown document type {code}")
+            f.fail("doc_type", N_("unknown document type %(type)r"), type=code)
         unit = f.unit(session, "unit", None)
         year = f.integer("year", None, required=True, minimum=2000, maximum=2100)
     else:
@@ -453,7 +457,7 @@ def register_input(session: Session, data: Mapping[str, Any], *,
         for fixed in ("doc_type", "unit", "year"):
             if f.given(fixed):
                 f.text(fixed)
-                f.fail(fixed, "a register's type, unit and year do not change; create another register")
+                f.fail(fixed, N_("a register's type, unit and year do not change; create another register"))
     # Left empty, the pattern stays as it is, or on creation comes from the document type.
     pattern = f.text("pattern") or (current.pattern if current else (doc_type.number_pattern if doc_type else ""))
     if pattern or doc_type is not None:

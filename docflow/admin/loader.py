@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 from docflow.admin.inputs import assignment_input, person_input, position_input, unit_input
 from docflow.admin.operations import Outcome, assign, save_person, save_position, save_unit
 from docflow.auth.models import User
-from docflow.errors import DocflowError, ValidationFailed
+from docflow.errors import N_, DocflowError, ValidationFailed
 from docflow.org.models import Assignment, Position, Unit
 from docflow.org.operations import change_assignment_start
 
@@ -239,8 +239,8 @@ class _Loader:
         found = self.session.scalars(select(Position).where(Position.unit_id == unit.id,
                                                             Position.title == " ".join(title.split()))).all()
         if len(found) > 1:
-            raise ValidationFailed(f"{unit.code} has {len(found)} positions titled {title!r}; give them distinct "
-                                   "titles", field=field_name)
+            raise ValidationFailed(N_("%(unit)s has %(count)s positions titled %(title)r; give them distinct titles"),
+                                   field=field_name, unit=unit.code, count=len(found), title=title)
         return found[0] if found else None
 
     def _parent_of(self, values: dict[str, Any]) -> tuple[Any, Any]:
@@ -263,7 +263,8 @@ class _Loader:
             del values["parent_title"]
             parent = self._position(parent_unit, parent_title, "parent_title") if parent_title else None
             if parent_title and parent is None:
-                raise ValidationFailed(f"no position {parent_title!r} in unit {parent_unit}", field="parent_title")
+                raise ValidationFailed(N_("no position %(title)r in unit %(unit)s"), field="parent_title",
+                                       title=parent_title, unit=parent_unit)
             values["parent_id"] = parent.id if parent else ""
         current = self._position(values.get("unit"), values.get("title"), "title")
         data = position_input(self.session, values, current=current)
@@ -285,10 +286,11 @@ class _Loader:
             unit_code = position_unit or (user.unit.code if user.unit else None)
             position = self._position(unit_code, position_title, "position")
             if position is None:
-                raise ValidationFailed(f"no position {position_title!r} in unit {unit_code}", field="position")
+                raise ValidationFailed(N_("no position %(title)r in unit %(unit)s"), field="position",
+                                       title=position_title, unit=unit_code)
             self._hold(user, position, starts_on)
         elif position_unit or starts_on:
-            raise ValidationFailed("name the position the person holds", field="position")
+            raise ValidationFailed(N_("name the position the person holds"), field="position")
 
     def _hold(self, user: User, position: Position, starts_on: Any) -> None:
         """Add the assignment unless the person already holds the desk (then correct its first day)."""

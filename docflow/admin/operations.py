@@ -19,7 +19,7 @@ from docflow.admin.inputs import (AssignmentInput, DelegationInput, DocumentType
                                   RegisterInput, UnitInput)
 from docflow.auth.models import User
 from docflow.auth.operations import create_user, deactivate_user, reactivate_user, set_roles, update_user
-from docflow.errors import Conflict, ValidationFailed
+from docflow.errors import N_, Conflict, ValidationFailed
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.org.operations import (assign_position, create_delegation, create_position, create_unit, update_position,
                                     update_unit)
@@ -92,19 +92,19 @@ def _overlapping(starts_on: date, ends_on: date | None) -> ColumnElement[bool]:
 def assign(session: Session, data: AssignmentInput) -> Assignment:
     """Put a person at a desk for a period; a structural desk (with an eselon) has one holder at a time."""
     if not data.position.is_active:
-        raise ValidationFailed("this position is closed; reopen it before assigning someone", field="position_id")
+        raise ValidationFailed(N_("this position is closed; reopen it before assigning someone"), field="position_id")
     if not data.user.is_active:
-        raise ValidationFailed("this person is deactivated", field="user")
+        raise ValidationFailed(N_("this person is deactivated"), field="user")
     if data.ends_on is not None and data.ends_on < data.starts_on:
-        raise ValidationFailed("the assignment ends before it starts", field="ends_on")
+        raise ValidationFailed(N_("the assignment ends before it starts"), field="ends_on")
     overlapping = session.scalars(select(Assignment).where(
         Assignment.position_id == data.position.id, _overlapping(data.starts_on, data.ends_on))).all()
     if any(a.user_id == data.user.id for a in overlapping):
-        raise Conflict("this person already holds this position in that period", field="starts_on")
+        raise Conflict(N_("this person already holds this position in that period"), field="starts_on")
     if data.position.eselon and overlapping:
         holder = session.get(User, overlapping[0].user_id)
-        raise Conflict(f"a structural position has one holder at a time; end the assignment of "
-                       f"{holder.username if holder else overlapping[0].user_id} first", field="position_id")
+        raise Conflict(N_("a structural position has one holder at a time; end the assignment of %(holder)s first"),
+                       field="position_id", holder=holder.username if holder else overlapping[0].user_id)
     return assign_position(session, position=data.position, user=data.user, starts_on=data.starts_on,
                            ends_on=data.ends_on)
 
@@ -112,9 +112,9 @@ def assign(session: Session, data: AssignmentInput) -> Assignment:
 def appoint_delegate(session: Session, data: DelegationInput, *, max_days: Mapping[str, int]) -> Delegation:
     """Appoint a Plt. or Plh. for an open desk, within the city's longest terms."""
     if not data.position.is_active:
-        raise ValidationFailed("this position is closed", field="position_id")
+        raise ValidationFailed(N_("this position is closed"), field="position_id")
     if not data.delegate.is_active:
-        raise ValidationFailed("this person is deactivated", field="delegate")
+        raise ValidationFailed(N_("this person is deactivated"), field="delegate")
     return create_delegation(session, position=data.position, delegate=data.delegate, kind=data.kind,
                              starts_on=data.starts_on, ends_on=data.ends_on, decree_reference=data.decree_reference,
                              max_days=dict(max_days))
@@ -123,7 +123,7 @@ def appoint_delegate(session: Session, data: DelegationInput, *, max_days: Mappi
 def create_document_type(session: Session, data: DocumentTypeInput) -> DocumentTypeRule:
     """Add a document type (jenis naskah) with its signing, numbering and routing rules."""
     if session.get(DocumentTypeRule, data.code) is not None:
-        raise Conflict(f"a document type with code {data.code} exists", field="code")
+        raise Conflict(N_("a document type with code %(code)s exists"), field="code", code=data.code)
     rule = DocumentTypeRule(code=data.code)
     _apply_type_rules(rule, data)
     session.add(rule)
@@ -161,11 +161,11 @@ def register_scope_key(rule: DocumentTypeRule, unit: Unit | None) -> str:
     """Return the register key for a type and unit ('city' or 'unit:<id>'), as numbering looks it up."""
     if rule.register_scope == RegisterScope.CITY:
         if unit is not None:
-            raise ValidationFailed(f"{rule.name} is numbered in one register for the whole city; leave the unit "
-                                   "empty", field="unit")
+            raise ValidationFailed(N_("%(type)s is numbered in one register for the whole city; leave the unit "
+                                      "empty"), field="unit", type=rule.name)
         return "city"
     if unit is None:
-        raise ValidationFailed(f"each unit numbers its own {rule.name}; choose the unit", field="unit")
+        raise ValidationFailed(N_("each unit numbers its own %(type)s; choose the unit"), field="unit", type=rule.name)
     return f"unit:{unit.id}"
 
 
@@ -176,7 +176,8 @@ def create_number_register(session: Session, data: RegisterInput) -> NumberRegis
         NumberRegister.scope_key == scope_key, NumberRegister.doc_type == data.doc_type.code,
         NumberRegister.year == data.year))
     if exists is not None:
-        raise Conflict(f"the register of {data.doc_type.name} for {data.year} exists", field="year")
+        raise Conflict(N_("the register of %(type)s for %(year)s exists"), field="year", type=data.doc_type.name,
+                       year=data.year)
     register = NumberRegister(scope_key=scope_key, doc_type=data.doc_type.code, year=data.year, pattern=data.pattern,
                               last_seq=data.last_seq)
     session.add(register)
@@ -192,8 +193,8 @@ def update_number_register(session: Session, register: NumberRegister, data: Reg
         stmt = stmt.with_for_update()  # a signing in progress allocates under the same lock
     register = session.scalars(stmt).one()
     if data.last_seq < register.last_seq:
-        raise ValidationFailed(f"the last number never goes back: {register.last_seq} is already issued",
-                               field="last_seq")
+        raise ValidationFailed(N_("the last number never goes back: %(last)s is already issued"),
+                               field="last_seq", last=register.last_seq)
     changed = []
     if register.pattern != data.pattern:
         register.pattern = data.pattern

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
-from docflow.errors import NotFound
+from docflow.errors import N_, Message, NotFound
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.workflow.models import NumberRegister
 
@@ -34,11 +34,16 @@ class Page(Generic[T]):
         return self.page * self.per_page < self.total
 
 
+# The names callers give to get_record, marked so that "no position 7" can be translated.
+RECORD_NAMES = (N_("assignment"), N_("delegation"), N_("document type"), N_("number register"), N_("position"),
+                N_("unit"), N_("user"))
+
+
 def get_record(session: Session, model: type[M], ident: int | str, label: str) -> M:
     """Return the record with this primary key or raise NotFound naming what was looked for."""
     record = session.get(model, ident)
     if record is None:
-        raise NotFound(f"no {label} {ident}")
+        raise NotFound(N_("no %(record)s %(id)s"), record=Message(label), id=ident)
     return record
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 
 
 def int_param(args: Mapping[str, str], name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -14,10 +14,12 @@ def int_param(args: Mapping[str, str], name: str, default: int, *, minimum: int 
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationFailed(f"{name} must be a whole number", field=name) from None
+        raise ValidationFailed(N_("%(name)s must be a whole number"), field=name, name=name) from None
     if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ValidationFailed(f"{name} must be {bound}", field=name)
+        if maximum is None:
+            raise ValidationFailed(N_("%(name)s must be at least %(min)s"), field=name, name=name, min=minimum)
+        raise ValidationFailed(N_("%(name)s must be between %(min)s and %(max)s"), field=name, name=name,
+                               min=minimum, max=maximum)
     return value
 
 
@@ -29,4 +31,4 @@ def optional_int(args: Mapping[str, str], name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationFailed(f"{name} must be a whole number", field=name) from None
+        raise ValidationFailed(N_("%(name)s must be a whole number"), field=name, name=name) from None

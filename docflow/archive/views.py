@@ -10,7 +10,7 @@ from docflow.api.params import int_param, optional_int
 from docflow.archive.queries import ArchiveFilter, browse_archive
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.workflow.queries import document_types
 
 bp = Blueprint("archive", __name__)
@@ -22,10 +22,10 @@ def parse_archive_filter(args) -> ArchiveFilter:
     """Return the archive filter from query parameters, or raise ValidationFailed naming the bad one."""
     classification = (args.get("classification") or "").strip()
     if classification and not _CODE.match(classification):
-        raise ValidationFailed("expected a dotted classification code such as 000.8", field="classification")
+        raise ValidationFailed(N_("expected a dotted classification code such as 000.8"), field="classification")
     year = optional_int(args, "year")
     if year is not None and not 1900 <= year <= 2200:
-        raise ValidationFailed("year must be between 1900 and 2200", field="year")
+        raise ValidationFailed(N_("year must be between 1900 and 2200"), field="year")
     return ArchiveFilter(unit=(args.get("unit") or "").strip()[:40], doc_type=(args.get("type") or "").strip()[:40],
                          classification=classification, year=year)
 

@@ -12,7 +12,7 @@ from docflow.app import login_manager
 from docflow.auth.models import User
 from docflow.auth.operations import user_for_token, web_session_is_active
 from docflow.context import db_session
-from docflow.errors import AuthenticationRequired
+from docflow.errors import N_, AuthenticationRequired
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,10 +38,10 @@ def api_user() -> User:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationRequired("send an API token as 'Authorization: Bearer TOKEN'")
+        raise AuthenticationRequired(N_("send an API token as 'Authorization: Bearer TOKEN'"))
     user = user_for_token(db_session(), token.strip())
     if user is None:
-        raise AuthenticationRequired("the API token is unknown or revoked")
+        raise AuthenticationRequired(N_("the API token is unknown or revoked"))
     g.api_user = user
     return user
 

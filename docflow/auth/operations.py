@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
 from docflow.db import apply_changes, utcnow
-from docflow.errors import Conflict, NotFound, ValidationFailed
+from docflow.errors import N_, Conflict, NotFound, ValidationFailed
 from docflow.org.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def hash_token(token: str) -> str:
 def validate_password(password: str) -> None:
     """Refuse passwords too short to be safe."""
     if len(password) < MIN_PASSWORD:
-        raise ValidationFailed(f"the password needs at least {MIN_PASSWORD} characters", field="password")
+        raise ValidationFailed(N_("the password needs at least %(min)s characters"), field="password", min=MIN_PASSWORD)
 
 
 def create_user(session: Session, *, username: str, password: str | None, roles: Iterable[Role | str] = (),
@@ -43,14 +43,14 @@ def create_user(session: Session, *, username: str, password: str | None, roles:
     """Add a person with the given roles; the password is hashed with scrypt."""
     username = username.strip().lower()
     if not _USERNAME.match(username):
-        raise ValidationFailed("a username is 2-80 lowercase letters, digits, dots, dashes or underscores",
+        raise ValidationFailed(N_("a username is 2-80 lowercase letters, digits, dots, dashes or underscores"),
                                field="username")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"the username {username!r} is taken", field="username")
+        raise Conflict(N_("the username %(username)r is taken"), field="username", username=username)
     try:
         role_set = sorted({Role(r) for r in roles})
     except ValueError:
-        raise ValidationFailed(f"roles must be among {', '.join(Role)}", field="role") from None
+        raise ValidationFailed(N_("roles must be among %(roles)s"), field="role", roles=", ".join(Role)) from None
     user = User(username=username, full_name=full_name.strip(), unit=unit, nip=nip or None)
     if password is not None:
         validate_password(password)
@@ -107,7 +107,7 @@ def get_user(session: Session, username: str) -> User:
     """Return the user with this username or raise NotFound."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound(N_("no user named %(username)r"), username=username)
     return user
 
 
@@ -121,7 +121,7 @@ def validate_nip(nip: str | None) -> str | None:
     if not value:
         return None
     if not _NIP.match(value):
-        raise ValidationFailed("a NIP has 18 digits", field="nip")
+        raise ValidationFailed(N_("a NIP has 18 digits"), field="nip")
     return value
 
 
@@ -129,7 +129,7 @@ def validate_email(email: str) -> str:
     """Return an e-mail address (or '') or raise ValidationFailed."""
     value = email.strip()
     if value and (len(value) > 200 or not _EMAIL.match(value)):
-        raise ValidationFailed("an e-mail address looks like name@example.go.id", field="email")
+        raise ValidationFailed(N_("an e-mail address looks like name@example.go.id"), field="email")
     return value
 
 
@@ -140,7 +140,7 @@ def update_user(session: Session, user: User, *, full_name: str, nip: str | None
               "email": validate_email(email)}
     if values["nip"] is not None and session.scalar(
             select(User.id).where(User.nip == values["nip"], User.id != user.id)) is not None:
-        raise Conflict("another person has this NIP", field="nip")
+        raise Conflict(N_("another person has this NIP"), field="nip")
     changed = apply_changes(user, values)
     if user.unit_id != (unit.id if unit else None):
         user.unit = unit
@@ -161,13 +161,13 @@ def set_roles(session: Session, user: User, roles: Iterable[Role | str]) -> bool
     try:
         wanted = {Role(r) for r in roles}
     except ValueError:
-        raise ValidationFailed(f"roles must be among {', '.join(Role)}", field="roles") from None
+        raise ValidationFailed(N_("roles must be among %(roles)s"), field="roles", roles=", ".join(Role)) from None
     current = user.roles
     if wanted == current:
         return False
     losing_admin = Role.ADMIN in current and Role.ADMIN not in wanted
     if losing_admin and user.is_active and not _other_active_admins(session, user):
-        raise Conflict("this is the last active administrator; make someone else an administrator first",
+        raise Conflict(N_("this is the last active administrator; make someone else an administrator first"),
                        field="roles")
     # Only rows that really go or come are touched, so that (user, role) stays unique at every flush.
     user.role_rows = [row for row in user.role_rows if Role(row.role) in wanted] + [
@@ -180,9 +180,9 @@ def set_roles(session: Session, user: User, roles: Iterable[Role | str]) -> bool
 def deactivate_user(session: Session, user: User, *, actor: User | None = None) -> None:
     """Stop a person from logging in or using API tokens; their records and history stay."""
     if actor is not None and actor.id == user.id:
-        raise ValidationFailed("you cannot deactivate your own account", field="active")
+        raise ValidationFailed(N_("you cannot deactivate your own account"), field="active")
     if user.has_role(Role.ADMIN) and user.is_active and not _other_active_admins(session, user):
-        raise Conflict("this is the last active administrator; make someone else an administrator first",
+        raise Conflict(N_("this is the last active administrator; make someone else an administrator first"),
                        field="active")
     user.is_active = False
     session.flush()

@@ -12,7 +12,7 @@ from docflow.documents.operations import add_version, create_document, set_recip
 from docflow.documents.recipients import recipients_from_form, validate_recipients
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.documents.schemas import document_json, version_json
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.workflow.queries import document_types
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api/v1/documents")
@@ -121,7 +121,7 @@ def put_recipients(document_id: int):
     session = db_session()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ValidationFailed("send a JSON object with revision and recipients", field=None)
+        raise ValidationFailed(N_("send a JSON object with revision and recipients"), field=None)
     document = get_readable_document(session, user, document_id, acting_positions(user))
     recipients = validate_recipients(session, data.get("recipients", []))
     set_recipients(session, actor=user, document=document, recipients=recipients,

@@ -8,7 +8,7 @@ from flask import Response
 
 from docflow.context import services
 from docflow.documents.models import Version
-from docflow.errors import NotFound, ServiceUnavailable
+from docflow.errors import N_, NotFound, ServiceUnavailable
 from docflow.extraction import EXTENSIONS
 from storage import ObjectNotFound, StorageError
 
@@ -30,10 +30,10 @@ def send_version(version: Version, *, inline: bool = False) -> Response:
         reader = stack.enter_context(services().store.open(version.storage_key))
     except ObjectNotFound as exc:
         stack.close()
-        raise NotFound("the stored file of this version is missing; an administrator has to restore it") from exc
+        raise NotFound(N_("the stored file of this version is missing; an administrator has to restore it")) from exc
     except StorageError as exc:
         stack.close()
-        raise ServiceUnavailable("the document store is unavailable; please try again shortly") from exc
+        raise ServiceUnavailable(N_("the document store is unavailable; please try again shortly")) from exc
 
     def generate():
         with stack:

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from docflow.errors import TooLarge, UnsupportedType, ValidationFailed
+from docflow.errors import N_, TooLarge, UnsupportedType, ValidationFailed
 from docflow.extraction import detect_type
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def receive_upload(
 ) -> Upload:
     """Spool, hash and type-check an upload; raise a ValidationFailed subclass and keep nothing if refused."""
     if stream is None:
-        raise ValidationFailed("a file is required", field="file")
+        raise ValidationFailed(N_("a file is required"), field="file")
     spool_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix="upload-", dir=spool_dir)
     path = Path(tmp_name)
@@ -91,21 +91,19 @@ def receive_upload(
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise TooLarge(
-                        f"the file is larger than the limit of {max_bytes // (1024 * 1024)} MB", field="file"
-                    )
+                    raise TooLarge(N_("the file is larger than the limit of %(limit)s MB"), field="file",
+                                   limit=max_bytes // (1024 * 1024))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise ValidationFailed("the file is empty", field="file")
+            raise ValidationFailed(N_("the file is empty"), field="file")
         detected = detect_type(path)
         allowed = tuple(allowed_types)
         if detected.mime not in allowed:
             accepted = ", ".join(dict.fromkeys(type_label(t) for t in allowed))
             raise UnsupportedType(
-                f"this file is {detected.description or detected.mime}, which is not accepted; "
-                f"accepted types: {accepted}",
-                field="file",
+                N_("this file is %(detected)s, which is not accepted; accepted types: %(accepted)s"),
+                field="file", detected=detected.description or detected.mime, accepted=accepted,
             )
     except BaseException:
         path.unlink(missing_ok=True)

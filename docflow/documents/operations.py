@@ -29,7 +29,7 @@ from docflow.documents.recipients import RecipientSpec
 from docflow.org.models import Position
 from docflow.org.queries import held_position_ids
 from docflow.workflow.states import FROZEN_STATES
-from docflow.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from docflow.errors import N_, Conflict, Message, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_index, enqueue_job
 from storage import ObjectStore, StorageError, StorageUnavailable
 
@@ -59,27 +59,27 @@ def validate_document_fields(data: Mapping[str, Any], known_types: Iterable[str]
         if value is None or value == "":
             return default
         if not isinstance(value, str):
-            errors.append((name, "must be text"))
+            errors.append((name, Message(N_("must be text"))))
             return default
         return value.strip()
 
     title = " ".join(text("title").split())
     if not title:
-        errors.append(("title", "a title is required"))
+        errors.append(("title", Message(N_("a title is required"))))
     elif len(title) > MAX_TITLE:
-        errors.append(("title", f"at most {MAX_TITLE} characters"))
+        errors.append(("title", Message(N_("at most %(max)s characters"), max=MAX_TITLE)))
     doc_type = text("doc_type", "nota_dinas")
     if doc_type not in set(known_types):
-        errors.append(("doc_type", f"unknown document type {doc_type!r}"))
+        errors.append(("doc_type", Message(N_("unknown document type %(type)r"), type=doc_type)))
     classification = text("classification_code", "000")
     if not _CLASSIFICATION.match(classification):
-        errors.append(("classification_code", "expected a dotted code such as 000.8.3.3"))
+        errors.append(("classification_code", Message(N_("expected a dotted code such as 000.8.3.3"))))
     security = text("security_class", SecurityClass.BIASA)
     if security not in SecurityClass.__members__.values():
-        errors.append(("security_class", f"expected one of {', '.join(SecurityClass)}"))
+        errors.append(("security_class", Message(N_("expected one of %(choices)s"), choices=", ".join(SecurityClass))))
     urgency = text("urgency", Urgency.BIASA)
     if urgency not in Urgency.__members__.values():
-        errors.append(("urgency", f"expected one of {', '.join(Urgency)}"))
+        errors.append(("urgency", Message(N_("expected one of %(choices)s"), choices=", ".join(Urgency))))
     if errors:
         raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
     return DocumentFields(title=title, doc_type=doc_type, classification_code=classification,
@@ -92,10 +92,10 @@ def _store_upload(store: ObjectStore, upload: Upload) -> str:
             info = store.put(fh, expected_sha256=upload.sha256)
     except StorageUnavailable as exc:
         logger.error("object store unavailable: %s", exc)
-        raise ServiceUnavailable("the document store is unavailable; nothing was saved, please try again") from exc
+        raise ServiceUnavailable(N_("the document store is unavailable; nothing was saved, please try again")) from exc
     except StorageError as exc:
         logger.error("object store refused %s: %s", upload.sha256, exc)
-        raise ServiceUnavailable(f"the document could not be stored: {exc}") from exc
+        raise ServiceUnavailable(N_("the document could not be stored: %(problem)s"), problem=str(exc)) from exc
     return info.key
 
 
@@ -116,7 +116,7 @@ def _author_position(session: Session, actor: User, position_id: int | None, on:
     held = held_position_ids(session, actor.id, on)
     if position_id is not None:
         if position_id not in held:
-            raise PermissionDenied("you do not hold that position", field="position_id")
+            raise PermissionDenied(N_("you do not hold that position"), field="position_id")
         return session.get(Position, position_id)
     if not held:
         return None
@@ -132,12 +132,12 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     position = _author_position(session, actor, author_position_id, on)
     unit_id = position.unit_id if position is not None else actor.unit_id
     if unit_id is None:
-        raise ValidationFailed("your account belongs to no unit; ask an administrator to assign one")
+        raise ValidationFailed(N_("your account belongs to no unit; ask an administrator to assign one"))
     if not classification_exists(session, fields.classification_code):
-        raise ValidationFailed(f"unknown classification code {fields.classification_code!r}; choose one from the "
-                               "classification list", field="classification_code")
+        raise ValidationFailed(N_("unknown classification code %(code)r; choose one from the classification list"),
+                               field="classification_code", code=fields.classification_code)
     if replaces is not None and replaces.state not in FROZEN_STATES:
-        raise Conflict("only a signed letter is replaced by a correction; change this one instead", field="replaces")
+        raise Conflict(N_("only a signed letter is replaced by a correction; change this one instead"), field="replaces")
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
     # (swept later), never a row without its bytes.
     key = _store_upload(store, upload)
@@ -165,13 +165,13 @@ def add_version(session: Session, store: ObjectStore, *, actor: User, document: 
     # Lock and re-read: a submission committed meanwhile must not be overtaken by this version.
     document = lock_document(session, document.id)
     if Permission.ADD_VERSION not in permissions(actor, document, positions):
-        raise PermissionDenied("only the drafter may upload a new version, and only before it is submitted")
+        raise PermissionDenied(N_("only the drafter may upload a new version, and only before it is submitted"))
     if document.state in FROZEN_STATES:
-        raise Conflict("a signed letter is never changed; make a correction that replaces it", field="file")
+        raise Conflict(N_("a signed letter is never changed; make a correction that replaces it"), field="file")
     if expected_revision is not None and expected_revision != document.revision:
         raise Conflict(
-            f"the document changed since you opened it (revision {document.revision}, you had "
-            f"{expected_revision}); reload it and try again", field="revision",
+            N_("the document changed since you opened it (revision %(revision)s, you had %(seen)s); reload it "
+               "and try again"), field="revision", revision=document.revision, seen=expected_revision,
         )
     key = _store_upload(store, upload)
     number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
@@ -214,16 +214,16 @@ def set_recipients(session: Session, *, actor: User, document: Document, recipie
     positions = frozenset(positions)
     document = lock_document(session, document.id)
     if not is_drafter(actor, document, positions):
-        raise PermissionDenied("only the drafter may change the recipients of a letter", field="recipients")
+        raise PermissionDenied(N_("only the drafter may change the recipients of a letter"), field="recipients")
     if document.state not in EDITABLE_STATES:
-        raise Conflict("the recipients can only be changed while the letter is a draft or returned for revision",
-                       field="recipients")
+        raise Conflict(N_("the recipients can only be changed while the letter is a draft or returned for "
+                          "revision"), field="recipients")
     if expected_revision is None:
-        raise ValidationFailed("say which revision of the letter you change", field="revision")
+        raise ValidationFailed(N_("say which revision of the letter you change"), field="revision")
     if expected_revision != document.revision:
         raise Conflict(
-            f"the document changed since you opened it (revision {document.revision}, you had "
-            f"{expected_revision}); reload it and try again", field="revision",
+            N_("the document changed since you opened it (revision %(revision)s, you had %(seen)s); reload it "
+               "and try again"), field="revision", revision=document.revision, seen=expected_revision,
         )
     _replace_recipients(session, document, recipients)
     document.revision += 1

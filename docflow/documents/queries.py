@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from docflow.auth.models import User
 from docflow.documents.access import can_read, readable_clause
 from docflow.documents.models import Document, Version
-from docflow.errors import NotFound
+from docflow.errors import N_, NotFound
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def get_readable_document(session: Session, user: User, document_id: int,
     """Return the document if the user may read it; otherwise NotFound (existence is not revealed)."""
     document = session.get(Document, document_id, options=[selectinload(Document.versions)])
     if document is None or not can_read(user, document, positions):
-        raise NotFound(f"document {document_id} does not exist or you may not read it")
+        raise NotFound(N_("document %(id)s does not exist or you may not read it"), id=document_id)
     return document
 
 
@@ -37,7 +37,7 @@ def get_version(document: Document, number: int | None = None) -> Version:
     else:
         version = next((v for v in document.versions if v.number == number), None)
     if version is None:
-        raise NotFound(f"document {document.id} has no version {number}")
+        raise NotFound(N_("document %(id)s has no version %(number)s"), id=document.id, number=number)
     return version
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.documents.models import RecipientKind
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, Message, ValidationFailed
 from docflow.org.models import Position
 
 MAX_RECIPIENTS = 100
@@ -75,46 +75,46 @@ def validate_recipients(session: Session, items: Any) -> list[RecipientSpec]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise ValidationFailed("expected a list of recipients", field="recipients")
+        raise ValidationFailed(N_("expected a list of recipients"), field="recipients")
     errors: list[tuple[str | None, str]] = []
     specs: list[RecipientSpec] = []
     seen: set[object] = set()
     for item in items:
         if not isinstance(item, Mapping):
-            errors.append(("recipients", "each recipient is an object with kind and position_id or name"))
+            errors.append(("recipients", Message(N_("each recipient is an object with kind and position_id or name"))))
             continue
         kind = item.get("kind") or RecipientKind.TO
         if kind not in RecipientKind.__members__.values():
-            errors.append(("recipients", f"recipient kind {kind!r} is not one of to, cc"))
+            errors.append(("recipients", Message(N_("recipient kind %(kind)r is not one of to, cc"), kind=kind)))
             continue
         ref, name = item.get("position_id"), item.get("name")
         if ref not in (None, "") and name not in (None, ""):
-            errors.append(("recipients", "a recipient is a position or a name, not both"))
+            errors.append(("recipients", Message(N_("a recipient is a position or a name, not both"))))
         elif ref not in (None, ""):
             position_id = _position_id(ref)
             position = session.get(Position, position_id) if position_id is not None else None
             if position is None or not position.is_active:
-                errors.append(("recipients", f"no position {ref!r} to address; choose one from the list"))
+                errors.append(("recipients", Message(N_("no position %(ref)r to address; choose one from the list"), ref=ref)))
             elif position.id in seen:
-                errors.append(("recipients", f"{position.title} is listed more than once"))
+                errors.append(("recipients", Message(N_("%(name)s is listed more than once"), name=position.title)))
             else:
                 seen.add(position.id)
                 specs.append(RecipientSpec(str(kind), position.id, position.title))
         elif isinstance(name, str) and name.strip():
             line = " ".join(name.split())
             if len(line) > MAX_NAME:
-                errors.append(("recipients", f"a recipient's name has at most {MAX_NAME} characters"))
+                errors.append(("recipients", Message(N_("a recipient's name has at most %(max)s characters"), max=MAX_NAME)))
             elif line.casefold() in seen:
-                errors.append(("recipients", f"{line} is listed more than once"))
+                errors.append(("recipients", Message(N_("%(name)s is listed more than once"), name=line)))
             else:
                 seen.add(line.casefold())
                 specs.append(RecipientSpec(str(kind), None, line))
         else:
-            errors.append(("recipients", "give each recipient a position_id (internal) or a name (external)"))
+            errors.append(("recipients", Message(N_("give each recipient a position_id (internal) or a name (external)"))))
     if len(specs) > MAX_RECIPIENTS:
-        errors.append(("recipients", f"at most {MAX_RECIPIENTS} recipients"))
+        errors.append(("recipients", Message(N_("at most %(max)s recipients"), max=MAX_RECIPIENTS)))
     if specs and not any(s.kind == RecipientKind.TO for s in specs):
-        errors.append(("recipients", "copies (tembusan) need at least one addressee (Yth.)"))
+        errors.append(("recipients", Message(N_("copies (tembusan) need at least one addressee (Yth.)"))))
     if errors:
         raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
     return specs

@@ -23,7 +23,7 @@ from docflow.documents.recipients import (
 )
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
-from docflow.errors import DocflowError, ValidationFailed
+from docflow.errors import N_, DocflowError, ValidationFailed
 
 bp = Blueprint("documents", __name__)
 
@@ -150,7 +150,7 @@ def new_version(document_id: int):
     form = CsrfForm()
     try:
         if not form.validate_on_submit():
-            raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
         with _receive() as upload:
             version = add_version(session, services().store, actor=user, document=document, upload=upload,
                                   positions=acting_positions(user),
@@ -235,11 +235,11 @@ def save_route(document_id: int):
     steps = []
     try:
         if not CsrfForm().validate_on_submit():
-            raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
         steps = _steps_from_form(request.form, rule.max_verifiers if rule else 3)
         submit = request.form.get("intent") == "submit"
         if submit and request.form.get("confirm") != "1":
-            raise ValidationFailed(_("Tick “I confirm” to submit the letter."), field="confirm")
+            raise ValidationFailed(N_("Tick “I confirm” to submit the letter."), field="confirm")
         set_route(session, actor=user, document=document, steps=steps,
                   expected_revision=optional_int(request.form, "revision"), on=svc.today(),
                   settings=svc.settings.workflow)
@@ -267,7 +267,7 @@ def save_recipients(document_id: int):
     document = get_readable_document(session, user, document_id, acting_positions(user))
     try:
         if not CsrfForm().validate_on_submit():
-            raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
         recipients = validate_recipients(session, recipients_from_form(request.form))
         set_recipients(session, actor=user, document=document, recipients=recipients,
                        expected_revision=optional_int(request.form, "revision"), positions=acting_positions(user))

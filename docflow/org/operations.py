@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
 from docflow.db import apply_changes
-from docflow.errors import Conflict, NotFound, ValidationFailed
+from docflow.errors import N_, Conflict, NotFound, ValidationFailed
 from docflow.org.models import Assignment, Delegation, DelegationKind, Position, Unit, eselon_level
 
 logger = logging.getLogger(__name__)
@@ -22,11 +22,11 @@ def create_unit(session: Session, *, code: str, name: str, kind: str = "dinas", 
     """Add a unit of the city government."""
     code = code.strip().upper()
     if not _CODE.match(code):
-        raise ValidationFailed("a unit code is 1-40 capital letters, digits, dots or dashes", field="code")
+        raise ValidationFailed(N_("a unit code is 1-40 capital letters, digits, dots or dashes"), field="code")
     if not name.strip():
-        raise ValidationFailed("a unit needs a name", field="name")
+        raise ValidationFailed(N_("a unit needs a name"), field="name")
     if session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
-        raise Conflict(f"a unit with code {code} exists", field="code")
+        raise Conflict(N_("a unit with code %(code)s exists"), field="code", code=code)
     unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent)
     session.add(unit)
     session.flush()
@@ -38,7 +38,7 @@ def get_unit(session: Session, code: str) -> Unit:
     """Return the unit with this code or raise NotFound."""
     unit = session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
     if unit is None:
-        raise NotFound(f"no unit with code {code!r}")
+        raise NotFound(N_("no unit with code %(code)r"), code=code)
     return unit
 
 
@@ -47,9 +47,9 @@ def create_position(session: Session, *, unit: Unit, title: str, eselon: str = "
     """Add a desk (jabatan) to a unit, under its superior desk."""
     title = " ".join(title.split())
     if not title:
-        raise ValidationFailed("a position needs a title", field="title")
+        raise ValidationFailed(N_("a position needs a title"), field="title")
     if eselon and eselon_level(eselon) == 5 and eselon.split(".")[0].strip().upper() != "V":
-        raise ValidationFailed("eselon is written like II.b, III.a or IV.a", field="eselon")
+        raise ValidationFailed(N_("eselon is written like II.b, III.a or IV.a"), field="eselon")
     position = Position(unit=unit, title=title, eselon=eselon.strip(), parent=parent)
     session.add(position)
     session.flush()
@@ -61,7 +61,7 @@ def assign_position(session: Session, *, position: Position, user: User, starts_
                     ends_on: date | None = None) -> Assignment:
     """Record that a person holds a desk from a day (their queue follows the desk)."""
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed("the assignment ends before it starts", field="ends_on")
+        raise ValidationFailed(N_("the assignment ends before it starts"), field="ends_on")
     assignment = Assignment(position_id=position.id, user_id=user.id, starts_on=starts_on, ends_on=ends_on)
     session.add(assignment)
     session.flush()
@@ -72,7 +72,7 @@ def assign_position(session: Session, *, position: Position, user: User, starts_
 def end_assignment(session: Session, assignment: Assignment, *, ends_on: date) -> None:
     """Close an assignment (the person moved on); the desk's work stays with the desk."""
     if ends_on < assignment.starts_on:
-        raise ValidationFailed("the assignment ends before it starts", field="ends_on")
+        raise ValidationFailed(N_("the assignment ends before it starts"), field="ends_on")
     assignment.ends_on = ends_on
     session.flush()
     logger.info("assignment %s ends on %s", assignment.id, ends_on)
@@ -86,26 +86,27 @@ def create_delegation(session: Session, *, position: Position, delegate: User, k
     try:
         kind = DelegationKind(kind)
     except ValueError:
-        raise ValidationFailed("kind is plt (post vacant) or plh (holder away)", field="kind") from None
+        raise ValidationFailed(N_("kind is plt (post vacant) or plh (holder away)"), field="kind") from None
     if ends_on < starts_on:
-        raise ValidationFailed("the delegation ends before it starts", field="ends_on")
+        raise ValidationFailed(N_("the delegation ends before it starts"), field="ends_on")
     limit = (max_days or {}).get(kind)
     if limit is not None and (ends_on - starts_on).days + 1 > limit:
-        raise ValidationFailed(f"a {kind.upper()}. assignment lasts at most {limit} days", field="ends_on")
+        raise ValidationFailed(N_("a %(kind)s. assignment lasts at most %(limit)s days"), field="ends_on",
+                               kind=kind.upper(), limit=limit)
     overlapping = session.scalar(select(Delegation.id).where(
         Delegation.position_id == position.id, Delegation.revoked.is_(False),
         Delegation.starts_on <= ends_on, Delegation.ends_on >= starts_on))
     if overlapping is not None:
-        raise Conflict("another Plt./Plh. assignment for this position overlaps these dates", field="starts_on")
+        raise Conflict(N_("another Plt./Plh. assignment for this position overlaps these dates"), field="starts_on")
     current_holders = holders(session, position.id, starts_on)
     if kind == DelegationKind.PLT and current_holders:
-        raise ValidationFailed("a Plt. is appointed only while the post is vacant; use Plh. while the holder is away",
-                               field="kind")
+        raise ValidationFailed(N_("a Plt. is appointed only while the post is vacant; use Plh. while the holder "
+                                  "is away"), field="kind")
     if kind == DelegationKind.PLH and not current_holders:
-        raise ValidationFailed("a Plh. stands in for a holder who is away; the post is vacant, appoint a Plt.",
+        raise ValidationFailed(N_("a Plh. stands in for a holder who is away; the post is vacant, appoint a Plt."),
                                field="kind")
     if any(h.id == delegate.id for h in current_holders):
-        raise ValidationFailed("the holder cannot stand in for themselves", field="delegate")
+        raise ValidationFailed(N_("the holder cannot stand in for themselves"), field="delegate")
     delegation = Delegation(position_id=position.id, delegate_user_id=delegate.id, kind=kind, starts_on=starts_on,
                             ends_on=ends_on, decree_reference=decree_reference.strip())
     session.add(delegation)
@@ -134,7 +135,7 @@ def validate_eselon(eselon: str) -> str:
     roman, _, grade = value.partition(".")
     value = f"{roman.strip().upper()}.{grade.strip().lower()}"
     if not _ESELON.match(value):
-        raise ValidationFailed("eselon is written like II.b, III.a or IV.a, or left empty for staff", field="eselon")
+        raise ValidationFailed(N_("eselon is written like II.b, III.a or IV.a, or left empty for staff"), field="eselon")
     return value
 
 
@@ -142,7 +143,7 @@ def validate_unit_kind(kind: str) -> str:
     """Return a unit kind (dinas, badan, bagian, kecamatan, ...) in lower case or raise ValidationFailed."""
     value = " ".join(kind.split()).lower()
     if not _UNIT_KIND.match(value):
-        raise ValidationFailed("a unit kind is a word such as dinas, badan, bagian, kecamatan or kelurahan",
+        raise ValidationFailed(N_("a unit kind is a word such as dinas, badan, bagian, kecamatan or kelurahan"),
                                field="kind")
     return value
 
@@ -162,10 +163,10 @@ def update_unit(session: Session, unit: Unit, *, name: str, kind: str, parent: U
     """Rename a unit, change its kind or move it in the tree; return the names of the fields that changed."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationFailed("a unit needs a name", field="name")
+        raise ValidationFailed(N_("a unit needs a name"), field="name")
     kind = validate_unit_kind(kind)
     if parent is not None and _is_within(parent, unit):
-        raise ValidationFailed("a unit cannot sit under itself or one of its own sub-units", field="parent")
+        raise ValidationFailed(N_("a unit cannot sit under itself or one of its own sub-units"), field="parent")
     changed = apply_changes(unit, {"name": name, "kind": kind})
     if unit.parent_id != (parent.id if parent else None):
         unit.parent = parent
@@ -183,14 +184,14 @@ def update_position(session: Session, position: Position, *, title: str, eselon:
 
     title = " ".join(title.split())
     if not title:
-        raise ValidationFailed("a position needs a title", field="title")
+        raise ValidationFailed(N_("a position needs a title"), field="title")
     eselon = validate_eselon(eselon)
     if parent is not None and _is_within(parent, position):
-        raise ValidationFailed("a position cannot report to itself or to one of its own subordinates",
+        raise ValidationFailed(N_("a position cannot report to itself or to one of its own subordinates"),
                                field="parent_id")
     # A desk someone holds or acts for still receives letters; closing it would strand them.
     if position.is_active and not is_active and can_be_acted_for(session, position.id, on):
-        raise Conflict("someone holds or acts for this position; end the assignment or delegation first",
+        raise Conflict(N_("someone holds or acts for this position; end the assignment or delegation first"),
                        field="active")
     changed = apply_changes(position, {"title": title, "eselon": eselon})
     if position.parent_id != (parent.id if parent else None):
@@ -208,7 +209,7 @@ def update_position(session: Session, position: Position, *, title: str, eselon:
 def change_assignment_start(session: Session, assignment: Assignment, *, starts_on: date) -> None:
     """Correct the first day of an assignment (e.g. to match the decree)."""
     if assignment.ends_on is not None and assignment.ends_on < starts_on:
-        raise ValidationFailed("the assignment ends before it starts", field="starts_on")
+        raise ValidationFailed(N_("the assignment ends before it starts"), field="starts_on")
     assignment.starts_on = starts_on
     session.flush()
     logger.info("assignment %s now starts on %s", assignment.id, starts_on)

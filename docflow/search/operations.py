@@ -7,7 +7,7 @@ from typing import Any
 
 from docflow.auth.models import User
 from docflow.documents.access import user_principals
-from docflow.errors import ServiceUnavailable, ValidationFailed
+from docflow.errors import N_, ServiceUnavailable, ValidationFailed
 from docflow.search.params import parse_search
 from search_index import QuerySyntaxError, SearchIndex, SearchIndexError, SearchResults
 
@@ -20,7 +20,7 @@ def search_documents(index: SearchIndex, user: User, args: Any, positions: Itera
     try:
         return index.search(request)
     except QuerySyntaxError as exc:
-        raise ValidationFailed(f"the query cannot be understood: {exc}", field="q") from exc
+        raise ValidationFailed(N_("the query cannot be understood: %(problem)s"), field="q", problem=str(exc)) from exc
     except SearchIndexError as exc:
         logger.error("search failed: %s", exc)
-        raise ServiceUnavailable("search is unavailable right now; please try again shortly") from exc
+        raise ServiceUnavailable(N_("search is unavailable right now; please try again shortly")) from exc

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from docflow.api.params import int_param
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from search_index import SearchRequest
 
 SORTS = ("relevance", "newest", "oldest")
@@ -29,20 +29,20 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed(f"{name} must be a date such as 2026-01-31", field=name) from None
+        raise ValidationFailed(N_("%(name)s must be a date such as 2026-01-31"), field=name, name=name) from None
 
 
 def parse_search(args: Any, principals: tuple[str, ...]) -> SearchRequest:
     """Return a SearchRequest from query parameters, or raise ValidationFailed naming the bad one."""
     q = (args.get("q") or "").strip()
     if len(q) > MAX_QUERY:
-        raise ValidationFailed(f"the query is longer than {MAX_QUERY} characters", field="q")
+        raise ValidationFailed(N_("the query is longer than %(max)s characters"), field="q", max=MAX_QUERY)
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
-        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}", field="sort")
+        raise ValidationFailed(N_("sort must be one of %(choices)s"), field="sort", choices=", ".join(SORTS))
     date_from, date_to = _date(args, "from"), _date(args, "to")
     if date_from and date_to and date_from > date_to:
-        raise ValidationFailed("'from' is after 'to'", field="from")
+        raise ValidationFailed(N_("'from' is after 'to'"), field="from")
     return SearchRequest(
         q=q,
         principals=principals,

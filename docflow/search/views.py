@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, services
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.search.operations import search_documents
 from docflow.workflow.queries import document_types
 
@@ -25,7 +25,7 @@ def search_args(args: MultiDict) -> MultiDict:
     year = (args.get("year") or "").strip()
     if year:
         if not (year.isdigit() and len(year) == 4):
-            raise ValidationFailed("year must be four digits such as 2026", field="year")
+            raise ValidationFailed(N_("year must be four digits such as 2026"), field="year")
         out["from"] = out.get("from") or f"{year}-01-01"
         out["to"] = out.get("to") or f"{year}-12-31"
     out.pop("year", None)

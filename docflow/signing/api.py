@@ -8,7 +8,7 @@ from docflow.context import acting_positions, db_session, services
 from docflow.documents.access import is_drafter
 from docflow.documents.queries import get_readable_document
 from docflow.documents.schemas import version_json
-from docflow.errors import PermissionDenied
+from docflow.errors import N_, PermissionDenied
 from docflow.signing.operations import prepare_signing_pdf
 from docflow.workflow.operations import available_actions
 
@@ -25,7 +25,7 @@ def signing_pdf(document_id: int):
     document = get_readable_document(session, user, document_id, positions)
     svc = services()
     if not (is_drafter(user, document, positions) or available_actions(session, user, document, svc.today())):
-        raise PermissionDenied("only the drafter and the officials on the route prepare the PDF for signing")
+        raise PermissionDenied(N_("only the drafter and the officials on the route prepare the PDF for signing"))
     before = document.current_version.id if document.current_version else None
     version = prepare_signing_pdf(session, svc.store, actor=user, document=document)
     return jsonify(version_json(version)), 200 if version.id == before else 201

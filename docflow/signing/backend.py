@@ -27,6 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from docflow.errors import N_
 from docflow.signing.errors import SigningError
 from docflow.signing.pki import PrivateKey, common_name, organisation
 
@@ -99,5 +100,5 @@ class LocalCASigner:
             output = PdfSigner(meta, signer).sign_pdf(writer)
         except (PyHankoSigningError, PdfError, PathError, ValidationError, ValueError) as exc:
             logger.error("PAdES signing failed for certificate %x: %s", self._certificate.serial_number, exc)
-            raise SigningError(f"the letter could not be signed: {exc}") from exc
+            raise SigningError(N_("the letter could not be signed: %(problem)s"), problem=str(exc)) from exc
         return output.getvalue()

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from docflow.extraction import DOCX, ODT
+from docflow.errors import N_
 from docflow.signing.errors import ConversionFailed, ConverterUnavailable
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,11 @@ def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) 
     """Return the PDF LibreOffice makes of a DOCX or ODT document."""
     suffix = CONVERTIBLE.get(mime)
     if suffix is None:
-        raise ConversionFailed(f"only DOCX and ODT drafts are converted to PDF, not {mime}", field="file")
+        raise ConversionFailed(N_("only DOCX and ODT drafts are converted to PDF, not %(type)s"), field="file", type=mime)
     soffice = find_soffice()
     if soffice is None:
-        raise ConverterUnavailable("LibreOffice is not installed on this server, so DOCX and ODT drafts cannot be "
-                                   "turned into PDF; ask an administrator (Debian: libreoffice-writer-nogui)")
+        raise ConverterUnavailable(N_("LibreOffice is not installed on this server, so DOCX and ODT drafts cannot "
+                                      "be turned into PDF; ask an administrator (Debian: libreoffice-writer-nogui)"))
     with tempfile.TemporaryDirectory(prefix="docflow-convert-") as tmp:
         work = Path(tmp)
         source = work / f"draft{suffix}"
@@ -56,21 +57,21 @@ def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) 
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                        cwd=work, start_new_session=True)
         except OSError as exc:
-            raise ConverterUnavailable(f"LibreOffice could not be started: {exc}") from exc
+            raise ConverterUnavailable(N_("LibreOffice could not be started: %(problem)s"), problem=str(exc)) from exc
         try:
             _out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             logger.error("LibreOffice did not convert a %s draft within %g s", suffix, timeout)
-            raise ConverterUnavailable(f"LibreOffice did not finish converting within {timeout:g} s; "
-                                       "try again later") from None
+            raise ConverterUnavailable(N_("LibreOffice did not finish converting within %(seconds)s s; try again "
+                                          "later"), seconds=f"{timeout:g}") from None
         result = out_dir / "draft.pdf"
         if process.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip()[-300:]
             logger.warning("LibreOffice failed on a %s draft (exit %s): %s", suffix, process.returncode, detail)
-            raise ConversionFailed("LibreOffice could not turn this draft into a PDF; open it in a word processor, "
-                                   "save it again and upload it, or upload a PDF", field="file")
+            raise ConversionFailed(N_("LibreOffice could not turn this draft into a PDF; open it in a word processor, "
+                                      "save it again and upload it, or upload a PDF"), field="file")
         pdf = result.read_bytes()
     logger.info("converted a %s draft of %d bytes to a PDF of %d bytes", suffix, len(data), len(pdf))
     return pdf

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from docflow.auth.models import User
 from docflow.config import ensure_secret_key
 from docflow.documents.models import Document, ExtractionStatus, Version
-from docflow.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from docflow.errors import N_, Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.extraction import PDF
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_job
 from docflow.services import Services
@@ -57,18 +57,18 @@ def init_ca(session: Session, *, secret_key: str, now: datetime, common: str = D
             key_password: str | None = None) -> CertificateAuthority:
     """Create the organisation's CA, or import an existing CA certificate and key."""
     if active_authority(session) is not None:
-        raise Conflict("this instance already has a certificate authority", field="certificate")
+        raise Conflict(N_("this instance already has a certificate authority"), field="certificate")
     if (certificate_pem is None) != (key_pem is None):
-        raise ValidationFailed("import the CA certificate and its key together", field="certificate")
+        raise ValidationFailed(N_("import the CA certificate and its key together"), field="certificate")
     if certificate_pem is not None and key_pem is not None:
         cert = pki.load_certificate_pem(certificate_pem)
         key = pki.load_private_key_pem(key_pem, key_password.encode() if key_password else None)
         pki.check_ca(cert, key)
         if cert.not_valid_after_utc <= _now_utc(now):
-            raise CertificateProblem("the CA certificate has expired", field="certificate")
+            raise CertificateProblem(N_("the CA certificate has expired"), field="certificate")
     else:
         if not common.strip():
-            raise ValidationFailed("name the certificate authority", field="name")
+            raise ValidationFailed(N_("name the certificate authority"), field="name")
         cert, key = pki.create_ca(common.strip(), org.strip(), _now_utc(now))
     authority = CertificateAuthority(
         subject=pki.subject_text(cert), serial=pki.serial_hex(cert), certificate_pem=pki.cert_to_pem(cert),
@@ -85,8 +85,8 @@ def init_ca(session: Session, *, secret_key: str, now: datetime, common: str = D
 def _require_authority(session: Session) -> CertificateAuthority:
     authority = active_authority(session)
     if authority is None:
-        raise ValidationFailed("this instance has no certificate authority yet; an administrator runs "
-                               "`python -m docflow ca init` first", field="certificate")
+        raise ValidationFailed(N_("this instance has no certificate authority yet; an administrator runs "
+                                  "`python -m docflow ca init` first"), field="certificate")
     return authority
 
 
@@ -147,7 +147,7 @@ def issue_credential(session: Session, *, secret_key: str, user: User, passphras
     """Make a key for a signer, certify it with the organisation's CA and seal it with their passphrase."""
     pki.check_passphrase(passphrase)
     if not user.is_active:
-        raise ValidationFailed(f"{user.username} is deactivated", field="user")
+        raise ValidationFailed(N_("%(username)s is deactivated"), field="user", username=user.username)
     authority = _require_authority(session)
     ca_cert, ca_key = _open_authority(authority, secret_key)
     key = pki.new_key(pki.SIGNER_KEY_BITS)
@@ -169,12 +169,12 @@ def import_credential(session: Session, *, user: User, p12: bytes, p12_password:
     authority = next((a for a in all_authorities(session)
                       if pki.issued_by(cert, pki.load_certificate_pem(a.certificate_pem.encode("ascii")))), None)
     if authority is None:
-        raise CertificateProblem("the certificate was not issued by this organisation's certificate authority; "
-                                 "import that CA first (`ca init --import-cert`)", field="file")
+        raise CertificateProblem(N_("the certificate was not issued by this organisation's certificate authority; "
+                                    "import that CA first (`ca init --import-cert`)"), field="file")
     if cert.not_valid_after_utc <= _now_utc(now):
-        raise CertificateProblem("the certificate in the PKCS#12 file has expired", field="file")
+        raise CertificateProblem(N_("the certificate in the PKCS#12 file has expired"), field="file")
     if session.scalar(select(SignerCredential.id).where(SignerCredential.serial == pki.serial_hex(cert))):
-        raise Conflict("this certificate was imported already", field="file")
+        raise Conflict(N_("this certificate was imported already"), field="file")
     ca_der = pki.load_certificate_pem(authority.certificate_pem.encode("ascii")).public_bytes(
         serialization.Encoding.DER)
     chain = [c for c in extra if c.public_bytes(serialization.Encoding.DER) != ca_der]
@@ -188,9 +188,10 @@ def revoke_credential(session: Session, *, credential: SignerCredential, reason:
                       actor: User | None = None) -> SignerCredential:
     """Revoke a signer's certificate: it goes on the CRL and its letters show as revoked."""
     if reason not in pki.REVOCATION_REASONS:
-        raise ValidationFailed(f"reason must be one of {', '.join(pki.REVOCATION_REASONS)}", field="reason")
+        raise ValidationFailed(N_("reason must be one of %(choices)s"), field="reason",
+                               choices=", ".join(pki.REVOCATION_REASONS))
     if credential.revoked_at is not None:
-        raise Conflict(f"certificate {credential.serial} was revoked already", field="certificate")
+        raise Conflict(N_("certificate %(serial)s was revoked already"), field="certificate", serial=credential.serial)
     credential.revoked_at = _now_utc(now)
     credential.revocation_reason = reason
     session.flush()
@@ -208,9 +209,9 @@ def _read(store: ObjectStore, version: Version) -> bytes:
             return reader.read()
     except IntegrityError as exc:
         logger.error("version %s of document %s is corrupt: %s", version.id, version.document_id, exc)
-        raise SigningError("the stored file of this letter is damaged; an administrator has to restore it") from exc
+        raise SigningError(N_("the stored file of this letter is damaged; an administrator has to restore it")) from exc
     except StorageError as exc:
-        raise ServiceUnavailable("the document store is unavailable; please try again shortly") from exc
+        raise ServiceUnavailable(N_("the document store is unavailable; please try again shortly")) from exc
 
 
 def _add_version(session: Session, store: ObjectStore, *, document: Document, actor: User, data: bytes,
@@ -221,9 +222,9 @@ def _add_version(session: Session, store: ObjectStore, *, document: Document, ac
         info = store.put(io.BytesIO(data), expected_sha256=digest)
     except StorageUnavailable as exc:
         logger.error("object store unavailable: %s", exc)
-        raise ServiceUnavailable("the document store is unavailable; nothing was saved, please try again") from exc
+        raise ServiceUnavailable(N_("the document store is unavailable; nothing was saved, please try again")) from exc
     except StorageError as exc:
-        raise ServiceUnavailable(f"the document could not be stored: {exc}") from exc
+        raise ServiceUnavailable(N_("the document could not be stored: %(problem)s"), problem=str(exc)) from exc
     number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
     version = Version(document=document, number=number, storage_key=info.key, sha256=digest, size=len(data),
                       mime_type=PDF, original_filename=filename[:255], created_by_id=actor.id, comment=comment,
@@ -244,11 +245,11 @@ def signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: 
     """Return the PDF version that will be signed, converting a DOCX or ODT draft (kept as a new version)."""
     current = document.current_version
     if current is None:
-        raise ValidationFailed("attach the letter's file before signing it", field="file")
+        raise ValidationFailed(N_("attach the letter's file before signing it"), field="file")
     if current.mime_type == PDF:
         return current
     if current.mime_type not in CONVERTIBLE:
-        raise ValidationFailed("only PDF, DOCX and ODT letters can be signed; upload the letter as a PDF",
+        raise ValidationFailed(N_("only PDF, DOCX and ODT letters can be signed; upload the letter as a PDF"),
                                field="file")
     pdf = convert_to_pdf(_read(store, current), current.mime_type, timeout=timeout)
     # A rendering of the same letter, not a change of it: the revision stays, so forms stay valid.
@@ -263,7 +264,7 @@ def prepare_signing_pdf(session: Session, store: ObjectStore, *, actor: User, do
                         timeout: float = DEFAULT_TIMEOUT) -> Version:
     """Make (once) the PDF a DOCX/ODT draft will be signed as, so the drafter can check it before signing."""
     if document.state in FROZEN_STATES or document.state in FINAL_STATES:
-        raise Conflict("this letter is no longer on its way to a signature", field="file")
+        raise Conflict(N_("this letter is no longer on its way to a signature"), field="file")
     return signing_pdf(session, store, actor=actor, document=document, timeout=timeout)
 
 
@@ -279,10 +280,10 @@ class _Credential:
 def _unlock(session: Session, actor: User, passphrase: str, now: datetime) -> _Credential:
     credential = usable_credential(session, actor, _now_utc(now))
     if credential is None:
-        raise ValidationFailed("you have no valid signing certificate; ask an administrator to issue one",
+        raise ValidationFailed(N_("you have no valid signing certificate; ask an administrator to issue one"),
                                field="certificate")
     if not passphrase:
-        raise ValidationFailed("type your signing passphrase", field="passphrase")
+        raise ValidationFailed(N_("type your signing passphrase"), field="passphrase")
     key = pki.open_signer_key(pki.SealedKey(credential.encrypted_key_pem, credential.key_kdf, credential.key_salt),
                               passphrase)
     return _Credential(credential, key)
@@ -317,13 +318,13 @@ def sign_document(session: Session, services: Services, *, actor: User, document
     settings = services.settings
     base = (settings.server.public_url or base_url or "").rstrip("/")
     if not base:
-        raise SigningError("the public address of Docflow is unknown; set server.public_url")
+        raise SigningError(N_("the public address of Docflow is unknown; set server.public_url"))
     # The key is opened before anything changes: a wrong passphrase leaves the letter as it was.
     credential = _unlock(session, actor, passphrase, now)
     document = lock_document(session, document_id)
     if Action.SIGN not in available_actions(session, actor, document, now.date()):
         transition_for(document.state, Action.SIGN)
-        raise PermissionDenied("this letter does not wait for your signature")
+        raise PermissionDenied(N_("this letter does not wait for your signature"))
     source = signing_pdf(session, services.store, actor=actor, document=document, timeout=DEFAULT_TIMEOUT)
     pdf = _read(services.store, source)
     document = perform_action(session, actor=actor, document_id=document_id, action=Action.SIGN,

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.signing.errors import CertificateProblem, WrongPassphrase
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ class RevokedEntry:
 def check_passphrase(passphrase: str) -> str:
     """Refuse a passphrase that is too short to protect a signing key."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationFailed(f"the passphrase must have at least {MIN_PASSPHRASE} characters", field="passphrase")
+        raise ValidationFailed(N_("the passphrase must have at least %(min)s characters"), field="passphrase",
+                               min=MIN_PASSPHRASE)
     return passphrase
 
 
@@ -153,12 +154,12 @@ def check_ca(cert: x509.Certificate, key: PrivateKey) -> None:
     try:
         constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
     except x509.ExtensionNotFound:
-        raise CertificateProblem("the certificate is not a CA certificate (no basic constraints)",
+        raise CertificateProblem(N_("the certificate is not a CA certificate (no basic constraints)"),
                                  field="certificate") from None
     if not constraints.ca:
-        raise CertificateProblem("the certificate is not a CA certificate", field="certificate")
+        raise CertificateProblem(N_("the certificate is not a CA certificate"), field="certificate")
     if cert.public_key().public_numbers() != key.public_key().public_numbers():
-        raise CertificateProblem("the key does not belong to the CA certificate", field="key")
+        raise CertificateProblem(N_("the key does not belong to the CA certificate"), field="key")
 
 
 def load_private_key_pem(data: bytes, password: bytes | None) -> PrivateKey:
@@ -166,9 +167,10 @@ def load_private_key_pem(data: bytes, password: bytes | None) -> PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError) as exc:
-        raise CertificateProblem(f"the private key cannot be read: {exc}", field="key") from None
+        raise CertificateProblem(N_("the private key cannot be read: %(problem)s"), field="key",
+                                 problem=str(exc)) from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise CertificateProblem("only RSA keys are supported", field="key")
+        raise CertificateProblem(N_("only RSA keys are supported"), field="key")
     return key
 
 
@@ -177,7 +179,8 @@ def load_certificate_pem(data: bytes) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(data)
     except ValueError as exc:
-        raise CertificateProblem(f"the certificate cannot be read: {exc}", field="certificate") from None
+        raise CertificateProblem(N_("the certificate cannot be read: %(problem)s"), field="certificate",
+                                 problem=str(exc)) from None
 
 
 def issue_certificate(ca_cert: x509.Certificate, ca_key: PrivateKey, *, public_key: rsa.RSAPublicKey,
@@ -251,8 +254,8 @@ def unwrap_ca_key(pem: str, secret_key: str) -> PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem.encode("ascii"), password=_instance_password(secret_key))
     except ValueError:
-        raise CertificateProblem("the CA key cannot be opened with this instance's secret key; was "
-                                 "server.secret_key changed since `ca init`?", field="key") from None
+        raise CertificateProblem(N_("the CA key cannot be opened with this instance's secret key; was "
+                                    "server.secret_key changed since `ca init`?"), field="key") from None
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
 
@@ -273,12 +276,12 @@ def seal_signer_key(key: PrivateKey, passphrase: str) -> SealedKey:
 def open_signer_key(sealed: SealedKey, passphrase: str) -> PrivateKey:
     """Decrypt a signer's key, or raise WrongPassphrase."""
     if sealed.kdf != KDF_NAME:
-        raise CertificateProblem(f"unknown key protection {sealed.kdf!r}", field="passphrase")
+        raise CertificateProblem(N_("unknown key protection %(kdf)r"), field="passphrase", kdf=sealed.kdf)
     try:
         key = serialization.load_pem_private_key(
             sealed.pem.encode("ascii"), password=_passphrase_password(passphrase, bytes.fromhex(sealed.salt)))
     except ValueError:
-        raise WrongPassphrase("the passphrase does not open your signing key", field="passphrase") from None
+        raise WrongPassphrase(N_("the passphrase does not open your signing key"), field="passphrase") from None
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
 
@@ -288,14 +291,14 @@ def load_pkcs12(data: bytes, password: str) -> tuple[PrivateKey, x509.Certificat
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8") if password else None)
     except ValueError:
-        raise CertificateProblem("the PKCS#12 file cannot be opened (wrong password or not a PKCS#12 file)",
+        raise CertificateProblem(N_("the PKCS#12 file cannot be opened (wrong password or not a PKCS#12 file)"),
                                  field="file") from None
     if key is None or cert is None:
-        raise CertificateProblem("the PKCS#12 file must hold a private key and its certificate", field="file")
+        raise CertificateProblem(N_("the PKCS#12 file must hold a private key and its certificate"), field="file")
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise CertificateProblem("only RSA keys are supported", field="file")
+        raise CertificateProblem(N_("only RSA keys are supported"), field="file")
     if cert.public_key().public_numbers() != key.public_key().public_numbers():
-        raise CertificateProblem("the key in the PKCS#12 file does not belong to its certificate", field="file")
+        raise CertificateProblem(N_("the key in the PKCS#12 file does not belong to its certificate"), field="file")
     return key, cert, list(extra or [])
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
-from docflow.errors import NotFound
+from docflow.errors import N_, NotFound
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken
 
 
@@ -50,7 +50,7 @@ def get_credential(session: Session, credential_id: int) -> SignerCredential:
     """Return a credential or raise NotFound."""
     credential = session.get(SignerCredential, credential_id)
     if credential is None:
-        raise NotFound(f"no certificate {credential_id}")
+        raise NotFound(N_("no certificate %(id)s"), id=credential_id)
     return credential
 
 
@@ -64,5 +64,5 @@ def get_token(session: Session, token: str) -> VerificationToken:
     row = session.scalars(select(VerificationToken).where(VerificationToken.token == token)
                           .options(selectinload(VerificationToken.credential))).first() if token else None
     if row is None:
-        raise NotFound("no letter has this verification code")
+        raise NotFound(N_("no letter has this verification code"))
     return row

@@ -20,6 +20,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import PageObject
 from pyhanko.stamp import QRStamp, QRStampStyle, TextStamp, TextStampStyle
 
+from docflow.errors import N_
 from docflow.signing.errors import UnusablePdf
 
 logger = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def _pages(pdf: bytes) -> list[tuple[float, float, float, float, float | None]]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf), strict=False)
         if reader.is_encrypted:
-            raise UnusablePdf("the PDF is encrypted; upload it without a password to sign it", field="file")
+            raise UnusablePdf(N_("the PDF is encrypted; upload it without a password to sign it"), field="file")
         result = []
         for index, page in enumerate(reader.pages):
             box = page.mediabox
@@ -138,9 +139,9 @@ def _pages(pdf: bytes) -> list[tuple[float, float, float, float, float | None]]:
             result.append((float(box.left), float(box.bottom), float(box.width), float(box.height),
                            _lowest_text_y(page, float(box.bottom)) if last else None))
     except pypdf.errors.PyPdfError as exc:
-        raise UnusablePdf(f"the PDF cannot be read for stamping: {exc}", field="file") from None
+        raise UnusablePdf(N_("the PDF cannot be read for stamping: %(problem)s"), field="file", problem=str(exc)) from None
     if not result:
-        raise UnusablePdf("the PDF has no pages", field="file")
+        raise UnusablePdf(N_("the PDF has no pages"), field="file")
     return result
 
 

@@ -14,7 +14,8 @@ from docflow.config import ensure_secret_key
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.access import is_drafter
 from docflow.documents.queries import get_readable_document
-from docflow.errors import DocflowError, PermissionDenied, ValidationFailed
+from docflow.errors import N_, DocflowError, PermissionDenied, ValidationFailed
+from docflow.i18n import translate
 from docflow.signing.operations import issue_credential, prepare_signing_pdf, revoke_credential
 from docflow.signing.pki import REVOCATION_REASONS
 from docflow.signing.queries import active_authority, get_credential, list_credentials
@@ -26,7 +27,7 @@ bp = Blueprint("signing", __name__)
 def _admin() -> User:
     user = web_user()
     if not user.has_role(Role.ADMIN):
-        raise PermissionDenied("only administrators may manage signing certificates")
+        raise PermissionDenied(N_("only administrators may manage signing certificates"))
     return user
 
 
@@ -59,7 +60,7 @@ def issue():
     values = {"username": username}
     try:
         if passphrase != request.form.get("passphrase_confirm", ""):
-            raise ValidationFailed(_("The two passphrases differ."), field="passphrase")
+            raise ValidationFailed(N_("The two passphrases differ."), field="passphrase")
         credential = issue_credential(session, secret_key=ensure_secret_key(svc.settings),
                                       user=get_user(session, username), passphrase=passphrase, now=svc.now(),
                                       actor=admin, base_url=svc.settings.server.public_url or request.host_url)
@@ -83,7 +84,7 @@ def revoke(credential_id: int):
                           now=services().now(), actor=admin)
     except DocflowError as exc:
         session.rollback()
-        flash(exc.reason, "error")
+        flash(translate(exc.reason), "error")
         return redirect(url_for(".certificates")), 303
     flash(_("Certificate %(serial)s was revoked.", serial=credential.serial), "success")
     return redirect(url_for(".certificates"))
@@ -100,11 +101,11 @@ def signing_pdf(document_id: int):
     svc = services()
     try:
         if not (is_drafter(user, document, positions) or available_actions(session, user, document, svc.today())):
-            raise PermissionDenied(_("Only the drafter and the officials on the route prepare the PDF for signing."))
+            raise PermissionDenied(N_("Only the drafter and the officials on the route prepare the PDF for signing."))
         version = prepare_signing_pdf(session, svc.store, actor=user, document=document)
     except DocflowError as exc:
         session.rollback()
-        flash(exc.reason, "error")
+        flash(translate(exc.reason), "error")
         return redirect(url_for("documents.show", document_id=document_id)), 303
     flash(_("This PDF (version %(number)s) is what will be signed.", number=version.number), "success")
     return redirect(url_for("documents.show", document_id=document_id))

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from docflow.config import ensure_secret_key
 from docflow.context import db_session, services
 from docflow.documents.intake import receive_upload
-from docflow.errors import NotFound, ValidationFailed
+from docflow.errors import N_, NotFound, ValidationFailed
 from docflow.extraction import PDF
 from docflow.signing.operations import current_crl
 from docflow.signing.queries import active_authority, get_token
@@ -61,7 +61,7 @@ def check(token: str):
 def _authority():
     authority = active_authority(db_session())
     if authority is None:
-        raise NotFound("this Docflow has no certificate authority yet")
+        raise NotFound(N_("this Docflow has no certificate authority yet"))
     return authority
 
 

@@ -8,7 +8,7 @@ from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
 from docflow.documents.schemas import document_json
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action, proposed_route, set_route
 from docflow.workflow.queries import audit_trail, inbox, incoming_letters
@@ -22,7 +22,7 @@ bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
 def _body() -> dict:
     data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(data, dict):
-        raise ValidationFailed("send a JSON object", field=None)
+        raise ValidationFailed(N_("send a JSON object"), field=None)
     return data
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docflow.documents.models import Document
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RegisterScope
 
 logger = logging.getLogger(__name__)
@@ -24,13 +24,15 @@ def validate_pattern(pattern: str) -> str:
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
     except ValueError as exc:
-        raise ValidationFailed(f"the number pattern is malformed: {exc}", field="number_pattern") from None
+        raise ValidationFailed(N_("the number pattern is malformed: %(problem)s"), field="number_pattern",
+                               problem=str(exc)) from None
     unknown = fields - PATTERN_FIELDS
     if unknown:
-        raise ValidationFailed(f"unknown fields in the number pattern: {', '.join(sorted(unknown))}; "
-                               f"use {', '.join(sorted(PATTERN_FIELDS))}", field="number_pattern")
+        raise ValidationFailed(N_("unknown fields in the number pattern: %(unknown)s; use %(known)s"),
+                               field="number_pattern", unknown=", ".join(sorted(unknown)),
+                               known=", ".join(sorted(PATTERN_FIELDS)))
     if "seq" not in fields:
-        raise ValidationFailed("the number pattern needs {seq}", field="number_pattern")
+        raise ValidationFailed(N_("the number pattern needs {seq}"), field="number_pattern")
     return pattern
 
 

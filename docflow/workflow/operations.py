@@ -13,7 +13,7 @@ from docflow.audit.operations import record_event
 from docflow.auth.models import Role, User
 from docflow.config import WorkflowSettings
 from docflow.documents.models import Document, DocumentState, Urgency
-from docflow.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from docflow.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position
 from docflow.org.queries import Capacity, capacity_for, position_chain
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
@@ -46,24 +46,25 @@ def lock_document(session: Session, document_id: int) -> Document:
         stmt = stmt.with_for_update()
     document = session.scalars(stmt).first()
     if document is None:
-        raise NotFound(f"document {document_id} does not exist or you may not read it")
+        raise NotFound(N_("document %(id)s does not exist or you may not read it"), id=document_id)
     session.refresh(document)  # the row may have changed while we waited for its lock
     return document
 
 
 def _check_revision(document: Document, expected_revision: int | None) -> None:
     if expected_revision is None:
-        raise ValidationFailed("say which revision of the letter you act on", field="revision")
+        raise ValidationFailed(N_("say which revision of the letter you act on"), field="revision")
     if expected_revision != document.revision:
         raise Conflict(
-            f"someone acted on this letter first (it is now at revision {document.revision}, you saw "
-            f"{expected_revision}); reload it to see what changed", field="revision")
+            N_("someone acted on this letter first (it is now at revision %(revision)s, you saw "
+               "%(seen)s); reload it to see what changed"), field="revision", revision=document.revision,
+            seen=expected_revision)
 
 
 def _rule(session: Session, document: Document) -> DocumentTypeRule:
     rule = session.get(DocumentTypeRule, document.doc_type)
     if rule is None:
-        raise ValidationFailed(f"unknown document type {document.doc_type!r}", field="doc_type")
+        raise ValidationFailed(N_("unknown document type %(type)r"), field="doc_type", type=document.doc_type)
     return rule
 
 
@@ -81,20 +82,22 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
                 return Acting(user, capacity)
         elif document.author_id == user.id:
             return Acting(user, None)
-        raise PermissionDenied("only the drafter of this letter (or whoever now holds the drafter's desk) may do this")
+        raise PermissionDenied(N_("only the drafter of this letter (or whoever now holds the drafter's desk) may do "
+                                 "this"))
     if slot == Slot.RECORDS_CLERK:
         if user.has_role(Role.RECORDS_CLERK) and user.unit_id == document.unit_id:
             return Acting(user, None)
-        raise PermissionDenied("only the records clerk (TU) of the letter's unit may send or file it")
+        raise PermissionDenied(N_("only the records clerk (TU) of the letter's unit may send or file it"))
     step = current_step(document)
     wanted = {Slot.VERIFIER: StepKind.VERIFY, Slot.SIGNER: StepKind.SIGN}.get(slot)
     if step is None or (wanted is not None and step.kind != wanted):
-        raise PermissionDenied("no step of this letter waits for you")
+        raise PermissionDenied(N_("no step of this letter waits for you"))
     if user.id == document.author_id:
-        raise PermissionDenied("nobody may verify or sign their own letter")
+        raise PermissionDenied(N_("nobody may verify or sign their own letter"))
     capacity = capacity_for(session, user, step.position_id, on)
     if capacity is None:
-        raise PermissionDenied(f"this step waits for {step.position.title}, or whoever acts for that desk")
+        raise PermissionDenied(N_("this step waits for %(position)s, or whoever acts for that desk"),
+                               position=step.position.title)
     return Acting(user, capacity)
 
 
@@ -140,8 +143,8 @@ def route_of(document: Document) -> list[StepSpec]:
 def proposed_route(session: Session, document: Document) -> list[StepSpec]:
     """Return the route the rules propose for a document, from its drafter's desk."""
     if document.author_position_id is None:
-        raise ValidationFailed("the letter has no drafter's position, so no route can be proposed; "
-                               "choose the verifiers and the signer", field="steps")
+        raise ValidationFailed(N_("the letter has no drafter's position, so no route can be proposed; "
+                                  "choose the verifiers and the signer"), field="steps")
     return propose_route(_rule(session, document), session.get(Position, document.author_position_id))
 
 
@@ -153,7 +156,7 @@ def set_route(session: Session, *, actor: User, document: Document, steps: Seque
     document = lock_document(session, document.id)
     _check_revision(document, expected_revision)
     if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
-        raise Conflict("the route can only be changed while the letter is a draft or returned for revision",
+        raise Conflict(N_("the route can only be changed while the letter is a draft or returned for revision"),
                        field="steps")
     acting = _resolve_slot(session, actor, document, Slot.DRAFTER, on)
     rule = _rule(session, document)
@@ -233,9 +236,9 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     acting = _resolve_slot(session, actor, document, transition.slot, on)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
-        raise ValidationFailed("say why: a comment is required to return or reject a letter", field="comment")
+        raise ValidationFailed(N_("say why: a comment is required to return or reject a letter"), field="comment")
     if len(comment) > MAX_COMMENT:
-        raise ValidationFailed(f"the comment is longer than {MAX_COMMENT} characters", field="comment")
+        raise ValidationFailed(N_("the comment is longer than %(max)s characters"), field="comment", max=MAX_COMMENT)
     before = document.state
     signing_step = current_step(document) if action == Action.SIGN else None
     _apply(session, document, Action(action), transition, acting, comment, now, settings)
@@ -275,7 +278,7 @@ def _apply(session: Session, document: Document, action: Action, transition: Tra
     elif action == Action.SIGN:
         step = current_step(document)
         if document.state in FROZEN_STATES:  # pragma: no cover - the table already forbids it
-            raise Conflict("the letter is already signed")
+            raise Conflict(N_("the letter is already signed"))
         _complete(step, acting, now)
         document.signature_block = signature_block(session, step, acting)
         allocate_number(session, document, _rule(session, document), now)
@@ -331,12 +334,13 @@ def _submit(session: Session, document: Document, steps: list[RouteStep], transi
     author_position = session.get(Position, document.author_position_id) if document.author_position_id else None
     validate_route(session, rule, author_position, route_of(document), now.date())
     if document.current_version is None:
-        raise ValidationFailed("attach the letter's file before submitting it", field="file")
+        raise ValidationFailed(N_("attach the letter's file before submitting it"), field="file")
     resume_at = 1
     if document.state == DocumentState.RETURNED:
         version = document.current_version
         if document.returned_version is not None and version.number <= document.returned_version:
-            raise ValidationFailed("upload the corrected version before submitting the letter again", field="file")
+            raise ValidationFailed(N_("upload the corrected version before submitting the letter again"),
+                                   field="file")
         if rule.restart_from == RestartFrom.RETURNING and document.returned_step:
             resume_at = document.returned_step
     for s in steps:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from docflow.errors import ValidationFailed
+from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Position
 from docflow.org.queries import can_be_acted_for, position_chain
 from docflow.workflow.models import DocumentTypeRule, SigningMode, StepKind
@@ -32,11 +32,11 @@ class StepSpec:
 def parse_route(data: Any) -> list[StepSpec]:
     """Read a route from JSON or form data: a list of {kind, position_id, mode, on_behalf_position_id}."""
     if not isinstance(data, Sequence) or isinstance(data, str | bytes):
-        raise ValidationFailed("steps must be a list", field="steps")
+        raise ValidationFailed(N_("steps must be a list"), field="steps")
     steps = []
     for n, item in enumerate(data, start=1):
         if not isinstance(item, Mapping):
-            raise ValidationFailed(f"step {n} must be an object", field="steps")
+            raise ValidationFailed(N_("step %(n)s must be an object"), field="steps", n=n)
         try:
             kind = StepKind(item.get("kind", StepKind.VERIFY))
             mode = SigningMode(item.get("mode") or SigningMode.DIRECT)
@@ -44,8 +44,8 @@ def parse_route(data: Any) -> list[StepSpec]:
             behalf = item.get("on_behalf_position_id")
             behalf = int(behalf) if behalf not in (None, "") else None
         except (KeyError, TypeError, ValueError):
-            raise ValidationFailed(f"step {n} needs a kind (verify or sign), a position_id and a valid mode "
-                                   "(direct, an, ub)", field="steps") from None
+            raise ValidationFailed(N_("step %(n)s needs a kind (verify or sign), a position_id and a valid mode "
+                                      "(direct, an, ub)"), field="steps", n=n) from None
         steps.append(StepSpec(kind=kind, position_id=position_id, mode=mode, on_behalf_position_id=behalf))
     return steps
 
@@ -68,8 +68,9 @@ def propose_route(rule: DocumentTypeRule, author_position: Position) -> list[Ste
                 return [StepSpec(StepKind.VERIFY, v.id) for v in verifiers] + [
                     StepSpec(StepKind.SIGN, p.id, SigningMode.AN, parent.id)]
         raise ValidationFailed(
-            f"no position above {author_position.title} may sign a {rule.name}; ask an administrator to set up "
-            "the organisation or adjust the route", field="steps")
+            N_("no position above %(position)s may sign a %(type)s; ask an administrator to set up "
+               "the organisation or adjust the route"), field="steps", position=author_position.title,
+            type=rule.name)
     verifiers = chain[:signer_index][-rule.max_verifiers:] if signer_index else []
     return [StepSpec(StepKind.VERIFY, v.id) for v in verifiers] + [StepSpec(StepKind.SIGN, chain[signer_index].id)]
 
@@ -78,48 +79,51 @@ def validate_route(session: Session, rule: DocumentTypeRule, author_position: Po
                    steps: Sequence[StepSpec], on: date) -> list[StepSpec]:
     """Check a route against the type's rules; raise ValidationFailed naming what is wrong."""
     if not steps or steps[-1].kind != StepKind.SIGN:
-        raise ValidationFailed("a route ends with exactly one signing step", field="steps")
+        raise ValidationFailed(N_("a route ends with exactly one signing step"), field="steps")
     verifiers = steps[:-1]
     if any(s.kind != StepKind.VERIFY for s in verifiers):
-        raise ValidationFailed("only the last step signs; the steps before it verify (paraf)", field="steps")
+        raise ValidationFailed(N_("only the last step signs; the steps before it verify (paraf)"), field="steps")
     if len(verifiers) > rule.max_verifiers:
-        raise ValidationFailed(f"a {rule.name} has at most {rule.max_verifiers} verification steps", field="steps")
+        raise ValidationFailed(N_("a %(type)s has at most %(max)s verification steps"), field="steps",
+                               type=rule.name, max=rule.max_verifiers)
     ids = [s.position_id for s in steps]
     if len(set(ids)) != len(ids):
-        raise ValidationFailed("a position appears twice on the route", field="steps")
+        raise ValidationFailed(N_("a position appears twice on the route"), field="steps")
     if author_position is not None and author_position.id in ids:
-        raise ValidationFailed("the drafter's own position cannot verify or sign the letter", field="steps")
+        raise ValidationFailed(N_("the drafter's own position cannot verify or sign the letter"), field="steps")
     positions = {}
     for step in steps:
         position = session.get(Position, step.position_id)
         if position is None or not position.is_active:
-            raise ValidationFailed(f"position {step.position_id} does not exist", field="steps")
+            raise ValidationFailed(N_("position %(id)s does not exist"), field="steps", id=step.position_id)
         if not can_be_acted_for(session, position.id, on):
-            raise ValidationFailed(f"nobody holds or acts for {position.title} (vacant, no Plt.)", field="steps")
+            raise ValidationFailed(N_("nobody holds or acts for %(position)s (vacant, no Plt.)"), field="steps",
+                                   position=position.title)
         positions[step.position_id] = position
     sign = steps[-1]
     signer = positions[sign.position_id]
     if sign.mode == SigningMode.DIRECT:
         if sign.on_behalf_position_id is not None:
-            raise ValidationFailed("on_behalf_position_id is only for a.n. or u.b. signing", field="steps")
+            raise ValidationFailed(N_("on_behalf_position_id is only for a.n. or u.b. signing"), field="steps")
         if signer.level not in rule.signer_levels:
-            raise ValidationFailed(f"{signer.title} (eselon {signer.eselon or '-'}) may not sign a {rule.name}",
-                                   field="steps")
+            raise ValidationFailed(N_("%(position)s (eselon %(eselon)s) may not sign a %(type)s"), field="steps",
+                                   position=signer.title, eselon=signer.eselon or "-", type=rule.name)
     else:
         allowed = rule.allow_an if sign.mode == SigningMode.AN else rule.allow_ub
         label = "a.n." if sign.mode == SigningMode.AN else "u.b."
         if not allowed:
-            raise ValidationFailed(f"a {rule.name} cannot be signed {label}", field="steps")
+            raise ValidationFailed(N_("a %(type)s cannot be signed %(mode)s"), field="steps", type=rule.name, mode=label)
         chain = position_chain(signer)
         distance = 1 if sign.mode == SigningMode.AN else 2
         expected = chain[distance - 1] if len(chain) >= distance else None
         if expected is None or sign.on_behalf_position_id != expected.id:
-            raise ValidationFailed(f"{label} signing is on behalf of the position {distance} level(s) above the "
-                                   "signer", field="steps")
+            raise ValidationFailed(N_("%(mode)s signing is on behalf of the position %(distance)s level(s) above the "
+                                      "signer"), field="steps", mode=label, distance=distance)
         if expected.level not in rule.signer_levels:
-            raise ValidationFailed(f"{expected.title} may not sign a {rule.name}, so nobody may sign it "
-                                   f"{label} for them", field="steps")
+            raise ValidationFailed(N_("%(position)s may not sign a %(type)s, so nobody may sign it "
+                                      "%(mode)s for them"), field="steps", position=expected.title, type=rule.name,
+                                   mode=label)
     for step in verifiers:
         if step.mode != SigningMode.DIRECT or step.on_behalf_position_id is not None:
-            raise ValidationFailed("verification steps have no signing mode", field="steps")
+            raise ValidationFailed(N_("verification steps have no signing mode"), field="steps")
     return list(steps)

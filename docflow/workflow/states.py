@@ -5,7 +5,7 @@ import enum
 from dataclasses import dataclass
 
 from docflow.documents.models import DocumentState as S
-from docflow.errors import InvalidTransition
+from docflow.errors import N_, InvalidTransition, Message
 
 
 class Action(enum.StrEnum):
@@ -59,6 +59,28 @@ FINAL_STATES = frozenset({S.FILED, S.REJECTED, S.WITHDRAWN})
 # Once signed, a letter's content and fields never change again.
 FROZEN_STATES = frozenset({S.SIGNED, S.SENT, S.FILED})
 
+# Names of states and actions inside refusals, translated where they are shown.
+STATE_NAMES = {
+    S.DRAFT: N_("a draft"), S.IN_VERIFICATION: N_("in verification"), S.RETURNED: N_("returned for revision"),
+    S.APPROVED: N_("approved, awaiting signature"), S.SIGNED: N_("signed"), S.SENT: N_("sent"),
+    S.FILED: N_("filed"), S.REJECTED: N_("rejected"), S.WITHDRAWN: N_("withdrawn"),
+}
+ACTION_NAMES = {
+    Action.SUBMIT: N_("submit"), Action.INITIAL: N_("initial (paraf)"), Action.RETURN: N_("return for revision"),
+    Action.SIGN: N_("sign"), Action.REJECT: N_("reject"), Action.WITHDRAW: N_("withdraw"),
+    Action.SEND: N_("mark as sent"), Action.FILE: N_("file in the archive"),
+}
+
+
+def state_name(state: str) -> Message:
+    """Return a state's name for a message (translated where it is shown)."""
+    return Message(STATE_NAMES[S(state)])
+
+
+def action_name(action: str) -> Message:
+    """Return an action's name for a message (translated where it is shown)."""
+    return Message(ACTION_NAMES[Action(action)])
+
 
 def transition_for(state: str, action: str) -> Transition:
     """Return the transition for an action in a state, or raise InvalidTransition."""
@@ -66,12 +88,13 @@ def transition_for(state: str, action: str) -> Transition:
         key = (S(state), Action(action))
     except ValueError:
         known = state in S.__members__.values()
-        raise InvalidTransition(f"unknown action {action!r}" if known else f"unknown state {state!r}",
-                                field="action") from None
+        if known:
+            raise InvalidTransition(N_("unknown action %(action)r"), field="action", action=action) from None
+        raise InvalidTransition(N_("unknown state %(state)r"), field="action", state=state) from None
     transition = TRANSITIONS.get(key)
     if transition is None:
-        raise InvalidTransition(f"a letter that is {S(state).value} cannot be given the action {action!r}",
-                                field="action")
+        raise InvalidTransition(N_("a letter that is %(state)s cannot be given the action “%(action)s”"),
+                                field="action", state=state_name(state), action=action_name(action))
     return transition
 
 

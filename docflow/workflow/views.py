@@ -11,7 +11,8 @@ from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
 from docflow.documents.views import CsrfForm
-from docflow.errors import DocflowError, ValidationFailed
+from docflow.errors import N_, DocflowError, ValidationFailed
+from docflow.i18n import translate
 from docflow.signing.operations import sign_document
 from docflow.workflow.operations import perform_action
 from docflow.workflow.queries import inbox, incoming_letters, recently_signed
@@ -66,7 +67,7 @@ def act(document_id: int, action: str):
     session = db_session()
     get_readable_document(session, user, document_id, acting_positions(user))
     if not CsrfForm().validate_on_submit():
-        raise ValidationFailed(_("The form expired; reload the page and try again."), field="csrf_token")
+        raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
     if request.form.get("confirm") != "1":
         # Each action is confirmed before it happens (a checkbox that works without JavaScript).
         flash(_("Nothing was done: tick “I confirm” to confirm the action."), "error")
@@ -86,7 +87,7 @@ def act(document_id: int, action: str):
                                       settings=svc.settings.workflow)
     except DocflowError as exc:
         session.rollback()
-        flash(exc.reason, "error")
+        flash(translate(exc.reason), "error")
         return redirect(url_for("documents.show", document_id=document_id)), 303
     flash(str(DONE_MESSAGES.get(Action(action), _("Done."))), "success")
     if document.number and action == Action.SIGN:
