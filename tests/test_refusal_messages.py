@@ -121,3 +121,14 @@ def test_form_errors_are_translated_one_by_one(app):
         assert translate_errors([("title", Message(N_("a title is required"))), (None, "as typed")]) == [
             ("title", "perihal wajib diisi"), (None, "as typed")]
         assert translate(Message(N_("at most %(max)s characters"), max=500)) == "paling banyak 500 karakter"
+
+
+def test_dates_are_written_as_the_reader_writes_them(app):
+    """Is a date parameter written the Indonesian way on an Indonesian page?"""
+    message = Message(N_("The deadline for this letter passed on %(date)s; the drafter can set a new deadline or "
+                         "withdraw it"), date=date(2026, 8, 17))
+    assert message == ("The deadline for this letter passed on 2026-08-17; the drafter can set a new deadline or "
+                       "withdraw it")
+    with app.test_request_context("/", headers={"Cookie": "lang=id"}):
+        assert translate(message) == ("Batas waktu naskah ini telah lewat pada 17 Agustus 2026; konseptor dapat "
+                                      "menetapkan batas waktu baru atau menarik kembali naskah ini")

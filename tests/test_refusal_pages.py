@@ -6,6 +6,9 @@ import re
 import zipfile
 from datetime import timedelta
 
+from babel.dates import format_date
+
+from docflow.documents.models import Document
 from docflow.org.operations import create_delegation
 from tests.fixtures import make_pdf
 from tests.workflow_factories import SINCE, make_office
@@ -64,6 +67,53 @@ def test_an_approval_someone_else_gave_first_is_refused_in_indonesian(client, db
     assert flashes == [f"orang lain sudah lebih dahulu menindaklanjuti naskah ini (kini revisi "
                        f"{body['revision'] + 1}, Anda melihat revisi {body['revision']}); muat ulang untuk "
                        "melihat perubahannya"]
+
+
+def test_a_passed_deadline_is_explained_in_indonesian(client, db, make_unit, make_user, login, token_for, services):
+    """After the letter's deadline, does the verifier's page say in Indonesian why initialling is refused?"""
+    office = make_office(db, make_unit, make_user)
+    body = _submitted_letter(client, db, office, token_for)
+    yesterday = services.today() - timedelta(days=1)
+    db.get(Document, body["id"]).deadline = yesterday  # set in time, and the days went by
+    db.commit()
+    login(office.subhead_user)
+    _indonesian(client)
+    expected = (f"Batas waktu naskah ini telah lewat pada {format_date(yesterday, 'long', locale='id')}; konseptor "
+                "dapat menetapkan batas waktu baru atau menarik kembali naskah ini")
+    page = client.get(f"/documents/{body['id']}").get_data(as_text=True)
+    assert expected in page
+    assert f"/documents/{body['id']}/actions/initial" not in page  # no button for what the rule forbids
+    response = client.post(f"/documents/{body['id']}/actions/initial",
+                           data={"revision": body["revision"], "confirm": "1"})
+    assert response.status_code == 303
+    assert expected in _flashes(client.get(f"/documents/{body['id']}").get_data(as_text=True))
+    assert db.get(Document, body["id"]).steps[0].state == "current"
+
+
+def test_the_drafter_moves_a_passed_deadline_from_the_page(client, db, make_unit, make_user, login, token_for,
+                                                           services):
+    """Can the drafter set a new deadline from the letter's page, and is a past day refused in Indonesian?"""
+    office = make_office(db, make_unit, make_user)
+    body = _submitted_letter(client, db, office, token_for)
+    db.get(Document, body["id"]).deadline = services.today() - timedelta(days=1)
+    db.commit()
+    login(office.drafter)
+    _indonesian(client)
+    page = client.get(f"/documents/{body['id']}").get_data(as_text=True)
+    assert 'id="deadline-form"' in page
+    past = services.today() - timedelta(days=2)
+    client.post(f"/documents/{body['id']}/deadline", data={"revision": body["revision"], "deadline": past.isoformat()})
+    assert _flashes(client.get(f"/documents/{body['id']}").get_data(as_text=True)) == [
+        f"batas waktu {format_date(past, 'long', locale='id')} sudah lewat; pilih hari ini atau hari sesudahnya"]
+    later = services.today() + timedelta(days=7)
+    response = client.post(f"/documents/{body['id']}/deadline",
+                           data={"revision": body["revision"], "deadline": later.isoformat()})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Document, body["id"]).deadline == later
+    page = client.get(f"/documents/{body['id']}").get_data(as_text=True)
+    assert f"Batas waktu naskah sekarang {format_date(later, 'long', locale='id')}." in page
+    assert "telah lewat" not in page
 
 
 def test_no_right_to_act_is_explained_in_indonesian(client, db, make_unit, make_user, login, token_for):

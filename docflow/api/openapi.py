@@ -33,6 +33,10 @@ _PAGING = [
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Results per page."),
 ]
 
+_DEADLINE = {"type": "string", "format": "date",
+             "description": "Batas waktu: the last day on which the letter may be initialled and signed; after it "
+                            "the drafter sets a new deadline or withdraws the letter."}
+
 _UPLOAD_FIELDS = {
     "file": {"type": "string", "format": "binary",
              "description": "PDF, DOCX, ODT, plain text, PNG, JPEG or TIFF, decided from the content."},
@@ -89,6 +93,7 @@ SPEC: dict[str, Any] = {
                         "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
                         "security_class": {"$ref": "#/components/schemas/SecurityClass"},
                         "urgency": {"$ref": "#/components/schemas/Urgency"},
+                        "deadline": _DEADLINE,
                         **_RECIPIENT_FIELDS,
                     }}}}},
                 "responses": {"201": _json("Document", "The new document."), "400": _ERRORS, "401": _ERRORS,
@@ -157,6 +162,19 @@ SPEC: dict[str, Any] = {
                 "parameters": [_DOCUMENT_ID, _VERSION_NUMBER],
                 "responses": {"200": _bytes("The stored bytes, as an attachment."), "401": _ERRORS,
                               "404": _ERRORS, "503": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/deadline": {
+            "put": {
+                "operationId": "setDeadline",
+                "summary": "Set, move or remove the deadline of a letter not yet signed (drafter only).",
+                "parameters": [_DOCUMENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["revision", "deadline"], "properties": {
+                        "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
+                        "deadline": {**_DEADLINE, "type": ["string", "null"]}}}}}},
+                "responses": {"200": _json("Document", "The letter with its new deadline."), "400": _ERRORS,
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/route": {
@@ -302,6 +320,7 @@ SPEC: dict[str, Any] = {
                 "updated_at": {"type": "string", "format": "date-time"},
                 "permissions": {"type": "array", "items": {"type": "string"}},
                 "recipients": {"type": "array", "items": {"$ref": "#/components/schemas/Recipient"}},
+                "deadline": {**_DEADLINE, "type": ["string", "null"]},
                 "content_url": {"type": "string"},
                 "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}}},
             "DocumentList": {"type": "object", "properties": {
@@ -338,6 +357,7 @@ SPEC: dict[str, Any] = {
                     "task": {"type": "string", "enum": ["verify", "sign", "revise", "draft"]},
                     "state": {"type": "string"}, "urgency": {"type": "string"},
                     "due_at": {"type": ["string", "null"], "format": "date-time"}, "overdue": {"type": "boolean"},
+                    "deadline": {**_DEADLINE, "type": ["string", "null"]},
                     "revision": {"type": "integer"}, "url": {"type": "string"}}}}}},
             "ClassificationCode": {"type": "object", "required": ["code", "name"], "properties": {
                 "code": {"type": "string"}, "name": {"type": "string"}, "parent_code": {"type": ["string", "null"]},

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -66,6 +66,8 @@ class Document(Base):
     # A correction is a new letter that replaces a signed one; the old keeps its number.
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     signed_at: Mapped[datetime | None]
+    # The drafter's deadline (batas waktu): the last day on which the letter may be initialled and signed.
+    deadline: Mapped[date | None]
     # Set when a verifier or signer returns the letter: the step that returned it and the version
     # it saw, so that resubmission needs a new version (and may resume at that step).
     returned_step: Mapped[int | None]

@@ -48,6 +48,26 @@ class DocumentFields:
     classification_code: str = "000"
     security_class: str = SecurityClass.BIASA
     urgency: str = Urgency.BIASA
+    deadline: date | None = None
+
+
+def parse_deadline(value: Any) -> date | None:
+    """Return a deadline written YYYY-MM-DD (empty or null: no deadline), or raise ValidationFailed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationFailed(N_("must be a date written YYYY-MM-DD"), field="deadline")
+
+
+def check_deadline_ahead(deadline: date | None, on: date) -> None:
+    """Refuse a new deadline that has already passed (a deadline of today is allowed)."""
+    if deadline is not None and deadline < on:
+        raise ValidationFailed(N_("the deadline %(deadline)s has already passed; choose today or a later day"),
+                               field="deadline", deadline=deadline)
 
 
 def validate_document_fields(data: Mapping[str, Any], known_types: Iterable[str]) -> DocumentFields:
@@ -80,10 +100,15 @@ def validate_document_fields(data: Mapping[str, Any], known_types: Iterable[str]
     urgency = text("urgency", Urgency.BIASA)
     if urgency not in Urgency.__members__.values():
         errors.append(("urgency", Message(N_("expected one of %(choices)s"), choices=", ".join(Urgency))))
+    deadline = None
+    try:
+        deadline = parse_deadline(data.get("deadline"))
+    except ValidationFailed as exc:
+        errors.append(("deadline", exc.reason))
     if errors:
         raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
     return DocumentFields(title=title, doc_type=doc_type, classification_code=classification,
-                          security_class=security, urgency=urgency)
+                          security_class=security, urgency=urgency, deadline=deadline)
 
 
 def _store_upload(store: ObjectStore, upload: Upload) -> str:
@@ -138,6 +163,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
                                field="classification_code", code=fields.classification_code)
     if replaces is not None and replaces.state not in FROZEN_STATES:
         raise Conflict(N_("only a signed letter is replaced by a correction; change this one instead"), field="replaces")
+    check_deadline_ahead(fields.deadline, on)
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
     # (swept later), never a row without its bytes.
     key = _store_upload(store, upload)
@@ -146,7 +172,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
         unit_id=unit_id, author_id=actor.id, author=actor,
         author_position_id=position.id if position is not None else None,
-        replaces_id=replaces.id if replaces is not None else None,
+        replaces_id=replaces.id if replaces is not None else None, deadline=fields.deadline,
     )
     session.add(document)
     session.flush()

@@ -112,7 +112,7 @@ def show(document_id: int):
 
 def _render_show(user, document, form, errors, *, route_steps=None, route_errors=(), recipient_form=None,
                  recipient_errors=()):
-    from docflow.workflow.operations import available_actions
+    from docflow.workflow.operations import available_actions, deadline_passed, may_set_deadline
     from docflow.workflow.queries import audit_trail, replacement_of
 
     session = db_session()
@@ -123,6 +123,8 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
         document_type=document_types(session).get(document.doc_type), errors=errors,
         actions=available_actions(session, user, document, services().today()),
+        deadline_notice=deadline_passed(document, services().today()),
+        deadline_editable=may_set_deadline(session, user, document, services().today()),
         trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
         recipient_errors=list(recipient_errors),

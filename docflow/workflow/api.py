@@ -10,7 +10,8 @@ from docflow.documents.queries import get_readable_document
 from docflow.documents.schemas import document_json
 from docflow.errors import N_, ValidationFailed
 from docflow.signing.operations import sign_document
-from docflow.workflow.operations import perform_action, proposed_route, set_route
+from docflow.documents.operations import parse_deadline
+from docflow.workflow.operations import perform_action, proposed_route, set_deadline, set_route
 from docflow.workflow.queries import audit_trail, inbox, incoming_letters
 from docflow.workflow.routes import parse_route
 from docflow.workflow.schemas import event_json, inbox_json, step_json
@@ -52,6 +53,21 @@ def put_route(document_id: int):
                       expected_revision=optional_int(data, "revision"), on=services().today(),
                       settings=services().settings.workflow)
     return jsonify(revision=document.revision, steps=[step_json(s) for s in steps])
+
+
+@bp.put("/documents/<int:document_id>/deadline")
+@api_login_required
+def put_deadline(document_id: int):
+    """Set, move or remove (null) the deadline of an unsigned letter: {"revision": N, "deadline": "YYYY-MM-DD"}."""
+    user = api_user()
+    data = _body()
+    _document(document_id)
+    if "deadline" not in data:
+        raise ValidationFailed(N_("send the deadline (YYYY-MM-DD, or null to remove it)"), field="deadline")
+    document = set_deadline(db_session(), actor=user, document_id=document_id,
+                            deadline=parse_deadline(data.get("deadline")),
+                            expected_revision=optional_int(data, "revision"), on=services().today())
+    return jsonify(document_json(document, user, acting_positions(user)))
 
 
 @bp.post("/documents/<int:document_id>/actions/<action>")

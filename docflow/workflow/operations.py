@@ -13,18 +13,20 @@ from docflow.audit.operations import record_event
 from docflow.auth.models import Role, User
 from docflow.config import WorkflowSettings
 from docflow.documents.models import Document, DocumentState, Urgency
-from docflow.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from docflow.errors import N_, Conflict, Message, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position
 from docflow.org.queries import Capacity, capacity_for, position_chain
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
 from docflow.workflow.models import DocumentTypeRule, RestartFrom, RouteStep, SigningMode, StepKind, StepState
 from docflow.workflow.numbering import allocate_number
 from docflow.workflow.routes import StepSpec, propose_route, validate_route
-from docflow.workflow.states import FROZEN_STATES, Action, Slot, Transition, transition_for
+from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, Slot, Transition, transition_for
 
 logger = logging.getLogger(__name__)
 
 MAX_COMMENT = 4000
+# What a passed deadline stops: approving and signing. Returning, rejecting and withdrawing stay possible.
+DEADLINE_BOUND_ACTIONS = frozenset({Action.INITIAL, Action.SIGN})
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,61 @@ def available_actions(session: Session, user: User, document: Document, on) -> l
     from docflow.workflow.states import allowed_actions
 
     available = []
+    passed = deadline_passed(document, on)
     for action in allowed_actions(document.state):
+        if passed is not None and action in DEADLINE_BOUND_ACTIONS:
+            continue
         try:
             _resolve_slot(session, user, document, transition_for(document.state, action).slot, on)
         except DocflowError:
             continue
         available.append(action)
     return available
+
+
+def deadline_passed(document: Document, on) -> Message | None:
+    """Return why the letter may no longer be initialled or signed on this day, or None while it may."""
+    if document.deadline is None or on <= document.deadline or document.state in FROZEN_STATES | FINAL_STATES:
+        return None
+    return Message(N_("The deadline for this letter passed on %(date)s; the drafter can set a new deadline or "
+                      "withdraw it"), date=document.deadline)
+
+
+def may_set_deadline(session: Session, user: User, document: Document, on) -> bool:
+    """Tell whether the user may set the letter's deadline now (for the form; the guard still decides)."""
+    from docflow.errors import DocflowError
+
+    if document.state in FROZEN_STATES | FINAL_STATES:
+        return False
+    try:
+        _resolve_slot(session, user, document, Slot.DRAFTER, on)
+    except DocflowError:
+        return False
+    return True
+
+
+def set_deadline(session: Session, *, actor: User, document_id: int, deadline, expected_revision: int | None,
+                 on) -> Document:
+    """Set, move or remove a letter's deadline (the drafter, until the letter is signed); audited."""
+    from docflow.documents.operations import check_deadline_ahead
+
+    document = lock_document(session, document_id)
+    _check_revision(document, expected_revision)
+    if document.state in FROZEN_STATES | FINAL_STATES:
+        raise Conflict(N_("the deadline can only be changed until the letter is signed"), field="deadline")
+    acting = _resolve_slot(session, actor, document, Slot.DRAFTER, on)
+    check_deadline_ahead(deadline, on)
+    before = document.deadline
+    if deadline == before:
+        return document
+    document.deadline = deadline
+    document.revision += 1
+    session.flush()
+    _audit(session, document, "set_deadline", document.state, document.state, acting,
+           comment=f"{before.isoformat() if before else '-'} -> {deadline.isoformat() if deadline else '-'}")
+    logger.info("user %s set the deadline of document %s from %s to %s", actor.username, document.id, before,
+                deadline)
+    return document
 
 
 def _due(settings: WorkflowSettings, urgency: str, now: datetime) -> datetime:
@@ -234,6 +284,9 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     _check_revision(document, expected_revision)
     on = now.date()
     acting = _resolve_slot(session, actor, document, transition.slot, on)
+    passed = deadline_passed(document, on) if action in DEADLINE_BOUND_ACTIONS else None
+    if passed is not None:
+        raise Conflict(passed, field="deadline")
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
         raise ValidationFailed(N_("say why: a comment is required to return or reject a letter"), field="comment")

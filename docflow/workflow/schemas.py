@@ -59,6 +59,7 @@ def inbox_json(item: InboxItem, now: datetime) -> dict[str, Any]:
         "urgency": document.urgency,
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "overdue": item.overdue(now),
+        "deadline": document.deadline.isoformat() if document.deadline else None,
         "revision": document.revision,
         "url": url_for("documents_api.show", document_id=document.id),
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -14,7 +15,8 @@ from docflow.documents.views import CsrfForm
 from docflow.errors import N_, DocflowError, ValidationFailed
 from docflow.i18n import translate
 from docflow.signing.operations import sign_document
-from docflow.workflow.operations import perform_action
+from docflow.documents.operations import parse_deadline
+from docflow.workflow.operations import perform_action, set_deadline
 from docflow.workflow.queries import inbox, incoming_letters, recently_signed
 from docflow.workflow.states import Action
 
@@ -57,6 +59,30 @@ def my_inbox():
     now = services().now()
     items = inbox(db_session(), user, acting_positions(user), now)
     return render_template("workflow/inbox.html", items=items, now=now)
+
+
+@bp.post("/documents/<int:document_id>/deadline")
+@login_required
+def deadline(document_id: int):
+    """Set, move or remove a letter's deadline from its page (the drafter, until it is signed)."""
+    user = web_user()
+    session = db_session()
+    get_readable_document(session, user, document_id, acting_positions(user))
+    if not CsrfForm().validate_on_submit():
+        raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+    try:
+        document = set_deadline(session, actor=user, document_id=document_id,
+                                deadline=parse_deadline(request.form.get("deadline")),
+                                expected_revision=optional_int(request.form, "revision"), on=services().today())
+    except DocflowError as exc:
+        session.rollback()
+        flash(translate(exc.reason), "error")
+        return redirect(url_for("documents.show", document_id=document_id)), 303
+    if document.deadline:
+        flash(_("The deadline is now %(date)s.", date=format_date(document.deadline, "long")), "success")
+    else:
+        flash(_("The letter has no deadline now."), "success")
+    return redirect(url_for("documents.show", document_id=document_id))
 
 
 @bp.post("/documents/<int:document_id>/actions/<action>")
