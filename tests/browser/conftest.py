@@ -100,16 +100,18 @@ def open_page(browser, docflow: Instance, dialogs: Dialogs) -> Iterator[Callable
     """Open a page in a fresh browser context (its own cookies), English or Indonesian, logged in or not."""
     contexts = []
 
-    def _open(username: str | None = None, password: str = PASSWORD, lang: str = "en"):
-        context = browser.new_context(viewport=VIEWPORT, locale="id-ID" if lang == "id" else "en-US",
-                                      base_url=docflow.base)
+    def _open(username: str | None = None, password: str = PASSWORD, lang: str = "en",
+              viewport: dict[str, int] = VIEWPORT, audit: bool = False):
+        # An audited page lets the test inject axe-core, which the site's own CSP would refuse.
+        context = browser.new_context(viewport=viewport, locale="id-ID" if lang == "id" else "en-US",
+                                      base_url=docflow.base, bypass_csp=audit)
         context.add_cookies([{"name": "lang", "value": lang, "url": docflow.base}])
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", dialogs)
         if username is not None:
-            log_in(page, username, password)
+            log_in(page, username, password, lang)
         return page
 
     yield _open
@@ -118,12 +120,16 @@ def open_page(browser, docflow: Instance, dialogs: Dialogs) -> Iterator[Callable
     assert dialogs.seen == [], f"pages opened JavaScript dialogs: {dialogs.seen}"
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form, by its labels, and wait for the dashboard."""
+LOGIN_LABELS = {"en": ("Username", "Password", "Log in"), "id": ("Nama pengguna", "Kata sandi", "Masuk")}
+
+
+def log_in(page, username: str, password: str = PASSWORD, lang: str = "en") -> None:
+    """Log in through the form, by its labels in the page's language, and wait for the dashboard."""
+    user_label, password_label, button = LOGIN_LABELS[lang]
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label(user_label, exact=True).fill(username)
+    page.get_by_label(password_label, exact=True).fill(password)
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(lambda url: "/login" not in url)
 
 
@@ -198,6 +204,14 @@ class Office:
                        "file": {"name": filename, "mimeType": mime, "buffer": data}})
         assert response.status == 201, response.text()
         return response.json()["id"]
+
+    def submit(self, context, document_id: int) -> None:
+        """Submit the drafter's letter for verification along its proposed route, through the API."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        revision = context.request.get(f"/api/v1/documents/{document_id}", headers=headers).json()["revision"]
+        response = context.request.post(f"/api/v1/documents/{document_id}/actions/submit", headers=headers,
+                                        data={"revision": revision})
+        assert response.ok, response.text()
 
 
 @pytest.fixture(scope="package")
