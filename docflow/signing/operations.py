@@ -29,7 +29,7 @@ from docflow.signing.models import CertificateAuthority, CredentialSource, Signe
 from docflow.signing.queries import active_authority, all_authorities, usable_credential
 from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, stamp_letter
 from docflow.signing.validation import signed_digest_of
-from docflow.workflow.operations import available_actions, lock_document, perform_action
+from docflow.workflow.operations import available_actions, check_deadline, lock_document, perform_action
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, transition_for
 from storage import IntegrityError, ObjectStore, StorageError, StorageUnavailable
 
@@ -322,9 +322,10 @@ def sign_document(session: Session, services: Services, *, actor: User, document
     # The key is opened before anything changes: a wrong passphrase leaves the letter as it was.
     credential = _unlock(session, actor, passphrase, now)
     document = lock_document(session, document_id)
-    if Action.SIGN not in available_actions(session, actor, document, now.date()):
+    if Action.SIGN not in available_actions(session, actor, document, now.date(), heeding_deadline=False):
         transition_for(document.state, Action.SIGN)
         raise PermissionDenied(N_("this letter does not wait for your signature"))
+    check_deadline(document, Action.SIGN, now.date())  # before converting and stamping anything
     source = signing_pdf(session, services.store, actor=actor, document=document, timeout=DEFAULT_TIMEOUT)
     pdf = _read(services.store, source)
     document = perform_action(session, actor=actor, document_id=document_id, action=Action.SIGN,

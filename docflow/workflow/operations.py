@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,13 +103,14 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
     return Acting(user, capacity)
 
 
-def available_actions(session: Session, user: User, document: Document, on) -> list[Action]:
+def available_actions(session: Session, user: User, document: Document, on, *,
+                      heeding_deadline: bool = True) -> list[Action]:
     """Return the actions this user may take on the letter now (for buttons; the guard still decides)."""
     from docflow.errors import DocflowError
     from docflow.workflow.states import allowed_actions
 
     available = []
-    passed = deadline_passed(document, on)
+    passed = deadline_passed(document, on) if heeding_deadline else None
     for action in allowed_actions(document.state):
         if passed is not None and action in DEADLINE_BOUND_ACTIONS:
             continue
@@ -121,7 +122,14 @@ def available_actions(session: Session, user: User, document: Document, on) -> l
     return available
 
 
-def deadline_passed(document: Document, on) -> Message | None:
+def check_deadline(document: Document, action: str, on: date) -> None:
+    """Refuse initialling or signing a letter whose deadline has passed (409, naming the day)."""
+    passed = deadline_passed(document, on) if action in DEADLINE_BOUND_ACTIONS else None
+    if passed is not None:
+        raise Conflict(passed, field="deadline")
+
+
+def deadline_passed(document: Document, on: date) -> Message | None:
     """Return why the letter may no longer be initialled or signed on this day, or None while it may."""
     if document.deadline is None or on <= document.deadline or document.state in FROZEN_STATES | FINAL_STATES:
         return None
@@ -129,7 +137,7 @@ def deadline_passed(document: Document, on) -> Message | None:
                       "withdraw it"), date=document.deadline)
 
 
-def may_set_deadline(session: Session, user: User, document: Document, on) -> bool:
+def may_set_deadline(session: Session, user: User, document: Document, on: date) -> bool:
     """Tell whether the user may set the letter's deadline now (for the form; the guard still decides)."""
     from docflow.errors import DocflowError
 
@@ -142,8 +150,8 @@ def may_set_deadline(session: Session, user: User, document: Document, on) -> bo
     return True
 
 
-def set_deadline(session: Session, *, actor: User, document_id: int, deadline, expected_revision: int | None,
-                 on) -> Document:
+def set_deadline(session: Session, *, actor: User, document_id: int, deadline: date | None,
+                 expected_revision: int | None, on: date) -> Document:
     """Set, move or remove a letter's deadline (the drafter, until the letter is signed); audited."""
     from docflow.documents.operations import check_deadline_ahead
 
@@ -284,9 +292,7 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     _check_revision(document, expected_revision)
     on = now.date()
     acting = _resolve_slot(session, actor, document, transition.slot, on)
-    passed = deadline_passed(document, on) if action in DEADLINE_BOUND_ACTIONS else None
-    if passed is not None:
-        raise Conflict(passed, field="deadline")
+    check_deadline(document, action, on)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
         raise ValidationFailed(N_("say why: a comment is required to return or reject a letter"), field="comment")

@@ -202,3 +202,17 @@ def test_drafter_sees_the_pdf_that_will_be_signed_from_the_page(client, db, offi
     page = client.get(f"/documents/{letter.id}").get_data(as_text=True)
     assert "is what will be signed" in page
     assert f'src="/documents/{letter.id}/versions/2/preview"' in page
+
+
+def test_signing_after_the_letter_deadline_names_the_deadline(client, db, services, office, token_for):
+    """Is the signer who signs after the letter's deadline told so (409), before anything is converted or numbered?"""
+    letter = approved_letter(client, office, token_for)
+    db.get(Document, letter.id).deadline = services.today() - timedelta(days=1)
+    db.commit()
+    response = _sign(client, token_for, office, letter)
+    assert response.status_code == 409
+    assert response.get_json()["errors"][0]["field"] == "deadline"
+    assert response.get_json()["errors"][0]["reason"].startswith("The deadline for this letter passed on ")
+    db.expire_all()
+    document = db.get(Document, letter.id)
+    assert (document.state, document.number, len(document.versions)) == ("approved", None, 1)
