@@ -155,3 +155,17 @@ def test_the_api_keeps_its_english_reasons(client, db, make_unit, make_user, tok
     assert response.status_code == 403
     assert response.get_json() == {"errors": [{"field": None, "reason": (
         "this step waits for Kepala Sub Bagian Umum, or whoever acts for that desk")}]}
+
+
+def test_the_new_letter_form_takes_a_deadline(client, make_user, login, services):
+    """Does a deadline chosen on the new-letter form appear on the letter's page, the Indonesian way?"""
+    login(make_user("sri", full_name="Sri Wahyuni"))
+    _indonesian(client)
+    deadline = services.today() + timedelta(days=5)
+    response = client.post("/documents/new", data={
+        "title": "Undangan rapat koordinasi", "doc_type": "nota_dinas", "classification_code": "000",
+        "deadline": deadline.isoformat(), "file": (io.BytesIO(make_pdf("Undangan")), "undangan.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"<dt>Batas waktu naskah</dt><dd>{format_date(deadline, 'long', locale='id')}</dd>" in page

@@ -144,3 +144,20 @@ def test_perform_action_without_a_deadline_is_unchanged(db, services, office):
     perform_action(db, actor=office.subhead_user, document_id=document.id, action="initial",
                    expected_revision=document.revision, now=late, settings=services.settings.workflow)
     assert document.steps[0].state == "done"
+
+
+def test_a_new_letter_carries_the_deadline_it_was_given(client, services, office, token_for):
+    """Does a new letter take a deadline with its file, and refuse one already past or not a date?"""
+    from tests.conftest import upload
+    from tests.fixtures import make_pdf
+
+    today = services.today()
+    created = upload(client, token_for(office.drafter), make_pdf("Undangan"), title="Undangan rapat",
+                     deadline=(today + timedelta(days=3)).isoformat())
+    assert created.status_code == 201 and created.get_json()["deadline"] == (today + timedelta(days=3)).isoformat()
+    past = upload(client, token_for(office.drafter), make_pdf("Undangan"), title="Undangan lama",
+                  deadline=(today - timedelta(days=1)).isoformat())
+    assert past.status_code == 400 and past.get_json()["errors"][0]["field"] == "deadline"
+    unreadable = upload(client, token_for(office.drafter), make_pdf("Undangan"), title="Undangan", deadline="besok")
+    assert unreadable.status_code == 400
+    assert unreadable.get_json()["errors"] == [{"field": "deadline", "reason": "must be a date written YYYY-MM-DD"}]
