@@ -29,7 +29,7 @@ from search_index.errors import IndexLockedError, IndexOutdatedError, SearchInde
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
 from search_index.reader import USE_MMAP, Generation, StaleGeneration, View
 from search_index.schema import SCHEMA_VERSION, build_schema, document_fields
-from search_index.searching import run_search, suggest_titles
+from search_index.searching import run_search, similar_documents, suggest_titles
 
 logger = logging.getLogger(__name__)
 
@@ -319,6 +319,11 @@ class SearchIndex:
         """Run a search for a user; only documents readable by `request.principals` count."""
         with self._reading() as view:
             return run_search(view, request)
+
+    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5) -> SearchResults:
+        """Return readable letters like the given one (never the letter itself); none if it is unreadable."""
+        with self._reading() as view:
+            return similar_documents(view, doc_id, principals, limit)
 
     def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8) -> list[str]:
         """Return titles of readable documents whose words start with what the user has typed."""

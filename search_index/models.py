@@ -47,6 +47,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     facets: bool = False
+    # When the query finds nothing readable and a corrected spelling does, run the correction.
+    autocorrect: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,19 @@ class SearchHit:
     score: float
     title_html: str
     fragments: list[str] = field(default_factory=list)
+    # Matches only some of the words (shown after every letter that matches them all).
+    partial: bool = False
 
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits with the total, an optional "did you mean" and facet counts."""
+    """A page of hits with the total, an optional "did you mean" and facet counts.
+
+    `total` counts the letters matching the whole query. When a page reaches past them, it is
+    filled with letters matching only some of the words (`partial` hits), and `partial_total`
+    counts those. `corrected_query` is set when the typed query found nothing readable and the
+    hits are those of its spelling correction.
+    """
 
     total: int
     page: int
@@ -75,3 +85,5 @@ class SearchResults:
     hits: list[SearchHit]
     suggestion: str | None
     facets: dict[str, dict[str, int]]
+    corrected_query: str | None = None
+    partial_total: int = 0

@@ -1,12 +1,12 @@
-"""The user's query language: words, "phrases", prefix*, AND/OR/NOT (also DAN/ATAU/BUKAN)."""
+"""The user's query language: words, "phrases", "words"~N, prefix*, AND/OR/NOT (also DAN/ATAU/BUKAN)."""
 from __future__ import annotations
 
 import re
 
-from whoosh import qparser
+from whoosh import matching, qparser
 from whoosh.fields import Schema
 from whoosh.qparser import plugins
-from whoosh.query import And, NullQuery, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, NullQuery, Or, Phrase, Prefix, Query, SpanNear2, Term
 
 from search_index.analysis import COMPOUNDS, is_pair, pair_term
 from search_index.errors import QuerySyntaxError
@@ -15,6 +15,8 @@ from search_index.schema import FIELD_BOOSTS, PAIR_FIELDS, QUERY_FIELDS
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
 MIN_PREFIX_CHARS = 2
+# "rapat koordinasi"~N: the words within N positions of each other; more is not "near".
+MAX_SLOP = 50
 
 # Office shorthand staff type for what letters spell out; a query word found here also
 # matches the expansion as a phrase ("kep 105 tahun 2025" finds "KEPUTUSAN ... NOMOR 105").
@@ -36,17 +38,37 @@ ABBREVIATIONS: dict[str, str] = {
 
 _BINARY_OPERATORS = frozenset({"AND", "OR", "DAN", "ATAU"})
 _NOT_OPERATORS = frozenset({"NOT", "BUKAN"})
-_LEXEMES = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
+_LEXEMES = re.compile(r'"[^"]*"(?:~\d+)?|[()]|[^\s()"]+')
 # "tindak lanjut" typed as two words must meet the single term the analyzer indexes.
 _COMPOUND_WORDS = re.compile(
     r"\b(?:%s)\b" % "|".join(r"%s\s+%s" % pair for pair in COMPOUNDS), re.IGNORECASE
 )
 
 
-def build_parser(schema: Schema) -> qparser.QueryParser:
-    """Return a parser over the default fields with AND as the default operator."""
+class NearPhrase(Phrase):
+    """Words within `slop` positions of each other, in any order ("rapat koordinasi"~5)."""
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        """Match like a phrase, except that the words may come in any order."""
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        field = searcher.schema[fieldname]
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            word = field.to_bytes(word)
+            if (fieldname, word) not in reader:
+                return matching.NullMatcher()
+            terms.append(Term(fieldname, word))
+        m = SpanNear2(terms, slop=self.slop, ordered=False, mindist=1).matcher(searcher, context)
+        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def build_parser(schema: Schema, group: type = qparser.AndGroup) -> qparser.QueryParser:
+    """Return a parser over the default fields with AND (or `group`) as the default operator."""
     parser = qparser.MultifieldParser(
-        list(QUERY_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup
+        list(QUERY_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group
     )
     # No field:value syntax (users must not reach internal fields such as readers), no
     # ranges, no "*:*", and no single-quoted phrases (apostrophes occur in names: Jum'at).
@@ -89,6 +111,24 @@ def parse_query(parser: qparser.QueryParser, q: str) -> Query:
     return _rewrite(_expand_abbreviations(parsed, parser))
 
 
+def can_relax(q: str) -> bool:
+    """Tell whether a query may be answered, after its full matches, by letters with some of its words.
+
+    Only plain words qualify: quotes, operators and brackets say exactly what must match.
+    """
+    if '"' in q:
+        return False
+    lexemes = [m.group(0) for m in _LEXEMES.finditer(q)]
+    if any(x in ("(", ")") or x in _BINARY_OPERATORS or x in _NOT_OPERATORS for x in lexemes):
+        return False
+    return len(q.split()) > 1
+
+
+def parse_relaxed(parser: qparser.QueryParser, q: str) -> Query:
+    """Parse a query of plain words (see can_relax) with a parser whose default operator is OR."""
+    return parse_query(parser, q)
+
+
 def _expand_abbreviations(q: Query, parser: qparser.QueryParser) -> Query:
     """Let a shorthand word also match what it stands for (see ABBREVIATIONS)."""
     leaves = list(q.leaves()) if isinstance(q, Or) else []
@@ -108,6 +148,11 @@ def _expand_abbreviations(q: Query, parser: qparser.QueryParser) -> Query:
 
 def _rewrite(q: Query) -> Query:
     """Answer phrases from the pair fields and widen title prefixes (see below)."""
+    if isinstance(q, Phrase) and q.slop > 1:
+        if len(q.words) < 2:
+            return Term(q.fieldname, q.words[0], boost=q.boost) if q.words else NullQuery
+        return NearPhrase(q.fieldname, q.words, slop=min(q.slop, MAX_SLOP), boost=q.boost,
+                          char_ranges=q.char_ranges)
     if isinstance(q, Phrase) and q.fieldname in PAIR_FIELDS and q.slop == 1 and len(q.words) > 1:
         pairs = [Term(PAIR_FIELDS[q.fieldname], pair_term(a, b), boost=q.boost)
                  for a, b in zip(q.words, q.words[1:]) if is_pair(a, b)]

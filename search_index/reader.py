@@ -21,7 +21,7 @@ from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
-from whoosh.qparser import QueryParser
+from whoosh.qparser import OrGroup, QueryParser
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
@@ -61,6 +61,7 @@ class Generation:
         self._created: list[int] | None = None
         self._newest_first: list[int] | None = None
         self._parser: QueryParser | None = None
+        self._relaxed_parser: QueryParser | None = None
 
     @classmethod
     def open(cls, directory: Path, local_tz: tzinfo) -> Generation:
@@ -130,6 +131,13 @@ class Generation:
         if self._parser is None:
             self._parser = build_parser(self.schema)
         return self._parser
+
+    @property
+    def relaxed_parser(self) -> QueryParser:
+        """Return the parser with OR between words, for letters matching some of them (built once)."""
+        if self._relaxed_parser is None:
+            self._relaxed_parser = build_parser(self.schema, OrGroup)
+        return self._relaxed_parser
 
     def cached(self, key: Hashable, compute: Callable[[], DocSet]) -> DocSet:
         """Return the document set stored under key, computing it once per generation."""

@@ -9,10 +9,12 @@ import heapq
 import logging
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
 from search_index.analysis import COMPOUNDS, iter_terms, stem_word
@@ -20,9 +22,9 @@ from search_index.docsets import EMPTY, DocSet
 from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
-from search_index.query import is_browse, normalize_query_text, parse_query
+from search_index.query import can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
 from search_index.reader import View, leaf_postings, posting_blocks
-from search_index.schema import FACET_FIELDS, PAIR_FIELDS
+from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,32 @@ TITLE_FIELDS = frozenset({"title", "title_ac", "title_pairs"})
 BLOCK_MAX = True
 # A prefix can expand to thousands of words; marking more than this many is no help to anyone.
 MAX_HIGHLIGHT_TERMS = 200
+# The best this many matches (by BM25F) are reordered by how close together the words stand.
+RERANK_DEPTH = 50
+# A letter with the query's words side by side scores up to this much more (1.5 = +50%).
+PROXIMITY_BOOST = 0.5
+PROXIMITY_FIELDS = ("title", "body")
+# "More like this": the key terms of a letter taken from these fields (with these weights).
+SIMILAR_FIELDS = {"title": 2.0, "body": 1.0}
+SIMILAR_TERMS = 12
 
 
 def run_search(view: View, request: SearchRequest) -> SearchResults:
-    """Answer one search request against one generation."""
+    """Answer one search request against one generation.
+
+    A query that finds nothing readable, while its spelling correction does, is answered with
+    the correction (as major search engines do); the results say so in `corrected_query`.
+    """
+    results = _run_query(view, request, request.q)
+    if request.autocorrect and results.total == 0 and results.suggestion is not None:
+        corrected = _run_query(view, request, results.suggestion)
+        if corrected.total:
+            return replace(corrected, suggestion=None, corrected_query=results.suggestion)
+    return results
+
+
+def _run_query(view: View, request: SearchRequest, q: str) -> SearchResults:
+    """Answer the request for the query text q."""
     if request.sort not in SORTS:
         raise SearchIndexError(f"unknown sort {request.sort!r}; use one of {', '.join(SORTS)}")
     page = max(1, request.page)
@@ -56,30 +80,43 @@ def run_search(view: View, request: SearchRequest) -> SearchResults:
     readable = readable_docs(view, request.principals)
     allowed = _allowed_docs(view, request, readable)
     parsed: wq.Query | None = None
-    if is_browse(request.q):
+    relaxed: wq.Query | None = None
+    partial: list[tuple[float, int]] = []
+    partial_total = 0
+    if is_browse(q):
         matched = allowed
     else:
-        parsed = parse_query(view.generation.parser, request.q)
+        parsed = parse_query(view.generation.parser, q)
         if request.sort == "relevance":
-            matched, ranked = _rank(view, parsed, allowed, wanted)
+            matched, ranked = _rank_near_first(view, parsed, allowed, wanted)
+            if len(matched) < wanted and can_relax(q):
+                # Letters with only some of the words come after every letter with all of them.
+                relaxed = parse_relaxed(view.generation.relaxed_parser, q)
+                partial_matched, partial = _rank_near_first(view, relaxed, allowed - matched,
+                                                            wanted - len(matched))
+                partial_total = len(partial_matched)
         else:
             matched = _match(view, parsed, allowed)
 
     if parsed is None or request.sort != "relevance":
         newest = request.sort != "oldest"
-        page_docs = [(d, 0.0) for d in _by_date(view, matched, newest, wanted)[start:]]
+        page_docs = [(d, 0.0, False) for d in _by_date(view, matched, newest, wanted)[start:]]
     else:
-        page_docs = [(docnum, score) for score, docnum in ranked[start:]]
+        page_docs = [(docnum, score, False) for score, docnum in ranked]
+        page_docs += [(docnum, score, True) for score, docnum in partial]
+        page_docs = page_docs[start:]
     total = len(matched)
 
     terms = _highlight_terms(view, parsed) if parsed is not None else {}
-    hits = [_hit(view, docnum, score, terms) for docnum, score in page_docs]
+    partial_terms = _highlight_terms(view, relaxed) if partial else {}
+    hits = [_hit(view, docnum, score, partial_terms if is_partial else terms, is_partial)
+            for docnum, score, is_partial in page_docs]
     suggestion = None
     if parsed is not None and total < SUGGEST_BELOW:
-        suggestion = _did_you_mean(view, request.q, parsed, total, allowed, readable)
+        suggestion = _did_you_mean(view, q, parsed, total, allowed, readable)
     facets = facet_counts(view, matched) if request.facets else {}
     return SearchResults(total=total, page=page, per_page=per_page, hits=hits,
-                         suggestion=suggestion, facets=facets)
+                         suggestion=suggestion, facets=facets, partial_total=partial_total)
 
 
 # -- matching and ranking ------------------------------------------------------------------
@@ -290,6 +327,99 @@ def _max_score(view: View, q: wq.Query) -> float:
     return best
 
 
+def _rank_near_first(view: View, q: wq.Query, allowed: DocSet,
+                     wanted: int) -> tuple[DocSet, list[tuple[float, int]]]:
+    """Rank like _rank, then reorder the best RERANK_DEPTH by the closeness of the query's words.
+
+    Always the same top RERANK_DEPTH is reordered whatever the page, so pages stay consistent.
+    """
+    words = proximity_words(q)
+    if len(words) < 2:
+        return _rank(view, q, allowed, wanted)
+    matched, ranked = _rank(view, q, allowed, max(wanted, RERANK_DEPTH))
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    closeness = _closeness(view, words, [docnum for _score, docnum in head])
+    head = _top([(score * (1.0 + PROXIMITY_BOOST * closeness.get(docnum, 0.0)), docnum)
+                 for score, docnum in head], len(head))
+    return matched, (head + tail)[:wanted]
+
+
+def proximity_words(q: wq.Query) -> list[str]:
+    """Return the distinct prose terms of the query's words and phrases, in query order."""
+    words: list[str] = []
+    for leaf in _positive_leaves(q):
+        if leaf.field() != "body":
+            continue
+        if isinstance(leaf, wq.Phrase):
+            texts = list(leaf.words)
+        elif isinstance(leaf, wq.Term):
+            texts = [leaf.text]
+        else:
+            continue
+        for text in texts:
+            if isinstance(text, str) and text not in words:
+                words.append(text)
+    return words
+
+
+def _closeness(view: View, words: list[str], docnums: list[int]) -> dict[int, float]:
+    """Return, per document, how close together the query's words stand (0 to 1).
+
+    Each pair of words next to each other in the query scores 1 / their least distance in the
+    title or the body (1 side by side, in either order; 0 if one is missing); a document's
+    closeness is the mean over the pairs, in its better field.
+    """
+    positions: dict[int, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+    searcher = view.searcher
+    ids = sorted(docnums)
+    for subsearcher, offset in searcher.leaf_searchers():
+        low = bisect_left(ids, offset)
+        high = bisect_left(ids, offset + subsearcher.doc_count_all())
+        if low == high:
+            continue
+        reader = subsearcher.reader()
+        for fieldname in PROXIMITY_FIELDS:
+            for word in words:
+                try:
+                    postings = reader.postings(fieldname, word)
+                except (TermNotFound, KeyError):
+                    continue
+                if not postings.supports("positions"):
+                    continue
+                for docnum in ids[low:high]:
+                    local = docnum - offset
+                    if postings.is_active() and postings.id() < local:
+                        postings.skip_to(local)
+                    if not postings.is_active():
+                        break
+                    if postings.id() == local:
+                        positions[docnum][fieldname][word] = list(postings.value_as("positions"))
+    pairs = list(zip(words, words[1:]))
+    closeness: dict[int, float] = {}
+    for docnum, fields in positions.items():
+        closeness[docnum] = max(
+            sum(_pair_closeness(by_word.get(a), by_word.get(b)) for a, b in pairs) / len(pairs)
+            for by_word in fields.values()
+        )
+    return closeness
+
+
+def _pair_closeness(first: list[int] | None, second: list[int] | None) -> float:
+    """Return 1 / (the least distance between the two words' positions), or 0 if one is missing."""
+    if not first or not second:
+        return 0.0
+    i = j = 0
+    least = None
+    while i < len(first) and j < len(second):
+        gap = abs(first[i] - second[j])
+        least = gap if least is None else min(least, gap)
+        if first[i] < second[j]:
+            i += 1
+        else:
+            j += 1
+    return 1.0 / max(least or 1, 1)
+
+
 # -- document sets -------------------------------------------------------------------------
 
 
@@ -401,7 +531,8 @@ def _highlight_terms(view: View, q: wq.Query) -> dict[str, frozenset[str]]:
     return {fieldname: frozenset(texts) for fieldname, texts in found.items()}
 
 
-def _hit(view: View, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> SearchHit:
+def _hit(view: View, docnum: int, score: float, terms: dict[str, frozenset[str]],
+         partial: bool = False) -> SearchHit:
     """Build one hit from stored fields, highlighting only the hits that are shown."""
     stored: dict[str, Any] = view.searcher.stored_fields(docnum)
     title = stored.get("title", "")
@@ -417,6 +548,7 @@ def _hit(view: View, docnum: int, score: float, terms: dict[str, frozenset[str]]
         score=score,
         title_html=highlight_whole(title, terms.get("title", frozenset())),
         fragments=highlight_fragments(body, terms.get("body", frozenset())),
+        partial=partial,
     )
 
 
@@ -498,6 +630,40 @@ def _closest_readable_word(view: View, typed: str, previous: str | None, readabl
             compound = 0 if (previous, candidate) in COMPOUNDS else 1
             ranked.append((distance(typed, candidate), compound, -readable_count, candidate))
     return min(ranked)[3] if ranked else None
+
+
+# -- more like this ------------------------------------------------------------------------
+
+
+def similar_documents(view: View, doc_id: int, principals: tuple[str, ...], limit: int) -> SearchResults:
+    """Return the readable letters sharing the most distinctive words of one readable letter.
+
+    The letter's key terms (Bo1, from its title and body as indexed) become an OR query run
+    inside the principals' readable set without the letter itself; a letter they may not read
+    gives no results at all, as if it did not exist.
+    """
+    limit = min(max(1, limit), MAX_PER_PAGE)
+    readable = readable_docs(view, principals)
+    source = view.term_docs("id", str(doc_id)) & readable
+    empty = SearchResults(total=0, page=1, per_page=limit, hits=[], suggestion=None, facets={})
+    if not source:
+        return empty
+    docnum = source.sorted_ids()[0]
+    searcher = view.searcher
+    terms: dict[str, float] = defaultdict(float)
+    for fieldname, weight in SIMILAR_FIELDS.items():
+        for text, score in searcher.key_terms([docnum], fieldname, numterms=SIMILAR_TERMS):
+            terms[text] += score * weight
+    best = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:SIMILAR_TERMS]
+    if not best:
+        return empty
+    q = wq.Or([wq.Term(fieldname, text, boost=weight * boost)
+               for text, weight in best for fieldname, boost in FIELD_BOOSTS.items()
+               if fieldname in SIMILAR_FIELDS])
+    matched, ranked = _rank(view, q, readable - source, limit)
+    terms_by_field = {fieldname: frozenset(text for text, _w in best) for fieldname in SIMILAR_FIELDS}
+    hits = [_hit(view, d, score, terms_by_field) for score, d in ranked]
+    return SearchResults(total=len(matched), page=1, per_page=limit, hits=hits, suggestion=None, facets={})
 
 
 # -- autocomplete --------------------------------------------------------------------------

@@ -31,5 +31,10 @@ def search(index: SearchIndex, q: str, principals: tuple[str, ...] = ("unit:1",)
 
 
 def ids(results: SearchResults) -> list[int]:
-    """Return the document ids of the hits, in order."""
-    return [hit.id for hit in results.hits]
+    """Return the document ids of the hits matching the whole query, in order."""
+    return [hit.id for hit in results.hits if not hit.partial]
+
+
+def partial_ids(results: SearchResults) -> list[int]:
+    """Return the document ids of the hits matching only some of the words, in order."""
+    return [hit.id for hit in results.hits if hit.partial]

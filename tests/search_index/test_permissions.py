@@ -42,9 +42,17 @@ def test_unreadable_document_is_not_in_facets(secret: SearchIndex) -> None:
 
 def test_unreadable_words_are_never_suggested(secret: SearchIndex) -> None:
     """A typo close to a word only a secret letter holds gets no "did you mean"."""
-    assert search(secret, "mutsi").suggestion == "mutasi"
-    assert search(secret, "mutsi", principals=OUTSIDER).suggestion is None
-    assert search(secret, "pikat", principals=OUTSIDER).suggestion == "piket"
+    assert search(secret, "mutsi", autocorrect=False).suggestion == "mutasi"
+    assert search(secret, "mutsi", principals=OUTSIDER, autocorrect=False).suggestion is None
+    assert search(secret, "pikat", principals=OUTSIDER, autocorrect=False).suggestion == "piket"
+
+
+def test_autocorrection_runs_only_with_readable_words(secret: SearchIndex) -> None:
+    """The correction that is run comes from readable text; an outsider's typo finds nothing."""
+    corrected = search(secret, "mutsi")
+    assert (corrected.corrected_query, ids(corrected)) == ("mutasi", [1])
+    outsider = search(secret, "mutsi", principals=OUTSIDER)
+    assert (outsider.total, outsider.hits, outsider.corrected_query) == (0, [], None)
 
 
 def test_autocomplete_only_offers_readable_titles(secret: SearchIndex) -> None:
@@ -79,9 +87,9 @@ def test_suggestion_needs_every_corrected_word_readable(index: SearchIndex) -> N
     add(index,
         make_document(1, title="Anggaran rahasia", body="pembelian alutsista", readers=("unit:1",)),
         make_document(2, title="Piket", body="jadwal piket", readers=("unit:2",)))
-    results = search(index, "pikat OR alutsiska", principals=OUTSIDER)
+    results = search(index, "pikat OR alutsiska", principals=OUTSIDER, autocorrect=False)
     assert results.total == 0
     # "alutsista" would make a query with a readable hit (through "piket"), but it is a word
     # of the unreadable letter, so only "pikat" is corrected.
     assert results.suggestion == "piket OR alutsiska"
-    assert search(index, "pikat OR alutsiska").suggestion == "pikat OR alutsista"
+    assert search(index, "pikat OR alutsiska", autocorrect=False).suggestion == "pikat OR alutsista"
