@@ -23,3 +23,13 @@ def test_every_api_route_is_described(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             served.add((path, method.lower()))
     assert served == described
+
+
+def test_search_syntax_and_similar_documents_are_described(client):
+    """Does the API description teach proximity search, the correction and "more like this"?"""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    search = spec["paths"]["/api/v1/search"]["get"]
+    q = next(p for p in search["parameters"] if p["name"] == "q")
+    assert '"rapat koordinasi"~5' in q["description"] and "corrected_query" in q["description"]
+    assert {"corrected_query", "partial_total"} <= set(spec["components"]["schemas"]["SearchResults"]["properties"])
+    assert "get" in spec["paths"]["/api/v1/documents/{document_id}/similar"]

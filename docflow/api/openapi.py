@@ -253,7 +253,12 @@ SPEC: dict[str, Any] = {
                 "summary": "Full-text search over the documents the caller may read.",
                 "parameters": [
                     _query("q", {"type": "string", "maxLength": 500},
-                           'Words (any Indonesian form), "phrases", prefix*, AND/OR/NOT, letter numbers.'),
+                           'Words (any Indonesian form), "phrases", proximity ("rapat koordinasi"~5: the '
+                           'words within 5 positions of each other, in any order), prefix*, AND/OR/NOT, '
+                           'letter numbers. Letters with the words close together rank first. When the query '
+                           'finds nothing and a spelling correction does, the correction is run and named in '
+                           '`corrected_query`; when fewer letters match every word than the page holds, the '
+                           'page is filled with letters matching some of the words (`partial`).'),
                     _query("type", {"type": "string"}, "Document type codes, comma-separated."),
                     _query("unit", {"type": "string"}, "Unit codes, comma-separated."),
                     _query("state", {"type": "string"}, "States, comma-separated."),
@@ -263,10 +268,25 @@ SPEC: dict[str, Any] = {
                     _query("to", {"type": "string", "format": "date"}, "Created on or before."),
                     _query("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"]}, "Order."),
                     _query("facets", {"type": "string", "enum": ["1", "true", "yes"]}, "Include facet counts."),
+                    _query("autocorrect", {"type": "string", "enum": ["0", "1"], "default": "1"},
+                           "0: search exactly as typed, without running a spelling correction."),
                     *_PAGING,
                 ],
                 "responses": {"200": _json("SearchResults", "Matching documents."), "400": _ERRORS,
                               "401": _ERRORS, "503": _ERRORS},
+            },
+        },
+        "/api/v1/documents/{document_id}/similar": {
+            "get": {
+                "operationId": "similarDocuments",
+                "summary": "More like this: readable letters sharing this letter's most distinctive words.",
+                "parameters": [_DOCUMENT_ID,
+                               _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
+                                      "How many letters.")],
+                "responses": {"200": _json("SimilarDocuments",
+                                           "The best matches, never the letter itself; only letters the "
+                                           "caller may read are returned or counted."),
+                              "400": _ERRORS, "401": _ERRORS, "404": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/classification-codes": {
@@ -371,15 +391,27 @@ SPEC: dict[str, Any] = {
                 "number": {"type": ["string", "null"]}, "doc_type": {"type": "string"}, "unit": {"type": "string"},
                 "state": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
                 "score": {"type": "number"},
+                "partial": {"type": "boolean",
+                            "description": "Matches only some of the words (listed after every full match)."},
                 "fragments": {"type": "array", "items": {"type": "string"},
                               "description": "Escaped text with <mark> around matches."},
                 "url": {"type": "string"}}},
             "SearchResults": {"type": "object", "required": ["results", "total"], "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                "suggestion": {"type": ["string", "null"]},
+                "suggestion": {"type": ["string", "null"], "description": "Did you mean (not run)."},
+                "corrected_query": {"type": ["string", "null"],
+                                    "description": "The query found nothing, so these are the results of "
+                                                   "this correction; repeat with autocorrect=0 for the query "
+                                                   "as typed."},
+                "partial_total": {"type": "integer",
+                                  "description": "Letters matching only some of the words, counted once a "
+                                                 "page reaches past the full matches (else 0)."},
                 "facets": {"type": "object", "additionalProperties": {
                     "type": "object", "additionalProperties": {"type": "integer"}}}}},
+            "SimilarDocuments": {"type": "object", "required": ["results", "total"], "properties": {
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+                "total": {"type": "integer", "description": "Readable letters sharing any key word."}}},
         },
     },
 }

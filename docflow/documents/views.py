@@ -23,7 +23,7 @@ from docflow.documents.recipients import (
 )
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
-from docflow.errors import N_, DocflowError, ValidationFailed
+from docflow.errors import N_, DocflowError, ServiceUnavailable, ValidationFailed
 
 bp = Blueprint("documents", __name__)
 
@@ -126,11 +126,22 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         deadline_notice=deadline_passed(document, services().today()),
         deadline_editable=may_set_deadline(session, user, document, services().today()),
         trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
+        similar=_similar(user, document),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
         recipient_errors=list(recipient_errors),
         recipient_values=_recipient_values(recipient_form, document.recipients),
         # A refusal for someone who has no route form (not the drafter) is shown at the top.
         refusals=list(route_errors) if route_edit is None else [], **_form_context())
+
+
+def _similar(user, document):
+    """Return letters like this one that the user may read, or None when search is unavailable."""
+    from docflow.search.operations import similar_documents
+
+    try:
+        return similar_documents(services().index, user, document, acting_positions(user))
+    except ServiceUnavailable:
+        return None  # the page works without its related letters
 
 
 @bp.get("/documents/<int:document_id>/download")

@@ -57,4 +57,6 @@ def parse_search(args: Any, principals: tuple[str, ...]) -> SearchRequest:
         page=int_param(args, "page", 1, maximum=10_000),
         per_page=int_param(args, "per_page", 20, maximum=100),
         facets=args.get("facets") in {"1", "true", "yes"},
+        # "0" asks for the query exactly as typed, without running its spelling correction.
+        autocorrect=args.get("autocorrect") not in {"0", "false", "no"},
     )
