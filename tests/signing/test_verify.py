@@ -55,7 +55,7 @@ def test_page_shows_the_letter_to_anyone(app, client, db, office, token_for):
     assert ca.subject.rfc4514_string() == token.credential.authority.subject
     # The check form is a browser form like the others: refused without its CSRF token.
     refused = client.post(f"/verify/{token.token}", data={}, content_type="multipart/form-data")
-    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "The form expired" in refused.get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     no_file = client.post(f"/verify/{token.token}", data={"csrf_token": csrf}, content_type="multipart/form-data")
     assert no_file.status_code == 400 and "a file is required" in no_file.get_data(as_text=True)
