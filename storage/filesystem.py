@@ -169,17 +169,22 @@ class FilesystemStore(ObjectStore):
         """Hard-link the finished upload to its key, never replacing an existing object."""
         final = self.root / key
         with _disk_errors(f"cannot store {key}"):
-            self._make_parents(final)
+            created = self._make_parents(final)
             # Two rounds: a sweep may delete the existing duplicate between link and touch.
             for _ in range(2):
                 try:
                     os.link(tmp_path, final)
                 except FileExistsError:
                     try:
-                        return self._touch(final, key, size)
+                        info = self._touch(final, key, size)
                     except FileNotFoundError:
                         continue
+                    self._flush_parents(created)
+                    return info
+                # Leaf first, then the folders made for it: the first flush commits a journalling
+                # file system's pending metadata (the new folders too), so the others cost little.
                 _fsync_dir(final.parent)
+                self._flush_parents(created)
                 info = _info(key, os.stat(final))
                 logger.info("stored object %s (%d bytes)", key, size)
                 return info
@@ -199,8 +204,9 @@ class FilesystemStore(ObjectStore):
         logger.info("object %s already stored; touched", key)
         return _info(key, os.stat(final))
 
-    def _make_parents(self, final: Path) -> None:
-        """Create the two fan-out directories, flushing each parent whose entries changed."""
+    def _make_parents(self, final: Path) -> list[Path]:
+        """Create the two fan-out directories; return the parents whose entries changed, deepest first."""
+        changed: list[Path] = []
         for directory in (final.parent.parent, final.parent):
             try:
                 directory.mkdir()
@@ -210,7 +216,15 @@ class FilesystemStore(ObjectStore):
                 raise StorageUnavailable(
                     f"storage directory {self._objects_dir} is missing (call ensure_ready)"
                 ) from None
-            _fsync_dir(directory.parent)
+            changed.insert(0, directory.parent)
+        return changed
+
+    @staticmethod
+    def _flush_parents(changed: list[Path]) -> None:
+        """Flush the folders that gained a new fan-out directory, so the object's path survives a crash."""
+        for directory in changed:
+            _fsync_dir(directory)
+        changed.clear()
 
     def _not_found(self, key: str) -> StorageError:
         """Return ObjectNotFound, unless the whole store is missing (an unmounted volume)."""
