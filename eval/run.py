@@ -4,8 +4,10 @@ Run from the repository root: ``.venv/bin/python -m eval.run``. It indexes eval/
 twice in a temporary directory:
 
 * Docflow: the real ``search_index.SearchIndex`` (Indonesian analyzer, number analyzer, query
-  language), every letter readable by one principal, searched with that principal exactly as the
-  application searches;
+  language, closeness ranking, letters with some of the words after the full matches, spelling
+  correction run when a query finds nothing), every letter readable by one principal, with the
+  request built from query parameters by ``docflow.search.params.parse_search``, the validator the
+  search page and the API use, so the figures are those of what a user sees;
 * baseline: raw Whoosh with ``whoosh.analysis.StandardAnalyzer`` on the same query fields with the
   same field boosts, BM25F scoring, and Whoosh's default ``MultifieldParser`` with AND grouping,
   which is also the grouping SearchIndex uses.
@@ -14,8 +16,8 @@ Every query of eval/queries.jsonl runs on both; the script prints nDCG@10 and re
 overall, lists the queries where Docflow scores below 0.85 or below the baseline, and writes
 eval/results.json and the results section of eval/README.md.
 
-When Docflow returns no hit and a "did you mean" suggestion, the search page offers the suggestion
-as a link; the script follows it and reports these figures next to the raw ones.
+Docflow is also run "as typed" (``autocorrect=0``, the page's "search instead for" link), to show
+what the spelling correction contributes.
 """
 from __future__ import annotations
 
@@ -39,9 +41,10 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import AndGroup, MultifieldParser
 
 import search_index
+from docflow.search.params import parse_search
 from eval.metrics import K, ndcg_at, recall_at
 from eval.query_specs import GROUPS
-from search_index import IndexedDocument, SearchIndex, SearchIndexError, SearchRequest
+from search_index import IndexedDocument, SearchIndex, SearchIndexError
 from search_index.schema import FIELD_BOOSTS, QUERY_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class Outcome:
     ndcg: float = 0.0
     recall: float = 0.0
     suggestion: str | None = None
+    corrected_query: str | None = None
     error: str | None = None
 
 
@@ -83,9 +87,8 @@ class QueryResult:
     q: str
     judgements: dict[int, int]
     docflow: Outcome
-    docflow_suggested: Outcome
+    docflow_typed: Outcome
     baseline: Outcome
-    followed_suggestion: bool = False
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -139,14 +142,15 @@ def build_docflow(records: Sequence[dict[str, Any]], directory: Path) -> SearchI
     return index
 
 
-def search_docflow(index: SearchIndex, q: str) -> Outcome:
-    """Return the top ten of a Docflow search for q, as the search page would show them."""
+def search_docflow(index: SearchIndex, q: str, *, autocorrect: bool = True) -> Outcome:
+    """Return the top ten of a Docflow search for q, as the search page and the API show them."""
+    args = {"q": q, "per_page": str(K), **({} if autocorrect else {"autocorrect": "0"})}
     try:
-        results = index.search(SearchRequest(q=q, principals=(PRINCIPAL,), per_page=K))
+        results = index.search(parse_search(args, (PRINCIPAL,)))
     except SearchIndexError as exc:
         return Outcome(q=q, ranked=[], total=0, error=str(exc))
     return Outcome(q=q, ranked=[hit.id for hit in results.hits], total=results.total,
-                   suggestion=results.suggestion)
+                   suggestion=results.suggestion, corrected_query=results.corrected_query)
 
 
 def baseline_schema() -> Schema:
@@ -173,8 +177,8 @@ class PlainIndex:
                                     body=r["body"], author=r["author"])
         # Same fields, same boosts and the same AND grouping as Docflow's parser; everything else
         # is Whoosh's default query syntax.
-        self._parser = MultifieldParser(list(QUERY_FIELDS), self._ix.schema, fieldboosts=FIELD_BOOSTS,
-                                        group=AndGroup)
+        fields = [name for name in QUERY_FIELDS if name in self._ix.schema]
+        self._parser = MultifieldParser(fields, self._ix.schema, fieldboosts=FIELD_BOOSTS, group=AndGroup)
         self._searcher = self._ix.searcher()
 
     def search(self, q: str) -> Outcome:
@@ -213,14 +217,11 @@ def evaluate(records: Sequence[dict[str, Any]], queries: Sequence[dict[str, Any]
             unknown = set(judgements) - known
             if unknown:
                 raise EvaluationError(f"query {query['id']} judges unknown documents {sorted(unknown)}")
-            raw = _score(search_docflow(docflow, query["q"]), judgements)
-            suggested, followed = raw, False
-            if raw.total == 0 and raw.suggestion:
-                suggested, followed = _score(search_docflow(docflow, raw.suggestion), judgements), True
             result = QueryResult(id=query["id"], group=query["group"], q=query["q"], judgements=judgements,
-                                 docflow=raw, docflow_suggested=suggested,
-                                 baseline=_score(baseline.search(query["q"]), judgements),
-                                 followed_suggestion=followed)
+                                 docflow=_score(search_docflow(docflow, query["q"]), judgements),
+                                 docflow_typed=_score(search_docflow(docflow, query["q"], autocorrect=False),
+                                                      judgements),
+                                 baseline=_score(baseline.search(query["q"]), judgements))
             results.append(result)
     finally:
         docflow.close()
@@ -243,8 +244,8 @@ def summarize(results: Sequence[QueryResult]) -> dict[str, dict[str, float]]:
             "queries": len(rows),
             "docflow_ndcg": statistics.fmean(r.docflow.ndcg for r in rows),
             "docflow_recall": statistics.fmean(r.docflow.recall for r in rows),
-            "docflow_suggested_ndcg": statistics.fmean(r.docflow_suggested.ndcg for r in rows),
-            "docflow_suggested_recall": statistics.fmean(r.docflow_suggested.recall for r in rows),
+            "docflow_typed_ndcg": statistics.fmean(r.docflow_typed.ndcg for r in rows),
+            "docflow_typed_recall": statistics.fmean(r.docflow_typed.recall for r in rows),
             "baseline_ndcg": statistics.fmean(r.baseline.ndcg for r in rows),
             "baseline_recall": statistics.fmean(r.baseline.recall for r in rows),
         }
@@ -252,25 +253,30 @@ def summarize(results: Sequence[QueryResult]) -> dict[str, dict[str, float]]:
 
 
 def shortfalls(results: Sequence[QueryResult]) -> list[QueryResult]:
-    """Return the queries where Docflow (with the suggestion followed) is below target or baseline."""
-    return [r for r in results
-            if r.docflow_suggested.ndcg < TARGET or r.docflow_suggested.ndcg < r.baseline.ndcg
-            or r.docflow.ndcg < r.baseline.ndcg]
+    """Return the queries where Docflow is below the target or below the baseline."""
+    return [r for r in results if r.docflow.ndcg < TARGET or r.docflow.ndcg < r.baseline.ndcg]
+
+
+def aim_met(summary: dict[str, dict[str, float]]) -> dict[str, bool]:
+    """Tell, per group and overall, whether Docflow is at or above the target and above the baseline."""
+    return {name: row["docflow_ndcg"] >= TARGET and row["docflow_ndcg"] > row["baseline_ndcg"]
+            for name, row in summary.items()}
 
 
 def format_summary(summary: dict[str, dict[str, float]]) -> str:
     """Return the per-group table as Markdown."""
+    met = aim_met(summary)
     lines = [
-        "| group | queries | Docflow nDCG@10 | Docflow R@10 | Docflow + suggestion nDCG@10 | "
-        "Docflow + suggestion R@10 | Whoosh plain nDCG@10 | Whoosh plain R@10 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| group | queries | Docflow nDCG@10 | Docflow R@10 | Docflow as typed nDCG@10 | "
+        "Docflow as typed R@10 | Whoosh plain nDCG@10 | Whoosh plain R@10 | aim met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, row in summary.items():
         label = f"**{name}**" if name == "overall" else name
         lines.append(
             f"| {label} | {row['queries']:.0f} | {row['docflow_ndcg']:.3f} | {row['docflow_recall']:.3f} | "
-            f"{row['docflow_suggested_ndcg']:.3f} | {row['docflow_suggested_recall']:.3f} | "
-            f"{row['baseline_ndcg']:.3f} | {row['baseline_recall']:.3f} |")
+            f"{row['docflow_typed_ndcg']:.3f} | {row['docflow_typed_recall']:.3f} | "
+            f"{row['baseline_ndcg']:.3f} | {row['baseline_recall']:.3f} | {'yes' if met[name] else 'no'} |")
     return "\n".join(lines)
 
 
@@ -278,13 +284,13 @@ def format_shortfalls(rows: Sequence[QueryResult]) -> str:
     """Return the list of queries below target or below baseline as Markdown."""
     if not rows:
         return "No query is below 0.85 or below the baseline."
-    lines = ["| id | group | query | Docflow nDCG | + suggestion | Whoosh plain nDCG | Docflow hits | suggestion |",
+    lines = ["| id | group | query | Docflow nDCG | as typed | Whoosh plain nDCG | Docflow hits | corrected to |",
              "|---|---|---|---:|---:|---:|---:|---|"]
     for r in rows:
-        suggestion = f"`{r.docflow.suggestion}`" if r.docflow.suggestion else ""
+        corrected = f"`{r.docflow.corrected_query}`" if r.docflow.corrected_query else ""
         q = r.q.replace("|", "\\|")
-        lines.append(f"| {r.id} | {r.group} | `{q}` | {r.docflow.ndcg:.3f} | {r.docflow_suggested.ndcg:.3f} | "
-                     f"{r.baseline.ndcg:.3f} | {r.docflow.total} | {suggestion} |")
+        lines.append(f"| {r.id} | {r.group} | `{q}` | {r.docflow.ndcg:.3f} | {r.docflow_typed.ndcg:.3f} | "
+                     f"{r.baseline.ndcg:.3f} | {r.docflow.total} | {corrected} |")
     return "\n".join(lines)
 
 
@@ -295,8 +301,8 @@ def results_markdown(summary: dict[str, dict[str, float]], rows: Sequence[QueryR
         f"Run of {today.isoformat()}: {n_docs} documents, {n_queries} queries, top {K} results per query; "
         f"search_index sources digest `{digest}`.",
         format_summary(summary),
-        "Queries where Docflow is below 0.85 nDCG@10 (after following the suggestion) or below the "
-        "plain baseline (raw or after the suggestion):",
+        "The aim: nDCG@10 at least 0.85 and above the plain baseline on every group. Queries where "
+        "Docflow is below 0.85 nDCG@10 or below the plain baseline:",
         format_shortfalls(rows),
     ])
 
@@ -345,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "target": TARGET,
             "timings": timings,
             "summary": summary,
+            "aim_met": aim_met(summary),
             "shortfalls": [r.id for r in below],
             "queries": [asdict(r) for r in results],
         }

@@ -139,24 +139,49 @@ def test_recall_counts_relevant_letters_in_the_top_k() -> None:
     assert recall_at([1], {}) == 0.0
 
 
-def test_run_scores_both_engines_and_writes_results(tmp_path: Path) -> None:
-    """Does a full run score every query on both engines and write results.json and the README section?"""
-    readme = tmp_path / "README.md"
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    """Run the whole evaluation once, writing into a temporary folder; return results.json and the README."""
+    out = tmp_path_factory.mktemp("run")
+    readme = out / "README.md"
     shutil.copy(run.README_FILE, readme)
-    results = tmp_path / "results.json"
+    results = out / "results.json"
     assert run.main(["--results", str(results), "--readme", str(readme)]) == 0
-    payload = json.loads(results.read_text(encoding="utf-8"))
+    return json.loads(results.read_text(encoding="utf-8")), readme
+
+
+def test_run_scores_both_engines_and_writes_results(full_run: tuple[dict, Path]) -> None:
+    """Does a full run score every query on both engines and write results.json and the README section?"""
+    payload, readme = full_run
     queries = _records(run.QUERIES_FILE)
     assert len(payload["queries"]) == len(queries)
     assert set(payload["summary"]) == set(GROUPS) | {"overall"}
     for row in payload["queries"]:
-        for engine in ("docflow", "docflow_suggested", "baseline"):
+        for engine in ("docflow", "docflow_typed", "baseline"):
             assert 0.0 <= row[engine]["ndcg"] <= 1.0
             assert len(row[engine]["ranked"]) <= 10
-        if row["followed_suggestion"]:
-            assert row["docflow"]["total"] == 0 and row["docflow_suggested"]["q"] == row["docflow"]["suggestion"]
+        if row["docflow"]["corrected_query"]:
+            # The correction runs only for a query that, as typed, finds no letter with every word.
+            assert row["docflow_typed"]["total"] == 0 and row["docflow"]["total"] > 0
     section = readme.read_text(encoding="utf-8")
     assert run.RESULTS_BEGIN in section and f"{len(payload['queries'])} queries" in section
+
+
+def test_relevance_aim(full_run: tuple[dict, Path]) -> None:
+    """Is Docflow at 0.85 nDCG@10 or more on every group, and above plain Whoosh on every group but phrases?
+
+    Quoted phrases tie (0.977 each): both engines find the letters holding the exact phrase, and
+    the judged letters they miss do not hold it (see eval/README.md).
+    """
+    summary = full_run[0]["summary"]
+    for group, row in summary.items():
+        assert row["docflow_ndcg"] >= run.TARGET, group
+        assert row["docflow_ndcg"] >= row["baseline_ndcg"], group
+        if group != "phrase":
+            assert row["docflow_ndcg"] > row["baseline_ndcg"], group
+    assert full_run[0]["aim_met"] == {group: group != "phrase" for group in summary}
+    # As typed (no correction run), misspelt queries still find letters with their other words.
+    assert summary["misspelling"]["docflow_typed_ndcg"] > summary["misspelling"]["baseline_ndcg"]
 
 
 def test_an_exact_title_query_finds_its_letter(tmp_path: Path) -> None:
