@@ -19,6 +19,19 @@ def db_session() -> Session:
     return g.db_session
 
 
+def end_transaction() -> None:
+    """Commit the request's work so far, so that the slow file work next holds no database lock.
+
+    For upload views only. On SQLite every transaction holds the one write lock from its first
+    statement to its end, so receiving and storing a file inside it would make every other
+    writer wait for that file's fsyncs. The session stays usable: its next statement begins a
+    new transaction, which the app commits after the view as usual.
+    """
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
 def acting_positions(user) -> frozenset[int]:
     """Return the desks the user holds or acts for today (once per request)."""
     from docflow.org.queries import acting_position_ids

@@ -175,3 +175,33 @@ def test_dead_store_gets_503_and_nothing_is_recorded(make_services, db, make_use
     assert "nothing was saved" in response.get_json()["errors"][0]["reason"]
     assert _count(db, Document) == 0
     assert _count(db, OutboxJob) == 0
+
+
+def test_upload_holds_no_transaction_while_its_file_is_stored(client, db, services, make_user, token_for,
+                                                              monkeypatch):
+    """Is the file received and stored between transactions, so other writers never wait for its fsyncs?"""
+    from flask import g
+
+    seen: list[bool] = []
+    put = services.store.put
+
+    def watching_put(*args, **kwargs):
+        seen.append(g.db_session.in_transaction())
+        return put(*args, **kwargs)
+
+    monkeypatch.setattr(services.store, "put", watching_put)
+    response = upload(client, token_for(make_user()), make_pdf("Nota dinas tentang kearsipan"), title="Kearsipan")
+    assert response.status_code == 201, response.get_json()
+    assert seen == [False]
+    assert _count(db, Document) == 1
+    assert db.scalars(select(OutboxJob.kind)).all() == ["extract_version"]
+
+
+def test_upload_refused_by_its_checks_stores_nothing(client, db, services, make_user, token_for):
+    """Does a refusal decided in the database (an unknown classification) come before the file is stored?"""
+    response = upload(client, token_for(make_user()), make_pdf("Nota dinas"), classification_code="999.9")
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == "classification_code"
+    assert _count(db, Document) == 0
+    assert list(services.store.iter_objects()) == []
+    assert list(services.spool_dir.iterdir()) == []

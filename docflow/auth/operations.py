@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
@@ -92,8 +92,8 @@ def create_token(session: Session, user: User, *, name: str = "") -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """Return the active user a bearer token belongs to, or None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                ApiToken.revoked_at.is_(None)))
+    row = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)))
     if row is None or not row.user.is_active:
         return None
     now = utcnow()

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_login_required, api_user
-from docflow.context import acting_positions, db_session, services
+from docflow.context import acting_positions, db_session, end_transaction, services
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload
 from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
@@ -13,7 +13,7 @@ from docflow.documents.recipients import recipients_from_form, validate_recipien
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.documents.schemas import document_json, version_json
 from docflow.errors import N_, ValidationFailed
-from docflow.workflow.queries import document_types
+from docflow.workflow.queries import document_type_codes
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api/v1/documents")
 
@@ -49,13 +49,17 @@ def create():
     """Upload a file as a new document (multipart: file, title, optional fields and recipients)."""
     user = api_user()
     session = db_session()
-    fields = validate_document_fields(request.form, document_types(session))
+    fields = validate_document_fields(request.form, document_type_codes(session))
     recipients = validate_recipients(session, recipients_from_form(request.form))
     replaces_id = optional_int(request.form, "replaces")
     replaces = get_readable_document(session, user, replaces_id, acting_positions(user)) if replaces_id else None
+    # Spooling, hashing, type detection and the object store's fsyncs run between transactions, so
+    # concurrent uploads queue for the database only for their reads and their inserts.
+    end_transaction()
     with _receive() as upload:
         document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
                                    on=services().today(), author_position_id=optional_int(request.form, "position_id"),
+                                   before_store=end_transaction,
                                    replaces=replaces, recipients=recipients)
     response = jsonify(document_json(document, user, acting_positions(user)))
     response.status_code = 201

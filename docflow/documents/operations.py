@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -152,6 +152,7 @@ def _author_position(session: Session, actor: User, position_id: int | None, on:
 
 def create_document(session: Session, store: ObjectStore, *, actor: User, fields: DocumentFields,
                     upload: Upload, on: date, author_position_id: int | None = None,
+                    before_store: Callable[[], None] | None = None,
                     replaces: Document | None = None, recipients: Sequence[RecipientSpec] = ()) -> Document:
     """Store the upload, then add the document, its recipients, its first version and the extraction job."""
     position = _author_position(session, actor, author_position_id, on)
@@ -166,12 +167,15 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     check_deadline_ahead(fields.deadline, on)
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
     # (swept later), never a row without its bytes.
+    if before_store is not None:
+        before_store()  # the checks are done: the caller may end its transaction before the fsyncs
     key = _store_upload(store, upload)
     document = Document(
         title=fields.title, doc_type=fields.doc_type, classification_code=fields.classification_code,
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
         unit_id=unit_id, author_id=actor.id, author=actor,
         author_position_id=position.id if position is not None else None,
+        steps=[], grants=[], versions=[],  # known empty: answering with the new document loads nothing
         replaces_id=replaces.id if replaces is not None else None, deadline=fields.deadline,
     )
     session.add(document)

@@ -25,6 +25,11 @@ def document_types(session: Session, *, include_inactive: bool = False) -> dict[
     return {r.code: r for r in rules}
 
 
+def document_type_codes(session: Session) -> set[str]:
+    """Return the codes of the active document types (what an upload's doc_type is checked against)."""
+    return set(session.scalars(select(DocumentTypeRule.code).where(DocumentTypeRule.is_active.is_(True))))
+
+
 @dataclass(frozen=True)
 class InboxItem:
     """Something waiting for the user: a step to verify or sign, or a letter returned to them."""
