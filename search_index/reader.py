@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
-from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import Matcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import OrGroup, QueryParser
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 # Distinct cached sets per generation (principal tokens, filter values, filter combinations).
 # A set costs size/8 bytes (12.5 KB at 100,000 documents), so this bounds memory well.
 DOCSET_CACHE_SIZE = 4096
+# Walking candidates with skip_to costs about this many postings read in a full evaluation.
+WALK_COST_RATIO = 4
 # Whoosh's mmap path copies every file of a segment into a BytesIO per reader opened (seconds
 # and hundreds of MB per searcher on a large index, for each pooled searcher and after every
 # commit); plain file reads share the OS page cache and proved as fast for our searches.
@@ -62,6 +65,7 @@ class Generation:
         self._newest_first: list[int] | None = None
         self._parser: QueryParser | None = None
         self._relaxed_parser: QueryParser | None = None
+        self._lengths: dict[tuple[str, str], bytes | None] = {}
 
     @classmethod
     def open(cls, directory: Path, local_tz: tzinfo) -> Generation:
@@ -208,15 +212,51 @@ def leaf_postings(matcher: Matcher) -> tuple[W3LeafMatcher, float] | None:
     return matcher, boost
 
 
-def posting_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[tuple[int, ...], Sequence[float]]]:
-    """Yield (ids, weights) of each block of a fresh leaf matcher, a whole block at a time."""
+def posting_blocks(matcher: W3LeafMatcher,
+                   needed: Sequence[int] | None = None) -> Iterator[tuple[tuple[int, ...], Sequence[float]]]:
+    """Yield (ids, weights) of each block of a fresh leaf matcher, a whole block at a time.
+
+    With `needed` (ascending document numbers), a block holding none of them is passed over
+    on its header alone: its ids, weights and positions are never decompressed.
+    """
+    below = 0  # needed[:below] lie in blocks already passed
     while matcher.is_active():
+        if needed is not None:
+            if below == len(needed):
+                return
+            if needed[below] > matcher._maxid:
+                matcher._next_block()
+                continue
+            below = bisect_right(needed, matcher._maxid, below)
         if matcher._ids is None:
             matcher._read_ids()
         if matcher._weights is None:
             matcher._read_weights()
         yield matcher._ids, matcher._weights
         matcher._next_block()
+
+
+def _from_sets(q: Query) -> bool:
+    """Tell whether query_docs answers q from cached term sets alone (no matcher walk)."""
+    if isinstance(q, Term | Every) or q is NullQuery:
+        return True
+    if isinstance(q, And | Not | AndNot) or (isinstance(q, Or) and not q.minmatch):
+        return all(_from_sets(child) for child in q.children())
+    return False
+
+
+def _read_lengths(perdoc: object, fieldname: str, doccount: int) -> bytes | None:
+    lenfield = _lenfield(fieldname)
+    try:
+        if not perdoc.has_column(lenfield):  # type: ignore[attr-defined]
+            return None
+        column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)  # type: ignore[attr-defined]
+        raw = column._dbfile.get(column._basepos, column._count)
+    except (AttributeError, OSError):
+        return None
+    if len(raw) != min(column._count, doccount) or column._fixedlen != 1:
+        return None
+    return bytes(raw) + bytes(max(0, doccount - len(raw)))
 
 
 class View:
@@ -277,37 +317,125 @@ class View:
         """Return the documents matching a filter query, cached under key."""
         return self.generation.cached(key, lambda: self._matching(q))
 
-    def query_docs(self, q: Query) -> DocSet:
-        """Return the live documents matching q, combining cached term sets where possible."""
+    def query_docs(self, q: Query, within: DocSet | None = None) -> DocSet:
+        """Return the live documents matching q, combining cached term sets where possible.
+
+        With `within`, the answer is q's matches among those documents only: a query that has
+        no cached sets (a phrase, a proximity group) is then checked on those candidates alone,
+        after the cheaper parts of an AND have narrowed them, instead of on the whole index.
+        """
         if isinstance(q, Term):
             text = q.text
             if isinstance(text, bytes):
                 text = self.searcher.schema[q.fieldname].from_bytes(text)
-            return self.term_docs(q.fieldname, text)
+            docs = self.term_docs(q.fieldname, text)
+            return docs if within is None else docs & within
         if isinstance(q, Or) and not q.minmatch:
             bits = 0
             for child in q.subqueries:
-                bits |= self.query_docs(child).bits
+                bits |= self.query_docs(child, within).bits
             return DocSet(bits)
         if isinstance(q, And):
-            # Smallest estimate first, so an empty intersection stops the work early.
+            # Cached sets first, smallest estimate first, so an empty intersection stops the
+            # work early; then the rest, each asked only about what is left.
             reader = self.searcher.reader()
-            result: DocSet | None = None
-            for child in sorted(q.subqueries, key=lambda c: c.estimate_size(reader)):
-                docs = self.query_docs(child)
+            result = within
+            for child in sorted(q.subqueries, key=lambda c: (not _from_sets(c), c.estimate_size(reader))):
+                docs = self.query_docs(child, result)
                 result = docs if result is None else result & docs
                 if not result:
                     return EMPTY
             return result if result is not None else EMPTY
         if isinstance(q, Not):
-            return self.live_docs() - self.query_docs(q.query)
+            return (self.live_docs() if within is None else within) - self.query_docs(q.query, within)
         if isinstance(q, AndNot):
-            return self.query_docs(q.a) - self.query_docs(q.b)
+            matched = self.query_docs(q.a, within)
+            return matched - self.query_docs(q.b, matched) if matched else EMPTY
         if isinstance(q, Every):
-            return self.live_docs()
+            return self.live_docs() if within is None else within
         if isinstance(q, type(NullQuery)):
             return EMPTY
-        return self._matching(q)
+        if within is None:
+            return self._matching(q)
+        if isinstance(q, Phrase) and q.words:
+            # Only documents holding every word can hold the phrase: positions are read there.
+            within = self.candidates(q, within)
+            return self.matches_among(q, within) if within else EMPTY
+        if len(within) * WALK_COST_RATIO <= q.estimate_size(self.searcher.reader()):
+            return self.matches_among(q, within)
+        return self._matching(q) & within
+
+    def candidates(self, q: Query, within: DocSet) -> DocSet:
+        """Return the documents of `within` that may match q, from cached term sets alone.
+
+        Exact where q is made of terms; for a phrase, the documents holding all its words
+        (positions are not read); for anything else, `within` itself. A superset of the
+        matches, so walking it with q's matcher finds exactly q's matches in `within`.
+        """
+        if _from_sets(q):
+            return self.query_docs(q, within)
+        if isinstance(q, And):
+            for child in q.subqueries:
+                within = self.candidates(child, within)
+                if not within:
+                    return EMPTY
+            return within
+        if isinstance(q, Or) and not q.minmatch:
+            bits = 0
+            for child in q.subqueries:
+                bits |= self.candidates(child, within).bits
+            return DocSet(bits)
+        if isinstance(q, Phrase):
+            for word in q.words:
+                within = within & self.term_docs(q.fieldname, word)
+            return within
+        return within
+
+    def matches_among(self, q: Query, candidates: DocSet) -> DocSet:
+        """Return the candidates q matches, asking q's matcher to skip to each in turn."""
+        return DocSet.from_ids((docnum for _score, docnum in self.walk(q, candidates, scored=False)), self.size)
+
+    def walk(self, q: Query, candidates: DocSet, scored: bool) -> list[tuple[float, int]]:
+        """Return (score, docnum) for every candidate the query matches (score 0.0 unless scored)."""
+        searcher = self.searcher
+        context = searcher.context() if scored else searcher.boolean_context()
+        ids = candidates.sorted_ids()
+        found: list[tuple[float, int]] = []
+        for subsearcher, offset in searcher.leaf_searchers():
+            low = bisect_left(ids, offset)
+            high = bisect_left(ids, offset + subsearcher.doc_count_all())
+            if low == high:
+                continue
+            matcher = q.matcher(subsearcher, context)
+            for docnum in ids[low:high]:
+                if not matcher.is_active():
+                    break
+                local = docnum - offset
+                if matcher.id() < local:
+                    matcher.skip_to(local)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == local:
+                    found.append((matcher.score() if scored else 0.0, docnum))
+        return found
+
+    def length_bytes(self, subsearcher: Searcher, fieldname: str) -> bytes | None:
+        """Return one segment's field lengths, a byte per document as Whoosh stores them (cached).
+
+        Whoosh reads one of these bytes from the file per document scored; scoring thousands
+        of documents wants them all at once. None when the segment keeps no lengths.
+        """
+        reader = subsearcher.reader()
+        segment = getattr(reader, "segment", None)
+        perdoc = getattr(reader, "_perdoc", None)
+        if segment is None or perdoc is None:
+            return None
+        key = (segment().segment_id(), fieldname)
+        lengths = self.generation._lengths.get(key, b"")
+        if lengths == b"":
+            lengths = _read_lengths(perdoc, fieldname, subsearcher.doc_count_all())
+            self.generation._lengths[key] = lengths
+        return lengths
 
     def field_values(self, fieldname: str) -> list[str]:
         """Return every indexed value of an untokenized field."""

@@ -11,9 +11,12 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
@@ -136,27 +139,7 @@ def _walk_is_cheaper(view: View, q: wq.Query, candidates: DocSet) -> bool:
 
 def _walk(view: View, q: wq.Query, candidates: DocSet, scored: bool) -> list[tuple[float, int]]:
     """Return (score, docnum) for every candidate the query matches."""
-    searcher = view.searcher
-    context = searcher.context() if scored else searcher.boolean_context()
-    ids = candidates.sorted_ids()
-    found: list[tuple[float, int]] = []
-    for subsearcher, offset in searcher.leaf_searchers():
-        low = bisect_left(ids, offset)
-        high = bisect_left(ids, offset + subsearcher.doc_count_all())
-        if low == high:
-            continue
-        matcher = q.matcher(subsearcher, context)
-        for docnum in ids[low:high]:
-            if not matcher.is_active():
-                break
-            local = docnum - offset
-            if matcher.id() < local:
-                matcher.skip_to(local)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == local:
-                found.append((matcher.score() if scored else 0.0, docnum))
-    return found
+    return view.walk(q, candidates, scored)
 
 
 def _score_known(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, int]]:
@@ -195,16 +178,41 @@ def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
             if unwrapped is None or not hasattr(scorer, "_score") or not hasattr(scorer, "dfl"):
                 return None
             postings, boost = unwrapped
-            for block_ids, weights in posting_blocks(postings):
+            norms = _bm25_norms(scorer, view.length_bytes(subsearcher, leaf.field()))
+            if norms is not None:
+                lengths, norm, idf, k1_plus_1 = norms
+            for block_ids, weights in posting_blocks(postings, local):
                 first = bisect_left(local, block_ids[0])
                 last = bisect_right(local, block_ids[-1], first)
                 for local_doc in local[first:last]:
                     i = bisect_left(block_ids, local_doc)
                     if i < len(block_ids) and block_ids[i] == local_doc:
+                        if norms is None:
+                            score = scorer._score(weights[i], scorer.dfl(local_doc)) * boost
+                        else:
+                            # whoosh.scoring.bm25, the same operations in the same order.
+                            weight = weights[i]
+                            score = idf * ((weight * k1_plus_1) / (weight + norm[lengths[local_doc]])) * boost
                         docnum = local_doc + offset
-                        score = scorer._score(weights[i], scorer.dfl(local_doc)) * boost
                         scores[docnum] = scores.get(docnum, 0.0) + score
     return [(score, docnum) for docnum, score in scores.items()]
+
+
+def _bm25_norms(scorer: Any, lengths: bytes | None) -> tuple[bytes, tuple[float, ...], float, float] | None:
+    """Return what scoring needs besides the weight, when the scorer is Whoosh's BM25F and lengths are known.
+
+    Per length byte, the BM25 length normalisation K1 * ((1 - B) + B * length / avgfl),
+    computed exactly as whoosh.scoring.bm25 does, so the scores are Whoosh's to the last bit.
+    (Byte 0, no length, never belongs to a document with a posting in the field.)
+    """
+    if lengths is None or type(scorer) is not BM25FScorer:
+        return None
+    return lengths, _length_norms(scorer.K1, scorer.B, scorer.avgfl), scorer.idf, scorer.K1 + 1
+
+
+@lru_cache(maxsize=256)
+def _length_norms(k1: float, b: float, avgfl: float) -> tuple[float, ...]:
+    return tuple(k1 * ((1 - b) + b * byte_to_length(value) / avgfl) for value in range(256))
 
 
 def _only_terms(q: wq.Query) -> bool:
@@ -220,8 +228,9 @@ def _match(view: View, q: wq.Query, allowed: DocSet) -> DocSet:
     if not allowed:
         return EMPTY
     if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
-        return DocSet.from_ids((d for _s, d in _walk(view, q, allowed, scored=False)), view.size)
-    return view.query_docs(q) & allowed
+        # Only the allowed documents holding the words a phrase needs are walked.
+        return view.matches_among(q, view.candidates(q, allowed))
+    return view.query_docs(q, allowed)
 
 
 def _top(found: list[tuple[float, int]], wanted: int) -> list[tuple[float, int]]:
@@ -236,9 +245,9 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     # A query of terms has its matches from cached bitmaps and scores read in bulk, which
     # beats walking even a short list of allowed documents through dense posting lists.
     if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
-        found = _walk(view, q, allowed, scored=True)
+        found = _walk(view, q, view.candidates(q, allowed), scored=True)
         return DocSet.from_ids((d for _s, d in found), view.size), _top(found, wanted)
-    matched = view.query_docs(q) & allowed
+    matched = view.query_docs(q, allowed)
     if not matched:
         return matched, []
     if len(matched) <= SCORE_ALL_BELOW:
