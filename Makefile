@@ -46,7 +46,8 @@ node_modules/.installed: package.json package-lock.json | $(VENV)/.test
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Docflow \
 		-o docflow/translations/messages.pot .
-	$(BIN)/pybabel update -i docflow/translations/messages.pot -d docflow/translations --ignore-obsolete
+	$(BIN)/pybabel update -i docflow/translations/messages.pot -d docflow/translations --ignore-obsolete \
+		--no-fuzzy-matching
 	$(BIN)/pybabel compile --statistics -d docflow/translations
 
 clean-venv:
