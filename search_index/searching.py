@@ -48,10 +48,12 @@ BLOCK_MAX = True
 # A prefix can expand to thousands of words; marking more than this many is no help to anyone.
 MAX_HIGHLIGHT_TERMS = 200
 # The best this many matches (by BM25F) are reordered by how close together the words stand.
-RERANK_DEPTH = 50
+# 30 covers a first page of 20; reading word positions costs about 0.5 ms per letter.
+RERANK_DEPTH = 30
 # A letter with the query's words side by side scores up to this much more (1.5 = +50%).
 PROXIMITY_BOOST = 0.5
-PROXIMITY_FIELDS = ("title", "body")
+# Only the body: a title is short, so its words always stand close, and it is boosted already.
+PROXIMITY_FIELDS = ("body",)
 # "More like this": the key terms of a letter taken from these fields (with these weights).
 SIMILAR_FIELDS = {"title": 2.0, "body": 1.0}
 SIMILAR_TERMS = 12
@@ -223,10 +225,38 @@ def _only_terms(q: wq.Query) -> bool:
     return type(q) is wq.Term
 
 
+def _without_impossible(view: View, q: wq.Query, allowed: DocSet) -> wq.Query:
+    """Return q without the phrases that no allowed document holds all the words of.
+
+    Such a phrase matches nothing a score is computed for, so dropping it changes no match and
+    no score; what is left is often terms only ("tanda tangan elektronik" searched in the author
+    field as well), which are scored in bulk instead of walked.
+    """
+    if isinstance(q, wq.Phrase):
+        return q if view.candidates(q, allowed) else wq.NullQuery
+    if type(q) is wq.And:
+        children = [_without_impossible(view, child, allowed) for child in q.subqueries]
+        return wq.NullQuery if any(child is wq.NullQuery for child in children) else q
+    if type(q) is wq.Or and not q.minmatch and q.scale is None:
+        children = [_without_impossible(view, child, allowed) for child in q.subqueries]
+        kept = [child for child in children if child is not wq.NullQuery]
+        if len(kept) == len(children) and all(a is b for a, b in zip(children, q.subqueries, strict=True)):
+            return q
+        if not kept:
+            return wq.NullQuery
+        if len(kept) == 1:
+            return kept[0] if q.boost == 1.0 else wq.Or(kept, boost=q.boost)
+        rebuilt = wq.Or(kept, boost=q.boost)
+        rebuilt.matcher_type = q.matcher_type
+        return rebuilt
+    return q
+
+
 def _match(view: View, q: wq.Query, allowed: DocSet) -> DocSet:
     """Return the allowed documents the query matches."""
     if not allowed:
         return EMPTY
+    q = _without_impossible(view, q, allowed)
     if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
         # Only the allowed documents holding the words a phrase needs are walked.
         return view.matches_among(q, view.candidates(q, allowed))
@@ -242,6 +272,7 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     """Return the allowed matches and the best `wanted` of them as (score, docnum), best first."""
     if not allowed:
         return EMPTY, []
+    q = _without_impossible(view, q, allowed)
     # A query of terms has its matches from cached bitmaps and scores read in bulk, which
     # beats walking even a short list of allowed documents through dense posting lists.
     if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
@@ -375,8 +406,8 @@ def _closeness(view: View, words: list[str], docnums: list[int]) -> dict[int, fl
     """Return, per document, how close together the query's words stand (0 to 1).
 
     Each pair of words next to each other in the query scores 1 / their least distance in the
-    title or the body (1 side by side, in either order; 0 if one is missing); a document's
-    closeness is the mean over the pairs, in its better field.
+    PROXIMITY_FIELDS (1 side by side, in either order; 0 if one is missing); a document's
+    closeness is the mean over the pairs, in its best field.
     """
     positions: dict[int, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(dict))
     searcher = view.searcher
