@@ -6,9 +6,10 @@ N distinct ~100 KB PDFs are made once with reportlab (uncompressed text pages of
 letters). Each concurrency level gets a fresh instance (so no upload is deduplicated by the
 content-addressed store) and a fresh `serve` process on the embedded default (SQLite +
 filesystem store); no worker runs, so extraction does not compete for the CPU. The raw
-baseline writes the same bytes to new files in the same folder tree, one after another, with
-fsync of each file and of its directory: before and after the uploads, to show how steady the
-disk is.
+baseline writes the same bytes the way the object store does, one file after another: a
+temporary file, fsync, a hard link to its final name, fsync of that folder. A raw run goes
+right before each upload run, so that each upload run is compared with the disk as it was
+then (the machine is shared); the multipart bodies are built before the clock starts.
 """
 from __future__ import annotations
 
@@ -18,15 +19,19 @@ import logging
 import os
 import queue
 import shutil
+import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from sqlalchemy.engine import make_url
 
 from bench.common import (
     BenchError,
@@ -99,14 +104,15 @@ def make_pdfs(count: int, target_bytes: int, seed: int = 11) -> list[SamplePdf]:
 
 
 def raw_write(pdfs: list[SamplePdf], directory: Path) -> dict[str, Any]:
-    """Write each file's bytes to a new file with fsync of the file and of the folder, one after another."""
-    directory.mkdir(parents=True)
+    """Write each file durably the way the store does: temporary file, fsync, link into place, fsync of the folder."""
+    staging = directory / "tmp"
+    staging.mkdir(parents=True)
     total = sum(len(p.data) for p in pdfs)
     dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         started, cpu_started = time.perf_counter(), time.process_time()
         for i, pdf in enumerate(pdfs):
-            fd = os.open(directory / f"{i:06d}.pdf", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd, tmp_name = tempfile.mkstemp(prefix="put-", suffix=".part", dir=staging)
             try:
                 view = memoryview(pdf.data)
                 while view:
@@ -114,6 +120,8 @@ def raw_write(pdfs: list[SamplePdf], directory: Path) -> dict[str, Any]:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            os.link(tmp_name, directory / f"{i:06d}.pdf")
+            os.unlink(tmp_name)
             os.fsync(dir_fd)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     finally:
@@ -123,15 +131,14 @@ def raw_write(pdfs: list[SamplePdf], directory: Path) -> dict[str, Any]:
             "mb_per_s": round(total / took / MB, 2), "cpu_ms_per_file": round(cpu / len(pdfs) * 1000, 3)}
 
 
-def _upload_worker(client: HttpClient, pdfs: list[SamplePdf], todo: queue.Queue[int],
+def _upload_worker(client: HttpClient, bodies: list[tuple[bytes, str]], todo: queue.Queue[int],
                    durations: list[float], failures: list[str]) -> None:
     while True:
         try:
             i = todo.get_nowait()
         except queue.Empty:
             return
-        pdf = pdfs[i]
-        body, content_type = multipart({"title": pdf.title, "doc_type": "nota_dinas"}, f"naskah-{i}.pdf", pdf.data)
+        body, content_type = bodies[i]
         t0 = time.perf_counter()
         try:
             status, data = client.request("POST", "/api/v1/documents", body, {"Content-Type": content_type})
@@ -143,9 +150,36 @@ def _upload_worker(client: HttpClient, pdfs: list[SamplePdf], todo: queue.Queue[
             failures.append(f"{i}: HTTP {status} {data[:200]!r}")
 
 
-def upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int) -> dict[str, Any]:
+@contextmanager
+def _fresh_database(admin_url: str | None, name: str) -> Iterator[str | None]:
+    """Yield the URL of a new empty PostgreSQL database on the admin URL's server (None: embedded SQLite)."""
+    if admin_url is None:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int,
+               database_url: str | None = None) -> dict[str, Any]:
     """Upload every PDF through a fresh instance's real server with `clients` keep-alive connections."""
+    with _fresh_database(database_url, f"docflow_bench_{os.getpid()}_{instance_dir.name}".replace("-", "_")) as url:
+        return _upload_run(pdfs, instance_dir, clients, url)
+
+
+def _upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int, database_url: str | None) -> dict[str, Any]:
     instance = ServeInstance(instance_dir)
+    if database_url is not None:
+        instance.env["DOCFLOW_DATABASE__URL"] = database_url
     instance.cli("init")
     unit_code, unit_name = UNITS[7]
     instance.cli("unit", "create", unit_code, unit_name)
@@ -157,8 +191,10 @@ def upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int) -> dict[
             todo.put(i)
         durations: list[float] = []
         failures: list[str] = []
+        bodies = [multipart({"title": pdf.title, "doc_type": "nota_dinas"}, f"naskah-{i}.pdf", pdf.data)
+                  for i, pdf in enumerate(pdfs)]
         connections = [HttpClient(instance.port, token) for _ in range(clients)]
-        threads = [threading.Thread(target=_upload_worker, args=(c, pdfs, todo, durations, failures))
+        threads = [threading.Thread(target=_upload_worker, args=(c, bodies, todo, durations, failures))
                    for c in connections]
         server_cpu, client_cpu = instance.cpu_seconds(), time.process_time()
         started = time.perf_counter()
@@ -193,10 +229,18 @@ def _median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
     chosen = dict(ordered[(len(ordered) - 1) // 2])
     chosen["runs_mb_per_s"] = [r["mb_per_s"] for r in results]
     chosen["runs_docs_per_s"] = [r["docs_per_s"] for r in results]
+    if all("paired_ratio" in r for r in results):
+        ratios = sorted(r["paired_ratio"] for r in results)
+        chosen["runs_paired_ratio"] = [r["paired_ratio"] for r in results]
+        chosen["median_paired_ratio"] = ratios[(len(ratios) - 1) // 2]
+    if all("server_cpu_ms_per_upload" in r for r in results):
+        cpu = sorted(r["server_cpu_ms_per_upload"] for r in results)
+        chosen["median_server_cpu_ms_per_upload"] = cpu[(len(cpu) - 1) // 2]
     return chosen
 
 
-def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: bool = False) -> dict[str, Any]:
+def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: bool = False,
+        database_url: str | None = None) -> dict[str, Any]:
     """Run the whole benchmark (each measurement `repeat` times) and return its results."""
     workdir = make_workdir("upload")
     try:
@@ -206,39 +250,43 @@ def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: boo
         logger.info("made %d PDFs in %.1f s (%.1f-%.1f KB)", count, time.perf_counter() - t0,
                     min(sizes) / 1000, max(sizes) / 1000)
         info = machine_info(workdir)
-        raw_runs = [raw_write(pdfs, workdir / f"raw-before-{i}") for i in range(repeat)]
-        logger.info("raw before: %s", raw_runs)
+        raw_runs = []
         uploads = []
         for level in clients:
             level_runs = []
             for i in range(repeat):
-                result = upload_run(pdfs, workdir / f"instance-c{level}-{i}", level)
-                logger.info("upload with %d clients: %s", level, result)
+                # The raw run just before, so that the pair sees the same disk and the same neighbours.
+                raw_run = raw_write(pdfs, workdir / f"raw-c{level}-{i}")
+                raw_run["load_average"] = os.getloadavg()[0]
+                raw_runs.append(raw_run)
+                result = upload_run(pdfs, workdir / f"instance-c{level}-{i}", level, database_url)
+                result["load_average"] = os.getloadavg()[0]
+                result["raw_mb_per_s"] = raw_run["mb_per_s"]
+                result["paired_ratio"] = round(result["mb_per_s"] / raw_run["mb_per_s"], 3)
+                logger.info("raw: %s; upload with %d clients: %s", raw_run, level, result)
                 level_runs.append(result)
                 if not keep:
                     shutil.rmtree(workdir / f"instance-c{level}-{i}", ignore_errors=True)
             uploads.append(_median_run(level_runs))
-        raw_after = [raw_write(pdfs, workdir / f"raw-after-{i}") for i in range(repeat)]
-        logger.info("raw after: %s", raw_after)
         info["load_average_at_end"] = os.getloadavg()
     finally:
         if keep:
             logger.info("kept %s", workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    raw = _median_run(raw_runs + raw_after)
+    raw = _median_run(raw_runs)
     for result in uploads:
         result["ratio_to_raw"] = round(result["mb_per_s"] / raw["mb_per_s"], 3)
     return {
         "benchmark": "upload_throughput",
         "machine": info,
         "parameters": {"count": count, "clients": clients, "repeat": repeat, "target_kb": size_kb,
+                       "database": make_url(database_url).get_backend_name() if database_url else "sqlite",
                        "pdf_kb_min": round(min(sizes) / 1000, 1), "pdf_kb_max": round(max(sizes) / 1000, 1),
                        "pdf_kb_mean": round(sum(sizes) / len(sizes) / 1000, 1),
                        "pdf_pages": _page_count(pdfs[0].data)},
         "raw": raw,
-        "raw_before": raw_runs,
-        "raw_after": raw_after,
+        "raw_runs": raw_runs,
         "uploads": uploads,
     }
 
@@ -256,15 +304,18 @@ def render(results: dict[str, Any]) -> str:
     n = results["parameters"]["count"]
     raw = results["raw"]
     rows: list[list[Any]] = [
-        ["raw write+fsync+dir fsync", "1", n, raw["seconds"], raw["docs_per_s"], _spread(raw["runs_docs_per_s"]),
-         raw["mb_per_s"], "-", "-", raw["cpu_ms_per_file"], "1.00"],
+        ["raw tmp+fsync+link+dir fsync", "1", n, raw["seconds"], raw["docs_per_s"], _spread(raw["runs_docs_per_s"]),
+         raw["mb_per_s"], "-", "-", raw["cpu_ms_per_file"], "1.00", "-"],
     ]
     for r in results["uploads"]:
         rows.append(["HTTP upload (serve)", str(r["clients"]), n, r["seconds"], r["docs_per_s"],
                      _spread(r["runs_docs_per_s"]), r["mb_per_s"], r["request_latency"]["p50_ms"],
-                     r["request_latency"]["p95_ms"], r["server_cpu_ms_per_upload"], f"{r['ratio_to_raw']:.3f}"])
+                     r["request_latency"]["p95_ms"], r.get("median_server_cpu_ms_per_upload", r["server_cpu_ms_per_upload"]),
+                     f"{r['ratio_to_raw']:.3f}", f"{r['median_paired_ratio']:.3f}" if "median_paired_ratio" in r else "-"])
+    # "x raw": the median run against the median raw run; "paired": the median of each run against
+    # the raw run made just before it.
     return format_table(["path", "clients", "files", "seconds", "docs/s", "docs/s range", "MB/s",
-                         "p50 ms", "p95 ms", "server CPU ms/doc", "x raw"], rows)
+                         "p50 ms", "p95 ms", "server CPU ms/doc", "x raw", "paired x raw"], rows)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -276,14 +327,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    parser.add_argument("--database-url", help="an admin URL of a PostgreSQL server: each run gets a new database "
+                        "there instead of the embedded SQLite (results go to upload_throughput_postgresql.json)")
     args = parser.parse_args(argv)
     setup_logging()
-    results = run(args.count, args.clients, args.size_kb, repeat=args.repeat, keep=args.keep)
+    results = run(args.count, args.clients, args.size_kb, repeat=args.repeat, keep=args.keep,
+                  database_url=args.database_url)
     print(render(results))
     print(f"PDFs {results['parameters']['pdf_kb_mean']} KB on average, {results['parameters']['pdf_pages']} "
           f"pages; median of {results['parameters']['repeat']} runs per row")
     if not args.no_save:
-        write_results("upload_throughput", results)
+        write_results("upload_throughput_postgresql" if args.database_url else "upload_throughput", results)
 
 
 if __name__ == "__main__":
