@@ -275,9 +275,13 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     q = _without_impossible(view, q, allowed)
     # A query of terms has its matches from cached bitmaps and scores read in bulk, which
     # beats walking even a short list of allowed documents through dense posting lists.
-    if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
-        found = _walk(view, q, view.candidates(q, allowed), scored=True)
-        return DocSet.from_ids((d for _s, d in found), view.size), _top(found, wanted)
+    if not _only_terms(q):
+        # A phrase walks only the allowed letters holding all its words, matching and scoring
+        # them in one pass, when those are few enough to score every one.
+        candidates = view.candidates(q, allowed)
+        if _walk_is_cheaper(view, q, allowed) or len(candidates) <= min(SCORE_ALL_BELOW, len(allowed) - 1):
+            found = _walk(view, q, candidates, scored=True)
+            return DocSet.from_ids((d for _s, d in found), view.size), _top(found, wanted)
     matched = view.query_docs(q, allowed)
     if not matched:
         return matched, []
