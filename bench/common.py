@@ -74,10 +74,10 @@ class ServeInstance:
             raise BenchError("the server is not running")
         return self._proc.pid
 
-    def cli(self, *args: str, stdin: str | None = None) -> str:
+    def cli(self, *args: str, stdin: str | None = None, timeout: float = CLI_TIMEOUT) -> str:
         """Run one `python -m docflow` command against this instance and return its standard output."""
         done = subprocess.run([sys.executable, "-m", "docflow", *args], cwd=REPO, env=self.env, input=stdin,
-                              capture_output=True, text=True, timeout=CLI_TIMEOUT)
+                              capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise BenchError(f"docflow {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
         return done.stdout

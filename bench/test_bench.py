@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bench import indexing_rate, search_latency, upload_throughput
+from bench import index_delay, indexing_rate, search_latency, upload_throughput
 from bench.common import format_table, latency_ms, percentile
 from bench.synthetic import LetterGenerator, tail_names
 
@@ -84,3 +84,13 @@ def test_search_benchmark_measures_every_query_class(tmp_path: Path):
     again = search_latency.run([1000], tmp_path / "search", reuse=True, requests=2, warmup=1, budget_min=5)
     build = again["sizes"][0]["build"]
     assert build["reused"] is True and build["documents"] == 1000 and build["index_seconds"] > 0
+
+
+def test_index_delay_benchmark_finds_each_upload():
+    """Does each upload through a real server become searchable through the real worker, and is it timed?"""
+    results = index_delay.run(uploads=2, instance=None, poll_interval=None, gap=0.2, probe_ms=50)
+    assert [row["upload"] for row in results["uploads"]] == [0, 1]
+    assert all(0 < row["seconds"] < 60 and row["probes"] >= 1 for row in results["uploads"])
+    assert results["delay"]["max_ms"] >= results["delay"]["p50_ms"] > 0
+    assert results["memory"]["worker_rss_mib"] > 0
+    assert "upload to searchable" in index_delay.render(results)
