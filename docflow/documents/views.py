@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
-from docflow.context import acting_positions, db_session, services
+from docflow.context import acting_positions, db_session, end_transaction, services
 from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import search_classification_codes
 from docflow.documents.download import send_version
@@ -86,9 +86,11 @@ def new():
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
             recipients = validate_recipients(db_session(), recipients_from_form(request.form))
+            end_transaction()  # the file is received and stored between transactions, as in the API
             with _receive() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
-                                           upload=upload, on=services().today(), recipients=recipients)
+                                           upload=upload, on=services().today(), recipients=recipients,
+                                           before_store=end_transaction)
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    recipient_values=_recipient_values(request.form), **_form_context()), exc.status
