@@ -185,3 +185,39 @@ def test_the_keyboard_alone_logs_in_and_initials_a_letter(office, open_page, dia
     dialogs.expect(button.get_attribute("data-confirm"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="You initialled the letter.")).to_be_visible()
+
+
+def test_recipients_are_picked_from_the_desks_and_written_out(office, open_page):
+    """Does the drafter address a desk from the list, add a row with the button, write an external line and a
+    copy, and see them all on the letter in order?"""
+    page = open_page(office.drafter)
+    page.goto("/documents/new")
+    page.get_by_label("Subject").fill("Undangan rapat persiapan festival")
+    page.get_by_label("File").set_input_files(files=[{"name": "undangan.pdf", "mimeType": "application/pdf",
+                                                      "buffer": make_pdf("Undangan rapat persiapan festival.")}])
+    addressed = page.get_by_role("group", name="Addressed to (Yth.)")
+    first = addressed.get_by_label("Internal recipient 1", exact=True)
+    first.press_sequentially("Kepala Dinas Pari", delay=20)
+    # The browser's suggestion list holds every desk; choosing one writes its full label in the box.
+    choice = page.locator("#position-list option").evaluate_all(
+        "options => options.map(o => o.value).filter(v => v.startsWith('Kepala Dinas Pariwisata'))")
+    assert len(choice) == 1, choice
+    first.fill(choice[0])
+    rows_before = addressed.get_by_label(re.compile(r"^Internal recipient \d+$")).count()
+    addressed.get_by_role("button", name="Add another internal recipient").click()
+    added = addressed.get_by_label(f"Internal recipient {rows_before + 1}", exact=True)
+    expect(added).to_be_focused()  # the new row is where the typing goes
+    added.fill(next(v for v in page.locator("#position-list option").evaluate_all("os => os.map(o => o.value)")
+                    if v.startswith("Sekretaris Dinas Pariwisata")))
+    addressed.get_by_label("External recipients, one a line").fill("Ketua Asosiasi Perhotelan Kota")
+    page.get_by_role("group", name="Copies (tembusan)").get_by_label("External recipients, one a line").fill(
+        "Wali Kota (sebagai laporan)")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url(re.compile(r"/documents/\d+$"))
+
+    section = page.get_by_role("region", name="Recipients")
+    to = section.locator("dt", has_text="Addressed to (Yth.)").locator("xpath=following-sibling::dd[1]//li")
+    expect(to).to_have_text(["Kepala Dinas Pariwisata — Dinas Pariwisata", "Sekretaris Dinas Pariwisata — Dinas Pariwisata",
+                             re.compile(r"^Ketua Asosiasi Perhotelan Kota\s*\(external\)$")])
+    cc = section.locator("dt", has_text="Copies (tembusan)").locator("xpath=following-sibling::dd[1]//li")
+    expect(cc).to_have_text([re.compile(r"^Wali Kota \(sebagai laporan\)\s*\(external\)$")])
