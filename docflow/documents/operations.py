@@ -175,7 +175,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
         unit_id=unit_id, author_id=actor.id, author=actor,
         author_position_id=position.id if position is not None else None,
-        steps=[], grants=[], versions=[],  # known empty: answering with the new document loads nothing
+        steps=[], grants=[], versions=[], recipients=[],  # known empty: nothing to load for a new document
         replaces_id=replaces.id if replaces is not None else None, deadline=fields.deadline,
     )
     session.add(document)
