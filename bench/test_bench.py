@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bench import index_delay, indexing_rate, search_latency, upload_throughput
+from bench import index_delay, indexing_rate, reindex_search, search_latency, upload_throughput
 from bench.common import format_table, latency_ms, percentile
 from bench.synthetic import LetterGenerator, tail_names
 
@@ -94,3 +94,15 @@ def test_index_delay_benchmark_finds_each_upload():
     assert results["delay"]["max_ms"] >= results["delay"]["p50_ms"] > 0
     assert results["memory"]["worker_rss_mib"] > 0
     assert "upload to searchable" in index_delay.render(results)
+
+
+def test_reindex_benchmark_searches_throughout(tmp_path: Path):
+    """Does search answer before, during and after a real reindex, with the same totals?"""
+    instance = tmp_path / "n300"
+    search_latency.build(instance, 300, deadline=float("inf"), seed=7)
+    results = reindex_search.run(instance, before=1.0, after=1.0)
+    assert results["reindex_seconds"] > 0
+    assert all(results["phases"][phase]["requests"] >= 1 for phase in ("before", "during", "after"))
+    assert all(phase["failed"] == 0 for phase in results["phases"].values())
+    assert results["totals_that_changed"] == {}
+    assert "during" in reindex_search.render(results)
