@@ -117,8 +117,7 @@ def run(count: int, repeat: int, seed: int = 7, profile: bool = False, keep: boo
         insert_letters(services, generator, org, 1, count + 1, enqueue_index=True)
         setup_seconds = time.perf_counter() - t0
         logger.info("inserted %d documents and index jobs in %.1f s", count, setup_seconds)
-        with services.db.transaction() as session:
-            entries = list(iter_all_indexed(session))
+        entries = list(iter_all_indexed(services.db))
         fields = [document_fields(e, UTC) for e in entries]
         words = [len(e.body.split()) for e in entries]
         batch_size = services.settings.worker.batch_size

@@ -73,19 +73,25 @@ def load_indexed(session: Session, document_ids: Iterable[int]) -> tuple[list[In
     return found, wanted - {d.id for d in found}
 
 
-def iter_all_indexed(session: Session, batch: int = 500) -> Iterator[IndexedDocument]:
-    """Yield the index entry of every document, reading the database in batches."""
+def iter_all_indexed(db: Database, batch: int = 500) -> Iterator[IndexedDocument]:
+    """Yield the index entry of every document, reading the database in batches, a short transaction each.
+
+    A rebuild takes minutes, and on SQLite every transaction holds the write lock (BEGIN
+    IMMEDIATE): one transaction around it would stop every request of the web process until it
+    ended. A document changed between two batches is caught by the comparison after the rebuild.
+    """
     last_id = 0
     while True:
-        documents = session.scalars(
-            select(Document).where(Document.id > last_id).order_by(Document.id).limit(batch).options(*_load_options())
-        ).all()
-        if not documents:
+        with db.transaction() as session:
+            documents = session.scalars(
+                select(Document).where(Document.id > last_id).order_by(Document.id).limit(batch)
+                .options(*_load_options())
+            ).all()
+            entries = [to_indexed(document) for document in documents]
+        if not entries:
             return
-        for document in documents:
-            yield to_indexed(document)
-        last_id = documents[-1].id
-        session.expunge_all()
+        yield from entries
+        last_id = entries[-1].id
 
 
 def database_fingerprints(session: Session, batch: int = 1000) -> dict[int, str]:
@@ -119,8 +125,7 @@ def rebuild_index(db: Database, index: SearchIndex) -> tuple[int, int]:
     """Rebuild the index from the database and swap it in; return (documents indexed, queued again)."""
     from docflow.outbox.operations import enqueue_index
 
-    with db.transaction() as session:
-        count = index.rebuild(iter_all_indexed(session))
+    count = index.rebuild(iter_all_indexed(db))
     # Documents that changed while the copy was built went to the old index: queue them again.
     with db.transaction() as session:
         missing, stale, extra = index_differences(session, index)
