@@ -32,6 +32,15 @@ class CsrfForm(FlaskForm):
     """A form that carries only the CSRF token; fields are checked by the shared validators."""
 
 
+FORM_EXPIRED = N_("The form expired; reload the page and try again.")
+
+
+def require_fresh_form(form: FlaskForm | None = None) -> None:
+    """Refuse a post whose CSRF token is missing or stale, naming the token as the field at fault."""
+    if not (form or CsrfForm()).validate_on_submit():
+        raise ValidationFailed(FORM_EXPIRED, field="csrf_token")
+
+
 def _receive():
     svc = services()
     file = request.files.get("file")
@@ -80,8 +89,8 @@ def new():
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("documents/new.html", form=form, errors=[("csrf_token", _(
-                "The form expired; reload the page and try again."))], values=request.form,
+            return render_template("documents/new.html", form=form, errors=[("csrf_token", _(FORM_EXPIRED))],
+                                   values=request.form,
                 recipient_values=_recipient_values(request.form), **_form_context()), 400
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
@@ -164,8 +173,7 @@ def new_version(document_id: int):
     document = get_readable_document(session, user, document_id, acting_positions(user))
     form = CsrfForm()
     try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+        require_fresh_form(form)
         with _receive() as upload:
             version = add_version(session, services().store, actor=user, document=document, upload=upload,
                                   positions=acting_positions(user),
@@ -249,8 +257,7 @@ def save_route(document_id: int):
     rule = session.get(DocumentTypeRule, document.doc_type)
     steps = []
     try:
-        if not CsrfForm().validate_on_submit():
-            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+        require_fresh_form()
         steps = _steps_from_form(request.form, rule.max_verifiers if rule else 3)
         submit = request.form.get("intent") == "submit"
         if submit and request.form.get("confirm") != "1":
@@ -281,8 +288,7 @@ def save_recipients(document_id: int):
     session = db_session()
     document = get_readable_document(session, user, document_id, acting_positions(user))
     try:
-        if not CsrfForm().validate_on_submit():
-            raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+        require_fresh_form()
         recipients = validate_recipients(session, recipients_from_form(request.form))
         set_recipients(session, actor=user, document=document, recipients=recipients,
                        expected_revision=optional_int(request.form, "revision"), positions=acting_positions(user))

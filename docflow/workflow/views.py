@@ -11,8 +11,8 @@ from docflow.api.params import optional_int
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
-from docflow.documents.views import CsrfForm
-from docflow.errors import N_, DocflowError, ValidationFailed
+from docflow.documents.views import require_fresh_form
+from docflow.errors import DocflowError
 from docflow.i18n import translate
 from docflow.signing.operations import sign_document
 from docflow.documents.operations import parse_deadline
@@ -68,8 +68,7 @@ def deadline(document_id: int):
     user = web_user()
     session = db_session()
     get_readable_document(session, user, document_id, acting_positions(user))
-    if not CsrfForm().validate_on_submit():
-        raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+    require_fresh_form()
     try:
         document = set_deadline(session, actor=user, document_id=document_id,
                                 deadline=parse_deadline(request.form.get("deadline")),
@@ -92,8 +91,7 @@ def act(document_id: int, action: str):
     user = web_user()
     session = db_session()
     get_readable_document(session, user, document_id, acting_positions(user))
-    if not CsrfForm().validate_on_submit():
-        raise ValidationFailed(N_("The form expired; reload the page and try again."), field="csrf_token")
+    require_fresh_form()
     if request.form.get("confirm") != "1":
         # Each action is confirmed before it happens (a checkbox that works without JavaScript).
         flash(_("Nothing was done: tick “I confirm” to confirm the action."), "error")
