@@ -35,6 +35,8 @@ class _Context:
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        # Every command but init and run (which upgrade it) needs the schema this code was written for.
+        self.needs_current_schema = True
 
     @property
     def settings(self) -> Settings:
@@ -48,7 +50,13 @@ class _Context:
             except ConfigError as exc:
                 raise click.ClickException(f"configuration error: {exc}") from None
             _setup_logging(settings)
-            self._services = Services.from_settings(settings)
+            services = Services.from_settings(settings)
+            if self.needs_current_schema:
+                from docflow.migrate import schema_problem
+
+                if problem := schema_problem(services.db.engine):
+                    raise click.ClickException(problem)
+            self._services = services
         return self._services
 
 
@@ -76,6 +84,7 @@ def _init(services: Services) -> None:
 @pass_ctx
 def init(ctx: _Context) -> None:
     """Create or upgrade the schema, the object store and the search index."""
+    ctx.needs_current_schema = False
     _init(ctx.services)
     click.echo(f"Docflow is ready: database {ctx.services.db.engine.url.render_as_string(hide_password=True)}, "
                f"{ctx.settings.storage.backend} store, index at {ctx.settings.index_path}", err=True)
@@ -141,6 +150,7 @@ def _ensure_admin(services: Services) -> tuple[str, str | None]:
 @pass_ctx
 def run(ctx: _Context, host: str, port: int) -> None:
     """Initialise if needed, then serve the web with a worker process beside it."""
+    ctx.needs_current_schema = False
     services = ctx.services
     _init(services)
     username, password = _ensure_admin(services)

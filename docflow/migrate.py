@@ -39,11 +39,32 @@ def current_revision(connection: Connection) -> str | None:
 
 def head_revision() -> str:
     """Return the newest revision the code knows."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(_config_only()).get_current_head()
     assert head is not None
     return head
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Say why the database cannot be used by this code as it stands (empty or older schema), or None."""
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    head = head_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "the database has no Docflow schema yet: run `python -m docflow init` first"
+    known = {script.revision for script in ScriptDirectory.from_config(_config_only()).walk_revisions()}
+    if current not in known:
+        return (f"the database is at schema revision {current}, which this Docflow does not know "
+                f"(it knows up to {head}): run the Docflow version that wrote it, or restore a backup")
+    return (f"the database schema is at revision {current} and this Docflow needs {head}: "
+            "run `python -m docflow init` to upgrade it (back the database up first)")
+
+
+def _config_only() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 def autogenerate(bind: Engine, message: str) -> None:
