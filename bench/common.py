@@ -114,13 +114,7 @@ class ServeInstance:
 
     def memory(self) -> dict[str, float]:
         """Return the server's resident memory now and at its peak, in MiB (from /proc)."""
-        values: dict[str, float] = {}
-        with open(f"/proc/{self.pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                name, _, rest = line.partition(":")
-                if name in {"VmRSS", "VmHWM"}:
-                    values[name] = int(rest.split()[0]) / 1024
-        return {"rss_mib": values.get("VmRSS", 0.0), "peak_rss_mib": values.get("VmHWM", 0.0)}
+        return process_memory(self.pid)
 
     def cpu_seconds(self) -> float:
         """Return the CPU time (user + system) the server has used so far."""
@@ -132,14 +126,8 @@ class ServeInstance:
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 20 s)."""
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
+        if proc is not None:
+            stop_process(proc, timeout=20)
 
     def __enter__(self) -> ServeInstance:
         return self
@@ -147,6 +135,29 @@ class ServeInstance:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def process_memory(pid: int) -> dict[str, float]:
+    """Return a process's resident memory now and at its peak, in MiB (from /proc)."""
+    values: dict[str, float] = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            name, _, rest = line.partition(":")
+            if name in {"VmRSS", "VmHWM"}:
+                values[name] = int(rest.split()[0]) / 1024
+    return {"rss_mib": values.get("VmRSS", 0.0), "peak_rss_mib": values.get("VmHWM", 0.0)}
+
+
+def stop_process(proc: subprocess.Popen, timeout: float) -> None:
+    """Stop a child process: SIGTERM, then SIGKILL if it has not ended within timeout seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
 
 
 class HttpClient:

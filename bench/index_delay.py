@@ -44,7 +44,9 @@ from bench.common import (
     machine_info,
     make_workdir,
     multipart,
+    process_memory,
     setup_logging,
+    stop_process,
     write_results,
 )
 from bench.synthetic import UNITS, LetterGenerator
@@ -79,14 +81,6 @@ def letter_pdf(generator: LetterGenerator, ordinal: int, marker: str) -> tuple[s
     pdf.showPage()
     pdf.save()
     return letter.title, buffer.getvalue()
-
-
-def _rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _start_worker(server: ServeInstance, poll_interval: float | None) -> subprocess.Popen[bytes]:
@@ -173,16 +167,11 @@ def run(uploads: int, instance: Path | None, poll_interval: float | None, gap: f
                 rows.append({"upload": i, "seconds": round(delay, 3), "probes": probes, "at": started_wall})
                 logger.info("upload %d found after %.2f s", i, delay)
                 time.sleep(gap)
-            memory = {"serve_rss_mib": round(_rss_mib(server.pid), 1),
-                      "worker_rss_mib": round(_rss_mib(worker.pid), 1)}
+            memory = {"serve_rss_mib": round(process_memory(server.pid)["rss_mib"], 1),
+                      "worker_rss_mib": round(process_memory(worker.pid)["rss_mib"], 1)}
             client.close()
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=30)
+            stop_process(worker, timeout=30)
     within = sum(1 for d in delays if d <= AIM_SECONDS)
     stages = _stages(rows, instance_dir / "worker.log")
     info["load_average_at_end"] = os.getloadavg()
