@@ -16,6 +16,7 @@ from docflow.admin.queries import (get_record, holders_on, list_assignments, lis
                                    list_registers, list_users, register_units, unit_tree, users_by_id)
 from docflow.admin.schemas import (assignment_json, delegation_json, document_type_json, position_json,
                                    register_json, unit_json, user_json)
+from docflow.api.body import request_body
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_user
 from docflow.auth.models import User
@@ -28,13 +29,6 @@ from docflow.workflow.models import DocumentTypeRule, NumberRegister
 from docflow.workflow.queries import document_types
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
-    if not isinstance(data, dict):
-        raise ValidationFailed(N_("send a JSON object"), field=None)
-    return data
 
 
 def _created(body: dict[str, Any], location: str) -> Response:
@@ -75,7 +69,7 @@ def units():
 def create_unit():
     """Add a unit: {code, name, kind, parent}."""
     session = db_session()
-    created, _ = save_unit(session, unit_input(session, _body()))
+    created, _ = save_unit(session, unit_input(session, request_body()))
     return _created(unit_json(created), url_for(".unit", unit_id=created.id))
 
 
@@ -92,7 +86,7 @@ def update_unit(unit_id: int):
     """Change a unit's name, kind or parent; the code stays."""
     session = db_session()
     current = get_record(session, Unit, unit_id, "unit")
-    save_unit(session, unit_input(session, _body(), current=current), current)
+    save_unit(session, unit_input(session, request_body(), current=current), current)
     return jsonify(unit_json(current))
 
 
@@ -113,7 +107,7 @@ def positions():
 def create_position():
     """Add a desk: {unit, title, eselon, parent_id, active}."""
     session = db_session()
-    created, _ = save_position(session, position_input(session, _body()), on=services().today())
+    created, _ = save_position(session, position_input(session, request_body()), on=services().today())
     return _created(_position_json(created), url_for(".position", position_id=created.id))
 
 
@@ -130,7 +124,7 @@ def update_position(position_id: int):
     """Change a desk's title, eselon, superior desk or activity."""
     session = db_session()
     current = get_record(session, Position, position_id, "position")
-    save_position(session, position_input(session, _body(), current=current), current, on=services().today())
+    save_position(session, position_input(session, request_body(), current=current), current, on=services().today())
     return jsonify(_position_json(current))
 
 
@@ -150,7 +144,7 @@ def users():
 def create_user():
     """Add a person without a password: {username, full_name, nip, rank, email, unit, roles, active}."""
     session = db_session()
-    created, _ = save_person(session, person_input(session, _body()), actor=api_user())
+    created, _ = save_person(session, person_input(session, request_body()), actor=api_user())
     return _created(_user_json(created), url_for(".user", user_id=created.id))
 
 
@@ -167,7 +161,7 @@ def update_user(user_id: int):
     """Change a person's details, roles or activity; the username stays."""
     session = db_session()
     current = get_record(session, User, user_id, "user")
-    save_person(session, person_input(session, _body(), current=current), current, actor=api_user())
+    save_person(session, person_input(session, request_body(), current=current), current, actor=api_user())
     return jsonify(_user_json(current))
 
 
@@ -177,7 +171,7 @@ def reset_password(user_id: int):
     """Set a person's password: {password}."""
     session = db_session()
     target = get_record(session, User, user_id, "user")
-    set_password(session, target, password_input(_body()))
+    set_password(session, target, password_input(request_body()))
     return "", 204
 
 
@@ -203,7 +197,7 @@ def assignments():
 def create_assignment():
     """Put a person at a desk: {position_id, user, starts_on, ends_on}."""
     session = db_session()
-    data = assignment_input(session, _body())
+    data = assignment_input(session, request_body())
     assignment = assign(session, data)
     return _created(assignment_json(assignment, data.user), url_for(".assignments", position_id=data.position.id))
 
@@ -214,7 +208,7 @@ def end(assignment_id: int):
     """End an assignment on a day: {ends_on}."""
     session = db_session()
     assignment = get_record(session, Assignment, assignment_id, "assignment")
-    end_assignment(session, assignment, ends_on=end_input(_body()))
+    end_assignment(session, assignment, ends_on=end_input(request_body()))
     return jsonify(assignment_json(assignment, get_record(session, User, assignment.user_id, "user")))
 
 
@@ -236,7 +230,7 @@ def delegations():
 def create_delegation():
     """Appoint a Plt. or Plh.: {position_id, delegate, kind, starts_on, ends_on, decree_reference}."""
     session = db_session()
-    data = delegation_input(session, _body())
+    data = delegation_input(session, request_body())
     workflow = services().settings.workflow
     delegation = appoint_delegate(session, data, max_days={"plt": workflow.plt_max_days,
                                                           "plh": workflow.plh_max_days})
@@ -265,7 +259,7 @@ def types():
 @api_admin_required
 def create_type():
     """Add a document type with all its rules."""
-    rule = create_document_type(db_session(), document_type_input(_body()))
+    rule = create_document_type(db_session(), document_type_input(request_body()))
     return _created(document_type_json(rule), url_for(".document_type", code=rule.code))
 
 
@@ -282,7 +276,7 @@ def update_type(code: str):
     """Change a document type's rules; the code stays."""
     session = db_session()
     rule = get_record(session, DocumentTypeRule, code, "document type")
-    update_document_type(session, rule, document_type_input(_body(), current=rule))
+    update_document_type(session, rule, document_type_input(request_body(), current=rule))
     return jsonify(document_type_json(rule))
 
 
@@ -305,7 +299,7 @@ def registers():
 def create_register():
     """Open a register: {doc_type, unit (empty for a city register), year, pattern, last_seq}."""
     session = db_session()
-    created = create_number_register(session, register_input(session, _body()))
+    created = create_number_register(session, register_input(session, request_body()))
     return _created(_register_json(created), url_for(".register", register_id=created.id))
 
 
@@ -322,5 +316,5 @@ def update_register(register_id: int):
     """Change a register's pattern or move its last number forward (never back)."""
     session = db_session()
     current = get_record(session, NumberRegister, register_id, "number register")
-    update_number_register(session, current, register_input(session, _body(), current=current))
+    update_number_register(session, current, register_input(session, request_body(), current=current))
     return jsonify(_register_json(current))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from docflow.api.body import request_body
 from docflow.api.params import optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, services
@@ -18,13 +19,6 @@ from docflow.workflow.schemas import event_json, inbox_json, step_json
 from docflow.workflow.states import Action
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
-
-
-def _body() -> dict:
-    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
-    if not isinstance(data, dict):
-        raise ValidationFailed(N_("send a JSON object"), field=None)
-    return data
 
 
 def _document(document_id: int):
@@ -47,7 +41,7 @@ def route(document_id: int):
 def put_route(document_id: int):
     """Set the route of a draft: {"revision": N, "steps": [{kind, position_id, mode, on_behalf_position_id}]}."""
     user = api_user()
-    data = _body()
+    data = request_body()
     document = _document(document_id)
     steps = set_route(db_session(), actor=user, document=document, steps=parse_route(data.get("steps")),
                       expected_revision=optional_int(data, "revision"), on=services().today(),
@@ -60,7 +54,7 @@ def put_route(document_id: int):
 def put_deadline(document_id: int):
     """Set, move or remove (null) the deadline of an unsigned letter: {"revision": N, "deadline": "YYYY-MM-DD"}."""
     user = api_user()
-    data = _body()
+    data = request_body()
     _document(document_id)
     if "deadline" not in data:
         raise ValidationFailed(N_("send the deadline (YYYY-MM-DD, or null to remove it)"), field="deadline")
@@ -75,7 +69,7 @@ def put_deadline(document_id: int):
 def act(document_id: int, action: str):
     """Take an action (submit, initial, return, sign, reject, withdraw, send, file): {"revision", "comment"}."""
     user = api_user()
-    data = _body()
+    data = request_body()
     _document(document_id)
     svc = services()
     if action == Action.SIGN:
