@@ -372,3 +372,17 @@ def test_dashboard_lists_letters_sent_to_my_desk(client, db, services, offices):
     page = client.get("/").get_data(as_text=True)
     assert "Letters sent to me" in page and f'/documents/{document.id}"' in page and document.number in page
     assert client.get(f"/documents/{document.id}").status_code == 200
+
+
+def test_the_drafts_page_offers_the_picker_its_desks(client, db, offices):
+    """Does the draft's own page, where the drafter changes recipients, list the desks to choose from?"""
+    sender, receiver = offices
+    _login(client, db, sender.drafter)
+    data = {"title": "Nota dinas jadwal", "doc_type": "nota_dinas", "classification_code": "000.8.3.3",
+            "security_class": "biasa", "urgency": "biasa", "intent": "draft",
+            "file": (io.BytesIO(make_pdf("Nota dinas jadwal")), "surat.pdf")}
+    response = client.post("/documents/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True).replace("&#34;", '"')
+    assert 'list="position-list"' in page
+    assert f'<option value="{position_label(receiver.head)}">' in page

@@ -51,14 +51,23 @@ def _receive():
     )
 
 
-def _form_context(**extra):
+def _upload_context() -> dict:
+    """Return what a file field shows: the size limit and the accepted types."""
     settings = services().settings
+    return dict(max_mb=settings.uploads.max_size_mb, max_bytes=settings.max_upload_bytes,
+                accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types))
+
+
+def _position_labels() -> list[str]:
+    """Return the recipient picker's choices: every active desk."""
+    return [position_label(p) for p in recipient_positions(db_session())]
+
+
+def _form_context(**extra):
     return dict(
         document_types=document_types(db_session()), security_classes=list(SecurityClass), urgencies=list(Urgency),
-        default_type="nota_dinas", max_mb=settings.uploads.max_size_mb, max_bytes=settings.max_upload_bytes,
-        classification_codes=search_classification_codes(db_session(), limit=10_000),
-        accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types),
-        position_labels=[position_label(p) for p in recipient_positions(db_session())], **extra,
+        default_type="nota_dinas", classification_codes=search_classification_codes(db_session(), limit=10_000),
+        position_labels=_position_labels(), **_upload_context(), **extra,
     )
 
 
@@ -141,8 +150,10 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
         recipient_errors=list(recipient_errors),
         recipient_values=_recipient_values(recipient_form, document.recipients),
+        # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
+        position_labels=_position_labels() if recipients_editable else [],
         # A refusal for someone who has no route form (not the drafter) is shown at the top.
-        refusals=list(route_errors) if route_edit is None else [], **_form_context())
+        refusals=list(route_errors) if route_edit is None else [], **_upload_context())
 
 
 def _similar(user, document):
