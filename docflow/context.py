@@ -32,11 +32,21 @@ def end_transaction() -> None:
         session.commit()
 
 
+def held_positions(user) -> frozenset[int]:
+    """Return the desks the user holds today (once per request)."""
+    from docflow.org.queries import held_position_ids
+
+    cache = g.setdefault("held_positions", {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(held_position_ids(db_session(), user.id, services().today()))
+    return cache[user.id]
+
+
 def acting_positions(user) -> frozenset[int]:
-    """Return the desks the user holds or acts for today (once per request)."""
-    from docflow.org.queries import acting_position_ids
+    """Return the desks the user holds or acts for (Plt./Plh.) today (once per request)."""
+    from docflow.org.queries import delegated_position_ids
 
     cache = g.setdefault("acting_positions", {})
     if user.id not in cache:
-        cache[user.id] = frozenset(acting_position_ids(db_session(), user.id, services().today()))
+        cache[user.id] = held_positions(user) | delegated_position_ids(db_session(), user.id, services().today())
     return cache[user.id]

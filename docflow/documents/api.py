@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_login_required, api_user
-from docflow.context import acting_positions, db_session, end_transaction, services
+from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.download import send_version
 from docflow.documents.intake import receive_upload
 from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
@@ -59,7 +59,7 @@ def create():
     with _receive() as upload:
         document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
                                    on=services().today(), author_position_id=optional_int(request.form, "position_id"),
-                                   before_store=end_transaction,
+                                   before_store=end_transaction, held_positions=held_positions(user),
                                    replaces=replaces, recipients=recipients)
     response = jsonify(document_json(document, user, acting_positions(user)))
     response.status_code = 201

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -137,8 +137,10 @@ def _new_version(session: Session, *, key: str, document: Document, actor: User,
     return version
 
 
-def _author_position(session: Session, actor: User, position_id: int | None, on: date) -> Position | None:
-    held = held_position_ids(session, actor.id, on)
+def _author_position(session: Session, actor: User, position_id: int | None, on: date,
+                     held: Collection[int] | None) -> Position | None:
+    if held is None:
+        held = held_position_ids(session, actor.id, on)
     if position_id is not None:
         if position_id not in held:
             raise PermissionDenied(N_("you do not hold that position"), field="position_id")
@@ -153,9 +155,13 @@ def _author_position(session: Session, actor: User, position_id: int | None, on:
 def create_document(session: Session, store: ObjectStore, *, actor: User, fields: DocumentFields,
                     upload: Upload, on: date, author_position_id: int | None = None,
                     before_store: Callable[[], None] | None = None,
-                    replaces: Document | None = None, recipients: Sequence[RecipientSpec] = ()) -> Document:
-    """Store the upload, then add the document, its recipients, its first version and the extraction job."""
-    position = _author_position(session, actor, author_position_id, on)
+                    replaces: Document | None = None, recipients: Sequence[RecipientSpec] = (),
+                    held_positions: Collection[int] | None = None) -> Document:
+    """Store the upload, then add the document, its recipients, its first version and the extraction job.
+
+    `held_positions` are the desks the actor holds on `on`, when the caller has them already.
+    """
+    position = _author_position(session, actor, author_position_id, on, held_positions)
     unit_id = position.unit_id if position is not None else actor.unit_id
     if unit_id is None:
         raise ValidationFailed(N_("your account belongs to no unit; ask an administrator to assign one"))
@@ -175,12 +181,11 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
         unit_id=unit_id, author_id=actor.id, author=actor,
         author_position_id=position.id if position is not None else None,
-        steps=[], grants=[], versions=[], recipients=[],  # known empty: nothing to load for a new document
+        steps=[], grants=[], versions=[],  # known empty: nothing to load for a new document
+        recipients=_recipient_rows(recipients),
         replaces_id=replaces.id if replaces is not None else None, deadline=fields.deadline,
     )
     session.add(document)
-    session.flush()
-    _replace_recipients(session, document, recipients)
     version = _new_version(session, key=key, document=document, actor=actor, upload=upload, number=1, comment="")
     logger.info("user %s created document %s (version %s, %s, %d bytes)",
                 actor.username, document.id, version.id, upload.mime_type, upload.size)
@@ -227,12 +232,15 @@ def record_extraction(session: Session, version: Version, *, status: str, text: 
     logger.info("version %s of document %s extracted: %s", version.id, version.document_id, version.extraction_label)
 
 
+def _recipient_rows(recipients: Sequence[RecipientSpec]) -> list[DocumentRecipient]:
+    return [DocumentRecipient(kind=spec.kind, ordering=order, position_id=spec.position_id, name=spec.name)
+            for order, spec in enumerate(recipients, start=1)]
+
+
 def _replace_recipients(session: Session, document: Document, recipients: Sequence[RecipientSpec]) -> None:
     document.recipients.clear()
     session.flush()  # the old rows go before the new ones take their places
-    for order, spec in enumerate(recipients, start=1):
-        document.recipients.append(DocumentRecipient(kind=spec.kind, ordering=order, position_id=spec.position_id,
-                                                     name=spec.name))
+    document.recipients.extend(_recipient_rows(recipients))
     session.flush()
 
 

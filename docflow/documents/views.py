@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
-from docflow.context import acting_positions, db_session, end_transaction, services
+from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import search_classification_codes
 from docflow.documents.download import send_version
@@ -108,7 +108,7 @@ def new():
             with _receive() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
                                            upload=upload, on=services().today(), recipients=recipients,
-                                           before_store=end_transaction)
+                                           before_store=end_transaction, held_positions=held_positions(web_user()))
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    recipient_values=_recipient_values(request.form), **_form_context()), exc.status
