@@ -96,21 +96,11 @@ class ServeInstance:
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         with (self.instance_dir / "serve.log").open("ab") as log:
             self._proc = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise BenchError(f"serve exited with {self._proc.returncode}; see {self.instance_dir / 'serve.log'}")
-            try:
-                client = HttpClient(self.port)
-                status, _ = client.request("GET", "/healthz")
-                client.close()
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise BenchError(f"serve did not answer /healthz within {READY_TIMEOUT} s")
+        try:
+            wait_until_healthy(self._proc, self.port, self.instance_dir / "serve.log")
+        except BenchError:
+            self.stop()
+            raise
 
     def memory(self) -> dict[str, float]:
         """Return the server's resident memory now and at its peak, in MiB (from /proc)."""
@@ -118,10 +108,7 @@ class ServeInstance:
 
     def cpu_seconds(self) -> float:
         """Return the CPU time (user + system) the server has used so far."""
-        with open(f"/proc/{self.pid}/stat", encoding="ascii") as fh:
-            # The command name may hold spaces; the fields after its closing parenthesis do not.
-            fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.pid)
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 20 s)."""
@@ -135,6 +122,32 @@ class ServeInstance:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def wait_until_healthy(proc: subprocess.Popen, port: int, log: Path) -> None:
+    """Wait until the server process answers GET /healthz with 200; raise BenchError if it exits or never does."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"the server exited with {proc.returncode}; see {log}")
+        try:
+            client = HttpClient(port)
+            status, _ = client.request("GET", "/healthz")
+            client.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise BenchError(f"the server did not answer /healthz within {READY_TIMEOUT} s; see {log}")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used so far (from /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        # The command name may hold spaces; the fields after its closing parenthesis do not.
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def process_memory(pid: int) -> dict[str, float]:

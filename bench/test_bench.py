@@ -56,10 +56,15 @@ def test_percentiles_and_tables():
 def test_upload_benchmark_runs_against_a_real_server():
     """Does a tiny upload run reach a real server, store every file, and compare with raw writes?"""
     results = upload_throughput.run(count=4, clients=[1, 2], size_kb=20, repeat=1)
+    assert [(f["kind"], f["clients"]) for f in results["floors"]] == [
+        ("floor", 1), ("floor_db", 1), ("floor", 2), ("floor_db", 2)]
+    assert all(f["docs_per_s"] > 0 for f in results["floors"])
+    assert all(set(r["ratio_to_floor"]) == {"floor", "floor_db"} for r in results["uploads"])
     assert [r["clients"] for r in results["uploads"]] == [1, 2]
     assert all(r["docs_per_s"] > 0 and r["ratio_to_raw"] > 0 for r in results["uploads"])
     assert results["raw"]["mb_per_s"] > 0
-    assert "HTTP upload (serve)" in upload_throughput.render(results)
+    table = upload_throughput.render(results)
+    assert "HTTP upload (serve)" in table and "floor + one SQLite row" in table
 
 
 def test_indexing_benchmark_drains_every_job():

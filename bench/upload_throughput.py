@@ -10,6 +10,10 @@ baseline writes the same bytes the way the object store does, one file after ano
 temporary file, fsync, a hard link to its final name, fsync of that folder. A raw run goes
 right before each upload run, so that each upload run is compared with the disk as it was
 then (the machine is shared); the multipart bodies are built before the clock starts.
+Beside each upload run, two floor runs (bench/upload_floor.py, skipped with --no-floor) send
+the same files to a bare Flask endpoint on the same WSGI server that only checks the token,
+parses the multipart body and stores the file through the same object store, once without
+and once with one durable SQLite row: the rate no Flask service can beat on this machine.
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ import logging
 import os
 import queue
 import shutil
+import subprocess
+import sys
 import tempfile
 import textwrap
 import threading
@@ -34,15 +40,21 @@ from reportlab.pdfgen import canvas
 from sqlalchemy.engine import make_url
 
 from bench.common import (
+    REPO,
     BenchError,
     HttpClient,
     ServeInstance,
     format_table,
+    free_port,
     latency_ms,
     machine_info,
     make_workdir,
     multipart,
+    process_cpu_seconds,
+    process_memory,
     setup_logging,
+    stop_process,
+    wait_until_healthy,
     write_results,
 )
 from bench.synthetic import UNITS, LetterGenerator
@@ -186,35 +198,64 @@ def _upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int, databas
     token = instance.create_user_token("pengunggah", unit_code)
     with instance:
         instance.start()
-        todo: queue.Queue[int] = queue.Queue()
-        for i in range(len(pdfs)):
-            todo.put(i)
-        durations: list[float] = []
-        failures: list[str] = []
-        bodies = [multipart({"title": pdf.title, "doc_type": "nota_dinas"}, f"naskah-{i}.pdf", pdf.data)
-                  for i, pdf in enumerate(pdfs)]
-        connections = [HttpClient(instance.port, token) for _ in range(clients)]
-        threads = [threading.Thread(target=_upload_worker, args=(c, bodies, todo, durations, failures))
-                   for c in connections]
-        server_cpu, client_cpu = instance.cpu_seconds(), time.process_time()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        took = time.perf_counter() - started
-        server_cpu = instance.cpu_seconds() - server_cpu
-        client_cpu = time.process_time() - client_cpu
-        for connection in connections:
-            connection.close()
-        memory = instance.memory()
+        result = _drive_uploads(instance.port, instance.pid, token, pdfs, clients)
         check = HttpClient(instance.port, token)
         listed = check.get_json("/api/v1/documents?per_page=1")
         check.close()
-    if failures:
-        raise BenchError(f"{len(failures)} uploads failed, e.g. {failures[:3]}")
     if listed["total"] != len(pdfs):
         raise BenchError(f"{len(pdfs)} uploads answered 201 but the API lists {listed['total']} documents")
+    return result
+
+
+def floor_run(pdfs: list[SamplePdf], directory: Path, clients: int, with_database: bool) -> dict[str, Any]:
+    """Upload every PDF to the floor endpoint (bench/upload_floor.py): Flask receiving and storing, nothing else."""
+    token = "floor-" + os.urandom(8).hex()
+    directory.mkdir(parents=True)
+    port = free_port()
+    args = [sys.executable, "-m", "bench.upload_floor", str(directory), str(port)]
+    if with_database:
+        args.append("--database")
+    log_path = directory / "floor.log"
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(args, cwd=REPO, env={**os.environ, "FLOOR_TOKEN": token},
+                                stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        wait_until_healthy(proc, port, log_path)
+        result = _drive_uploads(port, proc.pid, token, pdfs, clients)
+    finally:
+        stop_process(proc, timeout=20)
+    stored = sum(1 for p in (directory / "objects" / "sha256").rglob("*") if p.is_file())
+    if stored != len(pdfs):
+        raise BenchError(f"{len(pdfs)} floor uploads answered 201 but {stored} objects are stored")
+    return result
+
+
+def _drive_uploads(port: int, server_pid: int, token: str, pdfs: list[SamplePdf], clients: int) -> dict[str, Any]:
+    """POST every PDF with `clients` keep-alive connections and return the rate, latency and server CPU."""
+    todo: queue.Queue[int] = queue.Queue()
+    for i in range(len(pdfs)):
+        todo.put(i)
+    durations: list[float] = []
+    failures: list[str] = []
+    bodies = [multipart({"title": pdf.title, "doc_type": "nota_dinas"}, f"naskah-{i}.pdf", pdf.data)
+              for i, pdf in enumerate(pdfs)]
+    connections = [HttpClient(port, token) for _ in range(clients)]
+    threads = [threading.Thread(target=_upload_worker, args=(c, bodies, todo, durations, failures))
+               for c in connections]
+    server_cpu, client_cpu = process_cpu_seconds(server_pid), time.process_time()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - started
+    server_cpu = process_cpu_seconds(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    for connection in connections:
+        connection.close()
+    memory = process_memory(server_pid)
+    if failures:
+        raise BenchError(f"{len(failures)} uploads failed, e.g. {failures[:3]}")
     total = sum(len(p.data) for p in pdfs)
     return {"clients": clients, "seconds": round(took, 3), "docs_per_s": round(len(pdfs) / took, 1),
             "mb_per_s": round(total / took / MB, 2), "request_latency": latency_ms(durations),
@@ -239,10 +280,14 @@ def _median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
     return chosen
 
 
+FLOOR_KINDS = {"floor": False, "floor_db": True}  # kind -> with one SQLite row per upload
+
+
 def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: bool = False,
-        database_url: str | None = None) -> dict[str, Any]:
+        database_url: str | None = None, floor: bool = True) -> dict[str, Any]:
     """Run the whole benchmark (each measurement `repeat` times) and return its results."""
     workdir = make_workdir("upload")
+    floors: list[dict[str, Any]] = []
     try:
         t0 = time.perf_counter()
         pdfs = make_pdfs(count, size_kb * 1000)
@@ -253,21 +298,28 @@ def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: boo
         raw_runs = []
         uploads = []
         for level in clients:
-            level_runs = []
+            level_runs: list[dict[str, Any]] = []
+            floor_runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in FLOOR_KINDS} if floor else {}
             for i in range(repeat):
                 # The raw run just before, so that the pair sees the same disk and the same neighbours.
                 raw_run = raw_write(pdfs, workdir / f"raw-c{level}-{i}")
                 raw_run["load_average"] = os.getloadavg()[0]
                 raw_runs.append(raw_run)
+                for kind, runs in floor_runs.items():
+                    result = floor_run(pdfs, workdir / f"{kind}-c{level}-{i}", level, FLOOR_KINDS[kind])
+                    _pair(result, raw_run)
+                    logger.info("%s with %d clients: %s", kind, level, result)
+                    runs.append(result)
+                    shutil.rmtree(workdir / f"{kind}-c{level}-{i}", ignore_errors=True)
                 result = upload_run(pdfs, workdir / f"instance-c{level}-{i}", level, database_url)
-                result["load_average"] = os.getloadavg()[0]
-                result["raw_mb_per_s"] = raw_run["mb_per_s"]
-                result["paired_ratio"] = round(result["mb_per_s"] / raw_run["mb_per_s"], 3)
+                _pair(result, raw_run)
                 logger.info("raw: %s; upload with %d clients: %s", raw_run, level, result)
                 level_runs.append(result)
                 if not keep:
                     shutil.rmtree(workdir / f"instance-c{level}-{i}", ignore_errors=True)
             uploads.append(_median_run(level_runs))
+            for kind, runs in floor_runs.items():
+                floors.append({"kind": kind, **_median_run(runs)})
         info["load_average_at_end"] = os.getloadavg()
     finally:
         if keep:
@@ -275,8 +327,11 @@ def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: boo
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     raw = _median_run(raw_runs)
-    for result in uploads:
+    for result in uploads + floors:
         result["ratio_to_raw"] = round(result["mb_per_s"] / raw["mb_per_s"], 3)
+    for result in uploads:
+        same = [f for f in floors if f["clients"] == result["clients"]]
+        result["ratio_to_floor"] = {f["kind"]: round(result["mb_per_s"] / f["mb_per_s"], 3) for f in same}
     return {
         "benchmark": "upload_throughput",
         "machine": info,
@@ -287,8 +342,15 @@ def run(count: int, clients: list[int], size_kb: int, repeat: int = 3, keep: boo
                        "pdf_pages": _page_count(pdfs[0].data)},
         "raw": raw,
         "raw_runs": raw_runs,
+        "floors": floors,
         "uploads": uploads,
     }
+
+
+def _pair(result: dict[str, Any], raw_run: dict[str, Any]) -> None:
+    result["load_average"] = os.getloadavg()[0]
+    result["raw_mb_per_s"] = raw_run["mb_per_s"]
+    result["paired_ratio"] = round(result["mb_per_s"] / raw_run["mb_per_s"], 3)
 
 
 def _page_count(data: bytes) -> int:
@@ -307,8 +369,11 @@ def render(results: dict[str, Any]) -> str:
         ["raw tmp+fsync+link+dir fsync", "1", n, raw["seconds"], raw["docs_per_s"], _spread(raw["runs_docs_per_s"]),
          raw["mb_per_s"], "-", "-", raw["cpu_ms_per_file"], "1.00", "-"],
     ]
-    for r in results["uploads"]:
-        rows.append(["HTTP upload (serve)", str(r["clients"]), n, r["seconds"], r["docs_per_s"],
+    labels = {"floor": "floor: Flask + store only", "floor_db": "floor + one SQLite row"}
+    measured = [(labels[f["kind"]], f) for f in results.get("floors", [])]
+    measured += [("HTTP upload (serve)", r) for r in results["uploads"]]
+    for label, r in sorted(measured, key=lambda m: m[1]["clients"]):
+        rows.append([label, str(r["clients"]), n, r["seconds"], r["docs_per_s"],
                      _spread(r["runs_docs_per_s"]), r["mb_per_s"], r["request_latency"]["p50_ms"],
                      r["request_latency"]["p95_ms"], r.get("median_server_cpu_ms_per_upload", r["server_cpu_ms_per_upload"]),
                      f"{r['ratio_to_raw']:.3f}", f"{r['median_paired_ratio']:.3f}" if "median_paired_ratio" in r else "-"])
@@ -326,14 +391,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size-kb", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor runs (bench/upload_floor.py)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     parser.add_argument("--database-url", help="an admin URL of a PostgreSQL server: each run gets a new database "
                         "there instead of the embedded SQLite (results go to upload_throughput_postgresql.json)")
     args = parser.parse_args(argv)
     setup_logging()
     results = run(args.count, args.clients, args.size_kb, repeat=args.repeat, keep=args.keep,
-                  database_url=args.database_url)
+                  database_url=args.database_url, floor=not args.no_floor)
     print(render(results))
+    for r in results["uploads"]:
+        if r["ratio_to_floor"]:
+            print(f"Docflow with {r['clients']} client(s) against the floor: "
+                  + ", ".join(f"{kind} {ratio:.2f}" for kind, ratio in r["ratio_to_floor"].items()))
     print(f"PDFs {results['parameters']['pdf_kb_mean']} KB on average, {results['parameters']['pdf_pages']} "
           f"pages; median of {results['parameters']['repeat']} runs per row")
     if not args.no_save:
