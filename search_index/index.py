@@ -104,6 +104,25 @@ class SearchIndex:
                 if current is None:
                     current = self._create_empty()
         self._check_version(current)
+        self._remove_abandoned_builds()
+
+    def _remove_abandoned_builds(self) -> None:
+        """Delete index directories that a killed rebuild left behind (newer than the current one).
+
+        A rebuild holds the write lock from making its directory to swapping it in, so while the
+        lock is free every directory newer than the current one belongs to a rebuild that died.
+        """
+        try:
+            with self._write_lock(timeout=0):
+                current = self._current_dir()
+                if current is None:
+                    return
+                for directory in self._base.glob(f"{INDEX_DIR_PREFIX}*"):
+                    if directory.is_dir() and directory.name > current.name:
+                        logger.warning("Removing %s, left by a rebuild that did not finish", directory)
+                        shutil.rmtree(directory, ignore_errors=True)
+        except IndexLockedError:
+            pass  # a rebuild is running: the newer directory is its work in progress
 
     def _create_empty(self) -> Path:
         link = self._base / CURRENT_LINK
@@ -188,10 +207,11 @@ class SearchIndex:
                 logger.exception("Could not remove old search index %s", directory)
 
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self, timeout: float | None = None) -> Iterator[None]:
         self._base.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._base / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self._lock_timeout
+        timeout = self._lock_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         try:
             while True:
                 try:
@@ -201,7 +221,7 @@ class SearchIndex:
                     if time.monotonic() >= deadline:
                         raise IndexLockedError(
                             f"search index {self._base} is locked by another writer "
-                            f"(waited {self._lock_timeout:g} s)"
+                            f"(waited {timeout:g} s)"
                         ) from None
                     time.sleep(0.05)
             try:

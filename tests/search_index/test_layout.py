@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,3 +197,44 @@ def test_an_index_of_another_schema_version_must_be_rebuilt(index: SearchIndex) 
     index.ensure_ready()
     add(index, make_document(3))
     assert index.doc_count() == 3
+
+
+_SLOW_REBUILD = """
+import sys, time
+from pathlib import Path
+from search_index import SearchIndex
+from tests.search_index.factories import make_document
+
+def docs():
+    yield make_document(9, title="Setengah jadi")
+    Path(sys.argv[2]).write_text("started")
+    time.sleep(600)
+
+SearchIndex(Path(sys.argv[1])).rebuild(docs())
+"""
+
+
+def test_a_killed_rebuild_leaves_nothing_once_the_index_is_opened_again(index: SearchIndex, tmp_path: Path) -> None:
+    """A reindex killed mid-way (kill -9) leaves its directory; the next ensure_ready removes it, not a running one."""
+    add(index, make_document(1, title="Prasasti"))
+    before = _index_dirs(index.path)
+    started = tmp_path / "started"
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_REBUILD, str(index.path), str(started)],
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert proc.poll() is None, "the rebuild process ended early"
+            assert time.monotonic() < deadline, "the rebuild never started"
+            time.sleep(0.05)
+        in_progress = sorted(set(_index_dirs(index.path)) - set(before))
+        assert len(in_progress) == 1
+        index.ensure_ready()  # the rebuild holds the lock: its directory is work in progress
+        assert in_progress[0] in _index_dirs(index.path)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert in_progress[0] in _index_dirs(index.path)  # what the kill left behind
+    index.ensure_ready()
+    assert _index_dirs(index.path) == before
+    assert ids(search(index, "prasasti")) == [1]
