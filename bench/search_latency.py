@@ -93,7 +93,7 @@ def _path(q: str, extra: str = "") -> str:
 
 
 def index_range(services: Services, start: int, stop: int) -> None:
-    """Index documents [start, stop) the way the worker does: load_indexed, then one writer per batch."""
+    """Index documents [start, stop) the way the worker does: load_indexed, one writer per batch, merges."""
     batch = services.settings.worker.batch_size
     for first in range(start, stop, batch):
         ids = range(first, min(first + batch, stop))
@@ -104,6 +104,9 @@ def index_range(services: Services, start: int, stop: int) -> None:
         with services.index.writer() as writer:
             for entry in entries:
                 writer.upsert(entry)
+    # The worker merges large segments in a background thread; here, after each chunk.
+    while services.index.merge_segments():
+        pass
 
 
 def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: str = "worker") -> dict[str, Any]:

@@ -15,15 +15,18 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing import get_context
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex, LockError
+from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.writing import IndexWriter
+
+from search_index import merging
 
 from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
@@ -40,6 +43,25 @@ VERSION_FILE = "docflow-schema-version"
 DEFAULT_LOCK_TIMEOUT = 10.0
 # Memory for the writer's posting pool; the single worker process can afford this much.
 WRITER_LIMIT_MB = 128
+MERGE_SCRATCH_PREFIX = ".merge-"
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class IndexBatch:
@@ -190,11 +212,7 @@ class SearchIndex:
         # A relative target keeps the base directory movable; rename() makes the swap atomic.
         os.symlink(new_dir.name, tmp)
         os.replace(tmp, link)
-        dir_fd = os.open(self._base, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_directory(self._base)
 
     def _prune(self, keep: set[str]) -> None:
         for directory in self._base.glob(f"{INDEX_DIR_PREFIX}*"):
@@ -254,12 +272,101 @@ class SearchIndex:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit()
+                # Small segments only: larger merges run beside the writer (merge_segments).
+                writer.commit(mergetype=merging.merge_small)
             except OSError as exc:
                 raise SearchIndexError(f"writing to search index {directory} failed: {exc}") from exc
             finally:
                 ix.close()
         logger.info("Committed %d search index changes", len(batch))
+
+    def wants_merge(self) -> bool:
+        """Tell whether large segments are due for a merge (see merge_segments)."""
+        directory = self._current_dir()
+        if directory is None:
+            return False
+        ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+        try:
+            return bool(merging.choose_merge(ix._segments()))
+        finally:
+            ix.close()
+
+    def merge_segments(self, *, between: Callable[[], None] | None = None,
+                       cancel: threading.Event | None = None) -> int:
+        """Merge one level of large segments if one is due; return how many documents the merge wrote.
+
+        The write lock is held only to choose the segments and to swap the merged one in; the
+        merge runs in a child process meanwhile, so writer() commits go on (search_index.merging).
+        `between` runs after the merge and before the swap (for tests). A rebuild swapped in
+        meanwhile makes the merge moot: it is dropped; so does setting `cancel` (the child is
+        terminated and 0 returned).
+        """
+        with self._write_lock():
+            directory = self._require_current_dir()
+            self._remove_merge_scratch()
+            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            try:
+                chosen = merging.choose_merge(ix._segments())
+                schema = ix.schema
+            finally:
+                ix.close()
+            if not chosen:
+                return 0
+            scratch = self._base / f"{MERGE_SCRATCH_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+            scratch.mkdir()
+        try:
+            started = time.monotonic()
+            with get_context("spawn").Pool(1) as pool:  # leaving the block terminates the child
+                pending = pool.apply_async(merging.merge_into, (str(scratch), str(directory), schema, chosen))
+                while not pending.ready():
+                    if cancel is not None and cancel.is_set():
+                        logger.info("Cancelled a merge of %d segments", len(chosen))
+                        return 0
+                    pending.wait(0.2)
+                merged = pending.get()
+            if between is not None:
+                between()
+            with self._write_lock():
+                if self._current_dir() != directory:
+                    logger.info("Dropped a merge of %s: the index was rebuilt meanwhile", directory.name)
+                    return 0
+                written = self._swap_in_merged(directory, scratch, chosen, merged)
+            logger.info("Merged %d segments (%d documents) in %.1f s", len(chosen), written,
+                        time.monotonic() - started)
+            return written
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _swap_in_merged(self, directory: Path, scratch: Path, chosen: list, merged) -> int:
+        storage = FileStorage(str(directory), supports_mmap=USE_MMAP)
+        ix = storage.open_index()
+        whoosh_lock = ix.lock("WRITELOCK")
+        if not whoosh_lock.acquire(blocking=True):
+            raise IndexLockedError(f"Whoosh writer lock of {self._base} is held")
+        try:
+            current = {s.segment_id(): s for s in ix._segments()}
+            missing = [s.segment_id() for s in chosen if s.segment_id() not in current]
+            if missing:
+                raise SearchIndexError(f"segments {missing} vanished during their merge")
+            merging.carry_deletions(merged, chosen, current)
+            merging.move_segment_files(merged, scratch, directory)
+            chosen_ids = {s.segment_id() for s in chosen}
+            segments = [s for s in ix._segments() if s.segment_id() not in chosen_ids] + [merged]
+            generation = ix.latest_generation() + 1
+            TOC(ix.schema, segments, generation).write(storage, ix.indexname)
+            _fsync_directory(directory)
+            clean_files(storage, ix.indexname, generation, segments)
+            return merged.doc_count_all()
+        finally:
+            whoosh_lock.release()
+            ix.close()
+
+    def _remove_merge_scratch(self) -> None:
+        """Delete scratch folders of merges whose process is gone (call with the write lock held)."""
+        for scratch in self._base.glob(f"{MERGE_SCRATCH_PREFIX}*"):
+            pid = scratch.name[len(MERGE_SCRATCH_PREFIX):].split("-", 1)[0]
+            if not (pid.isdigit() and _process_alive(int(pid))):
+                shutil.rmtree(scratch, ignore_errors=True)
 
     def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
         """Index `docs` into a fresh directory, then switch readers to it atomically; return the count."""

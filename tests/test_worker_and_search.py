@@ -131,3 +131,35 @@ def test_retry_with_backoff_then_dead(services, db, make_user):
         worker.run_pending()
         db.refresh(job)
     assert job.state == JobState.DEAD
+
+
+def test_the_worker_merges_large_index_segments_in_the_background_and_stop_cancels(services, monkeypatch):
+    """Large segments are merged beside the loop (search_index.merging); a stopping worker drops the merge."""
+    from docflow.outbox.worker import Worker
+    from search_index import merging
+    from tests.search_index.factories import make_document
+
+    monkeypatch.setattr(merging, "SMALL_SEGMENT_DOCS", 3)
+    monkeypatch.setattr(merging, "MERGE_FACTOR", 2)
+    index = services.index
+    for start in (1, 5):
+        with index.writer() as batch:
+            for doc_id in range(start, start + 4):
+                batch.upsert(make_document(doc_id))
+    assert index.wants_merge()
+    worker = Worker(services)
+    worker._maybe_merge()
+    assert worker._merging is not None
+    worker._merging.join(120)
+    assert not index.wants_merge() and index.doc_count() == 8
+
+    for start in (11, 15):
+        with index.writer() as batch:
+            for doc_id in range(start, start + 4):
+                batch.upsert(make_document(doc_id))
+    assert index.wants_merge()
+    worker.stop()
+    worker._next_merge_check = 0.0
+    worker._maybe_merge()
+    worker._merging.join(120)
+    assert index.wants_merge() and index.doc_count() == 16

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 # How long a claimed job stays reserved for the worker that took it.
 LEASE = timedelta(minutes=10)
 SWEEP_EVERY = timedelta(hours=1)
+# How often the loop asks whether the index's large segments are due for a merge.
+MERGE_CHECK_SECONDS = 10.0
 
 
 class RetryLater(Exception):
@@ -48,6 +50,8 @@ class Worker:
         self.settings = services.settings
         self._stop = threading.Event()
         self._last_sweep = 0.0
+        self._next_merge_check = 0.0
+        self._merging: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
             INDEX_DOCUMENT: self._index,
@@ -74,9 +78,38 @@ class Worker:
             except Exception:  # a fault outside any job (database down): log, wait, go on
                 logger.exception("worker loop failed; retrying")
                 worked = 0
+            self._maybe_merge()
             if not worked:
                 self._stop.wait(self.settings.worker.poll_interval)
+        if self._merging is not None:
+            self._merging.join()  # stop() cancels a running merge: this is quick
         logger.info("worker %s stopped", os.getpid())
+
+    def _maybe_merge(self) -> None:
+        """Start merging the index's large segments in a thread, when due and none is running.
+
+        The merge runs beside indexing (search_index.merging), so new documents stay quick to
+        find while it lasts; stop() cancels it.
+        """
+        now = time.monotonic()
+        if now < self._next_merge_check or (self._merging is not None and self._merging.is_alive()):
+            return
+        self._next_merge_check = now + MERGE_CHECK_SECONDS
+        try:
+            due = self.services.index.wants_merge()
+        except Exception:
+            logger.exception("could not read the index's segments")
+            return
+        if due:
+            self._merging = threading.Thread(target=self._merge, name="index-merge", daemon=True)
+            self._merging.start()
+
+    def _merge(self) -> None:
+        try:
+            while self.services.index.merge_segments(cancel=self._stop) and not self._stop.is_set():
+                pass
+        except Exception:
+            logger.exception("merging the index's segments failed; the next check retries")
 
     def run_pending(self, max_rounds: int = 1000) -> int:
         """Run due jobs until none is left (for tests and one-off runs); return how many ran."""

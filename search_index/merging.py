@@ -1,0 +1,117 @@
+"""Segment merging that never keeps the writer waiting for more than a small merge.
+
+Whoosh merges segments inside a writer's commit, while the index is locked: at 100,000 letters
+one commit merged 70,000 of them for five minutes, and nothing could be indexed meanwhile. Here
+a commit merges only small segments (`merge_small`: fewer than SMALL_SEGMENT_DOCS documents each,
+once SMALL_SEGMENT_COUNT of them have gathered), which takes well under a second. Larger
+segments are merged by `SearchIndex.merge_segments()` in levels, MERGE_FACTOR segments of about
+the same size at a time (so each document is merged a logarithmic number of times), and the
+lock is held only to choose them and to swap the merged segment in: the merge itself runs in a
+child process (`merge_into`) while commits go on. Commits never touch large segments, so the
+files being merged stay in place; documents deleted or replaced in them meanwhile are deleted
+from the merged segment when it is swapped in (`carry_deletions`).
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+
+SMALL_SEGMENT_DOCS = 256
+SMALL_SEGMENT_COUNT = 6
+MERGE_FACTOR = 4
+# Memory for the merging writer's posting pool (the child process's own).
+MERGE_LIMIT_MB = 128
+
+
+def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy for commits: merge the small segments once enough have gathered."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < SMALL_SEGMENT_COUNT:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {s.segment_id() for s in small}
+    return [s for s in segments if s.segment_id() not in merged]
+
+
+def level(segment: Any) -> int:
+    """Return the size level of a large segment: 0 below MERGE_FACTOR x SMALL_SEGMENT_DOCS, and so on."""
+    return max(0, int(math.log(max(segment.doc_count_all(), 1) / SMALL_SEGMENT_DOCS, MERGE_FACTOR)))
+
+
+def choose_merge(segments: Sequence[Any]) -> list[Any]:
+    """Return the large segments to merge next (the smallest full level), or [] if none is due."""
+    by_level: dict[int, list[Any]] = {}
+    for segment in segments:
+        if segment.doc_count_all() >= SMALL_SEGMENT_DOCS:
+            by_level.setdefault(level(segment), []).append(segment)
+    for _, group in sorted(by_level.items()):
+        if len(group) >= MERGE_FACTOR:
+            return sorted(group, key=lambda s: s.doc_count_all())[:MERGE_FACTOR]
+    return []
+
+
+def merge_into(scratch: str, source: str, schema: Any, segments: list[Any]) -> Any:
+    """Merge `segments` of the index in `source` into one new segment of a new index in `scratch`.
+
+    Runs in a child process; returns the new segment (its files are in `scratch`). Deleted
+    documents are left out, in order, as Whoosh's own merge does.
+    """
+    storage = FileStorage(source)
+    ix = whoosh_index.create_in(scratch, schema)
+    writer = ix.writer(limitmb=MERGE_LIMIT_MB)
+    try:
+        for segment in segments:
+            reader = SegmentReader(storage, schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    (merged,) = ix._segments()
+    ix.close()
+    return merged
+
+
+def carry_deletions(merged: Any, before: Sequence[Any], now: dict[str, Any]) -> None:
+    """Delete from `merged` the documents deleted in its sources since they were chosen.
+
+    `before` are the source segments as merged (in order), `now` the same segments by id as
+    the index has them at swap time; the merge numbered the sources' surviving documents in order.
+    """
+    offset = 0
+    for source in before:
+        gone_before = sorted(source.deleted_docs()) if source.has_deletions() else []
+        current = now[source.segment_id()]
+        if current.has_deletions():
+            for docnum in sorted(set(current.deleted_docs()) - set(gone_before)):
+                merged.delete_document(offset + docnum - bisect.bisect_left(gone_before, docnum))
+        offset += source.doc_count_all() - len(gone_before)
+    if offset != merged.doc_count_all():
+        raise RuntimeError(f"merged segment holds {merged.doc_count_all()} documents, its sources {offset}")
+
+
+def move_segment_files(merged: Any, scratch: Path, directory: Path) -> None:
+    """Move the merged segment's files from the scratch index into the index directory."""
+    prefix = merged.segment_id() + "."
+    names = [name for name in os.listdir(scratch) if name.startswith(prefix)]
+    if not names:
+        raise RuntimeError(f"no files of segment {merged.segment_id()} in {scratch}")
+    for name in names:
+        fd = os.open(scratch / name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(scratch / name, directory / name)
