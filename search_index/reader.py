@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from itertools import accumulate
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
@@ -212,13 +214,107 @@ def leaf_postings(matcher: Matcher) -> tuple[W3LeafMatcher, float] | None:
     return matcher, boost
 
 
-def posting_blocks(matcher: W3LeafMatcher,
-                   needed: Sequence[int] | None = None) -> Iterator[tuple[tuple[int, ...], Sequence[float]]]:
+class PostingCache:
+    """Decoded posting blocks of long posting lists, shared by every generation and thread.
+
+    A common word's postings at 100,000 letters are some 1,800 compressed, pickled blocks:
+    decoding them is most of a search for it, and the same common words come back in query
+    after query. Segments never change once written (a commit or merge makes new ones, and
+    deletions are applied by the caller), so an entry keyed by segment, field and term stays
+    right until the segment is merged away, when it ages out of the LRU. Callers offer lists
+    of at least `min_postings` (shorter ones decode quickly); the total is bounded by
+    `max_postings` (about 8 bytes each in memory).
+    """
+
+    def __init__(self, max_postings: int, min_postings: int) -> None:
+        self.max_postings = max_postings
+        self.min_postings = min_postings
+        self._entries: OrderedDict[Hashable, list[tuple[int, array, Sequence[float]]]] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self._total = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[tuple[int, array, Sequence[float]]] | None:
+        with self._lock:
+            blocks = self._entries.get(key)
+            if blocks is not None:
+                self._entries.move_to_end(key)
+            return blocks
+
+    def put(self, key: Hashable, blocks: list[tuple[int, array, Sequence[float]]]) -> None:
+        size = sum(len(ids) for _, ids, _ in blocks)
+        if size > self.max_postings:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = blocks
+            self._sizes[key] = size
+            self._total += size
+            while self._total > self.max_postings:
+                old, _ = self._entries.popitem(last=False)
+                self._total -= self._sizes.pop(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._sizes.clear()
+            self._total = 0
+
+
+# 8 M postings: about 64 MB of ids and weights, the lists of a few hundred common words at 100,000 letters.
+POSTING_CACHE = PostingCache(max_postings=8_000_000, min_postings=2_048)
+
+
+def segment_key(directory: Path, subsearcher: Searcher) -> tuple[str, str] | None:
+    """Return what identifies a segment's postings for POSTING_CACHE (index directory, segment id)."""
+    segment = getattr(subsearcher.reader(), "segment", None)
+    return (str(directory), segment().segment_id()) if segment is not None else None
+
+
+def _decode_ids(matcher: W3LeafMatcher) -> Sequence[int]:
+    """Return the current block's document numbers (Whoosh's _read_ids, delta-decoded in C)."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    return ids if matcher._byteids else array("I", accumulate(ids))
+
+
+def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
+    blocks = []
+    while matcher.is_active():
+        ids = _decode_ids(matcher)
+        if matcher._weights is None:
+            matcher._read_weights()
+        blocks.append((matcher._maxid, array("I", ids), matcher._weights))
+        matcher._next_block()
+    return blocks
+
+
+def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None,
+                   cache_key: Hashable | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """Yield (ids, weights) of each block of a fresh leaf matcher, a whole block at a time.
 
     With `needed` (ascending document numbers), a block holding none of them is passed over
-    on its header alone: its ids, weights and positions are never decompressed.
+    on its header alone: its ids, weights and positions are never decompressed. With
+    `cache_key` (segment, field, term; for lists of at least POSTING_CACHE.min_postings), the
+    list is decoded whole once and kept in POSTING_CACHE; later calls read the decoded blocks.
     """
+    if cache_key is not None:
+        blocks = POSTING_CACHE.get(cache_key)
+        if blocks is None:
+            blocks = _all_blocks(matcher)
+            POSTING_CACHE.put(cache_key, blocks)
+        below = 0
+        for maxid, ids, weights in blocks:
+            if needed is not None:
+                if below == len(needed):
+                    return
+                if needed[below] > maxid:
+                    continue
+                below = bisect_right(needed, maxid, below)
+            yield ids, weights
+        return
     below = 0  # needed[:below] lie in blocks already passed
     while matcher.is_active():
         if needed is not None:
@@ -229,7 +325,7 @@ def posting_blocks(matcher: W3LeafMatcher,
                 continue
             below = bisect_right(needed, matcher._maxid, below)
         if matcher._ids is None:
-            matcher._read_ids()
+            matcher._ids = _decode_ids(matcher)
         if matcher._weights is None:
             matcher._read_weights()
         yield matcher._ids, matcher._weights

@@ -1,18 +1,20 @@
 """The shortcuts in ranking (walking candidates, the title tier) give exactly Whoosh's ranking."""
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 
 import pytest
 
 from search_index import SearchIndex, SearchRequest, SearchResults
-from search_index import searching
+from search_index import reader, searching
+from search_index.reader import PostingCache
 from tests.search_index.factories import synthetic_corpus
 
 QUERIES = [
     "surat", "dinas", "surat dinas", "kepala dinas", "rapat koordinasi", "pegawai arsip",
     "surat OR undangan", '"surat dinas"', "laporan BUKAN anggaran", "penug*", "kakaribe",
-    "sekolah puskesmas kesehatan",
+    "sekolah puskesmas kesehatan", '"nota surat surat"', '"surat dinas surat"',
 ]
 PRINCIPALS = [("role:arsiparis",), ("unit:1", "unit:2", "user:7")]
 
@@ -48,6 +50,11 @@ SHORTCUTS = {
     "dense: title tier": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 5},
     "dense: walk matches": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 10**9},
     "dense: block-max": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1},
+    # Every posting list decoded once and read from the cache afterwards (the first search of
+    # each principal fills it, the others read it).
+    "cached postings": {"POSTING_CACHE": lambda: PostingCache(max_postings=10**6, min_postings=1)},
+    "cached postings, walk": {"WALK_COST_RATIO": 0,
+                              "POSTING_CACHE": lambda: PostingCache(max_postings=10**6, min_postings=1)},
 }
 # The reference: Whoosh's collector scoring every match (its block-max skipping is not exact).
 WHOOSH_EXHAUSTIVE = {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
@@ -62,6 +69,9 @@ def test_shortcuts_rank_exactly_like_whoosh(corpus_index: SearchIndex, q: str,
     for name, settings in SHORTCUTS.items():
         with monkeypatch.context() as patch:
             for constant, value in settings.items():
+                if constant == "POSTING_CACHE":
+                    value = value()
+                    patch.setattr(reader, constant, value)
                 patch.setattr(searching, constant, value)
             for principals in PRINCIPALS:
                 for page in (1, 3):
@@ -89,3 +99,18 @@ def test_title_tier_settles_dense_queries(corpus_index: SearchIndex, monkeypatch
     monkeypatch.setattr(searching, "_rank_title_tier", recording)
     results = corpus_index.search(SearchRequest(q="surat", principals=("role:arsiparis",), per_page=5))
     assert results.total > 100 and settled == [True]
+
+
+def test_posting_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
+    cache = PostingCache(max_postings=10, min_postings=1)
+
+    def blocks(n: int) -> list:
+        return [(n - 1, array("I", range(n)), array("f", [1.0] * n))]
+
+    cache.put("a", blocks(4))
+    cache.put("b", blocks(4))
+    assert cache.get("a") is not None  # now the most recent
+    cache.put("c", blocks(4))  # 12 > 10: the least recent ("b") goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    cache.put("huge", blocks(11))  # larger than the whole budget: not kept, nothing evicted
+    assert cache.get("huge") is None and cache.get("a") is not None
