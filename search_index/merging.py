@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-SMALL_SEGMENT_DOCS = 256
+SMALL_SEGMENT_DOCS = 100
 SMALL_SEGMENT_COUNT = 6
 MERGE_FACTOR = 4
 # Memory for the merging writer's posting pool (the child process's own).

@@ -45,7 +45,10 @@ def test_commits_merge_small_segments_and_leave_large_ones(index: SearchIndex, s
     assert index.doc_count() == 12
 
 
-def test_choosing_takes_the_smallest_full_level() -> None:
+def test_choosing_takes_the_smallest_full_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(merging, "SMALL_SEGMENT_DOCS", 256)
+    monkeypatch.setattr(merging, "MERGE_FACTOR", 4)
+
     def seg(n: int) -> SimpleNamespace:
         return SimpleNamespace(doc_count_all=lambda: n, name=n)
 
