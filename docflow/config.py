@@ -53,6 +53,7 @@ class StorageSettings:
 @dataclass(frozen=True)
 class IndexSettings:
     path: str = "index"
+    posting_cache_mb: int = 64
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
+    if s.index.posting_cache_mb < 0:
+        raise ConfigError(f"setting index.posting_cache_mb: must not be negative, got {s.index.posting_cache_mb!r}")
     from docflow.extraction import ALLOWED_TYPES
 
     unknown = [t for t in s.uploads.allowed_types if t not in ALLOWED_TYPES]

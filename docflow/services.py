@@ -37,7 +37,8 @@ class Services:
             db=Database(engine, bind=bind),
             store=open_store(settings.storage_options),
             # Date filters and the year facet follow the city's calendar.
-            index=SearchIndex(settings.index_path, local_tz=ZoneInfo(settings.workflow.timezone)),
+            index=SearchIndex(settings.index_path, local_tz=ZoneInfo(settings.workflow.timezone),
+                              posting_cache_mb=settings.index.posting_cache_mb),
         )
 
     @property

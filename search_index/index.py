@@ -30,7 +30,15 @@ from search_index import merging
 
 from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
-from search_index.reader import USE_MMAP, Generation, StaleGeneration, View
+from search_index.reader import (
+    CACHE_MIN_POSTINGS,
+    POSTING_BYTES,
+    USE_MMAP,
+    Generation,
+    PostingCache,
+    StaleGeneration,
+    View,
+)
 from search_index.schema import SCHEMA_VERSION, build_schema, document_fields
 from search_index.searching import run_search, similar_documents, suggest_titles
 
@@ -43,6 +51,8 @@ VERSION_FILE = "docflow-schema-version"
 DEFAULT_LOCK_TIMEOUT = 10.0
 # Memory for the writer's posting pool; the single worker process can afford this much.
 WRITER_LIMIT_MB = 128
+# Decoded postings of common words kept by each reading process (see reader.PostingCache).
+DEFAULT_POSTING_CACHE_MB = 64
 MERGE_SCRATCH_PREFIX = ".merge-"
 
 
@@ -99,8 +109,11 @@ class SearchIndex:
     """Full-text index of documents under one base directory, which it owns entirely."""
 
     def __init__(self, path: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-                 local_tz: tzinfo = timezone.utc) -> None:
-        """Bind to a base directory; `local_tz` sets the calendar for date filters and year facets."""
+                 local_tz: tzinfo = timezone.utc, posting_cache_mb: int = DEFAULT_POSTING_CACHE_MB) -> None:
+        """Bind to a base directory; `local_tz` sets the calendar for date filters and year facets.
+
+        `posting_cache_mb` bounds the memory for decoded postings of common words (0: none).
+        """
         # Changing local_tz needs a rebuild: the year facet is computed when a document is indexed.
         self._base = Path(path)
         self._lock_timeout = lock_timeout
@@ -108,6 +121,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._closed = False
+        self._posting_cache = (PostingCache(max_postings=posting_cache_mb * 1_000_000 // POSTING_BYTES,
+                                            min_postings=CACHE_MIN_POSTINGS) if posting_cache_mb > 0 else None)
 
     @property
     def path(self) -> Path:
@@ -420,7 +435,7 @@ class SearchIndex:
             generation = self._generation
             if generation is not None and generation.is_current(self._base / CURRENT_LINK):
                 return generation
-            fresh = Generation.open(self._require_current_dir(), self._local_tz)
+            fresh = Generation.open(self._require_current_dir(), self._local_tz, self._posting_cache)
             self._generation = fresh
             if generation is not None:
                 generation.retire()

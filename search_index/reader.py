@@ -52,9 +52,12 @@ class StaleGeneration(Exception):
 class Generation:
     """One commit of one index directory, shared by all threads until a newer one appears."""
 
-    def __init__(self, directory: Path, ix: FileIndex, searcher: Searcher, local_tz: tzinfo) -> None:
+    def __init__(self, directory: Path, ix: FileIndex, searcher: Searcher, local_tz: tzinfo,
+                 posting_cache: PostingCache | None = None) -> None:
         self.directory = directory
         self.local_tz = local_tz
+        # Shared with the index's other generations (see PostingCache); None: no cache.
+        self.posting_cache = posting_cache
         self._ix = ix
         self.schema = searcher.schema
         self.number: int = searcher.reader().generation()
@@ -70,14 +73,14 @@ class Generation:
         self._lengths: dict[tuple[str, str], bytes | None] = {}
 
     @classmethod
-    def open(cls, directory: Path, local_tz: tzinfo) -> Generation:
+    def open(cls, directory: Path, local_tz: tzinfo, posting_cache: PostingCache | None = None) -> Generation:
         """Open the latest commit of the index in `directory`."""
         try:
             ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
             searcher = Searcher(ix.reader(), fromindex=ix)
         except Exception as exc:
             raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
-        return cls(directory, ix, searcher, local_tz)
+        return cls(directory, ix, searcher, local_tz, posting_cache)
 
     def is_current(self, link: Path) -> bool:
         """Tell whether `link` still points here and no commit has happened since opening."""
@@ -262,12 +265,14 @@ class PostingCache:
             self._total = 0
 
 
-# 8 M postings: about 64 MB of ids and weights, the lists of a few hundred common words at 100,000 letters.
-POSTING_CACHE = PostingCache(max_postings=8_000_000, min_postings=2_048)
+# Bytes of memory per cached posting: a 4-byte id and a 4-byte weight.
+POSTING_BYTES = 8
+# Shorter lists decode quickly enough not to be worth a place.
+CACHE_MIN_POSTINGS = 2_048
 
 
 def segment_key(directory: Path, subsearcher: Searcher) -> tuple[str, str] | None:
-    """Return what identifies a segment's postings for POSTING_CACHE (index directory, segment id)."""
+    """Return what identifies a segment's postings in a PostingCache (index directory, segment id)."""
     segment = getattr(subsearcher.reader(), "segment", None)
     return (str(directory), segment().segment_id()) if segment is not None else None
 
@@ -291,20 +296,20 @@ def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float
     return blocks
 
 
-def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None,
-                   cache_key: Hashable | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None, cache_key: Hashable | None = None,
+                   cache: PostingCache | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """Yield (ids, weights) of each block of a fresh leaf matcher, a whole block at a time.
 
     With `needed` (ascending document numbers), a block holding none of them is passed over
     on its header alone: its ids, weights and positions are never decompressed. With
-    `cache_key` (segment, field, term; for lists of at least POSTING_CACHE.min_postings), the
-    list is decoded whole once and kept in POSTING_CACHE; later calls read the decoded blocks.
+    `cache_key` (segment, field, term; for lists of at least cache.min_postings) and `cache`,
+    the list is decoded whole once and kept there; later calls read the decoded blocks.
     """
-    if cache_key is not None:
-        blocks = POSTING_CACHE.get(cache_key)
+    if cache_key is not None and cache is not None:
+        blocks = cache.get(cache_key)
         if blocks is None:
             blocks = _all_blocks(matcher)
-            POSTING_CACHE.put(cache_key, blocks)
+            cache.put(cache_key, blocks)
         below = 0
         for maxid, ids, weights in blocks:
             if needed is not None:

@@ -26,7 +26,7 @@ from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
 from search_index.query import can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
-from search_index.reader import POSTING_CACHE, View, leaf_postings, posting_blocks, segment_key
+from search_index.reader import View, leaf_postings, posting_blocks, segment_key
 from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -172,6 +172,7 @@ def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
             continue
         local = [docnum - offset for docnum in ids[low:high]]
         segment = segment_key(view.generation.directory, subsearcher)
+        cache = view.generation.posting_cache
         for leaf in leaves:
             matcher = leaf.matcher(subsearcher, context)
             if not matcher.is_active():
@@ -185,10 +186,10 @@ def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
             if norms is not None:
                 lengths, norm, idf, k1_plus_1 = norms
             cache_key = None
-            if segment is not None and \
-                    subsearcher.doc_frequency(leaf.field(), leaf.text) >= POSTING_CACHE.min_postings:
+            if cache is not None and segment is not None and \
+                    subsearcher.doc_frequency(leaf.field(), leaf.text) >= cache.min_postings:
                 cache_key = (segment, leaf.field(), leaf.text)
-            for block_ids, weights in posting_blocks(postings, local, cache_key):
+            for block_ids, weights in posting_blocks(postings, local, cache_key, cache):
                 first = bisect_left(local, block_ids[0])
                 last = bisect_right(local, block_ids[-1], first)
                 for local_doc in local[first:last]:

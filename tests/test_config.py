@@ -43,10 +43,26 @@ def test_docflow_config_points_to_another_file(tmp_path: Path):
     ({"DOCFLOW_STORAGE__SECURE": "perhaps"}, "storage.secure"),
     ({"DOCFLOW_DATABASE__URL": "mysql://x"}, "database.url"),
     ({"DOCFLOW_UPLOADS__ALLOWED_TYPES": "application/pdf,text/html"}, "uploads.allowed_types"),
+    ({"DOCFLOW_INDEX__POSTING_CACHE_MB": "-1"}, "index.posting_cache_mb"),
 ])
 def test_bad_settings_stop_with_a_message_naming_them(environ, named):
     with pytest.raises(ConfigError, match=named.replace("[", r"\[").replace("]", r"\]")):
         load_settings(environ=environ)
+
+
+def test_the_posting_cache_setting_reaches_the_index(tmp_path: Path):
+    """index.posting_cache_mb bounds the index's cache of decoded postings; 0 turns it off."""
+    from docflow.services import Services
+
+    for megabytes, postings in (("16", 2_000_000), ("0", None)):
+        settings = load_settings(environ={"DOCFLOW_SERVER__INSTANCE_DIR": str(tmp_path / megabytes),
+                                          "DOCFLOW_INDEX__POSTING_CACHE_MB": megabytes})
+        services = Services.from_settings(settings)
+        try:
+            cache = services.index._posting_cache
+            assert (cache.max_postings if cache is not None else None) == postings
+        finally:
+            services.close()
 
 
 def test_unknown_key_in_the_file_is_refused(tmp_path: Path):

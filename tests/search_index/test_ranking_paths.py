@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from search_index import SearchIndex, SearchRequest, SearchResults
-from search_index import reader, searching
+from search_index import searching
 from search_index.reader import PostingCache
 from tests.search_index.factories import synthetic_corpus
 
@@ -70,8 +70,8 @@ def test_shortcuts_rank_exactly_like_whoosh(corpus_index: SearchIndex, q: str,
         with monkeypatch.context() as patch:
             for constant, value in settings.items():
                 if constant == "POSTING_CACHE":
-                    value = value()
-                    patch.setattr(reader, constant, value)
+                    patch.setattr(corpus_index._current_generation(), "posting_cache", value())
+                    continue
                 patch.setattr(searching, constant, value)
             for principals in PRINCIPALS:
                 for page in (1, 3):
