@@ -346,8 +346,9 @@ class SearchIndex:
                     logger.info("Dropped a merge of %s: the index was rebuilt meanwhile", directory.name)
                     return 0
                 written = self._swap_in_merged(directory, scratch, chosen, merged)
-            logger.info("Merged %d segments (%d documents) in %.1f s", len(chosen), written,
-                        time.monotonic() - started)
+            if written:
+                logger.info("Merged %d segments (%d documents) in %.1f s", len(chosen), written,
+                            time.monotonic() - started)
             return written
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -362,7 +363,9 @@ class SearchIndex:
             current = {s.segment_id(): s for s in ix._segments()}
             missing = [s.segment_id() for s in chosen if s.segment_id() not in current]
             if missing:
-                raise SearchIndexError(f"segments {missing} vanished during their merge")
+                # Another worker merged them first (several may run on PostgreSQL).
+                logger.info("Dropped a merge: segments %s were merged meanwhile", missing)
+                return 0
             merging.carry_deletions(merged, chosen, current)
             merging.move_segment_files(merged, scratch, directory)
             chosen_ids = {s.segment_id() for s in chosen}

@@ -117,3 +117,14 @@ def test_a_cancelled_merge_changes_nothing(index: SearchIndex, small_levels: Non
     assert _segment_sizes(index) == [4, 4]
     assert not list(index.path.glob(".merge-*"))
     assert index.wants_merge()
+
+
+def test_two_mergers_of_the_same_segments_one_wins(index: SearchIndex, small_levels: None) -> None:
+    """Two workers (PostgreSQL allows several) may pick the same segments: the later merge is dropped."""
+    add(index, *_batch(1, 4))
+    add(index, *_batch(5, 4))
+    other = SearchIndex(index.path)
+    assert index.merge_segments(between=lambda: other.merge_segments()) == 0
+    assert _segment_sizes(index) == [8]
+    assert sorted(ids(search(index, "arsip", per_page=50))) == list(range(1, 9))
+    other.close()
