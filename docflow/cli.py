@@ -8,6 +8,8 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 
 import click
@@ -90,6 +92,18 @@ def init(ctx: _Context) -> None:
                f"{ctx.settings.storage.backend} store, index at {ctx.settings.index_path}", err=True)
 
 
+def _warm_posting_cache(index) -> None:
+    """Decode the commonest words' postings while the first requests arrive (see SearchIndex)."""
+    started = time.monotonic()
+    try:
+        lists, postings = index.warm_posting_cache()
+    except Exception:  # an empty or rebuilding index: searches decode as they go
+        logger.exception("could not warm the search index's posting cache")
+        return
+    logger.info("decoded %d posting lists (%d postings) of common words in %.1f s", lists, postings,
+                time.monotonic() - started)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -102,6 +116,8 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
     from docflow import create_app
 
     app = create_app(ctx.services)
+    threading.Thread(target=_warm_posting_cache, args=(ctx.services.index,), name="warm-postings",
+                     daemon=True).start()
     logger.info("serving Docflow on http://%s:%d", host, port)
     waitress_serve(app, host=host, port=port, threads=threads or ctx.settings.server.threads,
                    ident="Docflow", max_request_body_size=app.config["MAX_CONTENT_LENGTH"],

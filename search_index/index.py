@@ -38,6 +38,7 @@ from search_index.reader import (
     PostingCache,
     StaleGeneration,
     View,
+    warm_postings,
 )
 from search_index.schema import SCHEMA_VERSION, build_schema, document_fields
 from search_index.searching import run_search, similar_documents, suggest_titles
@@ -53,6 +54,8 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 WRITER_LIMIT_MB = 128
 # Decoded postings of common words kept by each reading process (see reader.PostingCache).
 DEFAULT_POSTING_CACHE_MB = 64
+# The fields whose long posting lists warm_posting_cache decodes ahead of the first searches.
+WARM_FIELDS = ("body", "body_pairs", "title", "title_pairs", "author", "recipients")
 MERGE_SCRATCH_PREFIX = ".merge-"
 
 
@@ -464,6 +467,17 @@ class SearchIndex:
         """Run a search for a user; only documents readable by `request.principals` count."""
         with self._reading() as view:
             return run_search(view, request)
+
+    def warm_posting_cache(self, fill: float = 0.75) -> tuple[int, int]:
+        """Decode the postings of the commonest words into the posting cache; return (lists, postings).
+
+        For a web process just started (`docflow serve` runs it in a thread), so that the first
+        searches for common words are as quick as later ones. Does nothing without a cache.
+        """
+        if self._posting_cache is None:
+            return 0, 0
+        with self._reading() as view:
+            return warm_postings(view, self._posting_cache, WARM_FIELDS, fill)
 
     def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5) -> SearchResults:
         """Return readable letters like the given one (never the letter itself); none if it is unreadable."""

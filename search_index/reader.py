@@ -273,8 +273,9 @@ CACHE_MIN_POSTINGS = 2_048
 
 def segment_key(directory: Path, subsearcher: Searcher) -> tuple[str, str] | None:
     """Return what identifies a segment's postings in a PostingCache (index directory, segment id)."""
-    segment = getattr(subsearcher.reader(), "segment", None)
-    return (str(directory), segment().segment_id()) if segment is not None else None
+    get_segment = getattr(subsearcher.reader(), "segment", None)
+    segment = get_segment() if get_segment is not None else None
+    return (str(directory), segment.segment_id()) if segment is not None else None
 
 
 def _decode_ids(matcher: W3LeafMatcher) -> Sequence[int]:
@@ -294,6 +295,42 @@ def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float
         blocks.append((matcher._maxid, array("I", ids), matcher._weights))
         matcher._next_block()
     return blocks
+
+
+def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fill: float) -> tuple[int, int]:
+    """Decode into the cache the longest posting lists of the view's segments; return (lists, postings).
+
+    Takes lists from the longest down while they fit in `fill` of the cache's budget, so that a
+    common word's first search after a start finds its postings decoded. The longest are put
+    last, so that they are the last the LRU lets go.
+    """
+    found: list[tuple[int, Hashable, Searcher, str, str]] = []
+    for subsearcher, _offset in view.searcher.leaf_searchers():
+        segment = segment_key(view.generation.directory, subsearcher)
+        if segment is None:
+            continue
+        reader = subsearcher.reader()
+        for fieldname in fieldnames:
+            if fieldname not in view.generation.schema:
+                continue
+            field = view.generation.schema[fieldname]
+            for termbytes, info in reader.iter_field(fieldname):
+                frequency = info.doc_frequency()
+                if frequency >= cache.min_postings:
+                    found.append((frequency, segment, subsearcher, fieldname, field.from_bytes(termbytes)))
+    found.sort(key=lambda item: item[0], reverse=True)
+    budget, used, chosen = int(cache.max_postings * fill), 0, []
+    for item in found:
+        if used + item[0] <= budget:
+            chosen.append(item)
+            used += item[0]
+    for _frequency, segment, subsearcher, fieldname, text in reversed(chosen):
+        key = (segment, fieldname, text)
+        if cache.get(key) is None:
+            unwrapped = leaf_postings(subsearcher.postings(fieldname, text))
+            if unwrapped is not None:
+                cache.put(key, _all_blocks(unwrapped[0]))
+    return len(chosen), used
 
 
 def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None, cache_key: Hashable | None = None,

@@ -114,3 +114,40 @@ def test_posting_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
     assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
     cache.put("huge", blocks(11))  # larger than the whole budget: not kept, nothing evicted
     assert cache.get("huge") is None and cache.get("a") is not None
+
+
+def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After warm_posting_cache, searches for common words decode nothing and rank as without a cache."""
+    from search_index import reader
+
+    index = SearchIndex(tmp_path / "warm")
+    index.ensure_ready()
+    docs = list(synthetic_corpus(400, seed=5, units=8, words=(60, 160)))
+    for start in (0, 200):  # two segments
+        with index.writer() as batch:
+            for doc in docs[start:start + 200]:
+                batch.upsert(doc)
+    index._posting_cache = PostingCache(max_postings=10**7, min_postings=40)
+    index._generation = None  # reopen with the new cache
+    lists, postings = index.warm_posting_cache(fill=1.0)
+    assert lists > 10 and postings > lists * 40
+    plain = SearchIndex(tmp_path / "warm", posting_cache_mb=0)
+
+    def no_decoding(matcher):
+        raise AssertionError("a warmed list was decoded again")
+
+    monkeypatch.setattr(reader, "_all_blocks", no_decoding)
+    for q in ("surat", "dinas", "surat dinas", "rapat koordinasi", "pegawai arsip"):
+        warm = index.search(SearchRequest(q=q, principals=PRINCIPALS[0], per_page=15))
+        cold = plain.search(SearchRequest(q=q, principals=PRINCIPALS[0], per_page=15))
+        assert warm.total == cold.total and _plain(warm) == _plain(cold), q
+    index.close()
+    plain.close()
+
+
+def test_warming_an_empty_index_does_nothing(tmp_path) -> None:
+    index = SearchIndex(tmp_path / "empty")
+    index.ensure_ready()
+    assert index.warm_posting_cache() == (0, 0)
+    assert SearchIndex(tmp_path / "empty", posting_cache_mb=0).warm_posting_cache() == (0, 0)
+    index.close()
