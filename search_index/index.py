@@ -16,7 +16,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing import get_context
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
@@ -57,14 +56,18 @@ DEFAULT_POSTING_CACHE_MB = 64
 # The fields whose long posting lists warm_posting_cache decodes ahead of the first searches.
 WARM_FIELDS = ("body", "body_pairs", "title", "title_pairs", "author", "recipients")
 MERGE_SCRATCH_PREFIX = ".merge-"
+SWAP_LOCK_TIMEOUT = 300.0
 
 
-def _fsync_directory(path: Path) -> None:
+def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_fsync_directory = _fsync_file  # a directory is flushed the same way
 
 
 def _process_alive(pid: int) -> bool:
@@ -334,17 +337,21 @@ class SearchIndex:
             scratch.mkdir()
         try:
             started = time.monotonic()
-            with get_context("spawn").Pool(1) as pool:  # leaving the block terminates the child
-                pending = pool.apply_async(merging.merge_into, (str(scratch), str(directory), schema, chosen))
-                while not pending.ready():
-                    if cancel is not None and cancel.is_set():
-                        logger.info("Cancelled a merge of %d segments", len(chosen))
-                        return 0
-                    pending.wait(0.2)
-                merged = pending.get()
+            try:
+                merged = merging.run_in_child(scratch, directory, schema, chosen, cancel)
+            except merging.MergeCancelled:
+                logger.info("Cancelled a merge of %d segments", len(chosen))
+                return 0
+            except Exception:
+                if self._segments_gone(directory, chosen):
+                    # Another worker merged them first and its commit removed their files.
+                    logger.info("Dropped a merge of %s: its segments were merged meanwhile", directory.name)
+                    return 0
+                raise
             if between is not None:
                 between()
-            with self._write_lock():
+            # A merge is minutes of work: wait longer than a writer would before giving it up.
+            with self._write_lock(timeout=max(self._lock_timeout, SWAP_LOCK_TIMEOUT)):
                 if self._current_dir() != directory:
                     logger.info("Dropped a merge of %s: the index was rebuilt meanwhile", directory.name)
                     return 0
@@ -355,6 +362,17 @@ class SearchIndex:
             return written
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _segments_gone(self, directory: Path, chosen: list) -> bool:
+        """Tell whether any of the chosen segments has left the index (or the index was rebuilt)."""
+        if self._current_dir() != directory:
+            return True
+        ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+        try:
+            present = {s.segment_id() for s in ix._segments()}
+        finally:
+            ix.close()
+        return any(s.segment_id() not in present for s in chosen)
 
     def _swap_in_merged(self, directory: Path, scratch: Path, chosen: list, merged) -> int:
         storage = FileStorage(str(directory), supports_mmap=USE_MMAP)
@@ -375,6 +393,7 @@ class SearchIndex:
             segments = [s for s in ix._segments() if s.segment_id() not in chosen_ids] + [merged]
             generation = ix.latest_generation() + 1
             TOC(ix.schema, segments, generation).write(storage, ix.indexname)
+            _fsync_file(directory / f"_{ix.indexname}_{generation}.toc")
             _fsync_directory(directory)
             clean_files(storage, ix.indexname, generation, segments)
             return merged.doc_count_all()

@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import math
 import os
+import threading
 from collections.abc import Sequence
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +63,67 @@ def choose_merge(segments: Sequence[Any]) -> list[Any]:
     return []
 
 
+class MergeCancelled(Exception):
+    """The merge was cancelled before it finished; nothing was changed."""
+
+
+def run_in_child(scratch: Path, source: Path, schema: Any, segments: list[Any],
+                 cancel: threading.Event | None, target: Any = None) -> Any:
+    """Run merge_into in a spawned child process and return the merged segment.
+
+    Raises MergeCancelled (the child terminated) when `cancel` is set meanwhile, and
+    RuntimeError when the child fails or dies (killed for memory, say) without an answer.
+    `target` replaces the child's function (for tests).
+    """
+    context = get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=target or _child, args=(send, str(scratch), str(source), schema, segments),
+                            name="index-merge", daemon=True)
+    child.start()
+    send.close()
+    try:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise MergeCancelled()
+            if receive.poll(0.2):
+                break
+            if not child.is_alive() and not receive.poll(0):
+                raise _died(child)
+        try:
+            outcome, value = receive.recv()
+        except EOFError:
+            raise _died(child) from None
+        if outcome != "ok":
+            raise RuntimeError(f"the merge process failed: {value}")
+        return value
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(30)
+
+
+def _died(child: Any) -> RuntimeError:
+    child.join(30)
+    return RuntimeError(f"the merge process died (exit code {child.exitcode})")
+
+
+def _child(send: Any, scratch: str, source: str, schema: Any, segments: list[Any]) -> None:
+    try:
+        send.send(("ok", merge_into(scratch, source, schema, segments)))
+    except BaseException as exc:  # the parent reports it
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
+
+
 def merge_into(scratch: str, source: str, schema: Any, segments: list[Any]) -> Any:
     """Merge `segments` of the index in `source` into one new segment of a new index in `scratch`.
 
     Runs in a child process; returns the new segment (its files are in `scratch`). Deleted
     documents are left out, in order, as Whoosh's own merge does.
     """
-    storage = FileStorage(source)
+    storage = FileStorage(source, supports_mmap=False)  # mmap would copy each whole segment in
     ix = whoosh_index.create_in(scratch, schema)
     writer = ix.writer(limitmb=MERGE_LIMIT_MB)
     try:

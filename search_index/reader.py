@@ -265,8 +265,9 @@ class PostingCache:
             self._total = 0
 
 
-# Bytes of memory per cached posting: a 4-byte id and a 4-byte weight.
-POSTING_BYTES = 8
+# Bytes of memory per cached posting: a 4-byte id, a 4-byte weight, and the block's objects
+# (two arrays and a tuple per block of up to 128 postings) spread over its postings.
+POSTING_BYTES = 10
 # Shorter lists decode quickly enough not to be worth a place.
 CACHE_MIN_POSTINGS = 2_048
 
@@ -287,12 +288,20 @@ def _decode_ids(matcher: W3LeafMatcher) -> Sequence[int]:
 
 
 def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
+    # From the first block: a wrapper hiding deleted documents may have moved the matcher past
+    # blocks of documents deleted in this generation, which an older one still counts.
+    matcher.reset()
     blocks = []
     while matcher.is_active():
         ids = _decode_ids(matcher)
         if matcher._weights is None:
             matcher._read_weights()
-        blocks.append((matcher._maxid, array("I", ids), matcher._weights))
+        # Whoosh keeps a block's differing weights as Python floats (about 32 bytes each); they
+        # are term frequencies, exact in 4 bytes (as Whoosh stores uniform ones). Kept as they
+        # are should one not be.
+        weights = matcher._weights
+        packed = array("f", weights)
+        blocks.append((matcher._maxid, array("I", ids), packed if packed.tolist() == list(weights) else weights))
         matcher._next_block()
     return blocks
 

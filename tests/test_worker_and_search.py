@@ -163,3 +163,24 @@ def test_the_worker_merges_large_index_segments_in_the_background_and_stop_cance
     worker._maybe_merge()
     worker._merging.join(120)
     assert index.wants_merge() and index.doc_count() == 16
+
+
+def test_a_failing_merge_is_tried_again_later_and_later(services, monkeypatch):
+    """A merge that fails (disk full, ...) is not restarted every few seconds: the wait doubles, to an hour."""
+    import time
+
+    from docflow.outbox import worker as worker_module
+
+    def full_disk(**_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services.index, "wants_merge", lambda: True)
+    monkeypatch.setattr(services.index, "merge_segments", full_disk)
+    worker = worker_module.Worker(services)
+    waits = []
+    for _ in range(8):
+        worker._next_merge_check = 0.0
+        worker._maybe_merge()
+        worker._merging.join(30)
+        waits.append(round(worker._next_merge_check - time.monotonic()))
+    assert waits[:3] == [60, 120, 240] and waits[-1] == 3600

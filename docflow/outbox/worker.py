@@ -32,6 +32,7 @@ LEASE = timedelta(minutes=10)
 SWEEP_EVERY = timedelta(hours=1)
 # How often the loop asks whether the index's large segments are due for a merge.
 MERGE_CHECK_SECONDS = 10.0
+MERGE_BACKOFF_MAX = 3600.0
 
 
 class RetryLater(Exception):
@@ -51,6 +52,7 @@ class Worker:
         self._stop = threading.Event()
         self._last_sweep = 0.0
         self._next_merge_check = 0.0
+        self._merge_backoff = 0.0
         self._merging: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
@@ -94,7 +96,7 @@ class Worker:
         now = time.monotonic()
         if now < self._next_merge_check or (self._merging is not None and self._merging.is_alive()):
             return
-        self._next_merge_check = now + MERGE_CHECK_SECONDS
+        self._next_merge_check = now + max(MERGE_CHECK_SECONDS, self._merge_backoff)
         try:
             due = self.services.index.wants_merge()
         except Exception:
@@ -109,7 +111,12 @@ class Worker:
             while self.services.index.merge_segments(cancel=self._stop) and not self._stop.is_set():
                 pass
         except Exception:
-            logger.exception("merging the index's segments failed; the next check retries")
+            # A merge is minutes of work: after a failure (disk full, ...) wait longer each time.
+            self._merge_backoff = min(max(2 * self._merge_backoff, MERGE_CHECK_SECONDS * 6), MERGE_BACKOFF_MAX)
+            self._next_merge_check = time.monotonic() + self._merge_backoff
+            logger.exception("merging the index's segments failed; trying again in %.0f s", self._merge_backoff)
+        else:
+            self._merge_backoff = 0.0
 
     def run_pending(self, max_rounds: int = 1000) -> int:
         """Run due jobs until none is left (for tests and one-off runs); return how many ran."""

@@ -1,6 +1,7 @@
 """Segment merging: commits merge only small segments; large ones merge beside the writer."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -128,3 +129,18 @@ def test_two_mergers_of_the_same_segments_one_wins(index: SearchIndex, small_lev
     assert _segment_sizes(index) == [8]
     assert sorted(ids(search(index, "arsip", per_page=50))) == list(range(1, 9))
     other.close()
+
+
+def _die(send, *args) -> None:
+    os._exit(9)  # as if the kernel had killed it for memory
+
+
+def _fail(send, *args) -> None:
+    send.send(("error", "OSError: No space left on device"))
+
+
+def test_a_merge_child_that_dies_or_fails_is_reported_not_waited_for(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="died .exit code 9"):
+        merging.run_in_child(tmp_path, tmp_path, None, [], None, target=_die)
+    with pytest.raises(RuntimeError, match="No space left"):
+        merging.run_in_child(tmp_path, tmp_path, None, [], None, target=_fail)
