@@ -54,7 +54,7 @@ def test_the_posting_cache_setting_reaches_the_index(tmp_path: Path):
     """index.posting_cache_mb bounds the index's cache of decoded postings; 0 turns it off."""
     from docflow.services import Services
 
-    for megabytes, postings in (("16", 2_000_000), ("0", None)):
+    for megabytes, postings in (("16", 1_600_000), ("0", None)):
         settings = load_settings(environ={"DOCFLOW_SERVER__INSTANCE_DIR": str(tmp_path / megabytes),
                                           "DOCFLOW_INDEX__POSTING_CACHE_MB": megabytes})
         services = Services.from_settings(settings)
