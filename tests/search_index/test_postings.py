@@ -1,0 +1,62 @@
+"""search_index.postings reads Whoosh posting blocks exactly as Whoosh's own code does."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from search_index import SearchIndex, postings
+from search_index.reader import leaf_postings
+from tests.search_index.factories import make_document
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory):
+    """Common words over several blocks (Whoosh blocks hold up to 128 postings) and segments."""
+    index = SearchIndex(Path(tmp_path_factory.mktemp("postings")))
+    index.ensure_ready()
+    rng = random.Random(3)
+    for start in (1, 700):
+        with index.writer() as batch:
+            for doc_id in range(start, start + 699):
+                words = ["arsip"] * rng.randint(1, 5) + (["surat"] if rng.random() < 0.3 else [])
+                batch.upsert(make_document(doc_id, body=" ".join(words + ["dinas"])))
+    yield index
+    index.close()
+
+
+def _leaf_matchers(index: SearchIndex, word: str):
+    with index._reading() as view:
+        for subsearcher, _offset in view.searcher.leaf_searchers():
+            yield leaf_postings(subsearcher.postings("body", word))[0]
+
+
+@pytest.mark.parametrize("word", ["arsip", "surat"])
+def test_ids_and_skips_land_where_whooshs_do(index: SearchIndex, word: str) -> None:
+    assert postings.W3LeafMatcher.skip_to is postings.skip_to  # installed on import
+    rng = random.Random(word)
+    for matcher in _leaf_matchers(index, word):
+        ours, theirs = [], []
+        while matcher.is_active():
+            postings.ORIGINAL_READ_IDS(matcher)
+            theirs.append(tuple(matcher._ids))
+            postings.read_ids(matcher)
+            ours.append(tuple(matcher._ids))
+            matcher._next_block()
+        assert ours == theirs and len(ours) >= 2
+        for _round in range(20):
+            targets = sorted(rng.sample(range(0, 800), 25))
+            matcher.reset()
+            reference = type(matcher).__new__(type(matcher))
+            reference.__dict__.update(matcher.__dict__)
+            reference.reset()
+            for target in targets:
+                if not matcher.is_active():
+                    assert not reference.is_active()
+                    break
+                postings.skip_to(matcher, target)
+                postings.ORIGINAL_SKIP_TO(reference, target)
+                assert matcher.is_active() == reference.is_active()
+                if matcher.is_active():
+                    assert matcher.id() == reference.id() >= target
