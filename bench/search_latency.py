@@ -230,13 +230,16 @@ def _find_rare_words(client: HttpClient, generator: LetterGenerator) -> list[tup
     return found
 
 
-def measure(instance_dir: Path, requests: int, warmup: int, seed: int) -> dict[str, Any]:
+def measure(instance_dir: Path, requests: int, warmup: int, seed: int, settle: float = 0.0) -> dict[str, Any]:
     """Start a real server on the instance and time every query class over HTTP."""
     token, _principals, numbers = _searcher_facts(instance_dir)
     generator = LetterGenerator(seed=seed, units=UNIT_COUNT)
     server = ServeInstance(instance_dir, log_level="WARNING")
     with server:
         server.start()
+        # With --settle, the server has been up that long before the first query (its posting
+        # cache warms in the first seconds; see search_index.SearchIndex.warm_posting_cache).
+        time.sleep(settle)
         client = HttpClient(server.port, token)
         t0 = time.perf_counter()
         first = client.get_json(_path(COMMON_WORDS[0]))
@@ -318,7 +321,7 @@ def profile_in_process(instance_dir: Path, rounds: int = 50) -> str:
 
 
 def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, budget_min: float,
-        seed: int = 7, profile: bool = False, index_by: str = "worker") -> dict[str, Any]:
+        seed: int = 7, profile: bool = False, index_by: str = "worker", settle: float = 0.0) -> dict[str, Any]:
     """Build (or reuse) each size, measure it, and return the results."""
     if not reuse and root.exists():
         shutil.rmtree(root)
@@ -348,7 +351,7 @@ def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, b
             documents = services.index.doc_count()
         finally:
             services.close()
-        measured = measure(instance_dir, requests, warmup, seed)
+        measured = measure(instance_dir, requests, warmup, seed, settle)
         entry = {"size_wanted": size, "documents": documents, "build": build_info,
                  "index_mb": round(index_bytes / 1e6, 1), "database_mb": round(db_bytes / 1e6, 1), **measured}
         if profile:
@@ -361,7 +364,8 @@ def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, b
     return {"benchmark": "search_latency", "machine": info,
             "parameters": {"sizes": sizes, "requests_per_class": requests, "warmup_per_class": warmup,
                            "units": UNIT_COUNT, "searcher": f"drafter of {UNITS[SEARCHER_UNIT][0]}",
-                           "build_budget_min": budget_min, "seed": seed, "root": str(root), "index_by": index_by},
+                           "build_budget_min": budget_min, "seed": seed, "root": str(root), "index_by": index_by,
+                           "settle_s": settle},
             "sizes": results}
 
 
@@ -397,12 +401,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index-by", choices=("worker", "reindex"), default="worker",
                         help="index each chunk in the worker's batches, or everything at the end with `reindex`")
     parser.add_argument("--profile", action="store_true", help="also profile the searches in-process")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds to wait after the server is up before the first query")
     parser.add_argument("--name", default="search_latency", help="results file name under bench/results/")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     args = parser.parse_args(argv)
     setup_logging()
     results = run(args.sizes, args.root, args.reuse, args.requests, args.warmup, args.build_budget_min,
-                  profile=args.profile, index_by=args.index_by)
+                  profile=args.profile, index_by=args.index_by, settle=args.settle)
     print(render(results))
     for entry in results["sizes"]:
         if entry.get("profile"):

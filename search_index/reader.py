@@ -12,11 +12,12 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
@@ -226,26 +227,30 @@ class PostingCache:
     deletions are applied by the caller), so an entry keyed by segment, field and term stays
     right until the segment is merged away, when it ages out of the LRU. Callers offer lists
     of at least `min_postings` (shorter ones decode quickly); the total is bounded by
-    `max_postings` (about 8 bytes each in memory).
+    `max_postings` (POSTING_BYTES each in memory). The same LRU keeps each segment's set of
+    documents per term (`segment_bits`), counted at what its bytes would hold in postings, so
+    that the sets a search starts from survive the worker's commits too.
     """
 
     def __init__(self, max_postings: int, min_postings: int) -> None:
         self.max_postings = max_postings
         self.min_postings = min_postings
-        self._entries: OrderedDict[Hashable, list[tuple[int, array, Sequence[float]]]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._sizes: dict[Hashable, int] = {}
         self._total = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> list[tuple[int, array, Sequence[float]]] | None:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
             blocks = self._entries.get(key)
             if blocks is not None:
                 self._entries.move_to_end(key)
             return blocks
 
-    def put(self, key: Hashable, blocks: list[tuple[int, array, Sequence[float]]]) -> None:
-        size = sum(len(ids) for _, ids, _ in blocks)
+    def put(self, key: Hashable, blocks: Any, size: int | None = None) -> None:
+        """Keep decoded blocks (their postings counted) or any value costing `size` postings."""
+        if size is None:
+            size = sum(len(ids) for _, ids, _ in blocks)
         if size > self.max_postings:
             return
         with self._lock:
@@ -436,17 +441,47 @@ class View:
         return self.generation.cached(("term", fieldname, value), lambda: self._postings(fieldname, value))
 
     def _postings(self, fieldname: str, value: str) -> DocSet:
-        buffer = bytearray((self.size + 7) >> 3)
+        bits = 0
         for subsearcher, offset in self.searcher.leaf_searchers():
-            try:
-                matcher = subsearcher.reader().postings(fieldname, value)
-            except (TermNotFound, KeyError):
-                continue
-            for local in posting_ids(matcher):
-                docnum = local + offset
-                buffer[docnum >> 3] |= 1 << (docnum & 7)
-        # posting_ids() may include deleted documents; the live set removes them.
-        return DocSet(int.from_bytes(buffer, "little")) & self.live_docs()
+            bits |= self._segment_bits(subsearcher, fieldname, value) << offset
+        # The segments' sets may include deleted documents; the live set removes them.
+        return DocSet(bits) & self.live_docs()
+
+    def _segment_bits(self, subsearcher: Searcher, fieldname: str, value: str) -> int:
+        """Return one segment's documents holding the term, as bits of its own numbers.
+
+        Kept in the posting cache per segment, so a commit (a new generation) recomputes only
+        its new segment's; long lists are read from (or put in) the cache's decoded blocks.
+        """
+        cache = self.generation.posting_cache
+        segment = segment_key(self.generation.directory, subsearcher) if cache is not None else None
+        key = ("bits", segment, fieldname, value)
+        if segment is not None:
+            bits = cache.get(key)
+            if bits is not None:
+                return bits
+        try:
+            frequency = subsearcher.doc_frequency(fieldname, value)
+            matcher = subsearcher.reader().postings(fieldname, value) if frequency else None
+        except (TermNotFound, KeyError):
+            matcher = None
+        if matcher is None:
+            return 0
+        buffer = bytearray((subsearcher.doc_count_all() + 7) >> 3)
+        if segment is not None and frequency >= cache.min_postings and (leaf := leaf_postings(matcher)):
+            blocks = cache.get((segment, fieldname, value))
+            if blocks is None:
+                blocks = _all_blocks(leaf[0])
+                cache.put((segment, fieldname, value), blocks)
+            ids: Iterable[int] = (docnum for _maxid, block_ids, _weights in blocks for docnum in block_ids)
+        else:
+            ids = posting_ids(matcher)
+        for docnum in ids:
+            buffer[docnum >> 3] |= 1 << (docnum & 7)
+        bits = int.from_bytes(buffer, "little")
+        if segment is not None:
+            cache.put(key, bits, size=max(1, len(buffer) // POSTING_BYTES))
+        return bits
 
     def any_term_docs(self, fieldname: str, values: tuple[str, ...]) -> DocSet:
         """Return the documents holding any of the terms (cached per value set)."""
