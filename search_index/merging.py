@@ -28,7 +28,7 @@ from whoosh.reading import SegmentReader
 
 SMALL_SEGMENT_DOCS = 100
 SMALL_SEGMENT_COUNT = 6
-MERGE_FACTOR = 4
+MERGE_FACTOR = 8
 # Memory for the merging writer's posting pool (the child process's own).
 MERGE_LIMIT_MB = 128
 
