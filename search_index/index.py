@@ -367,7 +367,10 @@ class SearchIndex:
         """Tell whether any of the chosen segments has left the index (or the index was rebuilt)."""
         if self._current_dir() != directory:
             return True
-        ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+        try:
+            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+        except FileNotFoundError:
+            return True  # a commit replaced the table of contents as it was read: things moved on
         try:
             present = {s.segment_id() for s in ix._segments()}
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -46,6 +47,10 @@ WALK_COST_RATIO = 4
 USE_MMAP = False
 
 
+# Tries at opening the latest commit while commits may be replacing it (see Generation.open).
+OPEN_ATTEMPTS = 5
+
+
 class StaleGeneration(Exception):
     """A newer commit appeared while a searcher was being opened; the caller retries."""
 
@@ -75,13 +80,23 @@ class Generation:
 
     @classmethod
     def open(cls, directory: Path, local_tz: tzinfo, posting_cache: PostingCache | None = None) -> Generation:
-        """Open the latest commit of the index in `directory`."""
-        try:
-            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
-            searcher = Searcher(ix.reader(), fromindex=ix)
-        except Exception as exc:
-            raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
-        return cls(directory, ix, searcher, local_tz, posting_cache)
+        """Open the latest commit of the index in `directory`.
+
+        A commit made while this opens may delete the files of the commit being opened (its
+        table of contents, merged segments): then the newer commit is opened instead.
+        """
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+                searcher = Searcher(ix.reader(), fromindex=ix)
+                return cls(directory, ix, searcher, local_tz, posting_cache)
+            except FileNotFoundError as exc:
+                if attempt + 1 == OPEN_ATTEMPTS:
+                    raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+                time.sleep(0.01 * (attempt + 1))
+            except Exception as exc:
+                raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def is_current(self, link: Path) -> bool:
         """Tell whether `link` still points here and no commit has happened since opening."""

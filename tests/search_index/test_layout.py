@@ -238,3 +238,25 @@ def test_a_killed_rebuild_leaves_nothing_once_the_index_is_opened_again(index: S
     index.ensure_ready()
     assert _index_dirs(index.path) == before
     assert ids(search(index, "prasasti")) == [1]
+
+
+def test_opening_a_commit_that_a_newer_one_just_deleted_opens_the_newer(index: SearchIndex,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's commit can delete the table of contents a reader is about to read: it tries again."""
+    from search_index import reader
+
+    add(index, make_document(1, title="Prasasti"))
+    real = reader.FileStorage
+    misses = []
+
+    class RacingStorage(real):  # type: ignore[misc, valid-type]
+        def open_index(self, *args, **kwargs):
+            if len(misses) < 2:
+                misses.append(1)
+                raise FileNotFoundError(2, "No such file or directory", "_MAIN_2.toc")
+            return super().open_index(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "FileStorage", RacingStorage)
+    fresh = SearchIndex(index.path)
+    assert ids(search(fresh, "prasasti")) == [1] and len(misses) == 2
+    fresh.close()
