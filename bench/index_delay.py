@@ -21,6 +21,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -129,12 +130,25 @@ def _wait_found(client: HttpClient, marker: str, document_id: int, started: floa
 
 def run(uploads: int, instance: Path | None, poll_interval: float | None, gap: float, probe_ms: float,
         seed: int = 5) -> dict[str, Any]:
-    """Upload letters one at a time and time each until search finds it; return the results."""
-    instance_dir = instance if instance is not None else make_workdir("index-delay") / "instance"
-    info = machine_info(instance_dir.parent if instance is None else instance_dir)
+    """Upload letters one at a time and time each until search finds it; return the results.
+
+    Without `instance`, a fresh one is made in a scratch folder, removed afterwards.
+    """
+    if instance is not None:
+        return _run(uploads, instance, False, poll_interval, gap, probe_ms, seed)
+    workdir = make_workdir("index-delay")
+    try:
+        return _run(uploads, workdir / "instance", True, poll_interval, gap, probe_ms, seed)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(uploads: int, instance_dir: Path, fresh: bool, poll_interval: float | None, gap: float,
+         probe_ms: float, seed: int) -> dict[str, Any]:
+    info = machine_info(instance_dir.parent if fresh else instance_dir)
     server = ServeInstance(instance_dir, log_level="WARNING")
     unit_code = UNITS[UPLOADER_UNIT][0]
-    if instance is None:
+    if fresh:
         server.cli("init")
         server.cli("unit", "create", unit_code, UNITS[UPLOADER_UNIT][1])
     try:
@@ -176,7 +190,7 @@ def run(uploads: int, instance: Path | None, poll_interval: float | None, gap: f
     stages = _stages(rows, instance_dir / "worker.log")
     info["load_average_at_end"] = os.getloadavg()
     return {"benchmark": "index_delay", "machine": info,
-            "parameters": {"uploads": uploads, "instance": str(instance_dir), "reused_instance": instance is not None,
+            "parameters": {"uploads": uploads, "instance": str(instance_dir), "reused_instance": not fresh,
                            "poll_interval_s": poll_interval, "gap_s": gap, "probe_ms": probe_ms,
                            "index_mb": round(dir_size(instance_dir / "index") / 1e6, 1)},
             "delay": latency_ms(delays), "upload_request": latency_ms(requests),
