@@ -14,7 +14,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from itertools import accumulate
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
@@ -278,12 +277,6 @@ class PostingCache:
                 old, _ = self._entries.popitem(last=False)
                 self._total -= self._sizes.pop(old)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._sizes.clear()
-            self._total = 0
-
 
 # Bytes of memory per cached posting: a 4-byte id, a 4-byte weight, and the block's objects
 # (two arrays and a tuple per block of up to 128 postings) spread over its postings.
@@ -299,21 +292,14 @@ def segment_key(directory: Path, subsearcher: Searcher) -> tuple[str, str] | Non
     return (str(directory), segment.segment_id()) if segment is not None else None
 
 
-def _decode_ids(matcher: W3LeafMatcher) -> Sequence[int]:
-    """Return the current block's document numbers (Whoosh's _read_ids, delta-decoded in C)."""
-    if matcher._data is None:
-        matcher._read_data()
-    ids = matcher._data[0]
-    return ids if matcher._byteids else array("I", accumulate(ids))
-
-
 def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
     # From the first block: a wrapper hiding deleted documents may have moved the matcher past
     # blocks of documents deleted in this generation, which an older one still counts.
     matcher.reset()
     blocks = []
     while matcher.is_active():
-        ids = _decode_ids(matcher)
+        if matcher._ids is None:
+            matcher._read_ids()  # delta-decoded in C (search_index.postings)
         if matcher._weights is None:
             matcher._read_weights()
         # Whoosh keeps a block's differing weights as Python floats (about 32 bytes each); they
@@ -321,8 +307,19 @@ def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float
         # are should one not be.
         weights = matcher._weights
         packed = array("f", weights)
-        blocks.append((matcher._maxid, array("I", ids), packed if packed.tolist() == list(weights) else weights))
+        blocks.append((matcher._maxid, array("I", matcher._ids),
+                       packed if packed.tolist() == list(weights) else weights))
         matcher._next_block()
+    return blocks
+
+
+def cached_blocks(cache: PostingCache, key: Hashable,
+                  matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
+    """Return a posting list's decoded blocks from the cache, decoding and keeping them on a miss."""
+    blocks = cache.get(key)
+    if blocks is None:
+        blocks = _all_blocks(matcher)
+        cache.put(key, blocks)
     return blocks
 
 
@@ -354,11 +351,9 @@ def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fi
             chosen.append(item)
             used += item[0]
     for _frequency, segment, subsearcher, fieldname, text in reversed(chosen):
-        key = (segment, fieldname, text)
-        if cache.get(key) is None:
-            unwrapped = leaf_postings(subsearcher.postings(fieldname, text))
-            if unwrapped is not None:
-                cache.put(key, _all_blocks(unwrapped[0]))
+        unwrapped = leaf_postings(subsearcher.postings(fieldname, text))
+        if unwrapped is not None:
+            cached_blocks(cache, (segment, fieldname, text), unwrapped[0])
     return len(chosen), used
 
 
@@ -372,12 +367,8 @@ def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None, 
     the list is decoded whole once and kept there; later calls read the decoded blocks.
     """
     if cache_key is not None and cache is not None:
-        blocks = cache.get(cache_key)
-        if blocks is None:
-            blocks = _all_blocks(matcher)
-            cache.put(cache_key, blocks)
         below = 0
-        for maxid, ids, weights in blocks:
+        for maxid, ids, weights in cached_blocks(cache, cache_key, matcher):
             if needed is not None:
                 if below == len(needed):
                     return
@@ -396,7 +387,7 @@ def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None, 
                 continue
             below = bisect_right(needed, matcher._maxid, below)
         if matcher._ids is None:
-            matcher._ids = _decode_ids(matcher)
+            matcher._read_ids()
         if matcher._weights is None:
             matcher._read_weights()
         yield matcher._ids, matcher._weights
@@ -484,10 +475,7 @@ class View:
             return 0
         buffer = bytearray((subsearcher.doc_count_all() + 7) >> 3)
         if segment is not None and frequency >= cache.min_postings and (leaf := leaf_postings(matcher)):
-            blocks = cache.get((segment, fieldname, value))
-            if blocks is None:
-                blocks = _all_blocks(leaf[0])
-                cache.put((segment, fieldname, value), blocks)
+            blocks = cached_blocks(cache, (segment, fieldname, value), leaf[0])
             ids: Iterable[int] = (docnum for _maxid, block_ids, _weights in blocks for docnum in block_ids)
         else:
             ids = posting_ids(matcher)
