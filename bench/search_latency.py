@@ -105,8 +105,7 @@ def index_range(services: Services, start: int, stop: int) -> None:
             for entry in entries:
                 writer.upsert(entry)
     # The worker merges large segments in a background thread; here, after each chunk.
-    while services.index.merge_segments():
-        pass
+    services.index.merge_pending()
 
 
 def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: str = "worker") -> dict[str, Any]:

@@ -23,10 +23,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex, LockError, clean_files
+from whoosh.fields import Schema
 from whoosh.writing import IndexWriter
 
 from search_index import merging
-
 from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
 from search_index.reader import (
@@ -301,16 +301,24 @@ class SearchIndex:
                 ix.close()
         logger.info("Committed %d search index changes", len(batch))
 
+    @staticmethod
+    def _read_segments(directory: Path) -> tuple[list, Schema]:
+        """Return the segments and schema of the latest commit in an index directory."""
+        ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+        try:
+            return ix._segments(), ix.schema
+        finally:
+            ix.close()
+
     def wants_merge(self) -> bool:
         """Tell whether large segments are due for a merge (see merge_segments)."""
         directory = self._current_dir()
-        if directory is None:
-            return False
-        ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
-        try:
-            return bool(merging.choose_merge(ix._segments()))
-        finally:
-            ix.close()
+        return directory is not None and bool(merging.choose_merge(self._read_segments(directory)[0]))
+
+    def merge_pending(self, cancel: threading.Event | None = None) -> None:
+        """Merge level after level until no merge is due, or until `cancel` is set."""
+        while not (cancel is not None and cancel.is_set()) and self.merge_segments(cancel=cancel):
+            pass
 
     def merge_segments(self, *, between: Callable[[], None] | None = None,
                        cancel: threading.Event | None = None) -> int:
@@ -325,12 +333,8 @@ class SearchIndex:
         with self._write_lock():
             directory = self._require_current_dir()
             self._remove_merge_scratch()
-            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
-            try:
-                chosen = merging.choose_merge(ix._segments())
-                schema = ix.schema
-            finally:
-                ix.close()
+            segments, schema = self._read_segments(directory)
+            chosen = merging.choose_merge(segments)
             if not chosen:
                 return 0
             scratch = self._base / f"{MERGE_SCRATCH_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
@@ -368,13 +372,10 @@ class SearchIndex:
         if self._current_dir() != directory:
             return True
         try:
-            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            segments, _schema = self._read_segments(directory)
         except FileNotFoundError:
             return True  # a commit replaced the table of contents as it was read: things moved on
-        try:
-            present = {s.segment_id() for s in ix._segments()}
-        finally:
-            ix.close()
+        present = {s.segment_id() for s in segments}
         return any(s.segment_id() not in present for s in chosen)
 
     def _swap_in_merged(self, directory: Path, scratch: Path, chosen: list, merged) -> int:
@@ -384,7 +385,8 @@ class SearchIndex:
         if not whoosh_lock.acquire(blocking=True):
             raise IndexLockedError(f"Whoosh writer lock of {self._base} is held")
         try:
-            current = {s.segment_id(): s for s in ix._segments()}
+            segments = ix._segments()
+            current = {s.segment_id(): s for s in segments}
             missing = [s.segment_id() for s in chosen if s.segment_id() not in current]
             if missing:
                 # Another worker merged them first (several may run on PostgreSQL).
@@ -393,7 +395,7 @@ class SearchIndex:
             merging.carry_deletions(merged, chosen, current)
             merging.move_segment_files(merged, scratch, directory)
             chosen_ids = {s.segment_id() for s in chosen}
-            segments = [s for s in ix._segments() if s.segment_id() not in chosen_ids] + [merged]
+            segments = [s for s in segments if s.segment_id() not in chosen_ids] + [merged]
             generation = ix.latest_generation() + 1
             TOC(ix.schema, segments, generation).write(storage, ix.indexname)
             _fsync_file(directory / f"_{ix.indexname}_{generation}.toc")

@@ -38,12 +38,17 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT_DOCS]
     if len(small) < SMALL_SEGMENT_COUNT:
         return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
+    _add_segments(writer, writer.storage, small)
     merged = {s.segment_id() for s in small}
     return [s for s in segments if s.segment_id() not in merged]
+
+
+def _add_segments(writer: Any, storage: Any, segments: Sequence[Any]) -> None:
+    """Copy the live documents of `segments` (stored in `storage`) into the writer's new segment."""
+    for segment in segments:
+        reader = SegmentReader(storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
 
 
 def level(segment: Any) -> int:
@@ -127,10 +132,7 @@ def merge_into(scratch: str, source: str, schema: Any, segments: list[Any]) -> A
     ix = whoosh_index.create_in(scratch, schema)
     writer = ix.writer(limitmb=MERGE_LIMIT_MB)
     try:
-        for segment in segments:
-            reader = SegmentReader(storage, schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+        _add_segments(writer, storage, segments)
     except BaseException:
         writer.cancel()
         raise

@@ -108,8 +108,7 @@ class Worker:
 
     def _merge(self) -> None:
         try:
-            while self.services.index.merge_segments(cancel=self._stop) and not self._stop.is_set():
-                pass
+            self.services.index.merge_pending(cancel=self._stop)
         except Exception:
             # A merge is minutes of work: after a failure (disk full, ...) wait longer each time.
             self._merge_backoff = min(max(2 * self._merge_backoff, MERGE_CHECK_SECONDS * 6), MERGE_BACKOFF_MAX)
