@@ -108,12 +108,14 @@ def index_range(services: Services, start: int, stop: int) -> None:
     services.index.merge_pending()
 
 
-def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: str = "worker") -> dict[str, Any]:
+def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: str = "worker",
+          reindex_processes: int = 1) -> dict[str, Any]:
     """Grow the instance to `size` documents (or as far as the deadline allows); return timings.
 
     index_by "worker" indexes each chunk as it is inserted, in the worker's batches; "reindex"
     inserts every letter first and then runs `python -m docflow reindex` once (one writer, one
-    merged segment: about half the CPU of many small commits, the way to reach 1,000,000).
+    merged segment: about half the CPU of many small commits, the way to reach 1,000,000), in
+    `reindex_processes` processes side by side (one segment each).
     """
     services = open_services(instance_dir)
     try:
@@ -144,7 +146,8 @@ def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: s
                         db_seconds, index_seconds)
         if index_by == "reindex" and reached > have:
             t0 = time.perf_counter()
-            ServeInstance(instance_dir, log_level="WARNING").cli("reindex", timeout=REINDEX_TIMEOUT)
+            ServeInstance(instance_dir, log_level="WARNING").cli("reindex", "--processes", str(reindex_processes),
+                                                                 timeout=REINDEX_TIMEOUT)
             index_seconds += time.perf_counter() - t0
             logger.info("%s: reindexed %d documents in %.0f s", instance_dir.name, reached, index_seconds)
         earlier = _mark(instance_dir)
@@ -155,7 +158,7 @@ def build(instance_dir: Path, size: int, deadline: float, seed: int, index_by: s
         # Totals include earlier runs that built part of this instance (--reuse goes on from there).
         return {"documents": reached, "added": reached - have, "db_seconds": mark["db_seconds"],
                 "index_seconds": mark["index_seconds"], "this_run_index_seconds": round(index_seconds, 1),
-                "index_by": index_by}
+                "index_by": index_by, "reindex_processes": reindex_processes if index_by == "reindex" else None}
     finally:
         services.close()
 
@@ -320,7 +323,8 @@ def profile_in_process(instance_dir: Path, rounds: int = 50) -> str:
 
 
 def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, budget_min: float,
-        seed: int = 7, profile: bool = False, index_by: str = "worker", settle: float = 0.0) -> dict[str, Any]:
+        seed: int = 7, profile: bool = False, index_by: str = "worker", settle: float = 0.0,
+        reindex_processes: int = 1) -> dict[str, Any]:
     """Build (or reuse) each size, measure it, and return the results."""
     if not reuse and root.exists():
         shutil.rmtree(root)
@@ -340,7 +344,7 @@ def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, b
             build_info: dict[str, Any] = {"documents": size, "reused": True, **_mark(instance_dir)}
         else:
             t0 = time.perf_counter()
-            build_info = build(instance_dir, size, deadline, seed, index_by)
+            build_info = build(instance_dir, size, deadline, seed, index_by, reindex_processes)
             build_info["wall_seconds"] = round(time.perf_counter() - t0, 1)
             build_info["reached_wanted_size"] = build_info["documents"] == size
         services = open_services(instance_dir)
@@ -364,7 +368,7 @@ def run(sizes: list[int], root: Path, reuse: bool, requests: int, warmup: int, b
             "parameters": {"sizes": sizes, "requests_per_class": requests, "warmup_per_class": warmup,
                            "units": UNIT_COUNT, "searcher": f"drafter of {UNITS[SEARCHER_UNIT][0]}",
                            "build_budget_min": budget_min, "seed": seed, "root": str(root), "index_by": index_by,
-                           "settle_s": settle},
+                           "settle_s": settle, "reindex_processes": reindex_processes},
             "sizes": results}
 
 
@@ -399,6 +403,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--build-budget-min", type=float, default=35)
     parser.add_argument("--index-by", choices=("worker", "reindex"), default="worker",
                         help="index each chunk in the worker's batches, or everything at the end with `reindex`")
+    parser.add_argument("--reindex-processes", type=int, default=1,
+                        help="with --index-by reindex: `reindex --processes N` (index in N processes side by side)")
     parser.add_argument("--profile", action="store_true", help="also profile the searches in-process")
     parser.add_argument("--settle", type=float, default=0.0,
                         help="seconds to wait after the server is up before the first query")
@@ -407,7 +413,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     setup_logging()
     results = run(args.sizes, args.root, args.reuse, args.requests, args.warmup, args.build_budget_min,
-                  profile=args.profile, index_by=args.index_by, settle=args.settle)
+                  profile=args.profile, index_by=args.index_by, settle=args.settle,
+                  reindex_processes=args.reindex_processes)
     print(render(results))
     for entry in results["sizes"]:
         if entry.get("profile"):

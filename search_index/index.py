@@ -26,7 +26,7 @@ from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.fields import Schema
 from whoosh.writing import IndexWriter
 
-from search_index import merging
+from search_index import building, merging
 from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
 from search_index.reader import (
@@ -68,6 +68,15 @@ def _fsync_file(path: Path) -> None:
 
 
 _fsync_directory = _fsync_file  # a directory is flushed the same way
+
+
+def _commit_segments(directory: Path, ix: FileIndex, segments: list) -> None:
+    """Write `segments` as the next generation of the index `ix` in `directory`, durably (hold its lock)."""
+    generation = ix.latest_generation() + 1
+    TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
+    _fsync_file(directory / f"_{ix.indexname}_{generation}.toc")
+    _fsync_directory(directory)
+    clean_files(ix.storage, ix.indexname, generation, segments)
 
 
 def _process_alive(pid: int) -> bool:
@@ -395,12 +404,7 @@ class SearchIndex:
             merging.carry_deletions(merged, chosen, current)
             merging.move_segment_files(merged, scratch, directory)
             chosen_ids = {s.segment_id() for s in chosen}
-            segments = [s for s in segments if s.segment_id() not in chosen_ids] + [merged]
-            generation = ix.latest_generation() + 1
-            TOC(ix.schema, segments, generation).write(storage, ix.indexname)
-            _fsync_file(directory / f"_{ix.indexname}_{generation}.toc")
-            _fsync_directory(directory)
-            clean_files(storage, ix.indexname, generation, segments)
+            _commit_segments(directory, ix, [s for s in segments if s.segment_id() not in chosen_ids] + [merged])
             return merged.doc_count_all()
         finally:
             whoosh_lock.release()
@@ -413,13 +417,19 @@ class SearchIndex:
             if not (pid.isdigit() and _process_alive(int(pid))):
                 shutil.rmtree(scratch, ignore_errors=True)
 
-    def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
-        """Index `docs` into a fresh directory, then switch readers to it atomically; return the count."""
+    def rebuild(self, docs: Iterable[IndexedDocument], processes: int = 1) -> int:
+        """Index `docs` into a fresh directory, then switch readers to it atomically; return the count.
+
+        With `processes` above 1, that many child processes index the documents side by side
+        (search_index.building), leaving one segment each.
+        """
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
         with self._write_lock():
             previous = self._current_dir()
             new_dir = self._make_index_dir()
             try:
-                count = self._build(new_dir, docs)
+                count = self._build(new_dir, docs) if processes == 1 else self._build_parts(new_dir, docs, processes)
             except BaseException:
                 shutil.rmtree(new_dir, ignore_errors=True)
                 raise
@@ -449,6 +459,18 @@ class SearchIndex:
             except OSError as exc:
                 raise SearchIndexError(f"writing search index {directory} failed: {exc}") from exc
             return len(seen)
+        finally:
+            ix.close()
+
+    def _build_parts(self, directory: Path, docs: Iterable[IndexedDocument], processes: int) -> int:
+        ix = self._create_index(directory)
+        try:
+            count, segments = building.build_parts(directory, docs, self._local_tz, processes)
+            try:
+                _commit_segments(directory, ix, segments)
+            except OSError as exc:
+                raise SearchIndexError(f"writing search index {directory} failed: {exc}") from exc
+            return count
         finally:
             ix.close()
 

@@ -121,11 +121,15 @@ def index_differences(session: Session, index: SearchIndex) -> tuple[set[int], s
     return missing, stale, extra
 
 
-def rebuild_index(db: Database, index: SearchIndex) -> tuple[int, int]:
-    """Rebuild the index from the database and swap it in; return (documents indexed, queued again)."""
+def rebuild_index(db: Database, index: SearchIndex, processes: int = 1) -> tuple[int, int]:
+    """Rebuild the index from the database and swap it in; return (documents indexed, queued again).
+
+    `processes` above 1 index side by side in that many child processes (for a large archive
+    on a machine with cores to spare).
+    """
     from docflow.outbox.operations import enqueue_index
 
-    count = index.rebuild(iter_all_indexed(db))
+    count = index.rebuild(iter_all_indexed(db), processes=processes)
     # Documents that changed while the copy was built went to the old index: queue them again.
     with db.transaction() as session:
         missing, stale, extra = index_differences(session, index)
