@@ -394,6 +394,41 @@ def posting_blocks(matcher: W3LeafMatcher, needed: Sequence[int] | None = None, 
         matcher._next_block()
 
 
+def is_exact_phrase(q: Query) -> bool:
+    """Tell whether q is a plain phrase (words side by side, in order), which phrase_docs answers."""
+    return type(q) is Phrase and q.slop == 1 and bool(q.words) and all(isinstance(w, str) for w in q.words)
+
+
+def _phrase_in(subsearcher: Searcher, fieldname: str, words: list[bytes], docs: list[int]) -> list[int]:
+    """Return the documents (ascending, each holding every word) where the words stand side by side."""
+    reader = subsearcher.reader()
+    decode = subsearcher.schema[fieldname].format.decoder("positions")
+    postings = []
+    for word in words:
+        matcher = leaf_postings(reader.postings(fieldname, word))
+        if matcher is None:
+            raise SearchIndexError(f"field {fieldname} has no positions to match a phrase in")
+        postings.append(matcher[0])
+    found = []
+    for docnum in docs:
+        starts: set[int] | None = None
+        for shift, matcher in enumerate(postings):
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                raise SearchIndexError(f"document {docnum} was a phrase candidate without word {shift + 1}")
+            positions = decode(matcher.value())
+            if starts is None:
+                starts = set(positions)
+            else:
+                starts.intersection_update([position - shift for position in positions])
+            if not starts:
+                break
+        if starts:
+            found.append(docnum)
+    return found
+
+
 def _from_sets(q: Query) -> bool:
     """Tell whether query_docs answers q from cached term sets alone (no matcher walk)."""
     if isinstance(q, Term | Every) or q is NullQuery:
@@ -542,6 +577,8 @@ class View:
             return EMPTY
         if within is None:
             return self._matching(q)
+        if is_exact_phrase(q):
+            return self.phrase_docs(q, within)
         if isinstance(q, Phrase) and q.words:
             # Only documents holding every word can hold the phrase: positions are read there.
             within = self.candidates(q, within)
@@ -575,6 +612,44 @@ class View:
                 within = within & self.term_docs(q.fieldname, word)
             return within
         return within
+
+    def phrase_docs(self, q: Phrase, within: DocSet) -> DocSet:
+        """Return the documents of `within` holding the phrase's words side by side, in order.
+
+        What Whoosh's phrase matcher matches (SpanNear2, slop 1), read without it: for each
+        document holding every word, each word's positions are decoded straight from its
+        posting (C pickle) and compared as sets, instead of building span objects at every
+        step of a matcher tree. Each segment's answers are kept in the posting cache as two
+        sets (documents checked, documents matching), so a phrase searched again, or the next
+        page of it, reads positions only for documents not checked before.
+        """
+        within = self.candidates(q, within)
+        if not within:
+            return EMPTY
+        ids = within.sorted_ids()
+        cache = self.generation.posting_cache
+        field = self.searcher.schema[q.fieldname]
+        words = [field.to_bytes(word) for word in q.words]
+        bits = 0
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            low = bisect_left(ids, offset)
+            high = bisect_left(ids, offset + subsearcher.doc_count_all())
+            if low == high:
+                continue
+            local = [docnum - offset for docnum in ids[low:high]]
+            segment = segment_key(self.generation.directory, subsearcher) if cache is not None else None
+            key = ("phrase", segment, q.fieldname, tuple(words))
+            checked, matched = (cache.get(key) if segment is not None else None) or (0, 0)
+            wanted = DocSet.from_ids(local, subsearcher.doc_count_all()).bits
+            unchecked = wanted & ~checked
+            if unchecked:
+                found = _phrase_in(subsearcher, q.fieldname, words, DocSet(unchecked).sorted_ids())
+                checked |= unchecked
+                matched |= DocSet.from_ids(found, subsearcher.doc_count_all()).bits
+                if segment is not None:
+                    cache.put(key, (checked, matched), size=max(1, subsearcher.doc_count_all() // 4 // POSTING_BYTES))
+            bits |= (matched & wanted) << offset
+        return DocSet(bits)
 
     def matches_among(self, q: Query, candidates: DocSet) -> DocSet:
         """Return the candidates q matches, asking q's matcher to skip to each in turn."""

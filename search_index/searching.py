@@ -26,7 +26,7 @@ from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
 from search_index.query import can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
-from search_index.reader import View, leaf_postings, posting_blocks, segment_key
+from search_index.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
 from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -151,20 +151,45 @@ def _score_known(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
 
 
 def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, int]] | None:
-    """Score matching documents as Whoosh would, but reading each term's postings in blocks.
+    """Score documents known to match q as Whoosh would, reading each term's postings in blocks.
 
-    A document's score is the sum, over the query's terms present in it, of the term's boosted
-    BM25F score (what the union and intersection matchers add up). Walking the query's matcher
-    instead costs several method calls per posting passed, which on a common word is nearly
-    every posting. Returns None unless the query is made of AND, OR and terms only.
+    Whoosh's matchers add up: a union the scores of the children a document matches, an
+    intersection those of all its children, a phrase those of its words (in its field), each
+    term its boosted BM25F score, and a compound of several children multiplies the sum by its
+    boost. The same sums are made here over whole sets: each child of an OR over the matched
+    documents it matches itself (from the cached sets, or phrase_docs). Walking the query's
+    matcher instead costs several method calls per posting passed, which on a common word is
+    nearly every posting. Returns None unless q is made of AND, OR, terms and plain phrases.
     """
-    if not _only_terms(q):
+    if not _scorable(q):
         return None
-    leaves = list(q.leaves()) if not q.is_leaf() else [q]
+    scores: dict[int, float] = {}
+    if not _add_scores(view, q, matched, scores, 1.0):
+        return None
+    return [(score, docnum) for docnum, score in scores.items()]
+
+
+def _add_scores(view: View, q: wq.Query, docs: DocSet, scores: dict[int, float], weight: float) -> bool:
+    """Add q's score times `weight` to `scores` for each of `docs` (all matching q); False if it cannot."""
+    if type(q) is wq.Term:
+        return _add_term_scores(view, q, docs, scores, weight)
+    if type(q) is wq.Phrase:
+        weight = weight * q.boost if q.boost != 1.0 else weight
+        return all(_add_term_scores(view, wq.Term(q.fieldname, word), docs, scores, weight) for word in q.words)
+    children = q.subqueries
+    if len(children) > 1 and q.boost != 1.0:  # Whoosh ignores the boost of a compound of one
+        weight *= q.boost
+    for child in children:
+        child_docs = docs if type(q) is wq.And else view.query_docs(child, docs)
+        if child_docs and not _add_scores(view, child, child_docs, scores, weight):
+            return False
+    return True
+
+
+def _add_term_scores(view: View, leaf: wq.Term, docs: DocSet, scores: dict[int, float], weight: float) -> bool:
     searcher = view.searcher
     context = searcher.context()
-    ids = matched.sorted_ids()
-    scores: dict[int, float] = {}
+    ids = docs.sorted_ids()
     for subsearcher, offset in searcher.leaf_searchers():
         low = bisect_left(ids, offset)
         high = bisect_left(ids, offset + subsearcher.doc_count_all())
@@ -173,37 +198,38 @@ def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
         local = [docnum - offset for docnum in ids[low:high]]
         segment = segment_key(view.generation.directory, subsearcher)
         cache = view.generation.posting_cache
-        for leaf in leaves:
-            matcher = leaf.matcher(subsearcher, context)
-            if not matcher.is_active():
-                continue
-            unwrapped = leaf_postings(matcher)
-            scorer = getattr(unwrapped[0], "scorer", None) if unwrapped else None
-            if unwrapped is None or not hasattr(scorer, "_score") or not hasattr(scorer, "dfl"):
-                return None
-            postings, boost = unwrapped
-            norms = _bm25_norms(scorer, view.length_bytes(subsearcher, leaf.field()))
-            if norms is not None:
-                lengths, norm, idf, k1_plus_1 = norms
-            cache_key = None
-            if cache is not None and segment is not None and \
-                    subsearcher.doc_frequency(leaf.field(), leaf.text) >= cache.min_postings:
-                cache_key = (segment, leaf.field(), leaf.text)
-            for block_ids, weights in posting_blocks(postings, local, cache_key, cache):
-                first = bisect_left(local, block_ids[0])
-                last = bisect_right(local, block_ids[-1], first)
-                for local_doc in local[first:last]:
-                    i = bisect_left(block_ids, local_doc)
-                    if i < len(block_ids) and block_ids[i] == local_doc:
-                        if norms is None:
-                            score = scorer._score(weights[i], scorer.dfl(local_doc)) * boost
-                        else:
-                            # whoosh.scoring.bm25, the same operations in the same order.
-                            weight = weights[i]
-                            score = idf * ((weight * k1_plus_1) / (weight + norm[lengths[local_doc]])) * boost
-                        docnum = local_doc + offset
-                        scores[docnum] = scores.get(docnum, 0.0) + score
-    return [(score, docnum) for docnum, score in scores.items()]
+        matcher = leaf.matcher(subsearcher, context)
+        if not matcher.is_active():
+            continue
+        unwrapped = leaf_postings(matcher)
+        scorer = getattr(unwrapped[0], "scorer", None) if unwrapped else None
+        if unwrapped is None or not hasattr(scorer, "_score") or not hasattr(scorer, "dfl"):
+            return False
+        postings, boost = unwrapped
+        norms = _bm25_norms(scorer, view.length_bytes(subsearcher, leaf.field()))
+        if norms is not None:
+            lengths, norm, idf, k1_plus_1 = norms
+        cache_key = None
+        if cache is not None and segment is not None and \
+                subsearcher.doc_frequency(leaf.field(), leaf.text) >= cache.min_postings:
+            cache_key = (segment, leaf.field(), leaf.text)
+        for block_ids, weights in posting_blocks(postings, local, cache_key, cache):
+            first = bisect_left(local, block_ids[0])
+            last = bisect_right(local, block_ids[-1], first)
+            for local_doc in local[first:last]:
+                i = bisect_left(block_ids, local_doc)
+                if i < len(block_ids) and block_ids[i] == local_doc:
+                    if norms is None:
+                        score = scorer._score(weights[i], scorer.dfl(local_doc)) * boost
+                    else:
+                        # whoosh.scoring.bm25, the same operations in the same order.
+                        posting_weight = weights[i]
+                        score = idf * ((posting_weight * k1_plus_1) / (posting_weight + norm[lengths[local_doc]])) * boost
+                    if weight != 1.0:
+                        score *= weight
+                    docnum = local_doc + offset
+                    scores[docnum] = scores.get(docnum, 0.0) + score
+    return True
 
 
 def _bm25_norms(scorer: Any, lengths: bytes | None) -> tuple[bytes, tuple[float, ...], float, float] | None:
@@ -223,12 +249,17 @@ def _length_norms(k1: float, b: float, avgfl: float) -> tuple[float, ...]:
     return tuple(k1 * ((1 - b) + b * byte_to_length(value) / avgfl) for value in range(256))
 
 
-def _only_terms(q: wq.Query) -> bool:
-    # NOT adds a constant to Whoosh's scores, phrases and prefixes score differently: those
-    # queries are scored by their matcher.
+def _scorable(q: wq.Query) -> bool:
+    """Tell whether q is matched from cached sets and phrase_docs, and scored by _score_terms.
+
+    NOT adds a constant to Whoosh's scores, proximity groups and prefixes score differently:
+    those queries are matched and scored by their matcher.
+    """
     if type(q) in (wq.And, wq.Or):
-        return bool(q.subqueries) and all(_only_terms(child) for child in q.subqueries)
-    return type(q) is wq.Term
+        if type(q) is wq.Or and (q.minmatch or q.scale is not None):
+            return False
+        return bool(q.subqueries) and all(_scorable(child) for child in q.subqueries)
+    return type(q) is wq.Term or is_exact_phrase(q)
 
 
 def _without_impossible(view: View, q: wq.Query, allowed: DocSet) -> wq.Query:
@@ -263,7 +294,7 @@ def _match(view: View, q: wq.Query, allowed: DocSet) -> DocSet:
     if not allowed:
         return EMPTY
     q = _without_impossible(view, q, allowed)
-    if not _only_terms(q) and _walk_is_cheaper(view, q, allowed):
+    if not _scorable(q) and _walk_is_cheaper(view, q, allowed):
         # Only the allowed documents holding the words a phrase needs are walked.
         return view.matches_among(q, view.candidates(q, allowed))
     return view.query_docs(q, allowed)
@@ -281,7 +312,7 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     q = _without_impossible(view, q, allowed)
     # A query of terms has its matches from cached bitmaps and scores read in bulk, which
     # beats walking even a short list of allowed documents through dense posting lists.
-    if not _only_terms(q):
+    if not _scorable(q):
         # A phrase walks only the allowed letters holding all its words, matching and scoring
         # them in one pass, when those are few enough to score every one.
         candidates = view.candidates(q, allowed)

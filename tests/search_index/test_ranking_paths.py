@@ -14,7 +14,9 @@ from tests.search_index.factories import synthetic_corpus
 QUERIES = [
     "surat", "dinas", "surat dinas", "kepala dinas", "rapat koordinasi", "pegawai arsip",
     "surat OR undangan", '"surat dinas"', "laporan BUKAN anggaran", "penug*", "kakaribe",
-    "sekolah puskesmas kesehatan", '"nota surat surat"', '"surat dinas surat"',
+    "sekolah puskesmas kesehatan", "surat dinas OR undangan", "(kepala dinas) OR (rapat arsip)",
+    '"rapat koordinasi" OR "kepala dinas"', '"kepala dinas" arsip', '"surat dinas" OR (laporan kegiatan)',
+    '"dinas surat dinas"', '"surat surat"', '"nota surat surat"', '"surat dinas surat"',
 ]
 PRINCIPALS = [("role:arsiparis",), ("unit:1", "unit:2", "user:7")]
 
