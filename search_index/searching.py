@@ -127,10 +127,11 @@ def _run_query(view: View, request: SearchRequest, q: str) -> SearchResults:
 # -- matching and ranking ------------------------------------------------------------------
 #
 # Strategies, picked per query by cost, all giving Whoosh's exact BM25F ranking:
-# * the matches: for queries of words, from cached per-term bitmaps (exact total and facets
-#   at the cost of a few big-int operations); for phrases and prefixes, by walking the allowed
-#   documents through the query's matcher (skip_to) when there are few of them;
-# * the ranking: score every match if there are few (in bulk for queries of words, see
+# * the matches: for queries of words and phrases, from cached per-term bitmaps (exact total
+#   and facets at the cost of a few big-int operations), a phrase's positions read only in
+#   the documents holding all its words (View.phrase_docs); for prefixes and proximity, by
+#   walking the allowed documents through the query's matcher (skip_to) when there are few;
+# * the ranking: score every match if there are few (in bulk for words and phrases, see
 #   _score_terms), only the title tier if that provably settles the top (_rank_title_tier),
 #   else collect the top with block-max skipping (_collect_top).
 
