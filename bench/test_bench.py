@@ -93,6 +93,15 @@ def test_search_benchmark_measures_every_query_class(tmp_path: Path):
     assert build["reused"] is True and build["documents"] == 1000 and build["index_seconds"] > 0
 
 
+def test_search_benchmark_builds_with_a_parallel_reindex(tmp_path: Path):
+    """The way to reach 1,000,000: rows first, then `reindex --processes 2`."""
+    results = search_latency.run([600], tmp_path / "search", reuse=False, requests=2, warmup=1, budget_min=5,
+                                 index_by="reindex", reindex_processes=2)
+    (entry,) = results["sizes"]
+    assert entry["documents"] == 600 and entry["build"]["reindex_processes"] == 2
+    assert all(c["hits_max"] >= 1 for c in entry["classes"])
+
+
 def test_index_delay_benchmark_finds_each_upload():
     """Does each upload through a real server become searchable through the real worker, and is it timed?"""
     results = index_delay.run(uploads=2, instance=None, poll_interval=None, gap=0.2, probe_ms=50)

@@ -402,13 +402,11 @@ def is_exact_phrase(q: Query) -> bool:
 def _phrase_in(subsearcher: Searcher, fieldname: str, words: list[bytes], docs: list[int]) -> list[int]:
     """Return the documents (ascending, each holding every word) where the words stand side by side."""
     reader = subsearcher.reader()
-    decode = subsearcher.schema[fieldname].format.decoder("positions")
-    postings = []
-    for word in words:
-        matcher = leaf_postings(reader.postings(fieldname, word))
-        if matcher is None:
-            raise SearchIndexError(f"field {fieldname} has no positions to match a phrase in")
-        postings.append(matcher[0])
+    field_format = subsearcher.schema[fieldname].format
+    if not field_format.supports("positions"):
+        raise SearchIndexError(f"field {fieldname} keeps no word positions to match a phrase in")
+    decode = field_format.decoder("positions")
+    postings = [reader.postings(fieldname, word) for word in words]
     found = []
     for docnum in docs:
         starts: set[int] | None = None
