@@ -165,32 +165,40 @@ def _score_terms(view: View, q: wq.Query, matched: DocSet) -> list[tuple[float, 
     if not _scorable(q):
         return None
     scores: dict[int, float] = {}
-    if not _add_scores(view, q, matched, scores, 1.0):
+    if not _add_scores(view, q, matched, matched.sorted_ids(), scores, 1.0):
         return None
     return [(score, docnum) for docnum, score in scores.items()]
 
 
-def _add_scores(view: View, q: wq.Query, docs: DocSet, scores: dict[int, float], weight: float) -> bool:
-    """Add q's score times `weight` to `scores` for each of `docs` (all matching q); False if it cannot."""
+def _add_scores(view: View, q: wq.Query, docs: DocSet, ids: list[int], scores: dict[int, float],
+                weight: float) -> bool:
+    """Add q's score times `weight` to `scores` for each of `docs` (all matching q; `ids` lists them in order).
+
+    Returns False if a term cannot be scored in bulk.
+    """
     if type(q) is wq.Term:
-        return _add_term_scores(view, q, docs, scores, weight)
+        return _add_term_scores(view, q, ids, scores, weight)
     if type(q) is wq.Phrase:
         weight = weight * q.boost if q.boost != 1.0 else weight
-        return all(_add_term_scores(view, wq.Term(q.fieldname, word), docs, scores, weight) for word in q.words)
+        return all(_add_term_scores(view, wq.Term(q.fieldname, word), ids, scores, weight) for word in q.words)
     children = q.subqueries
     if len(children) > 1 and q.boost != 1.0:  # Whoosh ignores the boost of a compound of one
         weight *= q.boost
     for child in children:
-        child_docs = docs if type(q) is wq.And else view.query_docs(child, docs)
-        if child_docs and not _add_scores(view, child, child_docs, scores, weight):
+        child_docs, child_ids = docs, ids
+        if type(q) is wq.Or and type(child) is not wq.Term:
+            # A term adds its score only where it occurs, which is where it matches; a phrase or
+            # a group may hold its words without matching, and must add nothing there.
+            child_docs = view.query_docs(child, docs)
+            child_ids = child_docs.sorted_ids()
+        if child_ids and not _add_scores(view, child, child_docs, child_ids, scores, weight):
             return False
     return True
 
 
-def _add_term_scores(view: View, leaf: wq.Term, docs: DocSet, scores: dict[int, float], weight: float) -> bool:
+def _add_term_scores(view: View, leaf: wq.Term, ids: list[int], scores: dict[int, float], weight: float) -> bool:
     searcher = view.searcher
     context = searcher.context()
-    ids = docs.sorted_ids()
     for subsearcher, offset in searcher.leaf_searchers():
         low = bisect_left(ids, offset)
         high = bisect_left(ids, offset + subsearcher.doc_count_all())
