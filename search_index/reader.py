@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 
 from search_index.docsets import EMPTY, DocSet
 from search_index.errors import SearchIndexError
+from search_index.postings import block_directory
 from search_index.query import build_parser
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 DOCSET_CACHE_SIZE = 4096
 # Walking candidates with skip_to costs about this many postings read in a full evaluation.
 WALK_COST_RATIO = 4
+# Lists of at least this many postings get a block directory for skipping (View.seek_postings).
+DIRECTORY_MIN_POSTINGS = 1024
 # Whoosh's mmap path copies every file of a segment into a BytesIO per reader opened (seconds
 # and hundreds of MB per searcher on a large index, for each pooled searcher and after every
 # commit); plain file reads share the OS page cache and proved as fast for our searches.
@@ -292,12 +295,17 @@ def segment_key(directory: Path, subsearcher: Searcher) -> tuple[str, str] | Non
     return (str(directory), segment.segment_id()) if segment is not None else None
 
 
-def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
+def _all_blocks(matcher: W3LeafMatcher, offsets: array | None = None) -> list[tuple[int, array, Sequence[float]]]:
+    """Decode every block of a posting list; with `offsets`, append each block's file offset to it."""
     # From the first block: a wrapper hiding deleted documents may have moved the matcher past
     # blocks of documents deleted in this generation, which an older one still counts.
     matcher.reset()
     blocks = []
+    position = matcher._baseoffset
     while matcher.is_active():
+        if offsets is not None:
+            offsets.append(position)
+            position = matcher._nextoffset
         if matcher._ids is None:
             matcher._read_ids()  # delta-decoded in C (search_index.postings)
         if matcher._weights is None:
@@ -315,12 +323,22 @@ def _all_blocks(matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float
 
 def cached_blocks(cache: PostingCache, key: Hashable,
                   matcher: W3LeafMatcher) -> list[tuple[int, array, Sequence[float]]]:
-    """Return a posting list's decoded blocks from the cache, decoding and keeping them on a miss."""
+    """Return a posting list's decoded blocks from the cache, decoding and keeping them on a miss.
+
+    A miss also keeps the list's block directory (View.seek_postings), read on the way.
+    """
     blocks = cache.get(key)
     if blocks is None:
-        blocks = _all_blocks(matcher)
+        offsets = array("Q")
+        blocks = _all_blocks(matcher, offsets)
         cache.put(key, blocks)
+        if len(offsets) == len(blocks):
+            _keep_directory(cache, ("directory", *key), (array("I", [maxid for maxid, _i, _w in blocks]), offsets))
     return blocks
+
+
+def _keep_directory(cache: PostingCache, key: Hashable, directory: tuple[array, array]) -> None:
+    cache.put(key, directory, size=max(1, len(directory[0]) * 12 // POSTING_BYTES))
 
 
 def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fill: float) -> tuple[int, int]:
@@ -399,14 +417,13 @@ def is_exact_phrase(q: Query) -> bool:
     return type(q) is Phrase and q.slop == 1 and bool(q.words) and all(isinstance(w, str) for w in q.words)
 
 
-def _phrase_in(subsearcher: Searcher, fieldname: str, words: list[bytes], docs: list[int]) -> list[int]:
+def _phrase_in(view: View, subsearcher: Searcher, fieldname: str, words: list[bytes], docs: list[int]) -> list[int]:
     """Return the documents (ascending, each holding every word) where the words stand side by side."""
-    reader = subsearcher.reader()
     field_format = subsearcher.schema[fieldname].format
     if not field_format.supports("positions"):
         raise SearchIndexError(f"field {fieldname} keeps no word positions to match a phrase in")
     decode = field_format.decoder("positions")
-    postings = [reader.postings(fieldname, word) for word in words]
+    postings = [view.seek_postings(subsearcher, fieldname, word) for word in words]
     found = []
     for docnum in docs:
         starts: set[int] | None = None
@@ -641,13 +658,37 @@ class View:
             wanted = DocSet.from_ids(local, subsearcher.doc_count_all()).bits
             unchecked = wanted & ~checked
             if unchecked:
-                found = _phrase_in(subsearcher, q.fieldname, words, DocSet(unchecked).sorted_ids())
+                found = _phrase_in(self, subsearcher, q.fieldname, words, DocSet(unchecked).sorted_ids())
                 checked |= unchecked
                 matched |= DocSet.from_ids(found, subsearcher.doc_count_all()).bits
                 if segment is not None:
                     cache.put(key, (checked, matched), size=max(1, subsearcher.doc_count_all() // 4 // POSTING_BYTES))
             bits |= (matched & wanted) << offset
         return DocSet(bits)
+
+    def seek_postings(self, subsearcher: Searcher, fieldname: str, text: str | bytes) -> Matcher:
+        """Return a term's posting matcher in one segment, for skipping to documents far apart.
+
+        A long list's matcher gets the list's block directory (search_index.postings), kept in
+        the posting cache, so that skip_to reads only the header of the block it lands in.
+        Raises TermNotFound for a term the segment lacks.
+        """
+        matcher = subsearcher.reader().postings(fieldname, text)
+        cache = self.generation.posting_cache
+        leaf = leaf_postings(matcher)
+        if cache is None or leaf is None or subsearcher.doc_frequency(fieldname, text) < DIRECTORY_MIN_POSTINGS:
+            return matcher
+        segment = segment_key(self.generation.directory, subsearcher)
+        if segment is None:
+            return matcher
+        term = self.searcher.schema[fieldname].from_bytes(text) if isinstance(text, bytes) else text
+        key = ("directory", segment, fieldname, term)  # as cached_blocks keeps it
+        directory = cache.get(key)
+        if directory is None:
+            directory = block_directory(subsearcher.reader().postings(fieldname, text))
+            _keep_directory(cache, key, directory)
+        leaf[0].block_directory = directory
+        return matcher
 
     def matches_among(self, q: Query, candidates: DocSet) -> DocSet:
         """Return the candidates q matches, asking q's matcher to skip to each in turn."""

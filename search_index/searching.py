@@ -467,11 +467,10 @@ def _closeness(view: View, words: list[str], docnums: list[int]) -> dict[int, fl
         high = bisect_left(ids, offset + subsearcher.doc_count_all())
         if low == high:
             continue
-        reader = subsearcher.reader()
         for fieldname in PROXIMITY_FIELDS:
             for word in words:
                 try:
-                    postings = reader.postings(fieldname, word)
+                    postings = view.seek_postings(subsearcher, fieldname, word)
                 except (TermNotFound, KeyError):
                     continue
                 if not postings.supports("positions"):

@@ -69,9 +69,9 @@ def test_phrase_docs_read_positions_once_per_document(phrase_index: SearchIndex,
     asked: list[tuple[str, int]] = []  # (segment, its document number)
     real = reader._phrase_in
 
-    def recording(subsearcher, fieldname, words, docs):
+    def recording(view, subsearcher, fieldname, words, docs):
         asked.extend((subsearcher.reader().segment().segment_id(), docnum) for docnum in docs)
-        return real(subsearcher, fieldname, words, docs)
+        return real(view, subsearcher, fieldname, words, docs)
 
     monkeypatch.setattr(reader, "_phrase_in", recording)
     cached = SearchIndex(phrase_index.path, posting_cache_mb=8)  # the fixture's has no cache

@@ -60,3 +60,35 @@ def test_ids_and_skips_land_where_whooshs_do(index: SearchIndex, word: str) -> N
                 assert matcher.is_active() == reference.is_active()
                 if matcher.is_active():
                     assert matcher.id() == reference.id() >= target
+
+
+@pytest.mark.parametrize("word", ["arsip", "surat"])
+def test_skips_through_the_block_directory_land_where_whooshs_do(index: SearchIndex, word: str) -> None:
+    """With its block directory, skip_to jumps to the right block (reading no other header)."""
+    rng = random.Random(word + "directory")
+    for matcher in _leaf_matchers(index, word):
+        directory = postings.block_directory(matcher)
+        maxids, offsets = directory
+        assert len(maxids) == len(offsets) >= 2 and list(maxids) == sorted(maxids)
+        for _round in range(20):
+            targets = sorted(rng.sample(range(0, 800), rng.randint(1, 25)))
+            matcher.reset()
+            matcher.block_directory = directory
+            reference = type(matcher).__new__(type(matcher))
+            reference.__dict__.update(matcher.__dict__)
+            del reference.block_directory
+            reference.reset()
+            headers = []
+            original_goto = type(matcher)._goto
+            matcher._goto = lambda position, m=matcher: (headers.append(position), original_goto(m, position))
+            for target in targets:
+                if not matcher.is_active():
+                    assert not reference.is_active()
+                    break
+                postings.skip_to(matcher, target)
+                postings.ORIGINAL_SKIP_TO(reference, target)
+                assert matcher.is_active() == reference.is_active()
+                if matcher.is_active():
+                    assert matcher.id() == reference.id() >= target
+            assert len(headers) <= len(targets)  # one header per jump at most
+            del matcher._goto
