@@ -264,15 +264,21 @@ class PostingCache:
                 self._entries.move_to_end(key)
             return blocks
 
-    def put(self, key: Hashable, blocks: Any, size: int | None = None) -> None:
-        """Keep decoded blocks (their postings counted) or any value costing `size` postings."""
+    def put(self, key: Hashable, blocks: Any, size: int | None = None, replace: bool = False) -> None:
+        """Keep decoded blocks (their postings counted) or any value costing `size` postings.
+
+        A value already kept under `key` stays, unless `replace` (a value that grows).
+        """
         if size is None:
             size = sum(len(ids) for _, ids, _ in blocks)
         if size > self.max_postings:
             return
         with self._lock:
             if key in self._entries:
-                return
+                if not replace:
+                    return
+                del self._entries[key]
+                self._total -= self._sizes.pop(key)
             self._entries[key] = blocks
             self._sizes[key] = size
             self._total += size
@@ -662,7 +668,8 @@ class View:
                 checked |= unchecked
                 matched |= DocSet.from_ids(found, subsearcher.doc_count_all()).bits
                 if segment is not None:
-                    cache.put(key, (checked, matched), size=max(1, subsearcher.doc_count_all() // 4 // POSTING_BYTES))
+                    cache.put(key, (checked, matched), size=max(1, subsearcher.doc_count_all() // 4 // POSTING_BYTES),
+                              replace=True)
             bits |= (matched & wanted) << offset
         return DocSet(bits)
 

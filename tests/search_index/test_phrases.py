@@ -87,4 +87,7 @@ def test_phrase_docs_read_positions_once_per_document(phrase_index: SearchIndex,
         assert len(asked) == first  # nothing read again
         assert view.phrase_docs(phrase, live) == expected
         assert len(asked) == len(set(asked)) == len(view.candidates(phrase, live))
+        other_half = DocSet.from_ids(range(1, view.size, 2), view.size) & live
+        assert view.phrase_docs(phrase, other_half) == expected & other_half
+        assert len(asked) == len(set(asked))  # every document's answer was kept
     cached.close()

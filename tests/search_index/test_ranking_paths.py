@@ -116,6 +116,10 @@ def test_posting_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
     assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
     cache.put("huge", blocks(11))  # larger than the whole budget: not kept, nothing evicted
     assert cache.get("huge") is None and cache.get("a") is not None
+    cache.put("a", "ignored", size=1)  # a key keeps its first value...
+    assert cache.get("a") != "ignored"
+    cache.put("a", "grown", size=7, replace=True)  # ...unless replaced, counted at the new size (4 + 7 > 10)
+    assert cache.get("a") == "grown" and cache.get("c") is None and cache.get("huge") is None
 
 
 def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
