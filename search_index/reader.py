@@ -351,8 +351,9 @@ def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fi
     """Decode into the cache the longest posting lists of the view's segments; return (lists, postings).
 
     Takes lists from the longest down while they fit in `fill` of the cache's budget, so that a
-    common word's first search after a start finds its postings decoded. The longest are put
-    last, so that they are the last the LRU lets go.
+    common word's first search after a start finds its postings decoded, with its block
+    directory and its set of documents per segment. The longest are put last, so that they are
+    the last the LRU lets go.
     """
     found: list[tuple[int, Hashable, Searcher, str, str]] = []
     for subsearcher, _offset in view.searcher.leaf_searchers():
@@ -378,6 +379,7 @@ def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fi
         unwrapped = leaf_postings(subsearcher.postings(fieldname, text))
         if unwrapped is not None:
             cached_blocks(cache, (segment, fieldname, text), unwrapped[0])
+            view._segment_bits(subsearcher, fieldname, text)  # the term's set, from those blocks
     return len(chosen), used
 
 

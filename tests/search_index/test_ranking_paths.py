@@ -137,6 +137,11 @@ def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pyt
     index._generation = None  # reopen with the new cache
     lists, postings = index.warm_posting_cache(fill=1.0)
     assert lists > 10 and postings > lists * 40
+    kept = list(index._posting_cache._entries)
+    decoded = [key for key in kept if key[0] not in ("bits", "directory")]
+    assert len(decoded) == lists
+    # With each list decoded, its block directory and its set of documents are kept too.
+    assert all(("directory", *key) in kept and ("bits", *key) in kept for key in decoded)
     plain = SearchIndex(tmp_path / "warm", posting_cache_mb=0)
 
     from search_index.index import WARM_FIELDS
