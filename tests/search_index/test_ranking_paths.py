@@ -51,7 +51,10 @@ SHORTCUTS = {
     "walk allowed docs": {"WALK_COST_RATIO": 0},
     "dense: title tier": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 5},
     "dense: walk matches": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 10**9},
-    "dense: block-max": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1},
+    "dense: block-max": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
+                         "PHRASE_BULK_ABOVE": 10**9},
+    "dense: phrases in bulk": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
+                               "PHRASE_BULK_ABOVE": -1},
     # Every posting list decoded once and read from the cache afterwards (the first search of
     # each principal fills it, the others read it).
     "cached postings": {"POSTING_CACHE": lambda: PostingCache(max_postings=10**6, min_postings=1)},
@@ -60,7 +63,7 @@ SHORTCUTS = {
 }
 # The reference: Whoosh's collector scoring every match (its block-max skipping is not exact).
 WHOOSH_EXHAUSTIVE = {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
-                     "BLOCK_MAX": False}
+                     "PHRASE_BULK_ABOVE": 10**9, "BLOCK_MAX": False}
 
 
 @pytest.mark.parametrize("q", QUERIES)
