@@ -22,7 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search_index.errors import SearchIndexError
-from search_index.merging import move_segment_files
+from search_index.merging import child_answer, move_segment_files, send_outcome, stop_child
 from search_index.models import IndexedDocument
 from search_index.schema import build_schema, document_fields
 
@@ -64,10 +64,7 @@ def build_parts(directory: Path, docs: Iterable[IndexedDocument], local_tz: tzin
                                               if segment is not None])
     finally:
         for child, receive, _scratch in children:
-            receive.close()
-            if child.is_alive():
-                child.terminate()
-            child.join(30)
+            stop_child(child, receive)
         jobs.close()
         jobs.cancel_join_thread()
 
@@ -97,10 +94,8 @@ def _put(jobs: Any, item: Any, children: list) -> None:
             return
         except queue.Full:
             for child, receive, _scratch in children:
-                if receive.poll(0):
+                if receive.poll(0) or not child.is_alive():
                     _outcome(child, receive)  # only an error is sent before the end
-                if not child.is_alive():
-                    raise _died(child)
 
 
 def _collect(children: list) -> list[tuple[Any, Path]]:
@@ -109,21 +104,7 @@ def _collect(children: list) -> list[tuple[Any, Path]]:
 
 
 def _outcome(child: Any, receive: Any) -> Any:
-    while not receive.poll(_POLL_SECONDS):
-        if not child.is_alive() and not receive.poll(0):
-            raise _died(child)
-    try:
-        outcome, value = receive.recv()
-    except EOFError:
-        raise _died(child) from None
-    if outcome != "ok":
-        raise SearchIndexError(f"an index build process failed: {value}")
-    return value
-
-
-def _died(child: Any) -> SearchIndexError:
-    child.join(30)
-    return SearchIndexError(f"an index build process died (exit code {child.exitcode})")
+    return child_answer(child, receive, "an index build process", SearchIndexError, _POLL_SECONDS)
 
 
 def _move_parts(directory: Path, segments: list[tuple[Any, Path]]) -> list[Any]:
@@ -136,12 +117,7 @@ def _move_parts(directory: Path, segments: list[tuple[Any, Path]]) -> list[Any]:
 
 
 def _child(scratch: str, local_tz: tzinfo, jobs: Any, send: Any) -> None:
-    try:
-        send.send(("ok", index_part(scratch, local_tz, jobs)))
-    except BaseException as exc:  # the parent reports it
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        send.close()
+    send_outcome(send, index_part, scratch, local_tz, jobs)
 
 
 def index_part(scratch: str, local_tz: tzinfo, jobs: Any) -> Any:

@@ -87,39 +87,60 @@ def run_in_child(scratch: Path, source: Path, schema: Any, segments: list[Any],
     child.start()
     send.close()
     try:
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise MergeCancelled()
-            if receive.poll(0.2):
-                break
-            if not child.is_alive() and not receive.poll(0):
-                raise _died(child)
-        try:
-            outcome, value = receive.recv()
-        except EOFError:
-            raise _died(child) from None
-        if outcome != "ok":
-            raise RuntimeError(f"the merge process failed: {value}")
-        return value
+        return child_answer(child, receive, "the merge process", RuntimeError, 0.2, cancel)
     finally:
-        receive.close()
-        if child.is_alive():
-            child.terminate()
-        child.join(30)
+        stop_child(child, receive)
 
 
-def _died(child: Any) -> RuntimeError:
-    child.join(30)
-    return RuntimeError(f"the merge process died (exit code {child.exitcode})")
+def child_answer(child: Any, receive: Any, name: str, error: type[Exception], poll: float,
+                 cancel: threading.Event | None = None) -> Any:
+    """Wait for what a child process sends back through `receive` (see send_outcome) and return it.
 
-
-def _child(send: Any, scratch: str, source: str, schema: Any, segments: list[Any]) -> None:
+    Raises `error` ("<name> failed: ..." or "<name> died (exit code N)") when the child reports
+    a failure or ends without an answer, checking every `poll` seconds; MergeCancelled when
+    `cancel` is set meanwhile.
+    """
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise MergeCancelled()
+        if receive.poll(poll):
+            break
+        if not child.is_alive() and not receive.poll(0):
+            raise _died(child, name, error)
     try:
-        send.send(("ok", merge_into(scratch, source, schema, segments)))
+        outcome, value = receive.recv()
+    except EOFError:
+        raise _died(child, name, error) from None
+    if outcome != "ok":
+        raise error(f"{name} failed: {value}")
+    return value
+
+
+def _died(child: Any, name: str, error: type[Exception]) -> Exception:
+    child.join(30)
+    return error(f"{name} died (exit code {child.exitcode})")
+
+
+def stop_child(child: Any, receive: Any) -> None:
+    """Close the pipe from a child process and end the child if it still runs."""
+    receive.close()
+    if child.is_alive():
+        child.terminate()
+    child.join(30)
+
+
+def send_outcome(send: Any, work: Any, *args: Any) -> None:
+    """In a child process: send ("ok", work(*args)), or ("error", what it raised), to the parent."""
+    try:
+        send.send(("ok", work(*args)))
     except BaseException as exc:  # the parent reports it
         send.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         send.close()
+
+
+def _child(send: Any, scratch: str, source: str, schema: Any, segments: list[Any]) -> None:
+    send_outcome(send, merge_into, scratch, source, schema, segments)
 
 
 def merge_into(scratch: str, source: str, schema: Any, segments: list[Any]) -> Any:
