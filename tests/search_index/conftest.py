@@ -25,6 +25,21 @@ def add(index: SearchIndex, *docs: IndexedDocument) -> None:
             batch.upsert(doc)
 
 
+def add_in_commits(index: SearchIndex, docs: list[IndexedDocument], size: int, delete_back: int,
+                   delete_every: int) -> None:
+    """Upsert docs in commits of `size`; each also deletes every `delete_every`-th id from `delete_back` ids back.
+
+    Several segments, some with deleted postings: the layout a running index has.
+    """
+    for start in range(0, len(docs), size):
+        with index.writer() as batch:
+            for doc in docs[start:start + size]:
+                batch.upsert(doc)
+            for doc_id in range(start - delete_back, start, delete_every):
+                if doc_id > 0:
+                    batch.delete(doc_id)
+
+
 def search(index: SearchIndex, q: str, principals: tuple[str, ...] = ("unit:1",), **options: object) -> SearchResults:
     """Run a search as the given principals (unit:1 by default)."""
     return index.search(SearchRequest(q=q, principals=principals, **options))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from whoosh import query as wq
 from search_index import SearchIndex, reader
 from search_index.analysis import analyze
 from search_index.docsets import DocSet
+from tests.search_index.conftest import add_in_commits
 from tests.search_index.factories import synthetic_corpus
 
 
@@ -18,14 +19,7 @@ def phrase_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchInd
     """Three segments, with deleted documents among them."""
     index = SearchIndex(tmp_path_factory.mktemp("phrases"), posting_cache_mb=0)
     index.ensure_ready()
-    docs = list(synthetic_corpus(300, seed=3, units=6, words=(60, 140)))
-    for start in range(0, 300, 100):
-        with index.writer() as batch:
-            for doc in docs[start:start + 100]:
-                batch.upsert(doc)
-            for doc_id in range(start - 95, start, 7):
-                if doc_id > 0:
-                    batch.delete(doc_id)
+    add_in_commits(index, list(synthetic_corpus(300, seed=3, units=6, words=(60, 140))), 100, 95, 7)
     yield index
     index.close()
 

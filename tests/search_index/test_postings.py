@@ -32,6 +32,26 @@ def _leaf_matchers(index: SearchIndex, word: str):
             yield leaf_postings(subsearcher.postings("body", word))[0]
 
 
+def _copy(matcher):
+    """Return a second matcher over the same posting list, in the same state."""
+    reference = type(matcher).__new__(type(matcher))
+    reference.__dict__.update(matcher.__dict__)
+    return reference
+
+
+def _skip_both(matcher, reference, targets: list[int]) -> None:
+    """Skip `matcher` with ours and `reference` with Whoosh's skip_to to each target; they must land alike."""
+    for target in targets:
+        if not matcher.is_active():
+            assert not reference.is_active()
+            break
+        postings.skip_to(matcher, target)
+        postings.ORIGINAL_SKIP_TO(reference, target)
+        assert matcher.is_active() == reference.is_active()
+        if matcher.is_active():
+            assert matcher.id() == reference.id() >= target
+
+
 @pytest.mark.parametrize("word", ["arsip", "surat"])
 def test_ids_and_skips_land_where_whooshs_do(index: SearchIndex, word: str) -> None:
     assert postings.W3LeafMatcher.skip_to is postings.skip_to  # installed on import
@@ -48,18 +68,9 @@ def test_ids_and_skips_land_where_whooshs_do(index: SearchIndex, word: str) -> N
         for _round in range(20):
             targets = sorted(rng.sample(range(0, 800), 25))
             matcher.reset()
-            reference = type(matcher).__new__(type(matcher))
-            reference.__dict__.update(matcher.__dict__)
+            reference = _copy(matcher)
             reference.reset()
-            for target in targets:
-                if not matcher.is_active():
-                    assert not reference.is_active()
-                    break
-                postings.skip_to(matcher, target)
-                postings.ORIGINAL_SKIP_TO(reference, target)
-                assert matcher.is_active() == reference.is_active()
-                if matcher.is_active():
-                    assert matcher.id() == reference.id() >= target
+            _skip_both(matcher, reference, targets)
 
 
 @pytest.mark.parametrize("word", ["arsip", "surat"])
@@ -74,21 +85,12 @@ def test_skips_through_the_block_directory_land_where_whooshs_do(index: SearchIn
             targets = sorted(rng.sample(range(0, 800), rng.randint(1, 25)))
             matcher.reset()
             matcher.block_directory = directory
-            reference = type(matcher).__new__(type(matcher))
-            reference.__dict__.update(matcher.__dict__)
+            reference = _copy(matcher)
             del reference.block_directory
             reference.reset()
             headers = []
             original_goto = type(matcher)._goto
             matcher._goto = lambda position, m=matcher: (headers.append(position), original_goto(m, position))
-            for target in targets:
-                if not matcher.is_active():
-                    assert not reference.is_active()
-                    break
-                postings.skip_to(matcher, target)
-                postings.ORIGINAL_SKIP_TO(reference, target)
-                assert matcher.is_active() == reference.is_active()
-                if matcher.is_active():
-                    assert matcher.id() == reference.id() >= target
+            _skip_both(matcher, reference, targets)
             assert len(headers) <= len(targets)  # one header per jump at most
             del matcher._goto

@@ -9,6 +9,7 @@ import pytest
 from search_index import SearchIndex, SearchRequest, SearchResults
 from search_index import searching
 from search_index.reader import PostingCache
+from tests.search_index.conftest import add_in_commits
 from tests.search_index.factories import synthetic_corpus
 
 QUERIES = [
@@ -25,15 +26,7 @@ PRINCIPALS = [("role:arsiparis",), ("unit:1", "unit:2", "user:7")]
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     index = SearchIndex(tmp_path_factory.mktemp("ranking"))
     index.ensure_ready()
-    docs = list(synthetic_corpus(400, seed=11, units=8, words=(60, 160)))
-    # Several commits, with deletions among them: several segments, some with deleted postings.
-    for start in range(0, len(docs), 100):
-        with index.writer() as batch:
-            for doc in docs[start:start + 100]:
-                batch.upsert(doc)
-            for doc_id in range(start - 97, start, 9):
-                if doc_id > 0:
-                    batch.delete(doc_id)
+    add_in_commits(index, list(synthetic_corpus(400, seed=11, units=8, words=(60, 160))), 100, 97, 9)
     yield index
     index.close()
 
