@@ -6,6 +6,7 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
+from search_index import boilerplate
 from search_index.analysis import (
     name_analyzer,
     number_analyzer,
@@ -18,7 +19,7 @@ from search_index.models import IndexedDocument
 
 # Bump whenever fields or analysis change: an index built under another version refuses
 # writes (IndexOutdatedError) until it is rebuilt, instead of mixing two analyses.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Fields the default query searches, with their weights (BM25F field boosts).
 QUERY_FIELDS = ("title", "number", "body", "author", "recipients")
@@ -70,14 +71,16 @@ def document_fields(doc: IndexedDocument, local_tz: tzinfo) -> dict[str, Any]:
     for token in doc.readers:
         if not token or any(ch.isspace() for ch in token):
             raise SearchIndexError(f"reader token {token!r} of document {doc.id} is empty or has spaces")
+    # The body without the electronic signature footer that signed letters share (see boilerplate).
+    body = boilerplate.strip(doc.body)
     fields: dict[str, Any] = {
         "id": str(doc.id),
         "title": doc.title,
         "title_ac": doc.title,
         "title_pairs": doc.title,
-        "body": doc.body,
-        "body_pairs": doc.body,
-        "spell": f"{doc.title}\n{doc.body}",
+        "body": body,
+        "body_pairs": body,
+        "spell": f"{doc.title}\n{body}",
         "author": doc.author,
         "recipients": doc.recipients,
         "doc_type": doc.doc_type,

@@ -6,7 +6,10 @@ from datetime import date
 
 import pypdf
 
+from docflow.extraction import extract_text
+from docflow.signing.operations import FOOTER
 from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, stamp_letter
+from search_index import boilerplate
 from tests.fixtures import make_pdf
 
 BLOCK = "a.n. Kepala Dinas Uji\nPlh. Sekretaris Dinas Uji,\n\n\nBudi Santoso\nPembina\nNIP. 198001012005011001"
@@ -44,3 +47,19 @@ def test_block_gets_a_page_of_its_own_when_the_last_page_is_full():
     assert len(reader.pages) == 2
     assert "Baris ke-45" in reader.pages[0].extract_text()
     assert "a.n. Kepala Dinas Uji" in reader.pages[1].extract_text()
+
+
+def test_the_search_index_leaves_out_the_stamped_footer_and_keeps_the_letter(tmp_path):
+    # What the worker extracts from a signed letter: the stamp's footer on every page, wrapped to the page.
+    stamped = stamp_letter(make_pdf("Rapat koordinasi percepatan penurunan stunting.", "Halaman kedua."), LetterStamp(
+        number="000.8.3.3/7/DISKOMINFO/2026", signature_lines=block_lines(BLOCK), date_text="2 Maret 2026",
+        verify_url="https://surat.kota.example/verify/Zx_9-aB",
+        footer=FOOTER.format(issuer="Pemerintah Kota Tirtamulya Certificate Authority")))
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(stamped)
+    text = extract_text(path, "application/pdf").text
+    assert text.count("ditandatangani secara elektronik") == 2 and text.count("verify/Zx_9-aB") == 2
+    kept = boilerplate.strip(text).split()
+    for word in ("ditandatangani", "sertifikat", "Authority.", "Keaslian", "QR", "Verifikasi:", "https"):
+        assert not any(word in w for w in kept), word
+    assert "stunting." in kept and "kedua." in kept and "Budi" in kept and "000.8.3.3/7/DISKOMINFO/2026" in kept
