@@ -21,8 +21,8 @@ _REST_OF_LINE = r"[^.\n]{0,240}(?:\.|$)"
 # The issuer's name, which the stamp may wrap: up to the full stop, or else the end of the line.
 _ISSUER = r"(?:[^.]{1,240}\.|[^.\n]{0,240}$)"
 # The national CA's name as BSrE-signed letters print it, with or without a full stop after it.
-_BSRE = (r"(?:balai\s+(?:besar\s+)?sertifikasi\s+elektronik\s*(?:\(\s*bsre\s*\))?|bsre)"
-         r"(?:\s*,?\s*(?:badan\s+siber\s+dan\s+sandi\s+negara|bssn)(?:\s*\(\s*bssn\s*\))?)?\s*\.?")
+_BSRE = (r"(?:balai\s+(?:besar\s+)?sertifikasi\s+elektronik(?:\s*\(\s*bsre\s*\))?|bsre)"
+         r"(?:[\s,]*(?:badan\s+siber\s+dan\s+sandi\s+negara|bssn)(?:\s*\(\s*bssn\s*\))?)?\.?")
 
 
 def _words(*words: str) -> str:
@@ -40,9 +40,9 @@ _FOOTER_SENTENCES = (
     + _REST_OF_LINE,
     # UU ITE Pasal 5 ayat 1, quoted under the footer of BSrE-signed letters.
     r"(?:catatan\s*:\s*)?" + _words("uu", "ite", r"no(?:mor|\.)?\s*11", "tahun", "2008", "pasal", "5",
-                                    r"ayat\s*\(?1\)?\s*:?\s*[\"“]?\s*informasi", "elektronik", "dan/atau", "dokumen",
+                                    r"ayat\s*(?:\(1\)|1)[\s:\"“]*informasi", "elektronik", "dan/atau", "dokumen",
                                     "elektronik", "dan/atau", "hasil", "cetaknya", "merupakan", "alat", "bukti",
-                                    r"(?:hukum\s+)?yang", r"sah\b\.?[\"”]?\.?"),
+                                    r"(?:hukum\s+)?yang", r"sah\b[.\"”]*"),
     # Docflow's stamp: the address that verifies the letter, on every page.
     r"verifikasi\s*:\s*https?://\S+",
 )
