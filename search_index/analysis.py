@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 # classification codes, dates, amounts, NIP) kept whole, or a word, kept whole across hyphens
 # because Sastrawi resolves reduplication ("surat-surat") itself. Letter-only words are split at
 # dots and slashes so that "dan/atau" or "tugas.Kepala" (OCR without spaces) yield real words.
-TOKEN_PATTERN = r"(?:\w+[./\-])*\w*\d\w*(?:[./\-]\w+)*|\w+(?:-\w+)*"
+# `tokens` finds them in time linear in the text: a regular expression of that alternation
+# backtracks quadratically on a long chain without a digit ("a.a.a.a...": 7.5 s for 16 KB).
 
 # Root words Sastrawi's dictionary lacks or must keep whole. Stemming checks the dictionary
 # first, so a listed word is never cut further and its affixed forms reduce to it.
@@ -103,7 +104,10 @@ sekolah guru murid siswa
 """.split())
 
 MIN_WORD_CHARS = 2
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+# A maximal chain of word runs joined by single separators: a code, or words to split further.
+_CHAIN_RE = re.compile(r"\w+(?:[./\-]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:-\w+)*")
+_DIGIT_RE = re.compile(r"\d")
 _STEMMABLE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _stemmer_lock = threading.Lock()
 _memo = threading.local()
@@ -137,6 +141,23 @@ def _cached_stem(word: str) -> str:
     return _sastrawi().stem_word(word)
 
 
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield (token, startchar, endchar) for the words and codes of text, as written.
+
+    A chain of word runs joined by ".", "/" or "-" is one code if it has a digit anywhere
+    ("000.8.3.3/15/DISKOMINFO/2026", "NIP.198001012005011001"); without one it is split into
+    words, kept whole across hyphens ("surat-surat", "dan", "atau" from "dan/atau").
+    """
+    for chain in _CHAIN_RE.finditer(text):
+        raw = chain.group()
+        if ("." not in raw and "/" not in raw and "-" not in raw) or _DIGIT_RE.search(raw):
+            yield raw, chain.start(), chain.end()
+            continue
+        offset = chain.start()
+        for word in _WORD_RE.finditer(raw):
+            yield word.group(), offset + word.start(), offset + word.end()
+
+
 def fold(text: str) -> str:
     """Return text lower-cased with accents removed ("José" -> "jose")."""
     if text.isascii():
@@ -157,10 +178,8 @@ def iter_terms(text: str, *, stem: bool = True,
     stop_words = STOP_WORDS
     firsts = _COMPOUND_FIRSTS if stem else frozenset()
     pending: tuple[str, int, int] | None = None
-    for match in _TOKEN_RE.finditer(text):
-        raw = match.group()
+    for raw, start, end in tokens(text):
         word = raw.lower() if raw.isascii() else fold(raw)
-        start, end = match.span()
         if pending is not None:
             merged = COMPOUNDS.get((pending[0], word))
             if merged is not None:

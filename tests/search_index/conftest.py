@@ -1,7 +1,8 @@
 """Fixtures for the search index suite: a real Whoosh index in a temporary directory."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,19 @@ def ids(results: SearchResults) -> list[int]:
 def partial_ids(results: SearchResults) -> list[int]:
     """Return the document ids of the hits matching only some of the words, in order."""
     return [hit.id for hit in results.hits if hit.partial]
+
+
+def finishes(target: Callable[[], object], timeout: float = 60.0) -> bool:
+    """Run target in a forked child; return whether it ended without error within timeout seconds.
+
+    For inputs made to make a regular expression backtrack: the work takes milliseconds when
+    the code is right and hours when it is not, so the test must not wait for it in-process.
+    """
+    child = multiprocessing.get_context("fork").Process(target=target)
+    child.start()
+    child.join(timeout=timeout)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return False
+    return child.exitcode == 0

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pickle
+import random
+import re
 
 import pytest
 
@@ -15,8 +17,10 @@ from search_index.analysis import (
     spell_analyzer,
     stem_word,
     text_analyzer,
+    tokens,
 )
 from search_index.schema import build_schema
+from tests.search_index.conftest import finishes
 
 
 @pytest.mark.parametrize("form", ["penugasan", "ditugaskan", "tugas", "bertugas", "menugaskan"])
@@ -74,6 +78,29 @@ def test_codes_and_numbers_stay_whole_and_unstemmed(code: str) -> None:
 
 def test_slashed_words_without_digits_split() -> None:
     assert analyze("dan/atau Bapak/Ibu") == ["ibu"]
+
+
+# The token rules as one regular expression: what `tokens` must yield, found in linear time.
+_TOKEN_RULES = re.compile(r"(?:\w+[./\-])*\w*\d\w*(?:[./\-]\w+)*|\w+(?:-\w+)*")
+
+
+def test_tokens_follow_the_token_rules_on_random_text() -> None:
+    rng = random.Random(20261128)
+    alphabet = "aB1._/-  é²_\n"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        expected = [(m.group(), m.start(), m.end()) for m in _TOKEN_RULES.finditer(text)]
+        assert list(tokens(text)) == expected, text
+
+
+def _tokenize_hostile_chains() -> None:
+    for chain in ("a." * 200_000, "ab/" * 100_000, "a.b-" * 100_000 + "..1", "a-" * 200_000):
+        list(iter_terms(chain))
+
+
+def test_long_chains_without_digits_cannot_stall_the_analyzer() -> None:
+    """Does analysis end at once on "a.a.a.a..."? The rules' regular expression takes hours on it."""
+    assert finishes(_tokenize_hostile_chains)
 
 
 def test_stop_words_removed_but_office_words_kept() -> None:
