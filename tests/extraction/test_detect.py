@@ -1,9 +1,13 @@
 """Type detection looks at content only: names lie, libmagic needs help with ZIPs and text."""
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from docflow.extraction import ALLOWED_TYPES, DOCX, EXTENSIONS, JPEG, ODT, PDF, PNG, TEXT, TIFF, detect_type
+from docflow.extraction.detect import _links
 from tests.extraction.builders import (
     ASSIGNMENT,
     DOCX_MAIN_PART,
@@ -138,6 +142,31 @@ def test_markup_and_scripts_are_not_plain_text(tmp_path, payload, expected):
     assert detected.mime != TEXT
     if expected is not None:
         assert detected.mime == expected
+
+
+@pytest.mark.parametrize(("payload", "markup"), [
+    (b'Lihat <a href="https://contoh.go.id">tautan</a>', True),
+    (b'<a title="<" href="javascript:alert(1)">x</a>', True),
+    (b"<a\nhref=x>", True),
+    (b'Foto <img alt="" src="x.png"> terlampir', True),
+    (b"<a> dan <b> adalah label; href ada di sini", False),
+    (b"<a > href", False),
+    (b"<img> src", False),
+])
+def test_links_and_images_with_an_address_are_markup(payload, markup):
+    assert _links(payload.lower()) is markup
+
+
+# What _links replaces: one expression that backtracked quadratically on many unclosed `<a `.
+_LINK_RULE = re.compile(rb"<a\s[^>]*href|<img\s[^>]*src")
+
+
+def test_links_follow_the_rule_on_random_text():
+    rng = random.Random(20261128)
+    pieces = [b"<a", b"<img", b" ", b"\n", b"href", b"src", b">", b"<", b"x", b"a", b"h"]
+    for _ in range(20_000):
+        probe = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _links(probe) is bool(_LINK_RULE.search(probe)), probe
 
 
 def test_binary_data_is_not_text(tmp_path):
