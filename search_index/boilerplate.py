@@ -10,7 +10,8 @@ is about electronic signatures. So the body is indexed without it: `strip` remov
 sentences wherever they are, tolerating the line breaks and spacing that PDF text extraction
 and the stamp's line wrapping produce. A letter that writes about signing ("naskah dinas yang
 telah ditandatangani secara elektronik diarsipkan ...") keeps its text: only the footer's own
-sentences, beginning with "Dokumen ini", are recognised.
+sentences are recognised (the statement opening "Dokumen ini ...", the UU ITE clause, the line
+on checking authenticity and the "Verifikasi:" address of Docflow's stamp).
 """
 from __future__ import annotations
 
