@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from search_index import pooling
 from search_index.errors import SearchIndexError
 from search_index.merging import child_answer, move_segment_files, send_outcome, stop_child
 from search_index.models import IndexedDocument
@@ -126,7 +127,7 @@ def index_part(scratch: str, local_tz: tzinfo, jobs: Any) -> Any:
     Runs in a child process; returns None if no document came.
     """
     ix = whoosh_index.create_in(scratch, build_schema())
-    writer = ix.writer(limitmb=PART_LIMIT_MB)
+    writer = pooling.writer(ix, PART_LIMIT_MB)
     added = False
     try:
         while (batch := jobs.get()) is not None:

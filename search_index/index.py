@@ -26,7 +26,7 @@ from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.fields import Schema
 from whoosh.writing import IndexWriter
 
-from search_index import building, merging
+from search_index import building, merging, pooling
 from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
 from search_index.reader import (
@@ -294,7 +294,7 @@ class SearchIndex:
             ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
             try:
                 try:
-                    writer = ix.writer(timeout=self._lock_timeout, limitmb=WRITER_LIMIT_MB)
+                    writer = pooling.writer(ix, WRITER_LIMIT_MB, timeout=self._lock_timeout)
                 except LockError as exc:
                     raise IndexLockedError(f"Whoosh writer lock of {self._base} is held") from exc
                 try:
@@ -442,7 +442,7 @@ class SearchIndex:
     def _build(self, directory: Path, docs: Iterable[IndexedDocument]) -> int:
         ix = self._create_index(directory)
         try:
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer = pooling.writer(ix, WRITER_LIMIT_MB)
             seen: set[int] = set()
             try:
                 for doc in docs:

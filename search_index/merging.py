@@ -26,6 +26,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
+from search_index import pooling
+
 SMALL_SEGMENT_DOCS = 100
 SMALL_SEGMENT_COUNT = 6
 MERGE_FACTOR = 8
@@ -151,7 +153,7 @@ def merge_into(scratch: str, source: str, schema: Any, segments: list[Any]) -> A
     """
     storage = FileStorage(source, supports_mmap=False)  # mmap would copy each whole segment in
     ix = whoosh_index.create_in(scratch, schema)
-    writer = ix.writer(limitmb=MERGE_LIMIT_MB)
+    writer = pooling.writer(ix, MERGE_LIMIT_MB)
     try:
         _add_segments(writer, storage, segments)
     except BaseException:

@@ -1,0 +1,86 @@
+"""Writers whose posting pool merges all its run files in one pass (search_index.pooling)."""
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.externalsort import SortingPool
+from whoosh.fields import ID, TEXT, Schema
+
+from search_index import pooling
+
+SCHEMA = Schema(id=ID(stored=True, unique=True), body=TEXT(phrase=True))
+# A pool this small spills a run file every few documents.
+TINY_LIMIT_MB = 0.004
+DOCS = 300
+
+
+def _body(number: int) -> str:
+    return " ".join(f"kata{(number * 7 + k * 13) % 997} surat{number % 11}" for k in range(12))
+
+
+def _build(directory: Path, make_writer, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """Index DOCS documents with a tiny pool; return (runs spilled, runs rewritten by a second pass)."""
+    spilled, rewritten = [], []
+    real_save, real_reduce = SortingPool.save, SortingPool.reduce_to
+
+    def save(self):
+        spilled.append(len(self.current))
+        real_save(self)
+
+    def reduce_to(self, target, k):
+        rewritten.append(len(self.runs) - target)
+        real_reduce(self, target, k)
+
+    monkeypatch.setattr(SortingPool, "save", save)
+    monkeypatch.setattr(SortingPool, "reduce_to", reduce_to)
+    ix = whoosh_index.create_in(str(directory), SCHEMA)
+    writer = make_writer(ix)
+    for number in range(DOCS):
+        writer.add_document(id=str(number), body=_body(number))
+    writer.commit()
+    ix.close()
+    monkeypatch.undo()
+    return len(spilled), sum(rewritten)
+
+
+def _postings(directory: Path) -> list[tuple[str, str, list[int]]]:
+    ix = whoosh_index.open_dir(str(directory))
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            stored = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+            return [(term.decode(), stored[docnum], list(reader.postings("body", term).value_as("positions")))
+                    for term in reader.lexicon("body")
+                    for docnum in reader.postings("body", term).all_ids()]
+    finally:
+        ix.close()
+
+
+def test_one_pass_writer_merges_every_run_at_once_into_the_same_index(tmp_path: Path, monkeypatch):
+    whoosh_dir, one_pass_dir = tmp_path / "whoosh", tmp_path / "one-pass"
+    whoosh_dir.mkdir()
+    one_pass_dir.mkdir()
+
+    whoosh_runs, whoosh_rewritten = _build(whoosh_dir, lambda ix: ix.writer(limitmb=TINY_LIMIT_MB), monkeypatch)
+    runs, rewritten = _build(one_pass_dir, lambda ix: pooling.writer(ix, TINY_LIMIT_MB), monkeypatch)
+
+    assert runs == whoosh_runs > pooling.WHOOSH_MAX_FILES  # the case at hand: more runs than Whoosh opens
+    assert whoosh_rewritten > 0  # Whoosh's own pool merges in two passes here
+    assert rewritten == 0
+    assert _postings(one_pass_dir) == _postings(whoosh_dir)
+    assert not list(one_pass_dir.glob("*.run")) and not list(one_pass_dir.glob("*.tmp/*"))
+
+
+def test_max_open_runs_follows_the_open_file_limit(monkeypatch):
+    limits = {"soft": 1024}
+    monkeypatch.setattr(resource, "getrlimit", lambda _which: (limits["soft"], resource.RLIM_INFINITY))
+    assert pooling.max_open_runs() == 1024 - pooling.SPARE_FILES
+    limits["soft"] = 150
+    assert pooling.max_open_runs() == pooling.WHOOSH_MAX_FILES
+    limits["soft"] = 1_048_576
+    assert pooling.max_open_runs() == pooling.MOST_FILES
+    limits["soft"] = resource.RLIM_INFINITY
+    assert pooling.max_open_runs() == pooling.MOST_FILES
