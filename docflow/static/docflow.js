@@ -2,25 +2,48 @@
 (function () {
   "use strict";
 
-  // Ask before an action happens. Without script the form's "I confirm" checkbox does this job; with
-  // script the dialog replaces it, so that an action is one click and one answer.
-  document.querySelectorAll("form label.confirm").forEach(function (label) {
-    if (label.closest("form").querySelector("[data-confirm]")) {
-      label.hidden = true;
-      label.querySelector("input[name=confirm]").required = false;
-    }
-  });
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-confirm]");
-    if (!button) { return; }
-    if (!window.confirm(button.getAttribute("data-confirm"))) {
+  // Ask before an action happens, in a dialog of the page: its message is the button's question, its
+  // buttons speak the page's language, and the one that goes ahead bears the action's own name. Without
+  // script (or without <dialog>) the form's "I confirm" checkbox does this job; with them the dialog
+  // replaces it, so that an action is one click and one answer. (Not window.confirm: a native dialog
+  // blocks the page, cannot be styled or translated, and browsers may close it on their own.)
+  var confirmDialog = document.getElementById("confirm-dialog");
+  if (confirmDialog && typeof confirmDialog.showModal === "function") {
+    var confirmMessage = confirmDialog.querySelector("[data-confirm-message]");
+    var goButton = confirmDialog.querySelector("button[value=ok]");
+    var asked = null;
+    document.querySelectorAll("form label.confirm").forEach(function (label) {
+      if (label.closest("form").querySelector("[data-confirm]")) {
+        label.hidden = true;
+        label.querySelector("input[name=confirm]").required = false;
+      }
+    });
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-confirm]");
+      if (!button || !button.form || confirmDialog.open) { return; }
+      // A form that is not ready (a reason left empty) goes on to the browser's own message first.
+      if (!button.form.checkValidity()) { return; }
       event.preventDefault();
       event.stopImmediatePropagation();
-      return;
-    }
-    var box = button.form && button.form.querySelector("label.confirm[hidden] input[name=confirm]");
-    if (box) { box.checked = true; }
-  }, true);
+      asked = button;
+      confirmMessage.textContent = button.getAttribute("data-confirm");
+      goButton.textContent = button.textContent.trim();
+      confirmDialog.returnValue = "";
+      confirmDialog.showModal();
+      goButton.focus();
+    }, true);
+    // Escape, "Cancel" and "go ahead" all close the dialog; only the last submits, with the button that
+    // asked as the submitter (its name and value go with the form, as a plain click's would).
+    confirmDialog.addEventListener("close", function () {
+      var button = asked;
+      asked = null;
+      if (!button) { return; }
+      if (confirmDialog.returnValue !== "ok") { button.focus(); return; }
+      var box = button.form.querySelector("label.confirm[hidden] input[name=confirm]");
+      if (box) { box.checked = true; }
+      button.form.requestSubmit(button);
+    });
+  }
 
   // Dropping a file on the zone puts it in the file input.
   document.querySelectorAll("[data-dropzone]").forEach(function (zone) {

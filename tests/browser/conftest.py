@@ -56,37 +56,37 @@ def browser() -> Iterator[object]:
 
 
 class Dialogs:
-    """Answers the confirmation our own buttons ask for; records any other dialog, which a correct page never opens."""
+    """Answers the confirmations our buttons ask in the page's own dialog; records any JavaScript dialog
+    (alert, confirm, prompt), which a correct page never opens."""
 
     def __init__(self) -> None:
         self.seen: list[str] = []
-        self._expected: str | None = None
-        self._accept = True
 
     def __call__(self, dialog) -> None:
-        if dialog.type == "confirm" and self._expected is not None and dialog.message == self._expected:
-            self._expected = None  # one confirmation per click
-            dialog.accept() if self._accept else dialog.dismiss()
-            return
         self.seen.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    @property
-    def pending(self) -> str | None:
-        """Return the confirmation still expected (None once it has been answered)."""
-        return self._expected
-
-    def expect(self, message: str | None, accept: bool = True) -> None:
-        """Answer the next confirmation that asks exactly this (the user is about to trigger it): OK or Cancel."""
-        # The dialog event can arrive after the click returns: the expectation stays armed until the
-        # dialog it names is answered (or the next expectation replaces it).
-        self._expected = message
-        self._accept = accept
+    @staticmethod
+    def ask(button):
+        """Click a button that asks for confirmation; return the page's dialog, checked to ask the button's
+        question with the focus on the button that goes ahead, which bears the action's name."""
+        question = button.get_attribute("data-confirm")
+        assert question, "the button asks no confirmation"
+        action = button.inner_text().strip()
+        button.click()
+        dialog = button.page.get_by_role("alertdialog", name=question, exact=True)
+        playwright_sync.expect(dialog).to_be_visible()
+        playwright_sync.expect(dialog.get_by_role("button", name=action, exact=True)).to_be_focused()
+        return dialog
 
     def click(self, button) -> None:
-        """Click a button, accepting the confirmation named by its data-confirm attribute (if it has one)."""
-        self.expect(button.get_attribute("data-confirm"))
-        button.click()
+        """Click a button and, if it asks for confirmation, go ahead in the dialog it opens."""
+        if button.get_attribute("data-confirm") is None:
+            button.click()
+            return
+        action = button.inner_text().strip()
+        dialog = self.ask(button)
+        dialog.get_by_role("button", name=action, exact=True).click()
 
 
 @pytest.fixture

@@ -138,26 +138,73 @@ def test_a_verifier_clears_a_letter_in_three_clicks(office, open_page, dialogs):
     verifier.wait_for_load_state()
     assert verifier.url == url
     initial = verifier.get_by_role("region", name="Your action").get_by_role("button", name="Initial (paraf)")
-    dialogs.click(initial)  # 2: the button, 3: "OK" in the confirmation it asks
+    dialogs.click(initial)  # 2: the button, 3: "Initial (paraf)" in the confirmation it asks
     clicks += 2
     expect(verifier.get_by_role("status").filter(has_text="You initialled the letter.")).to_be_visible()
     assert clicks == 3
+    expect(verifier.locator(".timeline")).to_contain_text("Initialled (paraf)")
     expect(verifier.get_by_role("region", name="Your action")).to_have_count(0)  # nothing left for him
 
 
 def test_cancelling_the_confirmation_does_nothing(office, open_page, dialogs):
-    """Does "Cancel" in the confirmation leave the letter as it was?"""
+    """Do "Cancel" and Escape in the confirmation leave the letter as it was, with the focus back on the button?"""
     title = "Nota dinas rapat evaluasi"
     url = _submitted_letter(office, open_page, dialogs, title)
     verifier = open_page(office.verifier)
     verifier.goto(url)
     button = verifier.get_by_role("region", name="Your action").get_by_role("button", name="Initial (paraf)")
-    dialogs.expect(button.get_attribute("data-confirm"), accept=False)
-    button.click()
-    verifier.wait_for_timeout(500)
-    assert dialogs.pending is None, "the confirmation was never asked"
+
+    dialog = dialogs.ask(button)
+    expect(dialog).to_have_attribute("aria-modal", "true")
+    dialog.get_by_role("button", name="Cancel", exact=True).click()
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
+
+    dialogs.ask(button)
+    verifier.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
+
+    verifier.reload()
     assert verifier.url == url
     expect(verifier.get_by_role("region", name="Your action").get_by_role("button", name="Initial (paraf)")).to_be_visible()
+    expect(verifier.locator(".timeline")).not_to_contain_text("Initialled (paraf)")
+
+
+def test_a_missing_reason_is_asked_for_before_the_confirmation(office, open_page, dialogs):
+    """Returning a letter without a reason: the browser points at the empty field, and only a ready form asks."""
+    title = "Nota dinas perbaikan jalan"
+    url = _submitted_letter(office, open_page, dialogs, title)
+    verifier = open_page(office.verifier)
+    verifier.goto(url)
+    actions = verifier.get_by_role("region", name="Your action")
+    button = actions.get_by_role("button", name="Return for revision", exact=True)
+    button.click()
+    expect(verifier.get_by_role("alertdialog")).to_be_hidden()
+    form = actions.locator("form").filter(has=verifier.get_by_role("button", name="Return for revision", exact=True))
+    reason = form.get_by_label("Reason (required)")
+    expect(reason).to_be_focused()
+    assert verifier.url == url
+
+    reason.fill("Mohon lengkapi dasar hukum.")
+    dialog = dialogs.ask(button)
+    dialog.get_by_role("button", name="Cancel", exact=True).click()
+    expect(dialog).to_be_hidden()
+
+
+def test_the_confirmation_speaks_indonesian(office, open_page, dialogs):
+    """On an Indonesian page the dialog asks in Indonesian, with "Batal" and the action's own name."""
+    title = "Nota dinas rapat kerja"
+    url = _submitted_letter(office, open_page, dialogs, title)
+    verifier = open_page(office.verifier, lang="id")
+    verifier.goto(url)
+    button = verifier.locator("button[data-confirm]", has_text="Paraf")
+    dialog = dialogs.ask(button)
+    expect(dialog).to_have_accessible_name("Paraf naskah ini?")
+    expect(dialog.get_by_role("button")).to_have_text(["Batal", "Paraf"])
+    screenshot(verifier, "confirmation-id")
+    dialog.get_by_role("button", name="Batal", exact=True).click()
+    expect(dialog).to_be_hidden()
 
 
 def test_the_keyboard_alone_logs_in_and_initials_a_letter(office, open_page, dialogs):
@@ -185,17 +232,10 @@ def test_the_keyboard_alone_logs_in_and_initials_a_letter(office, open_page, dia
         pytest.fail("Tab never reached the Initial button")
     outline = button.evaluate("b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth")
     assert not outline.startswith("none") and not outline.endswith(" 0px"), f"focus is invisible: {outline}"
-    dialogs.expect(button.get_attribute("data-confirm"))
-    # Enter goes down on the button, which asks its confirmation; the key comes up only once the
-    # dialog is answered: a key released while the dialog shows may answer it in its stead
-    # (seen once in CI: our accept found "No dialog is showing" and the letter was not initialled).
-    page.keyboard.down("Enter")
-    for _ in range(200):
-        if dialogs.pending is None:
-            break
-        page.wait_for_timeout(50)
-    page.keyboard.up("Enter")
-    assert dialogs.pending is None, "the Initial button asked no confirmation"
+    page.keyboard.press("Enter")  # the button asks; the focus moves to the dialog's "go ahead"
+    dialog = page.get_by_role("alertdialog", name="Initial this letter?")
+    expect(dialog.get_by_role("button", name="Initial (paraf)")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="You initialled the letter.")).to_be_visible(timeout=15_000)
 
 
