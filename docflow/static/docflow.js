@@ -12,6 +12,7 @@
     var confirmMessage = confirmDialog.querySelector("[data-confirm-message]");
     var goButton = confirmDialog.querySelector("button[value=ok]");
     var asked = null;
+    var answered = null;  // the button whose click goes through, once its question has had "go ahead"
     document.querySelectorAll("form label.confirm").forEach(function (label) {
       if (label.closest("form").querySelector("[data-confirm]")) {
         label.hidden = true;
@@ -21,6 +22,7 @@
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-confirm]");
       if (!button || !button.form || confirmDialog.open) { return; }
+      if (button === answered) { answered = null; return; }
       // A form that is not ready (a reason left empty) goes on to the browser's own message first.
       if (!button.form.checkValidity()) { return; }
       event.preventDefault();
@@ -32,8 +34,8 @@
       confirmDialog.showModal();
       goButton.focus();
     }, true);
-    // Escape, "Cancel" and "go ahead" all close the dialog; only the last submits, with the button that
-    // asked as the submitter (its name and value go with the form, as a plain click's would).
+    // Escape, "Cancel" and "go ahead" all close the dialog; only the last clicks the button again, and that
+    // click goes through, so the form is sent as by a plain click (the button's name and value with it).
     confirmDialog.addEventListener("close", function () {
       var button = asked;
       asked = null;
@@ -41,7 +43,8 @@
       if (confirmDialog.returnValue !== "ok") { button.focus(); return; }
       var box = button.form.querySelector("label.confirm[hidden] input[name=confirm]");
       if (box) { box.checked = true; }
-      button.form.requestSubmit(button);
+      answered = button;
+      button.click();
     });
   }
 
