@@ -1,6 +1,7 @@
-"""Writers whose posting pool merges all its run files in one pass (search_index.pooling)."""
+"""Writers whose posting pool pickles its runs in batches and merges them all in one pass (search_index.pooling)."""
 from __future__ import annotations
 
+import pickle
 import resource
 from pathlib import Path
 
@@ -85,3 +86,37 @@ def test_max_open_runs_follows_the_open_file_limit(monkeypatch):
     assert pooling.max_open_runs() == pooling.MOST_FILES
     limits["soft"] = resource.RLIM_INFINITY
     assert pooling.max_open_runs() == pooling.MOST_FILES
+
+
+def test_runs_are_pickled_in_batches_and_come_back_in_order(tmp_path: Path):
+    """A run file holds one pickle per RUN_BATCH postings; the merge yields every posting, sorted."""
+    ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
+    writer = pooling.writer(ix, TINY_LIMIT_MB)
+    pool = writer.pool
+    pool.limit = 10**9  # spill only when told to, so each run's size is known
+    postings = [("body", f"kata{(n * 7919) % 1000:04d}".encode(), n, 1.0, b"\x01\x02") for n in range(5000)]
+    sizes = []
+    for first in range(0, len(postings), 2600):  # 2,600 and 2,400: batches of 1,024 and a remainder
+        for posting in postings[first:first + 2600]:
+            pool.add(posting)
+        sizes.append(len(pool.current))
+        pool.save()
+
+    pickles_per_run = []
+    for path in pool.runs:
+        with pool._open_run(path) as f:
+            batches = []
+            while True:
+                try:
+                    batches.append(len(pickle.load(f)))
+                except EOFError:
+                    break
+        pickles_per_run.append(batches)
+    assert [sum(batches) for batches in pickles_per_run] == sizes
+    assert all(max(batches) == pooling.RUN_BATCH and len(batches) == -(-size // pooling.RUN_BATCH)
+               for batches, size in zip(pickles_per_run, sizes, strict=True))
+
+    assert list(pool.iter_postings()) == sorted(postings)
+    assert not list(tmp_path.rglob("*.run"))  # each run is removed once read
+    writer.cancel()
+    ix.close()
