@@ -111,10 +111,20 @@ def segment_digest(directory: Path) -> dict[str, str]:
     try:
         (segment,) = ix._segments()
         compound = CompoundStorage(ix.storage.open_file(segment.make_filename(".seg")), use_mmap=False)
-        return {name.replace(segment.segment_id(), ""): hashlib.sha256(compound.open_file(name).read()).hexdigest()
-                for name in compound.list()}
+        try:
+            return {name.replace(segment.segment_id(), ""): _sha256(compound, name) for name in compound.list()}
+        finally:
+            compound.close()
     finally:
         ix.close()
+
+
+def _sha256(storage: CompoundStorage, name: str) -> str:
+    f = storage.open_file(name)
+    try:
+        return hashlib.sha256(f.read()).hexdigest()
+    finally:
+        f.close()
 
 
 def run(count: int, limit_mb: float) -> dict[str, Any]:
@@ -123,12 +133,14 @@ def run(count: int, limit_mb: float) -> dict[str, Any]:
     logger.info("warming the stemmer's cache with %d letters", count)
     warm_analyzers(fields)
     rows = {}
-    for name, ours in (("whoosh", False), ("docflow", True)):
-        rows[name] = build(workdir / name, fields, ours, limit_mb)
-        logger.info("%s: %s", name, rows[name])
-    if segment_digest(workdir / "whoosh") != segment_digest(workdir / "docflow"):
-        raise BenchError("the two pools wrote different segments")
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        for name, ours in (("whoosh", False), ("docflow", True)):
+            rows[name] = build(workdir / name, fields, ours, limit_mb)
+            logger.info("%s: %s", name, rows[name])
+        if segment_digest(workdir / "whoosh") != segment_digest(workdir / "docflow"):
+            raise BenchError("the two pools wrote different segments")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return {"bench": "pool_runs", "count": count, "limit_mb": limit_mb, "pools": rows,
             "machine": machine_info(Path("/tmp"))}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bench import index_delay, indexing_rate, reindex_search, search_latency, upload_throughput
+from bench import index_delay, indexing_rate, pool_runs, reindex_search, search_latency, upload_throughput
 from bench.common import format_table, latency_ms, percentile
 from bench.synthetic import LetterGenerator, tail_names
 
@@ -76,6 +76,22 @@ def test_indexing_benchmark_drains_every_job():
     assert results["median_seconds"]["worker"] >= results["median_seconds"]["worker_indexing"]
     assert results["index_mb"] > 0
     assert "worker / raw add" in indexing_rate.render(results)
+
+
+def test_pool_benchmark_spills_runs_with_both_pools_and_compares_their_segments(monkeypatch):
+    """With a pool small enough to spill, do both pools write runs, ours fewer bytes, and the same segment?"""
+    results = pool_runs.run(count=40, limit_mb=0.5)
+    whoosh, ours = results["pools"]["whoosh"], results["pools"]["docflow"]
+    assert whoosh["runs"] == ours["runs"] > 1
+    assert 0 < ours["run_bytes"] < whoosh["run_bytes"]
+    assert whoosh["segment_bytes"] > 0
+    assert "docflow" in pool_runs.render(results)
+    # A different segment fails the bench (here: one letter fewer for Docflow's pool).
+    real_build = pool_runs.build
+    monkeypatch.setattr(pool_runs, "build", lambda directory, fields, ours, limit_mb:
+                        real_build(directory, fields[:-1] if ours else fields, ours, limit_mb))
+    with pytest.raises(pool_runs.BenchError, match="different segments"):
+        pool_runs.run(count=40, limit_mb=0.5)
 
 
 def test_search_benchmark_measures_every_query_class(tmp_path: Path):
