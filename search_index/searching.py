@@ -43,6 +43,10 @@ SCORE_ALL_BELOW = 5000
 # Past the title tier, a query whose phrases have more candidates than this is scored in bulk
 # rather than collected through Whoosh's matchers (which would confirm each phrase again).
 PHRASE_BULK_ABOVE = 5000
+# Past the title tier, matches at least this many times fewer than the query's postings are
+# scored in bulk: the collector would pass every posting to find them (at 1,000,000 letters an
+# ordinary user reads a few percent, and a common word's walk took 1-2 s for 10,000 matches).
+BULK_SCORE_RATIO = 4
 # Most matches with a title hit worth scoring one by one to settle a dense query's ranking.
 MAX_TITLE_TIER = 20_000
 TITLE_FIELDS = frozenset({"title", "title_ac", "title_pairs"})
@@ -340,6 +344,10 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     ranked = _rank_title_tier(view, q, matched, wanted)
     if ranked is not None:
         return matched, ranked
+    if len(matched) * BULK_SCORE_RATIO <= q.estimate_size(view.searcher.reader()):
+        # Few matches among many postings: the collector below would pass (and test) every
+        # posting, most of them in letters this user may not read or that the filters exclude.
+        return matched, _top(_score_known(view, q, matched), wanted)
     phrases = [leaf for leaf in q.leaves() if is_exact_phrase(leaf)]
     if sum(len(view.candidates(leaf, matched)) for leaf in phrases) > PHRASE_BULK_ABOVE:
         # Collecting the top would confirm each candidate's phrase again through Whoosh's span

@@ -45,9 +45,11 @@ SHORTCUTS = {
     "dense: title tier": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 5},
     "dense: walk matches": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": 10**9},
     "dense: block-max": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
-                         "PHRASE_BULK_ABOVE": 10**9},
+                         "BULK_SCORE_RATIO": 10**9, "PHRASE_BULK_ABOVE": 10**9},
+    "dense: few matches in bulk": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
+                                   "BULK_SCORE_RATIO": 0, "PHRASE_BULK_ABOVE": 10**9},
     "dense: phrases in bulk": {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
-                               "PHRASE_BULK_ABOVE": -1},
+                               "BULK_SCORE_RATIO": 10**9, "PHRASE_BULK_ABOVE": -1},
     # Every posting list decoded once and read from the cache afterwards (the first search of
     # each principal fills it, the others read it).
     "cached postings": {"POSTING_CACHE": lambda: PostingCache(max_postings=10**6, min_postings=1)},
@@ -56,7 +58,7 @@ SHORTCUTS = {
 }
 # The reference: Whoosh's collector scoring every match (its block-max skipping is not exact).
 WHOOSH_EXHAUSTIVE = {"WALK_COST_RATIO": 10**9, "SCORE_ALL_BELOW": -1, "MAX_TITLE_TIER": -1,
-                     "PHRASE_BULK_ABOVE": 10**9, "BLOCK_MAX": False}
+                     "BULK_SCORE_RATIO": 10**9, "PHRASE_BULK_ABOVE": 10**9, "BLOCK_MAX": False}
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -97,6 +99,26 @@ def test_title_tier_settles_dense_queries(corpus_index: SearchIndex, monkeypatch
     monkeypatch.setattr(searching, "_rank_title_tier", recording)
     results = corpus_index.search(SearchRequest(q="surat", principals=("role:arsiparis",), per_page=5))
     assert results.total > 100 and settled == [True]
+
+
+def test_a_reader_of_a_small_part_has_dense_matches_scored_in_bulk(
+        corpus_index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Matches far fewer than the postings are scored in bulk, not collected by walking every posting."""
+    narrow = ("unit:1",)  # one unit of eight
+    for constant, value in WHOOSH_EXHAUSTIVE.items():
+        monkeypatch.setattr(searching, constant, value)
+    reference = corpus_index.search(SearchRequest(q="surat", principals=narrow, per_page=10))
+    monkeypatch.setattr(searching, "BULK_SCORE_RATIO", 4)
+    walked: list[int] = []
+    original = searching._collect_top
+    monkeypatch.setattr(searching, "_collect_top", lambda *args: walked.append(1) or original(*args))
+    results = corpus_index.search(SearchRequest(q="surat", principals=narrow, per_page=10))
+    assert results.total == reference.total and 20 < results.total < 100
+    assert _plain(results) == _plain(reference)
+    assert walked == []
+    # An archivist reads everything: the matches are as many as the postings, so they are collected.
+    corpus_index.search(SearchRequest(q="surat", principals=("role:arsiparis",), per_page=10))
+    assert walked == [1]
 
 
 def test_posting_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
