@@ -352,8 +352,9 @@ def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fi
 
     Takes lists from the longest down while they fit in `fill` of the cache's budget, so that a
     common word's first search after a start finds its postings decoded, with its block
-    directory and its set of documents per segment. The longest are put last, so that they are
-    the last the LRU lets go.
+    directory and its set of documents per segment. The longest are decoded first (they cost a
+    search the most to decode itself, and a large index takes minutes to warm), then touched
+    again from the shortest up, so that they are also the last the LRU lets go.
     """
     found: list[tuple[int, Hashable, Searcher, str, str]] = []
     for subsearcher, _offset in view.searcher.leaf_searchers():
@@ -375,11 +376,14 @@ def warm_postings(view: View, cache: PostingCache, fieldnames: Sequence[str], fi
         if used + item[0] <= budget:
             chosen.append(item)
             used += item[0]
-    for _frequency, segment, subsearcher, fieldname, text in reversed(chosen):
+    for _frequency, segment, subsearcher, fieldname, text in chosen:
         unwrapped = leaf_postings(subsearcher.postings(fieldname, text))
         if unwrapped is not None:
             cached_blocks(cache, (segment, fieldname, text), unwrapped[0])
             view._segment_bits(subsearcher, fieldname, text)  # the term's set, from those blocks
+    for _frequency, segment, _subsearcher, fieldname, text in reversed(chosen):
+        for kind in ((), ("directory",), ("bits",)):
+            cache.get((*kind, segment, fieldname, text))
     return len(chosen), used
 
 

@@ -153,11 +153,26 @@ def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pyt
                 batch.upsert(doc)
     index._posting_cache = PostingCache(max_postings=10**7, min_postings=40)
     index._generation = None  # reopen with the new cache
-    lists, postings = index.warm_posting_cache(fill=1.0)
+    decoded_in_order: list[int] = []
+    original_all_blocks = reader._all_blocks
+
+    def recording(matcher, offsets=None):
+        blocks = original_all_blocks(matcher, offsets)
+        decoded_in_order.append(sum(len(ids) for _maxid, ids, _weights in blocks))
+        return blocks
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_all_blocks", recording)
+        lists, postings = index.warm_posting_cache(fill=1.0)
     assert lists > 10 and postings > lists * 40
+    # The longest decoded first (ready soonest after a start), and last in the LRU's order.
+    assert decoded_in_order == sorted(decoded_in_order, reverse=True) and len(decoded_in_order) == lists
     kept = list(index._posting_cache._entries)
     decoded = [key for key in kept if key[0] not in ("bits", "directory")]
     assert len(decoded) == lists
+    sizes = [index._posting_cache._sizes[key] for key in decoded]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    assert kept[-3:] == [decoded[-1], ("directory", *decoded[-1]), ("bits", *decoded[-1])]
     # With each list decoded, its block directory and its set of documents are kept too.
     assert all(("directory", *key) in kept and ("bits", *key) in kept for key in decoded)
     plain = SearchIndex(tmp_path / "warm", posting_cache_mb=0)
