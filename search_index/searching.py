@@ -344,19 +344,24 @@ def _rank(view: View, q: wq.Query, allowed: DocSet, wanted: int) -> tuple[DocSet
     ranked = _rank_title_tier(view, q, matched, wanted)
     if ranked is not None:
         return matched, ranked
-    if len(matched) * BULK_SCORE_RATIO <= q.estimate_size(view.searcher.reader()):
-        # Few matches among many postings: the collector below would pass (and test) every
-        # posting, most of them in letters this user may not read or that the filters exclude.
-        return matched, _top(_score_known(view, q, matched), wanted)
-    phrases = [leaf for leaf in q.leaves() if is_exact_phrase(leaf)]
-    if sum(len(view.candidates(leaf, matched)) for leaf in phrases) > PHRASE_BULK_ABOVE:
-        # Collecting the top would confirm each candidate's phrase again through Whoosh's span
-        # matchers (an archivist's common phrase at 100,000 letters: 80,000 of them, 6-9 s);
-        # the matches are known already, and scoring all of them in bulk takes a fraction.
+    if _bulk_beats_collecting(view, q, matched):
         return matched, _top(_score_known(view, q, matched), wanted)
     # Filtering costs a membership test per posting; skip it when everything is allowed.
     everything = allowed == view.live_docs()
     return matched, _collect_top(view, q, None if everything else matched, wanted)
+
+
+def _bulk_beats_collecting(view: View, q: wq.Query, matched: DocSet) -> bool:
+    """Tell whether scoring every match in bulk beats collecting the best through Whoosh's matchers."""
+    if len(matched) * BULK_SCORE_RATIO <= q.estimate_size(view.searcher.reader()):
+        # Few matches among many postings: the collector would pass (and test) every posting,
+        # most of them in letters this user may not read or that the filters exclude.
+        return True
+    # The collector would confirm each candidate's phrase again through Whoosh's span matchers
+    # (an archivist's common phrase at 100,000 letters: 80,000 of them, 6-9 s); the matches are
+    # known already, and scoring all of them in bulk takes a fraction.
+    phrases = [leaf for leaf in q.leaves() if is_exact_phrase(leaf)]
+    return sum(len(view.candidates(leaf, matched)) for leaf in phrases) > PHRASE_BULK_ABOVE
 
 
 def _collect_top(view: View, q: wq.Query, within: DocSet | None, wanted: int) -> list[tuple[float, int]]:
