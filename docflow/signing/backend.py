@@ -83,7 +83,23 @@ class TimestampAuthority:
     def timestamper(self) -> RequestsHTTPTimeStamper:
         """Return pyHanko's client for this TSA (HTTP basic authentication when a username is set)."""
         auth = (self.username, self.password) if self.username else None
-        return RequestsHTTPTimeStamper(self.url, timeout=self.timeout, auth=auth)
+        return _CheckedTimestamper(self.url, timeout=self.timeout, auth=auth)
+
+
+class _TimestampCertificateProblem(Exception):
+    """The TSA's certificate does not chain to tsa_ca_file, or its revocation data cannot be had."""
+
+
+class _CheckedTimestamper(RequestsHTTPTimeStamper):
+    """pyHanko's HTTP client, telling a TSA certificate that fails validation apart from the signer's."""
+
+    async def validation_paths(self, validation_context):
+        """Yield the validation paths of the TSA's certificates, as pyHanko does."""
+        try:
+            async for path in super().validation_paths(validation_context):
+                yield path
+        except (PathError, ValidationError) as exc:
+            raise _TimestampCertificateProblem(str(exc)) from exc
 
 
 class _OwnCRLFirst(CRLFetcher):
@@ -171,6 +187,12 @@ class LocalCASigner:
             logger.error("the timestamp authority %s did not answer: %s", self._tsa.url, exc)
             raise TimestampUnavailable(N_("the timestamp authority did not answer, so the letter was not signed; "
                                           "please try again shortly")) from exc
+        except _TimestampCertificateProblem as exc:
+            assert self._tsa is not None
+            logger.error("the certificate of the timestamp authority %s cannot be validated: %s", self._tsa.url, exc)
+            raise TimestampUnavailable(N_("the timestamp authority's certificate could not be checked (%(problem)s), "
+                                          "so the letter was not signed; try again shortly, and if it persists ask "
+                                          "an administrator to check signing.tsa_ca_file"), problem=str(exc)) from exc
         except (PyHankoSigningError, PdfError, PathError, ValidationError, ValueError) as exc:
             logger.error("PAdES signing failed for certificate %x: %s", self._certificate.serial_number, exc)
             raise SigningError(N_("the letter could not be signed: %(problem)s"), problem=str(exc)) from exc

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import find_cms_attribute_iter
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 
 from docflow.config import ConfigError
 from docflow.documents.models import Document
+from docflow.signing import pki
 from docflow.signing.models import VerificationToken
 from docflow.signing.validation import PadesLevel
 from docflow.workflow.models import AllocatedNumber
@@ -31,10 +33,22 @@ def tsa() -> Iterator[LoopbackTSA]:
     yield from run_tsa()
 
 
-def _tsa_settings(tmp_path: Path, tsa: LoopbackTSA, **signing):
+@pytest.fixture(scope="module")
+def tsa_crl_down() -> Iterator[LoopbackTSA]:
+    """A timestamp authority whose certificate names a CRL address where nothing answers."""
+    yield from run_tsa(crl_url=f"http://127.0.0.1:{_closed_port()}/tsa-ca.crl")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tsa_settings(tmp_path: Path, tsa: LoopbackTSA, ca_pem: str | None = None, **signing):
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
-    (instance / "tsa-ca.pem").write_text(tsa.root_pem)
+    (instance / "tsa-ca.pem").write_text(ca_pem or tsa.root_pem)
     values = {"tsa_url": tsa.url, "tsa_username": USERNAME, "tsa_password": PASSWORD, "tsa_ca_file": "tsa-ca.pem",
               "tsa_timeout_seconds": 5, **signing}
     return make_settings(tmp_path, signing=values)
@@ -43,7 +57,11 @@ def _tsa_settings(tmp_path: Path, tsa: LoopbackTSA, **signing):
 @pytest.fixture
 def settings(tmp_path, tsa, request):
     """This instance signs with the test TSA (a test may change the signing settings by parametrizing)."""
-    return _tsa_settings(tmp_path, tsa, **getattr(request, "param", {}))
+    param = dict(getattr(request, "param", {}))
+    chosen = request.getfixturevalue(param.pop("tsa")) if "tsa" in param else tsa
+    if param.pop("ca_pem", None) == "city":
+        param["ca_pem"] = pki.cert_to_pem(x509.load_der_x509_certificate(ca_certificate().dump()))
+    return _tsa_settings(tmp_path, chosen, **param)
 
 
 def _sign(client, office, token_for):
@@ -113,12 +131,6 @@ def test_verification_page_names_the_level_in_both_languages(client, db, service
     assert _level_text(page, "result-level")[0] == "B-LTA"
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.parametrize("settings", [{"tsa_url": f"http://127.0.0.1:{_closed_port()}/tsr"},
                                       {"tsa_password": "bukan-kata-sandinya"}],
                          ids=["tsa-down", "tsa-refuses-login"], indirect=True)
@@ -133,6 +145,23 @@ def test_letter_is_not_signed_while_the_tsa_does_not_answer(client, db, services
     assert document.state == "approved" and document.number is None
     assert db.scalar(select(func.count()).select_from(VerificationToken)) == 0
     assert db.scalar(select(func.count()).select_from(AllocatedNumber)) == 0
+
+
+@pytest.mark.parametrize(("settings", "problem"), [
+    ({"tsa": "tsa_crl_down"}, "revocation"),
+    ({"ca_pem": "city"}, "validation path"),
+], ids=["tsa-crl-down", "wrong-tsa-ca"], indirect=["settings"])
+def test_letter_is_not_signed_when_the_tsa_certificate_cannot_be_checked(client, db, services, office, token_for,
+                                                                         problem):
+    """Is a letter left unsigned, with a message naming the TSA's certificate, when it cannot be validated?"""
+    letter, response = _sign(client, office, token_for)
+    assert response.status_code == 503, response.get_json()
+    reason = response.get_json()["errors"][0]["reason"]
+    assert reason.startswith("the timestamp authority's certificate could not be checked (")
+    assert problem in reason.lower() and reason.endswith("ask an administrator to check signing.tsa_ca_file")
+    db.expire_all()
+    assert db.get(Document, letter.id).number is None
+    assert db.scalar(select(func.count()).select_from(VerificationToken)) == 0
 
 
 def test_tsa_url_needs_the_tsa_ca_file(tmp_path, tsa):

@@ -84,8 +84,11 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def run_tsa() -> Iterator[LoopbackTSA]:
-    """Start the TSA on 127.0.0.1 (basic authentication required), yield it, stop it."""
+def run_tsa(crl_url: str | None = None) -> Iterator[LoopbackTSA]:
+    """Start the TSA on 127.0.0.1 (basic authentication required), yield it, stop it.
+
+    `crl_url` gives the TSA's certificate another CRL address than this server's (one that is down, say).
+    """
     expected_auth = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
     holder: dict[str, object] = {}
 
@@ -127,12 +130,13 @@ def run_tsa() -> Iterator[LoopbackTSA]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    root, tsa_cert, tsa_key, crl = _certificates(f"{base}/tsa-ca.crl")
+    root, tsa_cert, tsa_key, crl = _certificates(crl_url or f"{base}/tsa-ca.crl")
     key_info = asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     holder.update(stamper=DummyTimeStamper(tsa_cert=_asn1(tsa_cert), tsa_key=key_info,
                                            certs_to_embed=[_asn1(root)]),
-                  crl=crl, state=LoopbackTSA(url=f"{base}/tsr", crl_url=f"{base}/tsa-ca.crl", root=root))
+                  crl=crl, state=LoopbackTSA(url=f"{base}/tsr", crl_url=crl_url or f"{base}/tsa-ca.crl",
+                                                      root=root))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
