@@ -111,6 +111,17 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    # An RFC 3161 timestamp authority: letters then carry a trusted signing time (PAdES B-T/B-LTA).
+    tsa_url: str = ""
+    tsa_username: str = ""
+    tsa_password: str = ""
+    # PEM file (relative to the instance directory) of the CA certificate(s) the TSA's certificate chains to.
+    tsa_ca_file: str = ""
+    tsa_timeout_seconds: float = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -121,6 +132,7 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    signing: SigningSettings = field(default_factory=SigningSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -278,6 +290,16 @@ def _validate(settings: Settings) -> None:
     for name in ("due_hours_biasa", "due_hours_segera", "due_hours_amat_segera", "plt_max_days", "plh_max_days"):
         if getattr(s.workflow, name) <= 0:
             raise ConfigError(f"setting workflow.{name}: must be greater than zero")
+    if s.signing.tsa_url:
+        if not s.signing.tsa_url.startswith(("http://", "https://")):
+            raise ConfigError(f"setting signing.tsa_url: expected an http:// or https:// URL, got {s.signing.tsa_url!r}")
+        if not s.signing.tsa_ca_file:
+            raise ConfigError("setting signing.tsa_ca_file: required when signing.tsa_url is set (the PEM of the "
+                              "CA that issued the timestamp authority's certificate)")
+        if not s.instance_file(s.signing.tsa_ca_file).is_file():
+            raise ConfigError(f"setting signing.tsa_ca_file: no file {s.instance_file(s.signing.tsa_ca_file)}")
+        if s.signing.tsa_timeout_seconds <= 0:
+            raise ConfigError("setting signing.tsa_timeout_seconds: must be greater than zero")
     if not 0 < s.mail.port < 65536:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.storage.orphan_grace_hours < 0:

@@ -253,7 +253,7 @@ def _child_main(task: Callable[..., bytes], args: tuple[object, ...], limits: Li
     """Apply the limits, run `task` and write its tagged answer to `writer` (runs in the child)."""
     tag = _ANSWER if PRELOAD_MODULES[-1] in sys.modules else _COLD_ANSWER
     _silence_output()
-    _apply_limits(limits)
+    apply_limits(limits)
     try:
         message = tag + task(*args)
     except MemoryError:
@@ -279,7 +279,8 @@ def _silence_output() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def _apply_limits(limits: Limits) -> None:
+def apply_limits(limits: Limits) -> None:
+    """Lower this process's rlimits to `limits` (inherited by anything it executes)."""
     _lower(resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024)
     _lower(resource.RLIMIT_CPU, limits.cpu_seconds, hard_margin=1)
     _lower(resource.RLIMIT_FSIZE, limits.max_file_size)

@@ -3,10 +3,19 @@
 Each conversion runs `soffice` as a child process with a wall-clock timeout, in a fresh
 temporary folder with its own LibreOffice profile (`-env:UserInstallation`), so that conversions
 never share state, never touch a user's profile and leave nothing behind.
+
+A draft is a file from a user, and LibreOffice loads what it links to (an image at a URL, say)
+while converting: the server would fetch any address a draft names, its own network included.
+So `soffice` runs in an empty network namespace (`unshare --net`, or `unshare -rn` in a user
+namespace where the process is not root), where no address, loopback included, can be reached,
+and under the extraction sandbox's rlimits (memory, CPU time, file size, open files, no core).
+Where the host allows no namespace, conversion still works, with a warning in the log.
 """
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import os
 import shutil
 import signal
@@ -15,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from docflow.extraction import DOCX, ODT
+from docflow.extraction.sandbox import Limits, apply_limits
 from docflow.errors import N_
 from docflow.signing.errors import ConversionFailed, ConverterUnavailable
 
@@ -23,6 +33,43 @@ logger = logging.getLogger(__name__)
 CONVERTIBLE = {DOCX: ".docx", ODT: ".odt"}
 DEFAULT_TIMEOUT = 120.0
 _BINARIES = ("soffice", "libreoffice")
+# LibreOffice reserves far more address space than it touches; 2 GB of it renders long letters.
+MEMORY_LIMIT_MB = 2048
+MAX_FILE_MB = 256
+OPEN_FILES = 1024
+# Tried in order: an empty network namespace as root, then inside a user namespace (no root needed).
+_ISOLATIONS = (("unshare", "--net", "--"), ("unshare", "--user", "--map-root-user", "--net", "--"))
+_PROBE_TIMEOUT = 10.0
+
+
+@functools.cache
+def network_isolation() -> tuple[str, ...]:
+    """Return the command prefix that runs a program without network, or () where none works here."""
+    for prefix in _ISOLATIONS:
+        path = shutil.which(prefix[0])
+        if path is None:
+            continue
+        command = [path, *prefix[1:]]
+        try:
+            # Inside, the probe must run and see no network interface but the (down) loopback.
+            probe = subprocess.run([*command, "cat", "/proc/net/dev"], capture_output=True,
+                                   timeout=_PROBE_TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        interfaces = [line.split(":")[0].strip() for line in probe.stdout.decode("ascii", "replace").splitlines()
+                      if ":" in line]
+        if probe.returncode == 0 and interfaces in ([], ["lo"]):
+            return tuple(command)
+    logger.warning("LibreOffice converts drafts WITH network access: this host allows no network namespace "
+                   "(`unshare --net` as root or `unshare -rn` in a user namespace); a draft that links to an "
+                   "address makes the server fetch it")
+    return ()
+
+
+def conversion_limits(timeout: float) -> Limits:
+    """Return the rlimits a LibreOffice conversion runs under."""
+    return Limits(memory_mb=MEMORY_LIMIT_MB, cpu_seconds=math.ceil(timeout) + 1, max_output_bytes=0,
+                  open_files=OPEN_FILES, max_file_size=MAX_FILE_MB * 1024 * 1024)
 
 
 def find_soffice() -> str | None:
@@ -48,14 +95,16 @@ def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) 
         source = work / f"draft{suffix}"
         source.write_bytes(data)
         out_dir = work / "out"
-        command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+        command = [*network_isolation(), soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
                    "--outdir", str(out_dir), str(source)]
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         try:
             # A session of its own, so that a timeout kills LibreOffice's helper processes too.
+            # The limits are set in the child before `exec`, so unshare and LibreOffice inherit them.
+            limits = conversion_limits(timeout)
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                       cwd=work, start_new_session=True)
+                                       cwd=work, start_new_session=True, preexec_fn=lambda: apply_limits(limits))
         except OSError as exc:
             raise ConverterUnavailable(N_("LibreOffice could not be started: %(problem)s"), problem=str(exc)) from exc
         try:

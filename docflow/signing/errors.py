@@ -35,3 +35,7 @@ class CertificateProblem(ValidationFailed):
 
 class WrongPassphrase(ValidationFailed):
     """The passphrase does not open the signer's key (the message never repeats what was typed)."""
+
+
+class TimestampUnavailable(ServiceUnavailable):
+    """The configured timestamp authority did not answer; the letter was not signed."""

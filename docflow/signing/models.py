@@ -94,6 +94,8 @@ class VerificationToken(Base):
     signer_name: Mapped[str] = mapped_column(String(200))
     signer_position: Mapped[str] = mapped_column(String(500))
     signed_at: Mapped[datetime]
+    # PAdES level of the signature as made (docflow.signing.validation.PadesLevel): how long it can be checked.
+    pades_level: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship()

@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -15,20 +16,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
-from docflow.config import ensure_secret_key
+from docflow.config import SigningSettings, ensure_secret_key
 from docflow.documents.models import Document, ExtractionStatus, Version
 from docflow.errors import N_, Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.extraction import PDF
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_job
 from docflow.services import Services
 from docflow.signing import pki
-from docflow.signing.backend import LocalCASigner, Signer
+from docflow.signing.backend import LocalCASigner, Signer, TimestampAuthority
 from docflow.signing.conversion import CONVERTIBLE, DEFAULT_TIMEOUT, convert_to_pdf
 from docflow.signing.errors import CertificateProblem, SigningError
 from docflow.signing.models import CertificateAuthority, CredentialSource, SignerCredential, VerificationToken
 from docflow.signing.queries import active_authority, all_authorities, usable_credential
 from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, stamp_letter
-from docflow.signing.validation import signed_digest_of
+from docflow.signing.validation import signed_digest_of, signed_level_of
 from docflow.workflow.operations import available_actions, check_deadline, lock_document, perform_action
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, transition_for
 from storage import IntegrityError, ObjectStore, StorageError, StorageUnavailable
@@ -289,13 +290,31 @@ def _unlock(session: Session, actor: User, passphrase: str, now: datetime) -> _C
     return _Credential(credential, key)
 
 
-def _local_signer(session: Session, credential: _Credential, *, secret_key: str, now: datetime) -> Signer:
+def timestamp_authority(settings: SigningSettings, ca_file: Path) -> TimestampAuthority | None:
+    """Return the configured timestamp authority, or None when letters are signed without one."""
+    if not settings.tsa_url:
+        return None
+    try:
+        roots = pki.certs_from_pem(ca_file.read_text("ascii"))
+    except (OSError, ValueError) as exc:
+        logger.error("signing.tsa_ca_file %s cannot be read: %s", ca_file, exc)
+        roots = []
+    if not roots:
+        raise SigningError(N_("the timestamp authority's CA certificate (signing.tsa_ca_file) cannot be read; "
+                              "an administrator has to fix the setting"))
+    return TimestampAuthority(url=settings.tsa_url, roots=roots, username=settings.tsa_username,
+                              password=settings.tsa_password, timeout=settings.tsa_timeout_seconds)
+
+
+def _local_signer(session: Session, credential: _Credential, *, secret_key: str, now: datetime,
+                  tsa: TimestampAuthority | None) -> Signer:
     authority = credential.row.authority
     crl = current_crl(session, secret_key=secret_key, now=now, authority=authority)
     return LocalCASigner(
         certificate=pki.load_certificate_pem(credential.row.certificate_pem.encode("ascii")), key=credential.key,
         ca_certificate=pki.load_certificate_pem(authority.certificate_pem.encode("ascii")),
-        chain=pki.certs_from_pem(credential.row.chain_pem), crls=[crl.public_bytes(serialization.Encoding.DER)])
+        chain=pki.certs_from_pem(credential.row.chain_pem), crls=[crl.public_bytes(serialization.Encoding.DER)],
+        tsa=tsa)
 
 
 def _position_label(signature_block: str) -> str:
@@ -332,7 +351,8 @@ def sign_document(session: Session, services: Services, *, actor: User, document
                               expected_revision=expected_revision, now=now, settings=settings.workflow)
     token = secrets.token_urlsafe(24)
     secret_key = ensure_secret_key(settings)
-    signer = _local_signer(session, credential, secret_key=secret_key, now=now)
+    signer = _local_signer(session, credential, secret_key=secret_key, now=now,
+                           tsa=timestamp_authority(settings.signing, settings.instance_file(settings.signing.tsa_ca_file)))
     description = signer.describe()
     stamped = stamp_letter(pdf, LetterStamp(
         number=document.number or "", signature_lines=block_lines(document.signature_block or ""),
@@ -340,13 +360,15 @@ def sign_document(session: Session, services: Services, *, actor: User, document
         footer=FOOTER.format(issuer=description.issuer_name)))
     signed = signer.sign(stamped, field=SIGNATURE_FIELD, reason=f"Penandatanganan naskah dinas {document.number}",
                          location=document.unit.name)
+    level = signed_level_of(signed)
     version = _add_version(session, services.store, document=document, actor=actor, data=signed,
                            filename=_file_name(document.number or f"document-{document.id}"), comment=SIGNED_COMMENT)
     session.add(VerificationToken(
         token=token, document_id=document.id, version_id=version.id, credential_id=credential.row.id,
         sha256=version.sha256, signed_digest=signed_digest_of(signed), signer_name=actor.display_name,
-        signer_position=_position_label(document.signature_block or ""), signed_at=_now_utc(now)))
+        signer_position=_position_label(document.signature_block or ""), signed_at=_now_utc(now),
+        pades_level=level))
     session.flush()
-    logger.info("user %s signed document %s as %s with certificate %s (version %s, %s)", actor.username,
-                document.id, document.number, credential.row.serial, version.number, version.sha256)
+    logger.info("user %s signed document %s as %s with certificate %s (version %s, %s, PAdES %s)", actor.username,
+                document.id, document.number, credential.row.serial, version.number, version.sha256, level)
     return document

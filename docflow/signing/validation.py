@@ -6,6 +6,7 @@ process. `check_signatures` is the check itself, also usable in-process on our o
 """
 from __future__ import annotations
 
+import enum
 import io
 import json
 import logging
@@ -22,6 +23,20 @@ logger = logging.getLogger(__name__)
 _MAX_SIGNATURES = 20
 
 
+class PadesLevel(enum.StrEnum):
+    """How long a PAdES signature can be checked (ETSI EN 319 142-1), from what the PDF carries.
+
+    B-LT and B-LTA build on B-T: without a timestamp authority's time, revocation data in the DSS
+    makes a B-B signature checkable offline, but it is not B-LT, and the page does not say it is.
+    """
+
+    B_B = "B-B"                        # a signature; its time is the signer's clock
+    B_B_REVOCATION = "B-B+revocation"  # plus the certificates' revocation data (DSS)
+    B_T = "B-T"                        # a timestamp authority's timestamp of the signature
+    B_LT = "B-LT"                      # B-T plus the revocation data of signer and TSA (DSS)
+    B_LTA = "B-LTA"                    # B-LT sealed by a document timestamp
+
+
 @dataclass(frozen=True)
 class SignatureCheck:
     """What pyHanko found about one embedded signature."""
@@ -34,6 +49,7 @@ class SignatureCheck:
     trusted: bool = False           # the signer's certificate chains to one of our CAs (and is not revoked)
     revoked: bool = False
     unchanged_after: bool = False   # nothing but signature maintenance (DSS) was added after signing
+    level: str = ""                 # a PadesLevel value
     problem: str = ""
 
     @property
@@ -63,7 +79,7 @@ def check_signatures(data: bytes, *, trust_roots_pem: str, crls: Sequence[bytes]
                                                                                   multiple=True)]
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)[:_MAX_SIGNATURES]
+        embedded = list(reader.embedded_regular_signatures)[:_MAX_SIGNATURES]
     except Exception as exc:  # noqa: BLE001 - any parser failure on an uploaded file means "not readable"
         return PdfInspection(readable=False, problem=f"not a readable PDF ({type(exc).__name__})")
     checks = []
@@ -77,25 +93,49 @@ def check_signatures(data: bytes, *, trust_roots_pem: str, crls: Sequence[bytes]
             continue
         context = ValidationContext(trust_roots=roots, crls=list(crls), allow_fetching=False,
                                     revocation_mode="hard-fail")
-        checks.append(_validate(signature, context, digest.hex(), signer))
+        checks.append(_validate(signature, context, digest.hex(), signer, _level(reader, signature)))
     return PdfInspection(readable=True, signatures=checks)
 
 
-def _validate(signature, context, digest: str, signer: str) -> SignatureCheck:
+def _level(reader, signature) -> str:
+    try:
+        return pades_level(reader, signature)
+    except Exception:  # noqa: BLE001 - a damaged DSS or timestamp in an uploaded file: no level to tell
+        return ""
+
+
+def pades_level(reader, signature) -> PadesLevel:
+    """Tell the PAdES level of one embedded signature from its timestamp, the DSS and document timestamps."""
+    from pyhanko.sign.general import find_cms_attribute_iter
+
+    unsigned = signature.signer_info["unsigned_attrs"]
+    timestamped = any(True for _ in find_cms_attribute_iter(unsigned, "signature_time_stamp_token"))
+    dss = reader.root["/DSS"] if "/DSS" in reader.root else None
+    revocation = dss is not None and any(key in dss and len(dss[key]) > 0 for key in ("/CRLs", "/OCSPs"))
+    sealed = any(ts.signed_revision > signature.signed_revision for ts in reader.embedded_timestamp_signatures)
+    if not timestamped:
+        return PadesLevel.B_B_REVOCATION if revocation else PadesLevel.B_B
+    if not revocation:
+        return PadesLevel.B_T
+    return PadesLevel.B_LTA if sealed else PadesLevel.B_LT
+
+
+def _validate(signature, context, digest: str, signer: str, level: str) -> SignatureCheck:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
     try:
         status = validate_pdf_signature(signature, context)
     except Exception as exc:  # noqa: BLE001 - pyHanko raises on byte ranges or objects it cannot follow
-        return SignatureCheck(signed_digest=digest, signer=signer, problem=f"cannot be validated ({exc})"[:300])
-    level = status.modification_level
+        return SignatureCheck(signed_digest=digest, signer=signer, level=level,
+                              problem=f"cannot be validated ({exc})"[:300])
+    modification = status.modification_level
     unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
-        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None
-        and level <= ModificationLevel.LTA_UPDATES)
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and modification is not None
+        and modification <= ModificationLevel.LTA_UPDATES)
     return SignatureCheck(signed_digest=digest, signer=signer, intact=bool(status.intact),
                           valid=bool(status.valid), trusted=bool(status.trusted), revoked=bool(status.revoked),
-                          unchanged_after=unchanged)
+                          unchanged_after=unchanged, level=level)
 
 
 def signed_digest_of(data: bytes) -> str:
@@ -103,8 +143,16 @@ def signed_digest_of(data: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.general import find_unique_cms_attribute
 
-    signature = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures[-1]
+    signature = PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures[-1]
     return find_unique_cms_attribute(signature.signer_info["signed_attrs"], "message_digest").native.hex()
+
+
+def signed_level_of(data: bytes) -> PadesLevel:
+    """Return the PAdES level of the last signature in a PDF we just signed ourselves."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    return pades_level(reader, reader.embedded_regular_signatures[-1])
 
 
 def _inspect_in_child(path: str, trust_roots_pem: str, crls_hex: list[str]) -> bytes:

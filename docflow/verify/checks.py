@@ -51,6 +51,7 @@ class LetterStatus:
     certificate_serial: str
     replaced_by_number: str | None
     replaced_by_token: str | None
+    pades_level: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def letter_status(session: Session, row: VerificationToken) -> LetterStatus:
         revoked_at=credential.revoked_at, certificate_serial=credential.serial,
         replaced_by_number=replacement.number if replacement is not None else None,
         replaced_by_token=replacement_token.token if replacement_token is not None else None,
+        pades_level=row.pades_level,
     )
 
 

@@ -6,6 +6,7 @@ import re
 
 from cryptography import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.stamp import TextStamp, TextStampStyle
 from sqlalchemy import select
 
@@ -128,3 +129,14 @@ def test_replaced_letter_points_to_its_correction(client, db, office, token_for)
     assert 'data-status="replaced"' in page
     assert correction.number in page and f"/verify/{correction_token.token}" in page
     assert 'data-status="valid"' in client.get(f"/verify/{correction_token.token}").get_data(as_text=True)
+
+
+def test_without_a_tsa_the_page_says_b_b_with_revocation_data(client, db, services, office, token_for):
+    """Without a timestamp authority, does the page say PAdES B-B with revocation data (not B-LT), as the file is?"""
+    document, token = _signed(client, db, office, token_for)
+    assert token.pades_level == "B-B+revocation"
+    page = client.get(f"/verify/{token.token}").get_data(as_text=True)
+    assert re.search(r'id="letter-level" data-level="B-B\+revocation">PAdES B-B with revocation data: the signing '
+                     r"time is the signing server(&#39;|')s clock", page), page
+    reader = PdfFileReader(io.BytesIO(signed_file(db, services, document.id)), strict=False)
+    assert "/DSS" in reader.root and not reader.embedded_timestamp_signatures
