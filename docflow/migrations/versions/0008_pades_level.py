@@ -1,6 +1,6 @@
 """the PAdES level of each signed letter (B-B with revocation data, or B-T/B-LT/B-LTA with a timestamp authority)
 
-Revision ID: 0014
+Revision ID: 0008
 Revises: 0007
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
