@@ -121,7 +121,9 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
     logger.info("serving Docflow on http://%s:%d", host, port)
     waitress_serve(app, host=host, port=port, threads=threads or ctx.settings.server.threads,
                    ident="Docflow", max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                   clear_untrusted_proxy_headers=True)
+                   # Waitress would strip X-Forwarded-For from every request; with trusted proxies
+                   # configured the app reads it itself, from those proxies only (client_address).
+                   clear_untrusted_proxy_headers=not ctx.settings.server.trusted_proxies)
 
 
 @cli.command()

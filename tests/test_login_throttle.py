@@ -327,3 +327,48 @@ def test_a_forged_unlock_link_unlocks_nothing(client, make_user, clock):
     assert "This unlock link is invalid, used or expired." in response.get_data(as_text=True)
     assert _login(client, user.username, PASSWORD).status_code == 429
 
+
+
+# -- the real server behind a proxy ---------------------------------------------------------------------
+
+def _post_login(base: str, username: str, password: str, forwarded: str) -> int:
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                         NoRedirect())
+    with opener.open(base + "/login", timeout=30) as page:
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode()).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": csrf}).encode()
+    request = urllib.request.Request(base + "/login", data=data, headers={"X-Forwarded-For": forwarded})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.slow
+def test_serve_reads_forwarded_for_from_a_trusted_proxy_only(tmp_path):
+    """Under `serve` (waitress), behind a trusted proxy at 127.0.0.1, does each client count on its own?"""
+    from tests.test_end_to_end import Instance
+
+    instance = Instance(tmp_path)
+    instance.cli("init")
+    instance.cli("user", "create", "siti", "--role", "drafter", stdin=PASSWORD + "\n")
+    instance.env["DOCFLOW_SERVER__TRUSTED_PROXIES"] = "127.0.0.1"
+    instance.start("serve", "--host", "127.0.0.1", "--port", str(instance.port))
+    try:
+        instance.wait_ready()
+        for _ in range(6):
+            assert _post_login(instance.base, "siti", "wrong password", "198.51.100.7") == 200
+        assert _post_login(instance.base, "siti", PASSWORD, "198.51.100.7") == 429
+        assert _post_login(instance.base, "siti", PASSWORD, "198.51.100.8") == 302
+    finally:
+        instance.stop()
