@@ -154,7 +154,7 @@ def test_a_person_creates_sees_once_and_revokes_a_token_on_her_profile(client, d
     user = make_user()
     login(user)
     page = client.post("/profile/tokens", data={"name": "Laporan bulanan", "scope": "read", "expires_in_days": "30"})
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
     token = re.search(r'<code id="new-token">(dft_[^<]+)</code>', html).group(1)
     assert "Copy it now: it is shown only once." in html

@@ -225,6 +225,11 @@ def test_an_administrator_unlocks_a_person_in_the_browser(client, make_user, log
     assert "Failed logins that count against this person: 0." in other.get(f"/admin/users/{user.id}").get_data(
         as_text=True)
     assert _login(client, user.username, PASSWORD).status_code == 302
+    client.post("/logout")
+    clock.advance(seconds=1)
+    _fail(client, user.username, 2)
+    assert "Failed logins that count against this person: 2." in other.get(f"/admin/users/{user.id}").get_data(
+        as_text=True)  # those before her last login no longer count
 
 
 def test_an_administrator_unlocks_a_person_through_the_api(client, make_user, token_for, clock):

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -331,10 +331,14 @@ def record_login_attempt(session: Session, username: str, ip: str, *, succeeded:
 
 
 def recent_login_failures(session: Session, user: User, now: datetime) -> int:
-    """Return how many failed logins still count against this person (from every address)."""
+    """Return how many failed logins since her last login or unlock still count against this person."""
     since = now - PAIR_MEMORY
     if user.logins_unlocked_at is not None and user.logins_unlocked_at > since:
         since = user.logins_unlocked_at
+    last_login = session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == user.username, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since))
+    if last_login is not None:
+        since = last_login
     return len(session.scalars(select(LoginAttempt.id).where(
         LoginAttempt.username == user.username, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)).all())
 

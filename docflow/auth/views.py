@@ -175,8 +175,10 @@ def create_token():
                                    now=services().now())
     except ValidationFailed as exc:
         return _profile_page(error=exc), 400
-    # Shown on this page, never in a flash message: those travel in the session cookie.
-    return _profile_page(new_token=token)
+    # Shown on this page, never in a flash message (those travel in the session cookie), and never cached.
+    response = make_response(_profile_page(new_token=token))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
