@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from docflow.archive.views import bp as archive_bp
     from docflow.admin.views import bp as admin_bp
     from docflow.api.openapi import bp as openapi_bp
+    from docflow.auth.api import bp as auth_api_bp
     from docflow.auth.views import bp as auth_bp
     from docflow.documents.api import bp as documents_api_bp
     from docflow.documents.views import bp as documents_bp
@@ -98,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from docflow.search.views import bp as search_bp
     from docflow.workflow.api import bp as workflow_api_bp
 
-    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, admin_api_bp, openapi_bp):
+    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, admin_api_bp, auth_api_bp, openapi_bp):
         csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry them
         app.register_blueprint(api_bp)
     from docflow.workflow.views import bp as workflow_bp

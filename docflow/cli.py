@@ -121,7 +121,9 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
     logger.info("serving Docflow on http://%s:%d", host, port)
     waitress_serve(app, host=host, port=port, threads=threads or ctx.settings.server.threads,
                    ident="Docflow", max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                   clear_untrusted_proxy_headers=True)
+                   # Waitress would strip X-Forwarded-For from every request; with trusted proxies
+                   # configured the app reads it itself, from those proxies only (client_address).
+                   clear_untrusted_proxy_headers=not ctx.settings.server.trusted_proxies)
 
 
 @cli.command()
@@ -244,6 +246,22 @@ def user_create(ctx: _Context, username: str, roles: tuple[str, ...], unit_code:
     click.echo(f"created user {name}", err=True)
 
 
+@user.command("unlock")
+@click.argument("username")
+@pass_ctx
+def user_unlock(ctx: _Context, username: str) -> None:
+    """Forget a person's failed logins, so that she may log in again at once."""
+    from docflow.auth.operations import get_user, unlock_logins
+    from docflow.errors import DocflowError
+
+    try:
+        with ctx.services.db.transaction() as session:
+            unlock_logins(session, get_user(session, username), ctx.services.now(), by="the command line")
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(f"unlocked the logins of {username}", err=True)
+
+
 @cli.group()
 def unit() -> None:
     """Manage units of the organisation."""
@@ -278,18 +296,69 @@ def token() -> None:
 @token.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for.")
+@click.option("--expires", "expires_days", type=click.IntRange(min=1), default=None,
+              help="Days until the token expires (default: never).")
+@click.option("--scope", type=click.Choice(["read", "write", "admin"]), default="admin", show_default=True,
+              help="read: GET only; write: all but /api/v1/admin; admin: everything (within the user's roles).")
 @pass_ctx
-def token_create(ctx: _Context, username: str, name: str) -> None:
+def token_create(ctx: _Context, username: str, name: str, expires_days: int | None, scope: str) -> None:
     """Issue an API token for a user and print only the token."""
     from docflow.auth.operations import create_token, get_user
     from docflow.errors import DocflowError
 
     try:
         with ctx.services.db.transaction() as session:
-            issued = create_token(session, get_user(session, username), name=name)
+            issued = create_token(session, get_user(session, username), name=name, scope=scope,
+                                  expires_in_days=expires_days)
     except DocflowError as exc:
         raise click.ClickException(exc.reason) from None
     click.echo(issued)
+
+
+@token.command("list")
+@click.argument("username")
+@pass_ctx
+def token_list(ctx: _Context, username: str) -> None:
+    """List a user's API tokens, newest first (times in the city's time zone)."""
+    from docflow.auth.operations import get_user, list_tokens
+    from docflow.errors import DocflowError
+
+    tz = ctx.services.timezone
+    now = ctx.services.now()
+
+    def when(value: datetime | None) -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    try:
+        with ctx.services.db.transaction() as session:
+            rows = list_tokens(session, get_user(session, username))
+            lines = [(str(t.id), t.scope, "revoked" if t.revoked_at else "active" if t.is_valid(now) else "expired",
+                      when(t.created_at), when(t.last_used_at), when(t.expires_at), t.name) for t in rows]
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    header = ("ID", "SCOPE", "STATE", f"CREATED ({tz.key})", "LAST USED", "EXPIRES", "NAME")
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header) - 1)]
+    for row in [header, *lines]:
+        click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]).rstrip())
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_ctx
+def token_revoke(ctx: _Context, token_id: int) -> None:
+    """Revoke an API token (by the ID `token list` shows); it is refused at once."""
+    from docflow.auth.operations import get_token, revoke_token
+    from docflow.errors import DocflowError
+
+    try:
+        with ctx.services.db.transaction() as session:
+            row = get_token(session, token_id)
+            username = row.user.username
+            changed = revoke_token(session, row)
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    click.echo(f"revoked token {token_id} of {username}" if changed else
+               f"token {token_id} of {username} was already revoked", err=True)
 
 
 @cli.command()

@@ -29,6 +29,8 @@ class ServerSettings:
     threads: int = 8
     secure_cookies: bool = False
     log_level: str = "INFO"
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,13 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting database.url: expected a sqlite:// or postgresql:// URL, got {s.database.url!r}")
     if s.server.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"setting server.log_level: expected DEBUG, INFO, WARNING or ERROR, got {s.server.log_level!r}")
+    import ipaddress
+
+    for proxy in s.server.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy.strip(), strict=False)
+        except ValueError:
+            raise ConfigError(f"setting server.trusted_proxies: {proxy!r} is not an IP address or network") from None
     positive = {
         "server.threads": s.server.threads, "database.pool_size": s.database.pool_size,
         "uploads.max_size_mb": s.uploads.max_size_mb, "extraction.timeout_seconds": s.extraction.timeout_seconds,

@@ -1,7 +1,10 @@
 """Request-scoped access to the services and the one database session of a request."""
 from __future__ import annotations
 
-from flask import current_app, g
+import ipaddress
+from functools import lru_cache
+
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from docflow.services import Services
@@ -17,6 +20,55 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = services().db.session()
     return g.db_session
+
+
+@lru_cache(maxsize=16)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    # An IPv4 peer seen through an IPv6 socket (::ffff:10.0.0.1) is the IPv4 address.
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def forwarded_client(peer: str, forwarded_for: list[str], trusted_proxies: tuple[str, ...]) -> str:
+    """Return the client's address: the peer, or through trusted proxies the rightmost untrusted hop.
+
+    X-Forwarded-For is read only when the direct peer is a trusted proxy; each proxy appends the
+    address it saw, so the list is walked from the right while the hops are trusted. Whatever a
+    client wrote itself stands to the left of that and is never reached.
+    """
+    networks = _networks(trusted_proxies)
+
+    def trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in networks)
+
+    current = _address(peer)
+    if current is None or not networks or not trusted(current):
+        return str(current) if current is not None else peer
+    hops = [hop for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # a trusted proxy would not write this: keep the last hop we can vouch for
+        current = address
+        if not trusted(address):
+            break
+    return str(current)
+
+
+def client_address() -> str:
+    """Return the address of the person behind this request ([server] trusted_proxies decides whom to believe)."""
+    if "client_address" not in g:
+        g.client_address = forwarded_client(request.remote_addr or "", request.headers.getlist("X-Forwarded-For"),
+                                            services().settings.server.trusted_proxies)
+    return g.client_address
 
 
 def end_transaction() -> None:

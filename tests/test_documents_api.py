@@ -91,7 +91,7 @@ def test_api_needs_a_valid_token(client):
     assert client.get("/api/v1/documents").status_code == 401
     response = client.get("/api/v1/documents", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
-    assert response.get_json()["errors"][0]["reason"] == "the API token is unknown or revoked"
+    assert response.get_json()["errors"][0]["reason"] == "the API token is unknown, revoked or expired"
 
 
 def test_download_returns_the_stored_bytes_as_attachment(client, make_user, token_for):

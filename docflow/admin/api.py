@@ -20,7 +20,8 @@ from docflow.api.body import request_body
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_user
 from docflow.auth.models import User
-from docflow.auth.operations import get_user, set_password
+from docflow.auth.operations import get_token, get_user, list_tokens, revoke_token, set_password, unlock_logins
+from docflow.auth.schemas import token_json
 from docflow.context import db_session, services
 from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Assignment, Delegation, Position, Unit
@@ -173,6 +174,34 @@ def reset_password(user_id: int):
     target = get_record(session, User, user_id, "user")
     set_password(session, target, password_input(request_body()))
     return "", 204
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@api_admin_required
+def unlock_user(user_id: int):
+    """Forget a person's failed logins, so that she may log in again at once."""
+    session = db_session()
+    unlock_logins(session, get_record(session, User, user_id, "user"), services().now(), by=api_user().username)
+    return "", 204
+
+
+@bp.get("/users/<int:user_id>/tokens")
+@api_admin_required
+def user_tokens(user_id: int):
+    """List a person's API tokens, newest first."""
+    session, now = db_session(), services().now()
+    return jsonify(results=[token_json(t, now) for t in list_tokens(session, get_record(session, User, user_id,
+                                                                                              "user"))])
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@api_admin_required
+def revoke_token_of(token_id: int):
+    """Revoke anyone's API token."""
+    session, now = db_session(), services().now()
+    row = get_token(session, token_id)
+    revoke_token(session, row, by=api_user(), now=now)
+    return jsonify(token_json(row, now))
 
 
 @bp.get("/assignments")

@@ -21,7 +21,8 @@ from docflow.admin.queries import (get_record, holders_on, list_assignments, lis
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
 from docflow.auth.models import Role, User
-from docflow.auth.operations import set_password
+from docflow.auth.operations import (get_token, list_tokens, recent_login_failures, revoke_token, set_password,
+                                     unlock_logins)
 from docflow.context import db_session, services
 from docflow.errors import Conflict, ValidationFailed
 from docflow.org.models import Assignment, Delegation, Position, Unit
@@ -270,8 +271,11 @@ def users():
 
 
 def _user_page(user: User, **kwargs: Any) -> tuple[str, int]:
+    now = services().now()
     return _show("user.html", user=user, units=_unit_options(), roles=_roles(),
-                 assignments=list_assignments(db_session(), user=user), **kwargs)
+                 assignments=list_assignments(db_session(), user=user), tokens=list_tokens(db_session(), user),
+                 now=now, tz=services().timezone, login_failures=recent_login_failures(db_session(), user, now),
+                 revoke_url=lambda t: url_for(".revoke_token_of", user_id=user.id, token_id=t.id), **kwargs)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -303,6 +307,28 @@ def password(user_id: int):
         return _user_page(current, failed="password", error=exc)
     flash(_("The password of %(name)s was set.", name=current.display_name), "success")
     return redirect(url_for(".user", user_id=current.id))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock(user_id: int):
+    """Forget a person's failed logins, so that she may log in again at once."""
+    session = db_session()
+    current = get_record(session, User, user_id, "user")
+    unlock_logins(session, current, services().now(), by=web_user().username)
+    flash(_("%(name)s can log in again at once.", name=current.display_name), "success")
+    return redirect(url_for(".user", user_id=current.id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@admin_required
+def revoke_token_of(user_id: int, token_id: int):
+    """Revoke one of a person's API tokens."""
+    session = db_session()
+    current = get_record(session, User, user_id, "user")
+    revoke_token(session, get_token(session, token_id, owner=current), by=web_user(), now=services().now())
+    flash(_("The API token was revoked."), "success")
+    return redirect(url_for(".user", user_id=current.id) + "#tokens")
 
 
 # Document types and number registers --------------------------------------------------------------

@@ -60,7 +60,10 @@ SPEC: dict[str, Any] = {
         "version": "1.0.0",
         "description": "Official documents (naskah dinas) of a city government: upload, versions, download, "
                        "and full-text search in Bahasa Indonesia. Every call needs `Authorization: Bearer TOKEN` "
-                       "(issue one with `python -m docflow token create USERNAME`). Errors always come as "
+                       "(issue one with `python -m docflow token create USERNAME`, on the profile page or with "
+                       "POST /api/v1/tokens). A token's scope limits it: read allows GET only, write everything but "
+                       "/api/v1/admin, admin everything, always within its owner's roles; a call outside the scope "
+                       "gets 403, a revoked or expired token 401. Errors always come as "
                        '`{"errors": [{"field": ..., "reason": ...}]}`.',
     },
     "servers": [{"url": "/"}],
@@ -690,6 +693,73 @@ SPEC["components"]["schemas"].update({
         "pattern": {"type": "string", "description": "Default: the document type's pattern."},
         "last_seq": {"type": "integer", "minimum": 0, "default": 0}}},
     "AdminRegisterList": _admin_list("AdminRegister"),
+})
+
+
+# API tokens ------------------------------------------------------------------------------------------
+
+_TOKEN_ID = {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+SPEC["paths"].update({
+    "/api/v1/tokens": {
+        "get": {"operationId": "listTokens", "summary": "List the caller's API tokens, newest first.",
+                "tags": ["tokens"],
+                "responses": {"200": _json("ApiTokenList", "The caller's tokens."), "401": _ERRORS}},
+        "post": {"operationId": "createToken", "tags": ["tokens"],
+                 "summary": "Issue an API token for the caller; the token is in this answer only. A token issues "
+                            "tokens of its own scope or narrower (403 otherwise).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "$ref": "#/components/schemas/ApiTokenInput"}}}},
+                 "responses": {"201": _json("IssuedApiToken", "The new token."), "400": _ERRORS, "401": _ERRORS,
+                               "403": _ERRORS}},
+    },
+    "/api/v1/tokens/{token_id}/revoke": {
+        "post": {"operationId": "revokeToken", "summary": "Revoke one of the caller's tokens; it is refused at once.",
+                 "tags": ["tokens"], "parameters": [_TOKEN_ID],
+                 "responses": {"200": _json("ApiToken", "The revoked token."), "401": _ERRORS, "403": _ERRORS,
+                               "404": _ERRORS}},
+    },
+    "/api/v1/admin/users/{user_id}/tokens": {
+        "get": _admin_op("adminListUserTokens", "List a person's API tokens, newest first.",
+                         ("200", _json("ApiTokenList", "The person's tokens.")), parameters=[_admin_id("user_id")],
+                         refusals=("404",)),
+    },
+    "/api/v1/admin/tokens/{token_id}/revoke": {
+        "post": _admin_op("adminRevokeToken", "Revoke anyone's API token; it is refused at once.",
+                          ("200", _json("ApiToken", "The revoked token.")), parameters=[_TOKEN_ID],
+                          refusals=("404",)),
+    },
+    "/api/v1/admin/users/{user_id}/unlock": {
+        "post": _admin_op("adminUnlockUser", "Forget a person's failed logins, so that she may log in again at once.",
+                          ("204", {"description": "Unlocked."}), parameters=[_admin_id("user_id")],
+                          refusals=("404",)),
+    },
+})
+
+_TIME = {"type": "string", "format": "date-time"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_TOKEN_PROPERTIES = {
+    "id": {"type": "integer"}, "user": {"type": "string", "description": "Username of the owner."},
+    "name": {"type": "string"}, "scope": {"$ref": "#/components/schemas/TokenScope"},
+    "created_at": _TIME, "last_used_at": _NULLABLE_TIME, "expires_at": _NULLABLE_TIME,
+    "revoked_at": _NULLABLE_TIME, "active": {"type": "boolean", "description": "Neither revoked nor expired."}}
+
+SPEC["components"]["schemas"].update({
+    "TokenScope": {"type": "string", "enum": ["read", "write", "admin"],
+                   "description": "read: GET and HEAD only; write: everything but /api/v1/admin; admin: everything "
+                                  "(always within the owner's roles)."},
+    "ApiToken": {"type": "object", "required": ["id", "scope", "created_at", "active"],
+                 "properties": _TOKEN_PROPERTIES},
+    "IssuedApiToken": {"type": "object", "required": ["id", "scope", "created_at", "active", "token"],
+                       "properties": {**_TOKEN_PROPERTIES, "token": {
+                           "type": "string", "description": "The bearer token; shown only in this answer."}}},
+    "ApiTokenList": {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/ApiToken"}}}},
+    "ApiTokenInput": {"type": "object", "additionalProperties": False, "properties": {
+        "name": {"type": "string", "maxLength": 200, "description": "What the token is for."},
+        "scope": {"allOf": [{"$ref": "#/components/schemas/TokenScope"}], "default": "read"},
+        "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650,
+                            "description": "Days until it expires; null or absent: never."}}},
 })
 
 

@@ -9,15 +9,27 @@ from flask import g, request, session
 from flask_login import current_user
 
 from docflow.app import login_manager
-from docflow.auth.models import User
-from docflow.auth.operations import user_for_token, web_session_is_active
-from docflow.context import db_session
-from docflow.errors import N_, AuthenticationRequired
+from docflow.auth.models import ApiToken, TokenScope, User
+from docflow.auth.operations import token_for_bearer, web_session_is_active
+from docflow.context import db_session, services
+from docflow.errors import N_, AuthenticationRequired, PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 SESSION_KEY = "sid"
+ADMIN_API_PREFIX = "/api/v1/admin"
+_READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scope_allows(scope: TokenScope | str, method: str, path: str) -> bool:
+    """Tell whether a token of this scope may make this request (the owner's roles are checked after)."""
+    scope = TokenScope(scope)
+    if scope is TokenScope.ADMIN:
+        return True
+    if path == ADMIN_API_PREFIX or path.startswith(ADMIN_API_PREFIX + "/"):
+        return False
+    return scope is TokenScope.WRITE or method.upper() in _READING
 
 
 @login_manager.user_loader
@@ -39,11 +51,21 @@ def api_user() -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationRequired(N_("send an API token as 'Authorization: Bearer TOKEN'"))
-    user = user_for_token(db_session(), token.strip())
-    if user is None:
-        raise AuthenticationRequired(N_("the API token is unknown or revoked"))
-    g.api_user = user
-    return user
+    row = token_for_bearer(db_session(), token.strip(), services().now())
+    if row is None:
+        raise AuthenticationRequired(N_("the API token is unknown, revoked or expired"))
+    if not scope_allows(row.scope, request.method, request.path):
+        raise PermissionDenied(N_("this API token's scope (%(scope)s) does not allow this request"),
+                               scope=row.scope)
+    g.api_token = row
+    g.api_user = row.user
+    return row.user
+
+
+def api_token() -> ApiToken:
+    """Return the token row of the request (after api_user accepted it)."""
+    api_user()
+    return g.api_token
 
 
 def api_login_required(view: F) -> F:

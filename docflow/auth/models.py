@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docflow.db import Base, utcnow
@@ -36,6 +36,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Failed logins before this moment no longer slow this person down (an administrator or an
+    # e-mailed link unlocked them); it also makes an unlock link usable once.
+    logins_unlocked_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -83,20 +86,39 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
+class TokenScope(enum.StrEnum):
+    """What an API token may do, always within its owner's own rights."""
+
+    READ = "read"  # GET and HEAD only
+    WRITE = "write"  # everything but the administration (/api/v1/admin)
+    ADMIN = "admin"  # everything
+
+    @property
+    def rank(self) -> int:
+        """Return the scope's place from narrowest (0) to widest."""
+        return list(TokenScope).index(self)
+
+
 class ApiToken(Base):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    scope: Mapped[str] = mapped_column(String(16), default=TokenScope.ADMIN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+    def is_valid(self, now: datetime) -> bool:
+        """Tell whether the token still opens the API (not revoked, not expired)."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
 class WebSession(Base):
@@ -123,3 +145,7 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# Throttling reads one (username, address) pair's latest attempts.
+Index("ix_login_attempts_pair", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)

@@ -8,11 +8,11 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
+from docflow.auth.models import ApiToken, LoginAttempt, Role, TokenScope, User, UserRole, WebSession
 from docflow.db import apply_changes, utcnow
 from docflow.errors import N_, Conflict, NotFound, ValidationFailed
 from docflow.org.models import Unit
@@ -81,26 +81,92 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def create_token(session: Session, user: User, *, name: str = "") -> str:
-    """Issue a new API token for the user and return it; only its hash is kept."""
+MAX_TOKEN_DAYS = 3650
+
+
+def validate_token_request(name: str, scope: str, expires_in_days: int | str | None) -> tuple[str, TokenScope, int | None]:
+    """Return a token's name, scope and lifetime in days (None: no expiry), or raise ValidationFailed."""
+    name = " ".join(name.split())
+    if len(name) > 200:
+        raise ValidationFailed(N_("a name has at most %(max)s characters"), field="name", max=200)
+    try:
+        token_scope = TokenScope(scope)
+    except ValueError:
+        raise ValidationFailed(N_("the scope must be read, write or admin"), field="scope") from None
+    days: int | None = None
+    if expires_in_days not in (None, ""):
+        try:
+            days = int(expires_in_days)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            days = 0
+        if isinstance(expires_in_days, bool) or not 1 <= days <= MAX_TOKEN_DAYS:
+            raise ValidationFailed(N_("a token expires after 1 to %(max)s days"), field="expires_in_days",
+                                   max=MAX_TOKEN_DAYS)
+    return name, token_scope, days
+
+
+def issue_token(session: Session, user: User, *, name: str = "", scope: TokenScope | str = TokenScope.ADMIN,
+                expires_in_days: int | str | None = None, now: datetime | None = None) -> tuple[ApiToken, str]:
+    """Issue a new API token for the user; return its row and the token, which is shown only now."""
+    name, token_scope, days = validate_token_request(name, scope, expires_in_days)
+    now = now or utcnow()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), name=name[:200]))
+    row = ApiToken(user_id=user.id, token_hash=hash_token(token), name=name, scope=token_scope, created_at=now,
+                   expires_at=now + timedelta(days=days) if days else None)
+    session.add(row)
     session.flush()
-    logger.info("issued an API token for %s", user.username)
-    return token
+    logger.info("issued API token %s (%s%s) for %s", row.id, token_scope,
+                f", {days} days" if days else "", user.username)
+    return row, token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """Return the active user a bearer token belongs to, or None."""
+def create_token(session: Session, user: User, *, name: str = "", scope: TokenScope | str = TokenScope.ADMIN,
+                 expires_in_days: int | str | None = None) -> str:
+    """Issue a new API token for the user and return it; only its hash is kept."""
+    return issue_token(session, user, name=name, scope=scope, expires_in_days=expires_in_days)[1]
+
+
+def revoke_token(session: Session, token: ApiToken, *, by: User | None = None, now: datetime | None = None) -> bool:
+    """Revoke an API token at once; tell whether it was still unrevoked."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = now or utcnow()
+    session.flush()
+    logger.info("API token %s of user %s revoked by %s", token.id, token.user_id, by.username if by else "the CLI")
+    return True
+
+
+def get_token(session: Session, token_id: int, *, owner: User | None = None) -> ApiToken:
+    """Return an API token by id (of `owner` when given) or raise NotFound."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (owner is not None and row.user_id != owner.id):
+        raise NotFound(N_("no API token %(id)s"), id=token_id)
+    return row
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """Return a person's API tokens, newest first (revoked and expired ones too)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def token_for_bearer(session: Session, token: str, now: datetime | None = None) -> ApiToken | None:
+    """Return the valid token row (of an active user) a bearer token names, or None."""
     row = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.is_active:
+                         .where(ApiToken.token_hash == hash_token(token)))
+    now = now or utcnow()
+    if row is None or not row.is_valid(now) or not row.user.is_active:
         return None
-    now = utcnow()
     # Recorded to the minute: a write on every API call would make each search a write transaction.
     if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
         row.last_used_at = now
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """Return the active user a valid bearer token belongs to, or None."""
+    row = token_for_bearer(session, token)
+    return row.user if row is not None else None
 
 
 def get_user(session: Session, username: str) -> User:
@@ -197,33 +263,149 @@ def reactivate_user(session: Session, user: User) -> None:
 
 
 # -- browser sessions and login throttling ----------------------------------------------------
+#
+# Failures count per (username, address) pair, so that someone guessing at one account from one
+# place is slowed while the owner, typing from her own desk, is not. Each failure past
+# FREE_PAIR_FAILURES makes the pair wait before its next attempt, twice as long each time, at most
+# MAX_PAIR_WAIT; a successful login or an unlock starts the pair afresh. An address that fails
+# often across many usernames (password spraying, or one reverse proxy for a whole office) is
+# slowed only for pairs that have already failed: a person whose own pair is clean always has
+# her password checked, so nobody is locked out by someone else's typing.
 
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_IP = 30
-
-
-def login_wait_seconds(session: Session, username: str, ip: str, now: datetime) -> int:
-    """Return how long this username/address must wait before trying again (0: may try now)."""
-    since = now - LOGIN_WINDOW
-    failures = [
-        (MAX_FAILURES_PER_USERNAME, LoginAttempt.username == username.strip().lower()),
-        (MAX_FAILURES_PER_IP, LoginAttempt.ip == ip),
-    ]
-    wait = 0
-    for limit, condition in failures:
-        times = session.scalars(select(LoginAttempt.at).where(condition, LoginAttempt.succeeded.is_(False),
-                                                              LoginAttempt.at > since)
-                                .order_by(LoginAttempt.at.desc()).limit(limit)).all()
-        if len(times) >= limit:
-            wait = max(wait, int((times[-1] + LOGIN_WINDOW - now).total_seconds()) + 1)
-    return wait
+# Failures in a row that cost no wait: a person who mistypes five times still gets in at once.
+FREE_PAIR_FAILURES = 5
+FIRST_PAIR_WAIT = timedelta(seconds=30)
+MAX_PAIR_WAIT = timedelta(minutes=15)
+PAIR_MEMORY = timedelta(hours=24)
+ADDRESS_WINDOW = timedelta(minutes=15)
+MAX_ADDRESS_FAILURES = 100
+# More attempts of one pair than this in PAIR_MEMORY are never read: the wait is at its cap long before.
+_PAIR_READ_LIMIT = 64
 
 
-def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool) -> None:
+def _pair_wait(failures: int) -> timedelta:
+    """Return the wait after `failures` failures in a row of one pair (zero while still free)."""
+    extra = failures - FREE_PAIR_FAILURES - 1
+    if extra < 0:
+        return timedelta(0)
+    return min(FIRST_PAIR_WAIT * (2 ** min(extra, 20)), MAX_PAIR_WAIT)
+
+
+def _pair_failures(session: Session, username: str, ip: str, since: datetime) -> list[datetime]:
+    """Return the times of the pair's failures since its last success (newest first)."""
+    rows = session.execute(select(LoginAttempt.at, LoginAttempt.succeeded)
+                           .where(LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.at > since)
+                           .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc()).limit(_PAIR_READ_LIMIT)).all()
+    failures = []
+    for at, succeeded in rows:
+        if succeeded:
+            break
+        failures.append(at)
+    return failures
+
+
+def login_retry_at(session: Session, username: str, ip: str, now: datetime) -> datetime | None:
+    """Return when this username may next try from this address, or None if she may try now."""
+    username = username.strip().lower()[:80]
+    since = now - PAIR_MEMORY
+    unlocked_at = session.scalar(select(User.logins_unlocked_at).where(User.username == username))
+    if unlocked_at is not None and unlocked_at > since:
+        since = unlocked_at
+    failures = _pair_failures(session, username, ip[:64], since)
+    if not failures:
+        return None  # a clean pair: her password is always checked
+    retry_at = failures[0] + _pair_wait(len(failures))
+    recent = session.scalars(select(LoginAttempt.at)
+                             .where(LoginAttempt.ip == ip[:64], LoginAttempt.succeeded.is_(False),
+                                    LoginAttempt.at > now - ADDRESS_WINDOW)
+                             .order_by(LoginAttempt.at.desc()).limit(MAX_ADDRESS_FAILURES)).all()
+    if len(recent) >= MAX_ADDRESS_FAILURES:
+        retry_at = max(retry_at, recent[-1] + ADDRESS_WINDOW)
+    return retry_at if retry_at > now else None
+
+
+def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool, at: datetime) -> None:
     """Remember a login attempt (failed ones count towards the throttle)."""
-    session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded))
+    session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded, at=at))
     session.flush()
+
+
+def recent_login_failures(session: Session, user: User, now: datetime) -> int:
+    """Return how many failed logins since her last login or unlock still count against this person."""
+    since = now - PAIR_MEMORY
+    if user.logins_unlocked_at is not None and user.logins_unlocked_at > since:
+        since = user.logins_unlocked_at
+    last_login = session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == user.username, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since))
+    if last_login is not None:
+        since = last_login
+    return len(session.scalars(select(LoginAttempt.id).where(
+        LoginAttempt.username == user.username, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)).all())
+
+
+def unlock_logins(session: Session, user: User, now: datetime, *, by: str) -> None:
+    """Forget a person's failed logins, so that she may try again at once from anywhere."""
+    user.logins_unlocked_at = now
+    session.flush()
+    logger.info("logins of %s unlocked by %s", user.username, by)
+
+
+UNLOCK_MAIL = "login_unlock_mail"
+UNLOCK_LINK_SECONDS = 3600
+UNLOCK_MAIL_EVERY = timedelta(minutes=15)
+_UNLOCK_SALT = "docflow-login-unlock"
+
+
+def request_login_unlock(session: Session, username: str, now: datetime) -> bool:
+    """Ask the worker to e-mail an unlock link to this person; tell whether one was queued.
+
+    Nothing is queued for unknown or inactive people, people without an e-mail address, or when
+    a link was queued for them within UNLOCK_MAIL_EVERY; the caller says the same in every case.
+    """
+    from docflow.outbox.models import OutboxJob
+    from docflow.outbox.operations import enqueue_job
+
+    user = session.scalar(select(User).where(User.username == username.strip().lower()[:80]))
+    if user is None or not user.is_active or not user.email:
+        return False
+    recent = session.scalars(select(OutboxJob.id).where(
+        OutboxJob.kind == UNLOCK_MAIL, OutboxJob.created_at > now - UNLOCK_MAIL_EVERY,
+        OutboxJob.payload["user_id"].as_integer() == user.id).limit(1)).first()
+    if recent is not None:
+        return False
+    enqueue_job(session, UNLOCK_MAIL, user_id=user.id)
+    logger.info("an unlock link for %s will be e-mailed", user.username)
+    return True
+
+
+def _unlock_serializer(secret: str):
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt=_UNLOCK_SALT)
+
+
+def unlock_link_token(secret: str, user: User) -> str:
+    """Return the signed part of an unlock link; it is good once, for UNLOCK_LINK_SECONDS."""
+    stamp = user.logins_unlocked_at.isoformat() if user.logins_unlocked_at else ""
+    return _unlock_serializer(secret).dumps([user.id, stamp])
+
+
+def unlock_with_link(session: Session, secret: str, token: str, now: datetime) -> User | None:
+    """Unlock the person an e-mailed link names; return her, or None if the link is bad, used or old."""
+    from itsdangerous import BadSignature
+
+    try:
+        user_id, stamp = _unlock_serializer(secret).loads(token, max_age=UNLOCK_LINK_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active:
+        return None
+    # Unlocking moves the stamp on, so the same link cannot be used twice.
+    if stamp != (user.logins_unlocked_at.isoformat() if user.logins_unlocked_at else ""):
+        return None
+    unlock_logins(session, user, now, by="an e-mailed link")
+    return user
 
 
 def start_web_session(session: Session, user: User, ip: str) -> str:

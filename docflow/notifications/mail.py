@@ -73,6 +73,23 @@ def compose(document: Document, event: str, *, to: list[User], sender: str, link
     return message
 
 
+def compose_unlock(user: User, *, link: str, sender: str) -> EmailMessage:
+    """Build the message with a link that unlocks a person's logins (good once, for an hour)."""
+    message = EmailMessage()
+    message["Subject"] = "Buka kunci login Docflow / Unlock your Docflow login"
+    message["From"] = sender
+    message["To"] = f"{user.display_name} <{user.email}>"
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="docflow")
+    message.set_content(
+        f"Login akun {user.username} tertahan karena beberapa kata sandi salah. Buka tautan ini dalam satu jam "
+        "untuk mencoba lagi segera. Abaikan surel ini jika Anda tidak memintanya.\n"
+        f"Logins to the account {user.username} wait after several wrong passwords. Open this link within an "
+        "hour to try again at once. Ignore this e-mail if you did not ask for it.\n\n"
+        f"{link}\n")
+    return message
+
+
 def send(settings: MailSettings, message: EmailMessage) -> None:
     """Send one message over SMTP (STARTTLS and login when configured)."""
     try:

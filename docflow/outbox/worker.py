@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from docflow.auth.operations import UNLOCK_MAIL
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import record_extraction
@@ -58,6 +59,7 @@ class Worker:
             EXTRACT_VERSION: self._extract,
             INDEX_DOCUMENT: self._index,
             NOTIFY: self._notify,
+            UNLOCK_MAIL: self._mail_unlock_link,
         }
 
     # -- running -----------------------------------------------------------------------------
@@ -296,6 +298,29 @@ class Worker:
                 base = self.settings.server.public_url.rstrip("/")
                 link = f"{base}/documents/{document.id}" if base else ""
                 message = compose(document, job.payload.get("event", ""), to=people, sender=mail.sender, link=link)
+        if message is not None:
+            try:
+                send(mail, message)
+            except MailUnavailable as exc:
+                raise RetryLater(str(exc)) from exc
+        with self.services.db.transaction() as session:
+            self._finish(session, jobs)
+
+    def _mail_unlock_link(self, jobs: Sequence[OutboxJob]) -> None:
+        from docflow.auth.models import User
+        from docflow.auth.operations import unlock_link_token
+        from docflow.config import ensure_secret_key
+        from docflow.notifications.mail import MailUnavailable, compose_unlock, send
+
+        (job,) = jobs
+        mail, base = self.settings.mail, self.settings.server.public_url.rstrip("/")
+        message = None
+        with self.services.db.transaction() as session:
+            user = session.get(User, job.payload.get("user_id"))
+            if user is not None and user.is_active and user.email and mail.host and base:
+                # Signed here, not stored in the job: the outbox never holds a usable link.
+                link = f"{base}/login/unlock/{unlock_link_token(ensure_secret_key(self.settings), user)}"
+                message = compose_unlock(user, link=link, sender=mail.sender)
         if message is not None:
             try:
                 send(mail, message)

@@ -23,7 +23,7 @@ VERIFIER_PAGES = ["/", "{submitted}"]
 # Phone pictures shown in the README.
 PUBLISHED = {("drafter", "/"): "phone-dashboard", ("verifier", "{submitted}"): "phone-document"}
 ADMIN_PAGES = ["/admin", "/admin/units", "/admin/users", "/admin/positions", "/admin/delegations",
-               "/admin/document-types", "/admin/number-registers", "/admin/certificates"]
+               "/admin/document-types", "/admin/number-registers", "/admin/certificates", "/admin/users/1"]
 
 
 @pytest.fixture(scope="module")
