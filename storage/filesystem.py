@@ -10,26 +10,38 @@ import stat as stat_module
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from .base import ObjectInfo, ObjectStore, VerifyingReader, check_expected, read_chunks
-from .errors import IntegrityError, ObjectNotFound, StorageError, StorageUnavailable
+from .base import (
+    ObjectInfo,
+    ObjectStore,
+    VerifyingReader,
+    check_expected,
+    describe_found,
+    hash_reader,
+    read_chunks,
+)
+from .errors import ObjectNotFound, StorageError, StorageFull, StorageUnavailable
 from .keys import KEY_PREFIX, key_for, sha256_from_key
 
 logger = logging.getLogger(__name__)
 
 _HEX_PAIRS = frozenset(f"{i:02x}" for i in range(256))
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 @contextmanager
 def _disk_errors(action: str) -> Iterator[None]:
-    """Turn OSError (ENOSPC, EIO, EACCES, ...) into StorageUnavailable naming the action."""
+    """Turn OSError (EIO, EACCES, ...) into StorageUnavailable naming the action; ENOSPC into StorageFull."""
     try:
         yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if exc.errno in _FULL_ERRNOS:
+            raise StorageFull(f"{action}: {reason}") from exc
         raise StorageUnavailable(f"{action}: {reason}") from exc
 
 
@@ -176,7 +188,7 @@ class FilesystemStore(ObjectStore):
                     os.link(tmp_path, final)
                 except FileExistsError:
                     try:
-                        info = self._touch(final, key, size)
+                        info = self._reuse_or_repair(tmp_path, final, key)
                     except FileNotFoundError:
                         continue
                     self._flush_parents(created)
@@ -190,19 +202,23 @@ class FilesystemStore(ObjectStore):
                 return info
         raise StorageError(f"cannot store {key}: it kept disappearing while being stored")
 
-    def _touch(self, final: Path, key: str, size: int) -> ObjectInfo:
-        """Keep the existing copy and refresh its mtime so the orphan sweep spares it."""
-        existing = os.stat(final)
-        if existing.st_size != size:
-            logger.error(
-                "object %s on disk has %d bytes but its content has %d", key, existing.st_size, size
-            )
-            raise IntegrityError(
-                f"object {key} is corrupt: stored size {existing.st_size} but content has {size} bytes"
-            )
-        os.utime(final)
-        logger.info("object %s already stored; touched", key)
-        return _info(key, os.stat(final))
+    def _reuse_or_repair(self, tmp_path: str, final: Path, key: str) -> ObjectInfo:
+        """Keep an intact existing copy (refreshing its mtime for the orphan sweep); replace a corrupt one.
+
+        The upload was hashed on its way in, so when the stored copy no longer hashes to its key the
+        upload is the good copy: it takes the corrupt one's place in one atomic rename.
+        """
+        with io.FileIO(final, "rb") as existing:
+            found_size, found_sha256 = hash_reader(existing)
+        if found_sha256 == sha256_from_key(key):
+            os.utime(final)
+            logger.info("object %s already stored; touched", key)
+            return _info(key, os.stat(final))
+        found = describe_found(found_size, found_sha256)
+        os.replace(tmp_path, final)
+        _fsync_dir(final.parent)
+        logger.warning("object %s was corrupt (%s); replaced it with the uploaded copy", key, found)
+        return replace(_info(key, os.stat(final)), repaired=found)
 
     def _make_parents(self, final: Path) -> list[Path]:
         """Create the two fan-out directories; return the parents whose entries changed, deepest first."""
