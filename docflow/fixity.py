@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from docflow.db import utcnow
-from docflow.documents.models import Version
+from docflow.documents.models import DamagedObject, Version
+from docflow.documents.operations import clear_damaged_object, record_damaged_object
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
 from docflow.search.indexing import index_differences
@@ -36,8 +37,14 @@ def _claimed_keys(services: Services) -> set[str]:
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:
-    """Check that each version's object exists and matches its SHA-256."""
+    """Check that each version's object exists and matches its SHA-256.
+
+    With hashes verified, corrupt objects are recorded as damaged (downloads refuse them) and the
+    record of one found intact again (restored from a backup, say) is removed.
+    """
     problems: list[Problem] = []
+    damaged: dict[str, str] = {}
+    intact: set[str] = set()
     with services.db.transaction() as session:
         rows = session.execute(
             select(Version.id, Version.document_id, Version.number, Version.storage_key, Version.sha256, Version.size)
@@ -52,13 +59,28 @@ def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Pro
             info = services.store.verify(key) if verify_hashes else services.store.stat(key)
             if info.size != size:
                 problems.append(Problem("wrong-size", subject, f"stored {info.size} bytes, row says {size}"))
+            elif verify_hashes:
+                intact.add(key)
         except ObjectNotFound:
             problems.append(Problem("missing-object", subject, "the stored object does not exist"))
         except IntegrityError as exc:
             problems.append(Problem("corrupt-object", subject, str(exc)))
+            damaged[key] = str(exc)
         except StorageError as exc:
             problems.append(Problem("storage-error", subject, str(exc)))
+    if damaged or intact:
+        _record_damage(services, damaged, intact)
     return problems
+
+
+def _record_damage(services: Services, damaged: dict[str, str], intact: set[str]) -> None:
+    """Record what check found damaged and forget damage records of objects it found intact."""
+    with services.db.transaction() as session:
+        recorded = set(session.scalars(select(DamagedObject.storage_key)))
+        for key, detail in damaged.items():
+            record_damaged_object(session, key, detail=detail, found_by="check")
+        for key in intact & recorded:
+            clear_damaged_object(session, key)
 
 
 def find_orphans(services: Services, *, older_than: timedelta | None = None) -> list[str]:

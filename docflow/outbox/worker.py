@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
-from docflow.documents.operations import record_extraction
+from docflow.documents.operations import record_damaged_object, record_extraction
 from docflow.extraction import OcrOptions, extract_text
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
@@ -231,6 +231,7 @@ class Worker:
         spool.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix="extract-", dir=spool)
         path = Path(name)
+        damage: str | None = None
         try:
             try:
                 with os.fdopen(fd, "wb") as out, self.services.store.open(key, verify=True) as src:
@@ -241,6 +242,7 @@ class Worker:
                 result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
                                    reason=f"stored object missing: {exc}")
             except IntegrityError as exc:
+                damage = str(exc)
                 result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
                                    reason=f"stored object is corrupt: {exc}")
             except StorageError as exc:
@@ -262,6 +264,8 @@ class Worker:
             version = session.get(Version, version_id)
             if version is not None:
                 record_extraction(session, version, **result_args)
+            if damage is not None:
+                record_damaged_object(session, key, detail=damage, found_by="worker")
             self._finish(session, jobs)
 
     def _index(self, jobs: Sequence[OutboxJob]) -> None:
