@@ -113,7 +113,7 @@ class MinioStore(ObjectStore):
         *,
         spool_dir: str | Path | None = None,
         connect_timeout: float = 3.0,
-        read_timeout: float = 30.0,
+        read_timeout: float = 6.0,
     ) -> None:
         if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
             raise ValueError(f"part_size must be between {MIN_PART_SIZE} and {MAX_PART_SIZE}")
@@ -122,13 +122,16 @@ class MinioStore(ObjectStore):
         self.part_size = part_size
         self.spool_dir = None if spool_dir is None else Path(spool_dir)
         self._region = region
-        # minio's own pool retries 5 times with 5-minute timeouts; a dead server must fail in seconds.
+        # minio's own pool retries 5 times with 5-minute timeouts; a dead server must fail in seconds,
+        # and so must a hung one (it accepts connections and answers nothing): its read timeout is not
+        # retried, so an upload waits one read_timeout, not three. The timeout bounds each wait for
+        # the next bytes, not a whole transfer; S3 servers keep slow operations alive with whitespace.
         http = urllib3.PoolManager(
             timeout=Timeout(connect=connect_timeout, read=read_timeout),
             maxsize=10,
             cert_reqs="CERT_REQUIRED",
             ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-            retries=Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+            retries=Retry(total=2, read=0, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
         )
         self._client = Minio(
             endpoint,

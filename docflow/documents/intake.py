@@ -1,6 +1,7 @@
 """Receive an uploaded file: spool it to disk within the size limit, hash it, learn its real type."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from docflow.errors import N_, TooLarge, UnsupportedType, ValidationFailed
+from docflow.errors import N_, InsufficientStorage, TooLarge, UnsupportedType, ValidationFailed
 from docflow.extraction import detect_type
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,13 @@ def receive_upload(
                 N_("this file is %(detected)s, which is not accepted; accepted types: %(accepted)s"),
                 field="file", detected=detected.description or detected.mime, accepted=accepted,
             )
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            logger.error("no room to receive an upload in %s: %s", spool_dir, exc)
+            raise InsufficientStorage(N_("the server's disk is full; nothing was saved. Ask the administrator to "
+                                         "free space, then try again"), field="file") from exc
+        raise
     except BaseException:
         path.unlink(missing_ok=True)
         raise
