@@ -1,4 +1,4 @@
-"""Fixity: every version's bytes are present and intact, nothing unclaimed, the index in step."""
+"""Fixity: every version's bytes are present and intact, nothing unclaimed or abandoned, the index in step."""
 from __future__ import annotations
 
 import logging
@@ -14,9 +14,15 @@ from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
 from docflow.search.indexing import index_differences
 from docflow.services import Services
-from storage import IntegrityError, ObjectNotFound, StorageError, sha256_from_key
+from storage import IntegrityError, ObjectNotFound, ScratchFile, StorageError, find_abandoned, remove_abandoned
+from storage import sha256_from_key
 
 logger = logging.getLogger(__name__)
+
+# Temporary files (uploads being received or stored, objects copied out for extraction) of a process
+# that is gone are swept once this old: longer than any upload or extraction runs (the worker's job
+# lease is 10 minutes); a file of another host, whose process cannot be asked about, waits as long.
+TEMP_FILE_GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,27 @@ def sweep_orphans(services: Services) -> list[str]:
     return removed
 
 
+def abandoned_temp_files(services: Services) -> list[ScratchFile]:
+    """List temporary files of processes that died: the instance's spool and the store's own."""
+    return (find_abandoned(services.spool_dir, older_than=TEMP_FILE_GRACE)
+            + services.store.abandoned_uploads(TEMP_FILE_GRACE))
+
+
+def sweep_temp_files(services: Services) -> list[ScratchFile]:
+    """Remove the temporary files that abandoned_temp_files lists; return those removed."""
+    removed = (remove_abandoned(services.spool_dir, older_than=TEMP_FILE_GRACE)
+               + services.store.remove_abandoned_uploads(TEMP_FILE_GRACE))
+    if removed:
+        logger.info("removed %d abandoned temporary files (%d bytes)", len(removed), sum(f.size for f in removed))
+    return removed
+
+
+def _temp_file_problem(services: Services, scratch: ScratchFile) -> Problem:
+    written = scratch.modified.astimezone(services.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    return Problem("abandoned-temp-file", str(scratch.path),
+                   f"{scratch.size} bytes left by {scratch.owner()}, last written {written}; `sweep` removes it")
+
+
 def _documents_in_flight(session) -> set[int]:
     """Return documents the worker has yet to (re)index: the index may lag them by design."""
     jobs = session.scalars(select(OutboxJob).where(OutboxJob.state == JobState.PENDING)).all()
@@ -173,5 +200,6 @@ def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     problems += check_index(services)
     problems += check_jobs(services)
     problems += check_audit(services)
+    problems += [_temp_file_problem(services, scratch) for scratch in abandoned_temp_files(services)]
     young = len(find_orphans(services)) - len(old)
     return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0))

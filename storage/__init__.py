@@ -21,6 +21,7 @@ from .errors import (
 )
 from .filesystem import FilesystemStore
 from .keys import key_for, sha256_from_key
+from .scratch import ScratchFile, find_abandoned, make_scratch_file, remove_abandoned
 from .s3 import MinioStore
 
 __all__ = [
@@ -31,11 +32,15 @@ __all__ = [
     "ObjectNotFound",
     "ObjectStore",
     "ObjectTooLarge",
+    "ScratchFile",
     "StorageError",
     "StorageFull",
     "StorageUnavailable",
+    "find_abandoned",
     "key_for",
+    "make_scratch_file",
     "open_store",
+    "remove_abandoned",
     "sha256_from_key",
 ]
 

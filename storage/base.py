@@ -8,11 +8,12 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, BinaryIO
 
 from .errors import IntegrityError, ObjectNotFound, ObjectTooLarge
 from .keys import sha256_from_key
+from .scratch import ScratchFile
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,14 @@ class ObjectStore(abc.ABC):
     @abc.abstractmethod
     def check_health(self) -> None:
         """Raise StorageUnavailable unless the store is reachable and ready."""
+
+    def abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """List temporary upload files of processes that died, older than the grace period."""
+        return []  # a store that keeps no named temporary files has none
+
+    def remove_abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """Remove what abandoned_uploads lists; return what was removed."""
+        return []
 
     def exists(self, key: str) -> bool:
         """Tell whether the object is stored; StorageUnavailable is not an answer of False."""

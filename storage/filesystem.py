@@ -7,11 +7,10 @@ import io
 import logging
 import os
 import stat as stat_module
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -26,6 +25,7 @@ from .base import (
 )
 from .errors import ObjectNotFound, StorageError, StorageFull, StorageUnavailable
 from .keys import KEY_PREFIX, key_for, sha256_from_key
+from .scratch import ScratchFile, find_abandoned, make_scratch_file, remove_abandoned
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class FilesystemStore(ObjectStore):
         tmp_path: str | None = None
         try:
             with _disk_errors(f"cannot create a temporary file in {self._tmp_dir}"):
-                fd, tmp_path = tempfile.mkstemp(prefix="put-", suffix=".part", dir=self._tmp_dir)
+                fd, tmp_path = make_scratch_file(self._tmp_dir, "put", ".part")
                 out = io.FileIO(fd, "wb")
             with out:
                 for chunk in read_chunks(stream, max_size):
@@ -155,6 +155,16 @@ class FilesystemStore(ObjectStore):
         with _disk_errors(f"cannot flush deletion of {key}"):
             _fsync_dir(path.parent)
         logger.info("deleted object %s", key)
+
+    def abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """List temporary upload files of processes that died, older than the grace period."""
+        with _disk_errors(f"cannot list {self._tmp_dir}"):
+            return find_abandoned(self._tmp_dir, older_than=older_than)
+
+    def remove_abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """Remove what abandoned_uploads lists; return what was removed."""
+        with _disk_errors(f"cannot sweep {self._tmp_dir}"):
+            return remove_abandoned(self._tmp_dir, older_than=older_than)
 
     def iter_objects(self) -> Iterator[ObjectInfo]:
         """Yield every stored object in key order (temporary and partial uploads excluded)."""

@@ -321,7 +321,7 @@ class MinioStore(ObjectStore):
 
     @contextmanager
     def _spool_file(self) -> Iterator[BinaryIO]:
-        """Open an anonymous temporary file, gone from disk as soon as it is closed."""
+        """Open an anonymous temporary file, gone from disk as soon as it is closed (or its process killed)."""
         try:
             spool = tempfile.TemporaryFile(prefix="docflow-put-", dir=self.spool_dir)
         except OSError as exc:

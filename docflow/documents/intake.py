@@ -5,7 +5,6 @@ import errno
 import hashlib
 import logging
 import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import BinaryIO
 
 from docflow.errors import N_, InsufficientStorage, TooLarge, UnsupportedType, ValidationFailed
 from docflow.extraction import detect_type
+from storage import make_scratch_file
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def receive_upload(
     if stream is None:
         raise ValidationFailed(N_("a file is required"), field="file")
     spool_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix="upload-", dir=spool_dir)
+    fd, tmp_name = make_scratch_file(spool_dir, "upload")
     path = Path(tmp_name)
     digest = hashlib.sha256()
     size = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +22,7 @@ from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
 from docflow.services import Services
 from search_index import IndexLockedError
-from storage import IntegrityError, ObjectNotFound, StorageError
+from storage import IntegrityError, ObjectNotFound, StorageError, make_scratch_file
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class Worker:
         self.services = services
         self.settings = services.settings
         self._stop = threading.Event()
-        self._last_sweep = 0.0
+        self._last_sweep = float("-inf")  # the first round sweeps, however long ago the machine booted
         self._next_merge_check = 0.0
         self._merge_backoff = 0.0
         self._merging: threading.Thread | None = None
@@ -229,7 +228,7 @@ class Worker:
         extraction = self.settings.extraction
         spool = self.services.spool_dir
         spool.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="extract-", dir=spool)
+        fd, name = make_scratch_file(spool, "extract")
         path = Path(name)
         damage: str | None = None
         try:
@@ -314,8 +313,9 @@ class Worker:
         if time.monotonic() - self._last_sweep < SWEEP_EVERY.total_seconds():
             return
         self._last_sweep = time.monotonic()
-        from docflow.fixity import sweep_orphans
+        from docflow.fixity import sweep_orphans, sweep_temp_files
 
         removed = sweep_orphans(self.services)
         if removed:
             logger.info("swept %d orphan objects", len(removed))
+        sweep_temp_files(self.services)
