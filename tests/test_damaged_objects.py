@@ -184,3 +184,41 @@ def test_the_worker_records_a_corrupt_object_it_cannot_extract(client, db, servi
     db.expire_all()
     assert db.get(DamagedObject, key).found_by == "worker"
     assert client.get(f"/api/v1/documents/{document_id}/content", headers=headers).status_code == 500
+
+
+def test_a_browser_sees_a_broken_download_not_a_wrong_file(app, services, db, make_user, token_for, monkeypatch):
+    """Over real HTTP (waitress), does a corrupt copy end the connection short of its Content-Length?"""
+    import http.client
+    import threading
+
+    from waitress.server import create_server
+
+    monkeypatch.setattr("docflow.documents.download._CHUNK", 64 * 1024)
+    headers = token_for(make_user())
+    text = b"Keputusan wali kota tentang tim koordinasi kearsipan.\n" * 8_000
+    client = app.test_client()
+    document_id = upload(client, headers, text, filename="keputusan.txt").get_json()["id"]
+    key = _key(db, document_id)
+    path = services.store.path_for(key)
+    path.chmod(0o644)
+    path.write_bytes(_flip_first_byte(text))
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=1)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+    try:
+        connection.request("GET", f"/api/v1/documents/{document_id}/content", headers=headers)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert int(response.headers["Content-Length"]) == len(text)
+        with pytest.raises(http.client.IncompleteRead) as broken:
+            response.read()
+    finally:
+        connection.close()
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=10)
+    assert 0 < len(broken.value.partial) < len(text)
+    db.expire_all()
+    assert db.get(DamagedObject, key).found_by == "download"
