@@ -60,6 +60,10 @@ def _key(db, document_id: int) -> str:
     return db.scalar(select(Version.storage_key).where(Version.document_id == document_id))
 
 
+def _version_id(db, document_id: int) -> int:
+    return db.scalar(select(Version.id).where(Version.document_id == document_id))
+
+
 def _flip_first_byte(data: bytes) -> bytes:
     return bytes([data[0] ^ 0xFF]) + data[1:]
 
@@ -183,7 +187,16 @@ def test_the_worker_records_a_corrupt_object_it_cannot_extract(client, db, servi
 
     db.expire_all()
     assert db.get(DamagedObject, key).found_by == "worker"
+    assert db.get(Version, _version_id(db, document_id)).extraction_status == "failed"
     assert client.get(f"/api/v1/documents/{document_id}/content", headers=headers).status_code == 500
+
+    # The same file uploaded again mends the copy, and its text is read after all.
+    assert upload(client, headers, pdf, title="Surat tugas (unggah ulang)").status_code == 201
+    run_worker()
+    db.expire_all()
+    version = db.get(Version, _version_id(db, document_id))
+    assert (version.extraction_status, version.extraction_reason) == ("ok", None)
+    assert "Surat tugas" in version.text
 
 
 def test_a_browser_sees_a_broken_download_not_a_wrong_file(app, services, db, make_user, token_for, monkeypatch):

@@ -45,6 +45,8 @@ from storage import ObjectInfo, ObjectStore, StorageError, StorageFull, StorageU
 
 logger = logging.getLogger(__name__)
 
+# How the worker records an extraction that met a corrupt stored copy (retried once it is repaired).
+CORRUPT_OBJECT_REASON = "stored object is corrupt"
 _CLASSIFICATION = re.compile(r"^\d{3}(\.\d{1,3})*$")
 MAX_TITLE = 500
 
@@ -341,5 +343,12 @@ def record_object_repair(session: Session, info: ObjectInfo, *, actor: User) -> 
                      document_revision=document.revision if document is not None else None,
                      file_sha256=info.sha256)
     clear_damaged_object(session, info.key)
+    # Versions whose text could not be read from the damaged copy are read again from the good one.
+    unread = session.scalars(select(Version).where(Version.storage_key == info.key,
+                                                   Version.extraction_status == ExtractionStatus.FAILED,
+                                                   Version.extraction_reason.startswith(CORRUPT_OBJECT_REASON))).all()
+    for version in unread:
+        version.extraction_status, version.extraction_reason = ExtractionStatus.PENDING, None
+        enqueue_job(session, EXTRACT_VERSION, version_id=version.id)
     logger.warning("user %s repaired object %s by uploading the same file again (the stored copy held %s; "
                    "documents %s)", actor.username, info.key, info.repaired, list(document_ids))

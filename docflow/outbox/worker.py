@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
-from docflow.documents.operations import record_damaged_object, record_extraction
+from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_object, record_extraction
 from docflow.extraction import OcrOptions, extract_text
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
@@ -243,7 +243,7 @@ class Worker:
             except IntegrityError as exc:
                 damage = str(exc)
                 result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
-                                   reason=f"stored object is corrupt: {exc}")
+                                   reason=f"{CORRUPT_OBJECT_REASON}: {exc}")
             except StorageError as exc:
                 raise RetryLater(f"cannot read {key}: {exc}") from exc
             else:
