@@ -34,7 +34,7 @@ class ObjectInfo:
 
 
 class ObjectStore(abc.ABC):
-    """Content-addressed object storage: streamed, atomic, verified, never overwriting."""
+    """Content-addressed object storage: streamed, atomic, verified, never overwriting an intact object."""
 
     @abc.abstractmethod
     def ensure_ready(self) -> None:

@@ -281,10 +281,10 @@ class MinioStore(ObjectStore):
             )
 
     def _damage_of_existing(self, key: str, size: int) -> str | None:
-        """Return what is wrong with the object already under the key, "" if there is none, None if intact.
+        """Return what is wrong with the object already under the key: None if it is intact, "" if absent.
 
-        Size and metadata are checked first; an object that passes them is read back and re-hashed,
-        since a copy of the right size can still hold the wrong bytes.
+        The object is read back and re-hashed (a copy of the right size can hold the wrong bytes),
+        and its metadata must name the same hash.
         """
         sha256 = sha256_from_key(key)
         try:
