@@ -397,13 +397,17 @@ def check(ctx: _Context, no_hashes: bool) -> None:
 @cli.command()
 @pass_ctx
 def sweep(ctx: _Context) -> None:
-    """Remove stored objects that no document version has claimed within the grace period."""
-    from docflow.fixity import sweep_orphans
+    """Remove unclaimed stored objects and temporary files of processes that died, past their grace periods."""
+    from docflow.fixity import sweep_orphans, sweep_temp_files
 
     removed = sweep_orphans(ctx.services)
     for key in removed:
         click.echo(key)
-    click.echo(f"removed {len(removed)} orphan object(s)", err=True)
+    temp_files = sweep_temp_files(ctx.services)
+    for scratch in temp_files:
+        click.echo(scratch.path)
+    click.echo(f"removed {len(removed)} orphan object(s) and {len(temp_files)} abandoned temporary file(s) "
+               f"({sum(f.size for f in temp_files)} bytes)", err=True)
 
 
 def main() -> None:

@@ -115,3 +115,17 @@ class Conflict(DocflowError):
 class ServiceUnavailable(DocflowError):
     status = 503
     code = "unavailable"
+
+
+class StoredFileDamaged(DocflowError):
+    """A stored file no longer matches its SHA-256: a fault of the server, repaired by an administrator."""
+
+    status = 500
+    code = "damaged"
+
+
+class InsufficientStorage(DocflowError):
+    """The disk or the object store is full: nothing was saved."""
+
+    status = 507
+    code = "storage_full"

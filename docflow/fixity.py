@@ -1,4 +1,4 @@
-"""Fixity: every version's bytes are present and intact, nothing unclaimed, the index in step."""
+"""Fixity: every version's bytes are present and intact, nothing unclaimed or abandoned, the index in step."""
 from __future__ import annotations
 
 import logging
@@ -8,14 +8,21 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from docflow.db import utcnow
-from docflow.documents.models import Version
+from docflow.documents.models import DamagedObject, Version
+from docflow.documents.operations import clear_damaged_object, record_damaged_object
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
 from docflow.search.indexing import index_differences
 from docflow.services import Services
-from storage import IntegrityError, ObjectNotFound, StorageError, sha256_from_key
+from storage import IntegrityError, ObjectNotFound, ScratchFile, StorageError, find_abandoned, remove_abandoned
+from storage import sha256_from_key
 
 logger = logging.getLogger(__name__)
+
+# Temporary files (uploads being received or stored, objects copied out for extraction) of a process
+# that is gone are swept once this old: longer than any upload or extraction runs (the worker's job
+# lease is 10 minutes); a file of another host, whose process cannot be asked about, waits as long.
+TEMP_FILE_GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,14 @@ def _claimed_keys(services: Services) -> set[str]:
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:
-    """Check that each version's object exists and matches its SHA-256."""
+    """Check that each version's object exists and matches its SHA-256.
+
+    With hashes verified, corrupt objects are recorded as damaged (downloads refuse them) and the
+    record of one found intact again (restored from a backup, say) is removed.
+    """
     problems: list[Problem] = []
+    damaged: dict[str, str] = {}
+    intact: set[str] = set()
     with services.db.transaction() as session:
         rows = session.execute(
             select(Version.id, Version.document_id, Version.number, Version.storage_key, Version.sha256, Version.size)
@@ -52,13 +65,28 @@ def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Pro
             info = services.store.verify(key) if verify_hashes else services.store.stat(key)
             if info.size != size:
                 problems.append(Problem("wrong-size", subject, f"stored {info.size} bytes, row says {size}"))
+            elif verify_hashes:
+                intact.add(key)
         except ObjectNotFound:
             problems.append(Problem("missing-object", subject, "the stored object does not exist"))
         except IntegrityError as exc:
             problems.append(Problem("corrupt-object", subject, str(exc)))
+            damaged[key] = str(exc)
         except StorageError as exc:
             problems.append(Problem("storage-error", subject, str(exc)))
+    if damaged or intact:
+        _record_damage(services, damaged, intact)
     return problems
+
+
+def _record_damage(services: Services, damaged: dict[str, str], intact: set[str]) -> None:
+    """Record what check found damaged and forget damage records of objects it found intact."""
+    with services.db.transaction() as session:
+        recorded = set(session.scalars(select(DamagedObject.storage_key)))
+        for key, detail in damaged.items():
+            record_damaged_object(session, key, detail=detail, found_by="check")
+        for key in intact & recorded:
+            clear_damaged_object(session, key)
 
 
 def find_orphans(services: Services, *, older_than: timedelta | None = None) -> list[str]:
@@ -86,6 +114,27 @@ def sweep_orphans(services: Services) -> list[str]:
         logger.info("removed orphan object %s", key)
         removed.append(key)
     return removed
+
+
+def abandoned_temp_files(services: Services) -> list[ScratchFile]:
+    """List temporary files of processes that died: the instance's spool and the store's own."""
+    return (find_abandoned(services.spool_dir, older_than=TEMP_FILE_GRACE)
+            + services.store.abandoned_uploads(TEMP_FILE_GRACE))
+
+
+def sweep_temp_files(services: Services) -> list[ScratchFile]:
+    """Remove the temporary files that abandoned_temp_files lists; return those removed."""
+    removed = (remove_abandoned(services.spool_dir, older_than=TEMP_FILE_GRACE)
+               + services.store.remove_abandoned_uploads(TEMP_FILE_GRACE))
+    if removed:
+        logger.info("removed %d abandoned temporary files (%d bytes)", len(removed), sum(f.size for f in removed))
+    return removed
+
+
+def _temp_file_problem(services: Services, scratch: ScratchFile) -> Problem:
+    written = scratch.modified.astimezone(services.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    return Problem("abandoned-temp-file", str(scratch.path),
+                   f"{scratch.size} bytes left by {scratch.owner()}, last written {written}; `sweep` removes it")
 
 
 def _documents_in_flight(session) -> set[int]:
@@ -151,5 +200,6 @@ def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     problems += check_index(services)
     problems += check_jobs(services)
     problems += check_audit(services)
+    problems += [_temp_file_problem(services, scratch) for scratch in abandoned_temp_files(services)]
     young = len(find_orphans(services)) - len(old)
     return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0))

@@ -27,6 +27,7 @@ AUDIT_ACTIONS = {
     "withdraw": _l("Withdrawn"), "send": _l("Marked as sent"), "file": _l("Filed in the archive"),
     "set_route": _l("Route set"), "set_deadline": _l("Deadline changed"), "set_recipients": _l("Recipients changed"),
     "deliver": _l("Delivered to its recipients"),
+    "repair_file": _l("Damaged stored file repaired by uploading it again"),
 }
 
 

@@ -3,14 +3,15 @@ from docflow.audit.models import AuditEvent, AuditHead
 from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, WebSession
 from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
-from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, Version
+from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.models import OutboxJob
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
 
 __all__ = [
-    "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "Delegation", "Document",
+    "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
+    "Document",
     "DocumentGrant", "DocumentRecipient", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role",
     "RouteStep", "Unit", "User", "UserRole", "Version", "WebSession", "LoginAttempt",
 ]

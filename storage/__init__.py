@@ -1,6 +1,7 @@
 """Content-addressed object storage for official documents (filesystem or S3/MinIO).
 
-Objects are keyed by the SHA-256 of their bytes, written atomically, never overwritten,
+Objects are keyed by the SHA-256 of their bytes, written atomically, never overwritten
+(except a stored copy found corrupt when the same bytes arrive again: the upload repairs it),
 and can be re-verified against their key at any time. Nothing here knows about Flask or
 Docflow: build a store from settings with :func:`open_store` and call ``ensure_ready``.
 """
@@ -10,9 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from .base import ObjectInfo, ObjectStore
-from .errors import IntegrityError, ObjectNotFound, ObjectTooLarge, StorageError, StorageUnavailable
+from .errors import (
+    IntegrityError,
+    ObjectNotFound,
+    ObjectTooLarge,
+    StorageError,
+    StorageFull,
+    StorageUnavailable,
+)
 from .filesystem import FilesystemStore
 from .keys import key_for, sha256_from_key
+from .scratch import ScratchFile, find_abandoned, make_scratch_file, remove_abandoned
 from .s3 import MinioStore
 
 __all__ = [
@@ -23,10 +32,15 @@ __all__ = [
     "ObjectNotFound",
     "ObjectStore",
     "ObjectTooLarge",
+    "ScratchFile",
     "StorageError",
+    "StorageFull",
     "StorageUnavailable",
+    "find_abandoned",
     "key_for",
+    "make_scratch_file",
     "open_store",
+    "remove_abandoned",
     "sha256_from_key",
 ]
 

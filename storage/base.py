@@ -7,12 +7,13 @@ import io
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import IO, BinaryIO
 
 from .errors import IntegrityError, ObjectNotFound, ObjectTooLarge
 from .keys import sha256_from_key
+from .scratch import ScratchFile
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +28,13 @@ class ObjectInfo:
     sha256: str
     size: int
     modified: datetime  # tz-aware UTC; last write or touch
+    # Set by put when a copy already stored under the key was corrupt and the upload replaced it:
+    # what was found there ("9 bytes, sha256 ..."). Not part of the object's identity.
+    repaired: str | None = field(default=None, compare=False)
 
 
 class ObjectStore(abc.ABC):
-    """Content-addressed object storage: streamed, atomic, verified, never overwriting."""
+    """Content-addressed object storage: streamed, atomic, verified, never overwriting an intact object."""
 
     @abc.abstractmethod
     def ensure_ready(self) -> None:
@@ -44,7 +48,11 @@ class ObjectStore(abc.ABC):
         max_size: int | None = None,
         expected_sha256: str | None = None,
     ) -> ObjectInfo:
-        """Store the stream under its SHA-256 key, or touch the object already there."""
+        """Store the stream under its SHA-256 key, or touch the object already there.
+
+        An object already under the key is re-hashed first; if it is corrupt, the upload replaces
+        it and the returned info says what was found in `repaired`.
+        """
 
     @abc.abstractmethod
     def open(self, key: str, *, verify: bool = False) -> AbstractContextManager[BinaryIO]:
@@ -65,6 +73,14 @@ class ObjectStore(abc.ABC):
     @abc.abstractmethod
     def check_health(self) -> None:
         """Raise StorageUnavailable unless the store is reachable and ready."""
+
+    def abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """List temporary upload files of processes that died, older than the grace period."""
+        return []  # a store that keeps no named temporary files has none
+
+    def remove_abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """Remove what abandoned_uploads lists; return what was removed."""
+        return []
 
     def exists(self, key: str) -> bool:
         """Tell whether the object is stored; StorageUnavailable is not an answer of False."""
@@ -97,6 +113,21 @@ def read_chunks(stream: IO[bytes], max_size: int | None) -> Iterator[bytes]:
         if max_size is not None and total > max_size:
             raise ObjectTooLarge(f"upload exceeds the limit of {max_size} bytes")
         yield chunk
+
+
+def describe_found(size: int, sha256: str) -> str:
+    """Describe what a corrupt copy held, for the logs and the audit trail."""
+    return f"{size} bytes, sha256 {sha256}"
+
+
+def hash_reader(reader: IO[bytes]) -> tuple[int, str]:
+    """Read a stream to its end and return its size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := reader.read(CHUNK_SIZE):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def check_expected(actual_sha256: str, expected_sha256: str | None) -> None:

@@ -14,6 +14,10 @@ class StorageUnavailable(StorageError):
     """The store cannot be used right now: server down, timeouts, disk errors, missing bucket."""
 
 
+class StorageFull(StorageUnavailable):
+    """The store has no room for the object (a full disk or quota, a server that says so)."""
+
+
 class IntegrityError(StorageError):
     """Stored or transferred bytes do not match their SHA-256 (or the server's checksum)."""
 

@@ -7,29 +7,41 @@ import io
 import logging
 import os
 import stat as stat_module
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from .base import ObjectInfo, ObjectStore, VerifyingReader, check_expected, read_chunks
-from .errors import IntegrityError, ObjectNotFound, StorageError, StorageUnavailable
+from .base import (
+    ObjectInfo,
+    ObjectStore,
+    VerifyingReader,
+    check_expected,
+    describe_found,
+    hash_reader,
+    read_chunks,
+)
+from .errors import ObjectNotFound, StorageError, StorageFull, StorageUnavailable
 from .keys import KEY_PREFIX, key_for, sha256_from_key
+from .scratch import ScratchFile, find_abandoned, make_scratch_file, remove_abandoned
 
 logger = logging.getLogger(__name__)
 
 _HEX_PAIRS = frozenset(f"{i:02x}" for i in range(256))
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 @contextmanager
 def _disk_errors(action: str) -> Iterator[None]:
-    """Turn OSError (ENOSPC, EIO, EACCES, ...) into StorageUnavailable naming the action."""
+    """Turn OSError (EIO, EACCES, ...) into StorageUnavailable naming the action; ENOSPC into StorageFull."""
     try:
         yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if exc.errno in _FULL_ERRNOS:
+            raise StorageFull(f"{action}: {reason}") from exc
         raise StorageUnavailable(f"{action}: {reason}") from exc
 
 
@@ -85,7 +97,7 @@ class FilesystemStore(ObjectStore):
         tmp_path: str | None = None
         try:
             with _disk_errors(f"cannot create a temporary file in {self._tmp_dir}"):
-                fd, tmp_path = tempfile.mkstemp(prefix="put-", suffix=".part", dir=self._tmp_dir)
+                fd, tmp_path = make_scratch_file(self._tmp_dir, "put", ".part")
                 out = io.FileIO(fd, "wb")
             with out:
                 for chunk in read_chunks(stream, max_size):
@@ -144,6 +156,16 @@ class FilesystemStore(ObjectStore):
             _fsync_dir(path.parent)
         logger.info("deleted object %s", key)
 
+    def abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """List temporary upload files of processes that died, older than the grace period."""
+        with _disk_errors(f"cannot list {self._tmp_dir}"):
+            return find_abandoned(self._tmp_dir, older_than=older_than)
+
+    def remove_abandoned_uploads(self, older_than: timedelta) -> list[ScratchFile]:
+        """Remove what abandoned_uploads lists; return what was removed."""
+        with _disk_errors(f"cannot sweep {self._tmp_dir}"):
+            return remove_abandoned(self._tmp_dir, older_than=older_than)
+
     def iter_objects(self) -> Iterator[ObjectInfo]:
         """Yield every stored object in key order (temporary and partial uploads excluded)."""
         with _disk_errors(f"cannot list {self._objects_dir}"):
@@ -176,7 +198,7 @@ class FilesystemStore(ObjectStore):
                     os.link(tmp_path, final)
                 except FileExistsError:
                     try:
-                        info = self._touch(final, key, size)
+                        info = self._reuse_or_repair(tmp_path, final, key)
                     except FileNotFoundError:
                         continue
                     self._flush_parents(created)
@@ -190,19 +212,23 @@ class FilesystemStore(ObjectStore):
                 return info
         raise StorageError(f"cannot store {key}: it kept disappearing while being stored")
 
-    def _touch(self, final: Path, key: str, size: int) -> ObjectInfo:
-        """Keep the existing copy and refresh its mtime so the orphan sweep spares it."""
-        existing = os.stat(final)
-        if existing.st_size != size:
-            logger.error(
-                "object %s on disk has %d bytes but its content has %d", key, existing.st_size, size
-            )
-            raise IntegrityError(
-                f"object {key} is corrupt: stored size {existing.st_size} but content has {size} bytes"
-            )
-        os.utime(final)
-        logger.info("object %s already stored; touched", key)
-        return _info(key, os.stat(final))
+    def _reuse_or_repair(self, tmp_path: str, final: Path, key: str) -> ObjectInfo:
+        """Keep an intact existing copy (refreshing its mtime for the orphan sweep); replace a corrupt one.
+
+        The upload was hashed on its way in, so when the stored copy no longer hashes to its key the
+        upload is the good copy: it takes the corrupt one's place in one atomic rename.
+        """
+        with io.FileIO(final, "rb") as existing:
+            found_size, found_sha256 = hash_reader(existing)
+        if found_sha256 == sha256_from_key(key):
+            os.utime(final)
+            logger.info("object %s already stored; touched", key)
+            return _info(key, os.stat(final))
+        found = describe_found(found_size, found_sha256)
+        os.replace(tmp_path, final)
+        _fsync_dir(final.parent)
+        logger.warning("object %s was corrupt (%s); replaced it with the uploaded copy", key, found)
+        return replace(_info(key, os.stat(final)), repaired=found)
 
     def _make_parents(self, final: Path) -> list[Path]:
         """Create the two fan-out directories; return the parents whose entries changed, deepest first."""

@@ -1,6 +1,7 @@
 """Object storage on MinIO or any S3-compatible server, through the ``minio`` client."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -8,6 +9,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO, NoReturn
@@ -20,8 +22,16 @@ from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.helpers import MAX_MULTIPART_COUNT, MAX_PART_SIZE, MIN_PART_SIZE, get_part_info
 from urllib3.util import Retry, Timeout
 
-from .base import ObjectInfo, ObjectStore, VerifyingReader, check_expected, read_chunks
-from .errors import IntegrityError, ObjectNotFound, StorageError, StorageUnavailable
+from .base import (
+    ObjectInfo,
+    ObjectStore,
+    VerifyingReader,
+    check_expected,
+    describe_found,
+    hash_reader,
+    read_chunks,
+)
+from .errors import IntegrityError, ObjectNotFound, StorageError, StorageFull, StorageUnavailable
 from .keys import KEY_PREFIX, key_for, sha256_from_key
 
 logger = logging.getLogger(__name__)
@@ -44,6 +54,9 @@ _UNAVAILABLE_CODES = frozenset({
     "SlowDown",
 })
 _BUCKET_EXISTS_CODES = frozenset({"BucketAlreadyOwnedByYou", "BucketAlreadyExists"})
+# MinIO's answer when its drives (or a quota) leave no room; 507 Insufficient Storage from others.
+_FULL_CODES = frozenset({"XMinioStorageFull", "XMinioAdminBucketQuotaExceeded"})
+_INSUFFICIENT_STORAGE = 507
 
 
 class _UploadChecksums:
@@ -100,7 +113,7 @@ class MinioStore(ObjectStore):
         *,
         spool_dir: str | Path | None = None,
         connect_timeout: float = 3.0,
-        read_timeout: float = 30.0,
+        read_timeout: float = 6.0,
     ) -> None:
         if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
             raise ValueError(f"part_size must be between {MIN_PART_SIZE} and {MAX_PART_SIZE}")
@@ -109,13 +122,16 @@ class MinioStore(ObjectStore):
         self.part_size = part_size
         self.spool_dir = None if spool_dir is None else Path(spool_dir)
         self._region = region
-        # minio's own pool retries 5 times with 5-minute timeouts; a dead server must fail in seconds.
+        # minio's own pool retries 5 times with 5-minute timeouts; a dead server must fail in seconds,
+        # and so must a hung one (it accepts connections and answers nothing): its read timeout is not
+        # retried, so an upload waits one read_timeout, not three. The timeout bounds each wait for
+        # the next bytes, not a whole transfer; S3 servers keep slow operations alive with whitespace.
         http = urllib3.PoolManager(
             timeout=Timeout(connect=connect_timeout, read=read_timeout),
             maxsize=10,
             cert_reqs="CERT_REQUIRED",
             ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-            retries=Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+            retries=Retry(total=2, read=0, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
         )
         self._client = Minio(
             endpoint,
@@ -166,16 +182,23 @@ class MinioStore(ObjectStore):
                 try:
                     spool.write(chunk)
                 except OSError as exc:
-                    raise StorageUnavailable(f"cannot spool upload: {exc.strerror or exc}") from exc
+                    error = StorageFull if exc.errno in (errno.ENOSPC, errno.EDQUOT) else StorageUnavailable
+                    raise error(f"cannot spool upload: {exc.strerror or exc}") from exc
             sha256 = checksums.sha256.hexdigest()
             check_expected(sha256, expected_sha256)
             key = key_for(sha256)
-            existing = self._touch_existing(key, checksums.size)
-            if existing is not None:
-                return existing
+            damage = self._damage_of_existing(key, checksums.size)
+            if damage is None:
+                touched = self._touch(key)
+                if touched is not None:
+                    return touched
             spool.seek(0)
             self._upload(spool, key, checksums)
         info = self.stat(key)
+        if damage:
+            logger.warning("object %s in bucket %s was corrupt (%s); replaced it with the uploaded copy",
+                           key, self.bucket, damage)
+            return replace(info, repaired=damage)
         logger.info("stored object %s (%d bytes) in bucket %s", key, info.size, self.bucket)
         return info
 
@@ -257,24 +280,30 @@ class MinioStore(ObjectStore):
                 f"server stored {key} with ETag {actual_etag}, expected {expected_etag}"
             )
 
-    def _touch_existing(self, key: str, size: int) -> ObjectInfo | None:
-        """If the key exists, keep it and advance its LastModified; return None if absent."""
+    def _damage_of_existing(self, key: str, size: int) -> str | None:
+        """Return what is wrong with the object already under the key: None if it is intact, "" if absent.
+
+        The object is read back and re-hashed (a copy of the right size can hold the wrong bytes),
+        and its metadata must name the same hash.
+        """
         sha256 = sha256_from_key(key)
         try:
             with self._errors(f"cannot stat {key}", key):
                 existing = self._client.stat_object(self.bucket, key)
+            with self.open(key) as reader:
+                found_size, found_sha256 = hash_reader(reader)
         except ObjectNotFound:
-            return None
-        stored_sha256 = existing.metadata.get(SHA256_HEADER) if existing.metadata else None
-        if existing.size != size or (stored_sha256 is not None and stored_sha256 != sha256):
-            logger.error(
-                "object %s in bucket %s has size %s and sha256 %s, expected %d and %s",
-                key, self.bucket, existing.size, stored_sha256, size, sha256,
-            )
-            raise IntegrityError(
-                f"object {key} is corrupt: stored size {existing.size} sha256 {stored_sha256}, "
-                f"content has {size} bytes sha256 {sha256}"
-            )
+            return ""  # absent (or swept while we looked): upload it
+        if found_sha256 == sha256 and existing.size == size:
+            stored_sha256 = existing.metadata.get(SHA256_HEADER) if existing.metadata else None
+            if stored_sha256 in (None, sha256):
+                return None
+            return f"{found_size} bytes, but metadata claims sha256 {stored_sha256}"
+        return describe_found(found_size, found_sha256)
+
+    def _touch(self, key: str) -> ObjectInfo | None:
+        """Advance an intact object's LastModified so the orphan sweep spares it; None if it vanished."""
+        sha256 = sha256_from_key(key)
         try:
             # S3 has no touch; a copy onto itself that replaces metadata rewrites LastModified.
             with self._errors(f"cannot touch {key}", key):
@@ -286,13 +315,13 @@ class MinioStore(ObjectStore):
                     metadata_directive=REPLACE,
                 )
         except ObjectNotFound:
-            return None  # swept between stat and copy: upload it again
+            return None  # swept between the check and the copy: upload it again
         logger.info("object %s already stored in bucket %s; touched", key, self.bucket)
         return self.stat(key)
 
     @contextmanager
     def _spool_file(self) -> Iterator[BinaryIO]:
-        """Open an anonymous temporary file, gone from disk as soon as it is closed."""
+        """Open an anonymous temporary file, gone from disk as soon as it is closed (or its process killed)."""
         try:
             spool = tempfile.TemporaryFile(prefix="docflow-put-", dir=self.spool_dir)
         except OSError as exc:
@@ -311,6 +340,8 @@ class MinioStore(ObjectStore):
         except S3Error as exc:
             self._raise_s3_error(exc, action, key)
         except ServerError as exc:
+            if exc.status_code == _INSUFFICIENT_STORAGE:
+                raise StorageFull(f"{action}: {exc}") from exc
             if exc.status_code >= _FIRST_SERVER_ERROR:
                 raise StorageUnavailable(f"{action}: {exc}") from exc
             raise StorageError(f"{action}: {exc}") from exc
@@ -332,6 +363,8 @@ class MinioStore(ObjectStore):
                 raise StorageUnavailable(f"bucket {self.bucket} does not exist") from exc
             raise ObjectNotFound(key) from exc
         status = exc.response.status if exc.response is not None else 0
+        if exc.code in _FULL_CODES or status == _INSUFFICIENT_STORAGE:
+            raise StorageFull(f"{action}: {exc.code}: {exc.message}") from exc
         if exc.code in _UNAVAILABLE_CODES or status >= _FIRST_SERVER_ERROR:
             raise StorageUnavailable(f"{action}: {exc.code}: {exc.message}") from exc
         raise StorageError(f"{action}: {exc.code}: {exc.message}") from exc

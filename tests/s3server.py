@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -38,6 +40,13 @@ class S3Server:
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[S3Server]:
     """Run moto's S3 server once per session on a free port of 127.0.0.1."""
+    with running_moto_server() as (server, _process):
+        yield server
+
+
+@contextmanager
+def running_moto_server() -> Iterator[tuple[S3Server, subprocess.Popen[str]]]:
+    """Run a moto S3 server of one's own (to stop or kill mid-test); yield it and its process."""
     proc = subprocess.Popen(
         [sys.executable, "-c", _MOTO_SCRIPT],
         stdin=subprocess.PIPE,
@@ -50,8 +59,10 @@ def moto_server() -> Iterator[S3Server]:
         line = proc.stdout.readline().strip()
         if not line.isdigit():
             pytest.fail(f"moto server did not start (exit code {proc.poll()})")
-        yield S3Server(f"127.0.0.1:{line}", "testing", "testing", secure=False)
+        yield S3Server(f"127.0.0.1:{line}", "testing", "testing", secure=False), proc
     finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGCONT)  # a test may have left it stopped
         proc.stdin.close()
         try:
             proc.wait(timeout=10)

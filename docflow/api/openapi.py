@@ -20,6 +20,9 @@ def _bytes(description: str) -> dict[str, Any]:
         "schema": {"type": "string", "format": "binary"}}}}
 
 
+_VERIFIED_BYTES = ("The stored bytes, as an attachment, checked against their SHA-256 (the ETag) as they stream: "
+                   "a damaged copy ends the connection short of Content-Length, and is refused from then on "
+                   "(500) until an upload of the same file repairs it.")
 _DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
@@ -100,7 +103,7 @@ SPEC: dict[str, Any] = {
                         **_RECIPIENT_FIELDS,
                     }}}}},
                 "responses": {"201": _json("Document", "The new document."), "400": _ERRORS, "401": _ERRORS,
-                              "413": _ERRORS, "415": _ERRORS, "503": _ERRORS},
+                              "413": _ERRORS, "415": _ERRORS, "503": _ERRORS, "507": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}": {
@@ -130,8 +133,8 @@ SPEC: dict[str, Any] = {
                 "operationId": "getDocumentContent",
                 "summary": "Download the current version's stored bytes.",
                 "parameters": [_DOCUMENT_ID],
-                "responses": {"200": _bytes("The stored bytes, as an attachment."), "401": _ERRORS,
-                              "404": _ERRORS, "503": _ERRORS},
+                "responses": {"200": _bytes(_VERIFIED_BYTES), "401": _ERRORS,
+                              "404": _ERRORS, "500": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/versions": {
@@ -155,7 +158,7 @@ SPEC: dict[str, Any] = {
                     }}}}},
                 "responses": {"201": _json("Version", "The new version."), "400": _ERRORS, "401": _ERRORS,
                               "403": _ERRORS, "404": _ERRORS, "409": _ERRORS, "413": _ERRORS, "415": _ERRORS,
-                              "503": _ERRORS},
+                              "503": _ERRORS, "507": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/versions/{number}/content": {
@@ -163,8 +166,8 @@ SPEC: dict[str, Any] = {
                 "operationId": "getVersionContent",
                 "summary": "Download one version's stored bytes.",
                 "parameters": [_DOCUMENT_ID, _VERSION_NUMBER],
-                "responses": {"200": _bytes("The stored bytes, as an attachment."), "401": _ERRORS,
-                              "404": _ERRORS, "503": _ERRORS},
+                "responses": {"200": _bytes(_VERIFIED_BYTES), "401": _ERRORS,
+                              "404": _ERRORS, "500": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/deadline": {

@@ -1,10 +1,10 @@
 """Receive an uploaded file: spool it to disk within the size limit, hash it, learn its real type."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,8 +12,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from docflow.errors import N_, TooLarge, UnsupportedType, ValidationFailed
+from docflow.errors import N_, InsufficientStorage, TooLarge, UnsupportedType, ValidationFailed
 from docflow.extraction import detect_type
+from storage import make_scratch_file
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def receive_upload(
     if stream is None:
         raise ValidationFailed(N_("a file is required"), field="file")
     spool_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix="upload-", dir=spool_dir)
+    fd, tmp_name = make_scratch_file(spool_dir, "upload")
     path = Path(tmp_name)
     digest = hashlib.sha256()
     size = 0
@@ -105,6 +106,13 @@ def receive_upload(
                 N_("this file is %(detected)s, which is not accepted; accepted types: %(accepted)s"),
                 field="file", detected=detected.description or detected.mime, accepted=accepted,
             )
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            logger.error("no room to receive an upload in %s: %s", spool_dir, exc)
+            raise InsufficientStorage(N_("the server's disk is full; nothing was saved. Ask the administrator to "
+                                         "free space, then try again"), field="file") from exc
+        raise
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -185,4 +185,19 @@ class DocumentRecipient(Base):
         return self.position_id is not None
 
 
+class DamagedObject(Base):
+    """A stored object found not to hash to its key (by `check`, a download or the worker), until repaired.
+
+    Downloads of versions claiming it are refused; uploading the same file again repairs it.
+    """
+
+    __tablename__ = "damaged_objects"
+
+    storage_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # What was wrong, in the store's words (for the operator); where it was noticed: check, download, worker.
+    detail: Mapped[str] = mapped_column(String(500))
+    found_by: Mapped[str] = mapped_column(String(20))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 Index("ix_versions_document_number", Version.document_id, Version.number)

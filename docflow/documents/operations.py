@@ -17,6 +17,7 @@ from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, pe
 from docflow.documents.classification import classification_exists
 from docflow.documents.intake import Upload
 from docflow.documents.models import (
+    DamagedObject,
     Document,
     DocumentRecipient,
     DocumentState,
@@ -29,12 +30,23 @@ from docflow.documents.recipients import RecipientSpec
 from docflow.org.models import Position
 from docflow.org.queries import held_position_ids
 from docflow.workflow.states import FROZEN_STATES
-from docflow.errors import N_, Conflict, Message, PermissionDenied, ServiceUnavailable, ValidationFailed
+from docflow.db import utcnow
+from docflow.errors import (
+    N_,
+    Conflict,
+    InsufficientStorage,
+    Message,
+    PermissionDenied,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_index, enqueue_job
-from storage import ObjectStore, StorageError, StorageUnavailable
+from storage import ObjectInfo, ObjectStore, StorageError, StorageFull, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
+# How the worker records an extraction that met a corrupt stored copy (retried once it is repaired).
+CORRUPT_OBJECT_REASON = "stored object is corrupt"
 _CLASSIFICATION = re.compile(r"^\d{3}(\.\d{1,3})*$")
 MAX_TITLE = 500
 
@@ -111,16 +123,23 @@ def validate_document_fields(data: Mapping[str, Any], known_types: Iterable[str]
                           security_class=security, urgency=urgency, deadline=deadline)
 
 
-def _store_upload(store: ObjectStore, upload: Upload) -> str:
+def _store_upload(session: Session, store: ObjectStore, upload: Upload, actor: User) -> str:
     try:
         with upload.open() as fh:
             info = store.put(fh, expected_sha256=upload.sha256)
+    except StorageFull as exc:
+        logger.error("object store full: %s", exc)
+        raise InsufficientStorage(N_("the document store is full; nothing was saved. Ask the administrator to "
+                                     "free space, then try again")) from exc
     except StorageUnavailable as exc:
         logger.error("object store unavailable: %s", exc)
         raise ServiceUnavailable(N_("the document store is unavailable; nothing was saved, please try again")) from exc
     except StorageError as exc:
         logger.error("object store refused %s: %s", upload.sha256, exc)
         raise ServiceUnavailable(N_("the document could not be stored: %(problem)s"), problem=str(exc)) from exc
+    if info.repaired:
+        # Before the new row claims the key: the trail names the letters that held the damaged copy.
+        record_object_repair(session, info, actor=actor)
     return info.key
 
 
@@ -175,7 +194,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     # (swept later), never a row without its bytes.
     if before_store is not None:
         before_store()  # the checks are done: the caller may end its transaction before the fsyncs
-    key = _store_upload(store, upload)
+    key = _store_upload(session, store, upload, actor)
     document = Document(
         title=fields.title, doc_type=fields.doc_type, classification_code=fields.classification_code,
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
@@ -208,7 +227,7 @@ def add_version(session: Session, store: ObjectStore, *, actor: User, document: 
             N_("the document changed since you opened it (revision %(revision)s, you had %(seen)s); reload it "
                "and try again"), field="revision", revision=document.revision, seen=expected_revision,
         )
-    key = _store_upload(store, upload)
+    key = _store_upload(session, store, upload, actor)
     number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
     version = _new_version(session, key=key, document=document, actor=actor, upload=upload,
                            number=number, comment=comment.strip()[:1000])
@@ -285,3 +304,51 @@ def recipients_summary(document: Document) -> str:
     if cc:
         parts.append(f"Tembusan: {'; '.join(cc)}")
     return " | ".join(parts) or "-"
+
+
+def record_damaged_object(session: Session, key: str, *, detail: str, found_by: str) -> DamagedObject:
+    """Remember that a stored object does not hash to its key, so that downloads refuse it until repaired."""
+    row = session.get(DamagedObject, key)
+    if row is None:
+        row = DamagedObject(storage_key=key, detail=detail[:500], found_by=found_by)
+        session.add(row)
+        logger.error("object %s is damaged (found by %s): %s", key, found_by, detail)
+    else:
+        row.detail, row.found_by, row.found_at = detail[:500], found_by, utcnow()
+    session.flush()
+    return row
+
+
+def clear_damaged_object(session: Session, key: str) -> bool:
+    """Forget the damage of an object found intact again; tell whether one was recorded."""
+    row = session.get(DamagedObject, key)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    logger.info("object %s is intact again; damage record removed", key)
+    return True
+
+
+def record_object_repair(session: Session, info: ObjectInfo, *, actor: User) -> None:
+    """Write an upload's repair of a corrupt stored copy to the trail of each letter claiming it."""
+    document_ids = session.scalars(select(Version.document_id).where(Version.storage_key == info.key)
+                                   .distinct().order_by(Version.document_id)).all()
+    # An unclaimed copy (an orphan awaiting the sweep) still gets one record, on no letter.
+    for document_id in document_ids or [None]:
+        document = session.get(Document, document_id) if document_id is not None else None
+        state = document.state if document is not None else None
+        record_event(session, action="repair_file", document_id=document_id, from_state=state, to_state=state,
+                     actor_user_id=actor.id, actor_name=actor.display_name, comment=info.repaired or "",
+                     document_revision=document.revision if document is not None else None,
+                     file_sha256=info.sha256)
+    clear_damaged_object(session, info.key)
+    # Versions whose text could not be read from the damaged copy are read again from the good one.
+    unread = session.scalars(select(Version).where(Version.storage_key == info.key,
+                                                   Version.extraction_status == ExtractionStatus.FAILED,
+                                                   Version.extraction_reason.startswith(CORRUPT_OBJECT_REASON))).all()
+    for version in unread:
+        version.extraction_status, version.extraction_reason = ExtractionStatus.PENDING, None
+        enqueue_job(session, EXTRACT_VERSION, version_id=version.id)
+    logger.warning("user %s repaired object %s by uploading the same file again (the stored copy held %s; "
+                   "documents %s)", actor.username, info.key, info.repaired, list(document_ids))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,14 +16,14 @@ from sqlalchemy.orm import Session
 from docflow.auth.operations import UNLOCK_MAIL
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
-from docflow.documents.operations import record_extraction
+from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_object, record_extraction
 from docflow.extraction import OcrOptions, extract_text
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
 from docflow.services import Services
 from search_index import IndexLockedError
-from storage import IntegrityError, ObjectNotFound, StorageError
+from storage import IntegrityError, ObjectNotFound, StorageError, make_scratch_file
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ class Worker:
         self.services = services
         self.settings = services.settings
         self._stop = threading.Event()
-        self._last_sweep = 0.0
+        self._last_sweep = float("-inf")  # the first round sweeps, however long ago the machine booted
         self._next_merge_check = 0.0
         self._merge_backoff = 0.0
         self._merging: threading.Thread | None = None
@@ -231,8 +230,9 @@ class Worker:
         extraction = self.settings.extraction
         spool = self.services.spool_dir
         spool.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="extract-", dir=spool)
+        fd, name = make_scratch_file(spool, "extract")
         path = Path(name)
+        damage: str | None = None
         try:
             try:
                 with os.fdopen(fd, "wb") as out, self.services.store.open(key, verify=True) as src:
@@ -243,8 +243,9 @@ class Worker:
                 result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
                                    reason=f"stored object missing: {exc}")
             except IntegrityError as exc:
+                damage = str(exc)
                 result_args = dict(status=ExtractionStatus.FAILED, text="", page_count=None, encrypted=False,
-                                   reason=f"stored object is corrupt: {exc}")
+                                   reason=f"{CORRUPT_OBJECT_REASON}: {exc}")
             except StorageError as exc:
                 raise RetryLater(f"cannot read {key}: {exc}") from exc
             else:
@@ -264,6 +265,8 @@ class Worker:
             version = session.get(Version, version_id)
             if version is not None:
                 record_extraction(session, version, **result_args)
+            if damage is not None:
+                record_damaged_object(session, key, detail=damage, found_by="worker")
             self._finish(session, jobs)
 
     def _index(self, jobs: Sequence[OutboxJob]) -> None:
@@ -335,8 +338,9 @@ class Worker:
         if time.monotonic() - self._last_sweep < SWEEP_EVERY.total_seconds():
             return
         self._last_sweep = time.monotonic()
-        from docflow.fixity import sweep_orphans
+        from docflow.fixity import sweep_orphans, sweep_temp_files
 
         removed = sweep_orphans(self.services)
         if removed:
             logger.info("swept %d orphan objects", len(removed))
+        sweep_temp_files(self.services)

@@ -72,6 +72,7 @@ def test_duplicate_put_keeps_one_object_and_touches_it(storage_backend: Backend)
     assert second.size == len(data)
     assert second.modified > before
     assert store.stat(first.key).modified == second.modified
+    assert second.repaired is None
     assert [info.key for info in store.iter_objects()] == [first.key]
     assert read_all(store, first.key, verify=True) == data
     assert storage_backend.leftovers() == []
@@ -96,18 +97,26 @@ def test_concurrent_puts_of_the_same_bytes(storage_backend: Backend) -> None:
     assert storage_backend.leftovers() == []
 
 
-def test_duplicate_put_does_not_overwrite_a_damaged_object(storage_backend: Backend) -> None:
-    """Is a stored object of the wrong size reported rather than silently replaced?"""
+@pytest.mark.parametrize("damage", ["truncated", "same-size"])
+def test_duplicate_put_repairs_a_damaged_object(storage_backend: Backend, damage: str) -> None:
+    """Does uploading the same bytes again replace a corrupt stored copy, and say that it did?"""
     store = storage_backend.store
-    data = b"berita acara serah terima"
+    data = b"berita acara serah terima barang milik daerah" * 50
     key = store.put(io.BytesIO(data)).key
-    storage_backend.overwrite(key, b"truncated")
+    damaged = b"truncated" if damage == "truncated" else bytes([data[0] ^ 0xFF]) + data[1:]
+    storage_backend.overwrite(key, damaged)
 
-    with pytest.raises(IntegrityError, match="corrupt"):
-        store.put(io.BytesIO(data))
+    info = store.put(io.BytesIO(data))
 
-    assert read_all(store, key) == b"truncated"
+    assert info.key == key
+    assert info.size == len(data)
+    assert info.repaired == f"{len(damaged)} bytes, sha256 {hashlib.sha256(damaged).hexdigest()}"
+    assert read_all(store, key, verify=True) == data
+    assert store.verify(key).size == len(data)
+    assert [i.key for i in store.iter_objects()] == [key]
     assert storage_backend.leftovers() == []
+    # The copy is sound again: a third upload only touches it.
+    assert store.put(io.BytesIO(data)).repaired is None
 
 
 def test_large_object_is_streamed(store: ObjectStore) -> None:
