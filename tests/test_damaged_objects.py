@@ -217,7 +217,15 @@ def test_a_browser_sees_a_broken_download_not_a_wrong_file(app, services, db, ma
     path.write_bytes(_flip_first_byte(text))
 
     server = create_server(app, host="127.0.0.1", port=0, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:
+        # Loop in short rounds and close in this test's thread after the loop ends: closing the
+        # server while its own loop polls races with the poll (EBADF in the server's thread).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
     try:
@@ -229,9 +237,10 @@ def test_a_browser_sees_a_broken_download_not_a_wrong_file(app, services, db, ma
             response.read()
     finally:
         connection.close()
+        stop.set()
+        thread.join(timeout=10)
         server.close()
         server.task_dispatcher.shutdown()
-        thread.join(timeout=10)
     assert 0 < len(broken.value.partial) < len(text)
     db.expire_all()
     assert db.get(DamagedObject, key).found_by == "download"
