@@ -7,7 +7,8 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,17 +20,23 @@ from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import record_extraction
 from docflow.extraction import OcrOptions, extract_text
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
-from docflow.search.indexing import load_indexed
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, prune_finished_jobs
+from docflow.search.indexing import load_indexed, plan_index_batches
 from docflow.services import Services
 from search_index import IndexLockedError
 from storage import IntegrityError, ObjectNotFound, StorageError
 
 logger = logging.getLogger(__name__)
 
-# How long a claimed job stays reserved for the worker that took it.
-LEASE = timedelta(minutes=10)
+# Job kinds by queue, for workers given `--queues`. OCR runs inside text extraction (the extract queue).
+QUEUES: dict[str, tuple[str, ...]] = {
+    "extract": (EXTRACT_VERSION,),
+    "index": (INDEX_DOCUMENT,),
+    "mail": (NOTIFY,),
+}
 SWEEP_EVERY = timedelta(hours=1)
+# Finished jobs deleted per transaction when pruning.
+PRUNE_CHUNK = 5000
 # How often the loop asks whether the index's large segments are due for a merge.
 MERGE_CHECK_SECONDS = 10.0
 MERGE_BACKOFF_MAX = 3600.0
@@ -43,12 +50,28 @@ class Postpone(RetryLater):
     """A job could not start through no fault of its own (the index is being rebuilt): not an attempt."""
 
 
-class Worker:
-    """Claims due jobs, runs them, records the outcome; safe to run several on PostgreSQL."""
+def kinds_of_queues(names: Collection[str]) -> frozenset[str]:
+    """Return the job kinds of the named queues; raise ValueError naming an unknown queue."""
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown:
+        raise ValueError(f"unknown queue {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
+    return frozenset(kind for name in names for kind in QUEUES[name])
 
-    def __init__(self, services: Services) -> None:
+
+class Worker:
+    """Claims due jobs, runs them, records the outcome; safe to run several on PostgreSQL.
+
+    A claimed job is leased for `worker.lease_seconds`, and a heartbeat thread renews the lease
+    while the job runs: a worker that dies (kill -9, power cut) lets its jobs go to another
+    worker within one lease, however long the job would have taken. `kinds` limits the worker to
+    those job kinds (None: every kind).
+    """
+
+    def __init__(self, services: Services, kinds: Collection[str] | None = None) -> None:
         self.services = services
         self.settings = services.settings
+        self.kinds = frozenset(kinds) if kinds is not None else None
+        self.lease = timedelta(seconds=self.settings.worker.lease_seconds)
         self._stop = threading.Event()
         self._last_sweep = 0.0
         self._next_merge_check = 0.0
@@ -71,8 +94,10 @@ class Worker:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
-        self.services.index.ensure_ready()
-        logger.info("worker %s started", os.getpid())
+        if self._takes(INDEX_DOCUMENT):
+            self.services.index.ensure_ready()
+        logger.info("worker %s started (%s)", os.getpid(),
+                    "every queue" if self.kinds is None else "kinds " + ", ".join(sorted(self.kinds)))
         while not self._stop.is_set():
             try:
                 self._maybe_sweep()
@@ -80,7 +105,8 @@ class Worker:
             except Exception:  # a fault outside any job (database down): log, wait, go on
                 logger.exception("worker loop failed; retrying")
                 worked = 0
-            self._maybe_merge()
+            if self._takes(INDEX_DOCUMENT):
+                self._maybe_merge()
             if not worked:
                 self._stop.wait(self.settings.worker.poll_interval)
         if self._merging is not None:
@@ -137,10 +163,14 @@ class Worker:
         try:
             if handler is None:
                 raise ValueError(f"no handler for job kind {kind!r}")
-            handler(jobs)
+            with self._leased(jobs):
+                handler(jobs)
         except Exception as exc:
             self._failed(jobs, exc)
         return len(jobs)
+
+    def _takes(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -151,6 +181,8 @@ class Worker:
             OutboxJob.run_after <= now,
             or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
         )
+        if self.kinds is not None:
+            due += (OutboxJob.kind.in_(sorted(self.kinds)),)
         with self.services.db.transaction() as session:
             first = session.scalars(self._locking(select(OutboxJob).where(*due).order_by(OutboxJob.id).limit(1))).first()
             if first is None:
@@ -163,12 +195,53 @@ class Worker:
                     .order_by(OutboxJob.id).limit(limit - 1)
                 )).all()
             for job in jobs:
-                job.locked_until = now + LEASE
+                job.locked_until = now + self.lease
                 job.attempts += 1
             session.flush()
             for job in jobs:
                 session.expunge(job)
             return jobs
+
+    @contextmanager
+    def _leased(self, jobs: Sequence[OutboxJob]) -> Iterator[None]:
+        """Renew the jobs' lease in a heartbeat thread while the caller runs them."""
+        if self.services.db.single_connection:
+            # Bound to a test's one connection, which two threads must not share; tests of the
+            # heartbeat run workers on their own engines.
+            yield
+            return
+        done = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(jobs, done), name="lease-heartbeat", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            done.set()
+            beat.join()
+
+    def _heartbeat(self, jobs: Sequence[OutboxJob], done: threading.Event) -> None:
+        # Three beats a lease: one late or failed beat (a busy database) does not lose the jobs.
+        while not done.wait(self.lease.total_seconds() / 3):
+            try:
+                self._renew_lease(jobs)
+            except Exception:
+                logger.warning("could not renew the lease of jobs %s", [j.id for j in jobs], exc_info=True)
+
+    def _renew_lease(self, jobs: Sequence[OutboxJob]) -> None:
+        """Extend the lease of the jobs this worker still holds (the attempt count it set marks them)."""
+        by_attempt: dict[int, list[int]] = {}
+        for job in jobs:
+            by_attempt.setdefault(job.attempts, []).append(job.id)
+        with self.services.db.transaction() as session:
+            until = utcnow() + self.lease
+            renewed = 0
+            for attempts, ids in by_attempt.items():
+                renewed += session.execute(
+                    update(OutboxJob).where(OutboxJob.id.in_(ids), OutboxJob.state == JobState.PENDING,
+                                            OutboxJob.attempts == attempts)
+                    .values(locked_until=until)
+                ).rowcount
+        logger.debug("renewed the lease of %d jobs until %s", renewed, until)
 
     def _locking(self, stmt):
         if self.services.db.dialect == "postgresql":
@@ -191,8 +264,8 @@ class Worker:
         with self.services.db.transaction() as session:
             for job in jobs:
                 row = session.get(OutboxJob, job.id)
-                if row is None:
-                    continue
+                if row is None or row.state != JobState.PENDING:
+                    continue  # gone, or finished before the failure (an index batch done in parts)
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 row.locked_until = None
                 if isinstance(exc, Postpone):
@@ -265,20 +338,34 @@ class Worker:
             self._finish(session, jobs)
 
     def _index(self, jobs: Sequence[OutboxJob]) -> None:
-        ids = {int(j.payload["document_id"]) for j in jobs}
+        """Index the jobs' documents in commits of at most `index.batch_max_mb` of text each.
+
+        Each commit loads only its own documents, each text cut at `index.max_text_chars`: the
+        worker's memory and the length of one commit stay bounded whatever was uploaded, and the
+        jobs of each commit are finished as soon as it is done.
+        """
+        index_settings = self.settings.index
+        jobs_of: dict[int, list[OutboxJob]] = {}
+        for job in jobs:
+            jobs_of.setdefault(int(job.payload["document_id"]), []).append(job)
         with self.services.db.transaction() as session:
-            entries, gone = load_indexed(session, ids)
-        try:
-            with self.services.index.writer() as batch:
-                for entry in entries:
-                    batch.upsert(entry)
-                for doc_id in gone:
-                    batch.delete(doc_id)
-        except IndexLockedError as exc:
-            raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
-        with self.services.db.transaction() as session:
-            self._finish(session, jobs)
-        logger.info("indexed %d documents (%d removed)", len(entries), len(gone))
+            groups = plan_index_batches(session, jobs_of, max_text_chars=index_settings.max_text_chars,
+                                        max_bytes=int(index_settings.batch_max_mb * 1024 * 1024))
+        for group in groups:
+            with self.services.db.transaction() as session:
+                entries, gone = load_indexed(session, group, max_text_chars=index_settings.max_text_chars)
+            try:
+                with self.services.index.writer() as batch:
+                    for entry in entries:
+                        batch.upsert(entry)
+                    for doc_id in gone:
+                        batch.delete(doc_id)
+            except IndexLockedError as exc:
+                raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
+            del entries, batch
+            with self.services.db.transaction() as session:
+                self._finish(session, [job for doc_id in group for job in jobs_of[doc_id]])
+            logger.info("indexed %d documents (%d removed)", len(group) - len(gone), len(gone))
 
     def _notify(self, jobs: Sequence[OutboxJob]) -> None:
         from docflow.documents.models import Document
@@ -315,3 +402,15 @@ class Worker:
         removed = sweep_orphans(self.services)
         if removed:
             logger.info("swept %d orphan objects", len(removed))
+        self.prune_finished()
+
+    def prune_finished(self) -> int:
+        """Delete the jobs finished longer than `worker.finished_retention_days` ago; return how many."""
+        before = utcnow() - timedelta(days=self.settings.worker.finished_retention_days)
+        total = 0
+        while True:
+            with self.services.db.transaction() as session:
+                pruned = prune_finished_jobs(session, before, limit=PRUNE_CHUNK)
+            total += pruned
+            if pruned < PRUNE_CHUNK:
+                return total
