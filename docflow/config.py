@@ -54,8 +54,8 @@ class StorageSettings:
 class IndexSettings:
     path: str = "index"
     posting_cache_mb: int = 64
-    max_text_chars: int = 1_000_000
-    batch_max_mb: float = 16
+    max_text_chars: int = 500_000
+    batch_max_mb: float = 4
 
 
 @dataclass(frozen=True)

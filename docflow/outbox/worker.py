@@ -354,6 +354,8 @@ class Worker:
         for group in groups:
             with self.services.db.transaction() as session:
                 entries, gone = load_indexed(session, group, max_text_chars=index_settings.max_text_chars)
+            chars = sum(len(entry.body) for entry in entries)
+            started = time.monotonic()
             try:
                 with self.services.index.writer() as batch:
                     for entry in entries:
@@ -362,10 +364,12 @@ class Worker:
                         batch.delete(doc_id)
             except IndexLockedError as exc:
                 raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
+            took = time.monotonic() - started
             del entries, batch
             with self.services.db.transaction() as session:
                 self._finish(session, [job for doc_id in group for job in jobs_of[doc_id]])
-            logger.info("indexed %d documents (%d removed)", len(group) - len(gone), len(gone))
+            logger.info("indexed %d documents (%d removed) in %.2f s, %d characters of text",
+                        len(group) - len(gone), len(gone), took, chars)
 
     def _notify(self, jobs: Sequence[OutboxJob]) -> None:
         from docflow.documents.models import Document

@@ -25,8 +25,8 @@ def fingerprint(document: Document) -> str:
 
 
 # Text of one document that the index takes; the rest stays in the database (and the file).
-DEFAULT_MAX_TEXT_CHARS = 1_000_000
-DEFAULT_BATCH_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_TEXT_CHARS = 500_000
+DEFAULT_BATCH_MAX_BYTES = 4 * 1024 * 1024
 # What one document costs an index commit besides its text (title, fields, Whoosh's bookkeeping).
 _DOCUMENT_OVERHEAD_BYTES = 4096
 
