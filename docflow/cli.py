@@ -127,7 +127,7 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
 @cli.command()
 @click.option("--once", is_flag=True, help="Run every due job, then exit.")
 @click.option("--queues", default=None, metavar="NAMES",
-              help="Take only these queues' jobs, comma-separated: extract, index, mail (default: all).")
+              help="Take only these queues' jobs, comma-separated: extract, ocr, index, mail (default: all).")
 @pass_ctx
 def worker(ctx: _Context, once: bool, queues: str | None) -> None:
     """Carry out outbox jobs: text extraction, indexing, sweeping (the only index writer)."""

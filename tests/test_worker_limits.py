@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from docflow.db import utcnow
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, enqueue_job
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job
 from docflow.outbox.worker import Worker, kinds_of_queues
 from tests.conftest import make_settings, upload
 
@@ -109,8 +109,8 @@ def test_a_worker_takes_only_its_queues(services, db):
 
 
 def test_queue_names():
-    assert kinds_of_queues(["extract", "index", "mail"]) == {EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY}
-    with pytest.raises(ValueError, match="unknown queue printing; the queues are extract, index, mail"):
+    assert kinds_of_queues(["extract", "ocr", "index", "mail"]) == {EXTRACT_VERSION, OCR_VERSION, INDEX_DOCUMENT, NOTIFY}
+    with pytest.raises(ValueError, match="unknown queue printing; the queues are extract, ocr, index, mail"):
         kinds_of_queues(["mail", "printing"])
 
 
@@ -120,3 +120,49 @@ def test_worker_command_refuses_an_unknown_queue():
     result = CliRunner().invoke(cli, ["worker", "--queues", "extract,printing", "--once"])
     assert result.exit_code == 2
     assert "unknown queue printing" in result.output
+
+
+def test_scans_go_to_the_ocr_queue_and_text_layers_do_not(client, db, services, make_user, token_for, tmp_path):
+    """Does an extract-only worker read a text file at once, and leave a scan pending for an OCR worker?"""
+    from docflow.documents.models import Version
+    from tests.extraction.builders import scan_image, write_image
+
+    headers = token_for(make_user())
+    scan = write_image(tmp_path / "pindai.png", scan_image(["Surat penugasan kepada Kepala Dinas",
+                                                            "untuk menghadiri rapat koordinasi kearsipan"]), "PNG")
+    scanned = upload(client, headers, scan.read_bytes(), filename="pindai.png", title="Pindaian").get_json()["id"]
+    typed = upload(client, headers, b"Undangan rapat koordinasi anggaran.", filename="u.txt",
+                   title="Undangan").get_json()["id"]
+    assert Worker(services, kinds=kinds_of_queues(["extract"])).run_pending() == 2
+
+    def status(document_id: int) -> str:
+        version = db.scalars(select(Version).where(Version.document_id == document_id)).one()
+        db.refresh(version)
+        return version.extraction_status
+
+    assert (status(typed), status(scanned)) == ("ok", "pending")
+    [ocr_job] = db.scalars(select(OutboxJob).where(OutboxJob.kind == OCR_VERSION)).all()
+    assert ocr_job.state == JobState.PENDING
+    assert Worker(services, kinds=kinds_of_queues(["ocr"])).run_pending() == 1
+    assert status(scanned) == "ok"
+    version = db.scalars(select(Version).where(Version.document_id == scanned)).one()
+    assert version.ocr is True and "penugasan" in version.text.lower()
+    Worker(services, kinds=kinds_of_queues(["index"])).run_pending()
+    found = client.get("/api/v1/search?q=kearsipan", headers=headers).get_json()["results"]
+    assert [r["id"] for r in found] == [scanned]
+
+
+def test_with_ocr_off_a_scan_is_recorded_empty_without_an_ocr_job(client, db, make_services, make_user, token_for,
+                                                                  tmp_path):
+    from docflow.documents.models import Version
+    from tests.extraction.builders import scan_image, write_image
+
+    services = make_services(extraction={"ocr": False})
+    headers = token_for(make_user())
+    scan = write_image(tmp_path / "pindai.png", scan_image(["Surat penugasan"]), "PNG")
+    doc_id = upload(client, headers, scan.read_bytes(), filename="pindai.png", title="Pindaian").get_json()["id"]
+    Worker(services).run_pending()
+    assert db.scalars(select(OutboxJob).where(OutboxJob.kind == OCR_VERSION)).all() == []
+    version = db.scalars(select(Version).where(Version.document_id == doc_id)).one()
+    db.refresh(version)
+    assert (version.extraction_status, version.ocr) == ("empty", False)

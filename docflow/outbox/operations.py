@@ -13,6 +13,8 @@ from docflow.outbox.models import JobState, OutboxJob
 logger = logging.getLogger(__name__)
 
 EXTRACT_VERSION = "extract_version"
+# Reading a version's scans with OCR, queued by its extraction when the text layer left pages unread.
+OCR_VERSION = "ocr_version"
 INDEX_DOCUMENT = "index_document"
 SWEEP_ORPHANS = "sweep_orphans"
 NOTIFY = "notify"

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import record_extraction
-from docflow.extraction import OcrOptions, extract_text
+from docflow.extraction import OcrOptions, extract_text, read_text_layer
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, prune_finished_jobs
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job, prune_finished_jobs
 from docflow.search.indexing import load_indexed, plan_index_batches
 from docflow.services import Services
 from search_index import IndexLockedError
@@ -28,9 +28,11 @@ from storage import IntegrityError, ObjectNotFound, StorageError
 
 logger = logging.getLogger(__name__)
 
-# Job kinds by queue, for workers given `--queues`. OCR runs inside text extraction (the extract queue).
+# Job kinds by queue, for workers given `--queues`. An extraction that meets scans queues their
+# OCR apart, so that workers on other hosts can take the slow OCR and leave extraction quick.
 QUEUES: dict[str, tuple[str, ...]] = {
     "extract": (EXTRACT_VERSION,),
+    "ocr": (OCR_VERSION,),
     "index": (INDEX_DOCUMENT,),
     "mail": (NOTIFY,),
 }
@@ -79,6 +81,7 @@ class Worker:
         self._merging: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
+            OCR_VERSION: self._ocr,
             INDEX_DOCUMENT: self._index,
             NOTIFY: self._notify,
         }
@@ -276,7 +279,7 @@ class Worker:
                     row.state = JobState.DEAD
                     row.finished_at = utcnow()
                     logger.error("job %s (%s) is dead after %d attempts", row.id, row.kind, row.attempts)
-                    if row.kind == EXTRACT_VERSION:
+                    if row.kind in (EXTRACT_VERSION, OCR_VERSION):
                         self._give_up_extraction(session, row, exc)
                 else:
                     delay = settings.retry_base_seconds * 2 ** (row.attempts - 1)
@@ -291,6 +294,14 @@ class Worker:
     # -- handlers ----------------------------------------------------------------------------
 
     def _extract(self, jobs: Sequence[OutboxJob]) -> None:
+        """Read a version's text layer; queue OCR of its scans apart when there are some (and OCR is on)."""
+        self._read_version(jobs, with_ocr=False)
+
+    def _ocr(self, jobs: Sequence[OutboxJob]) -> None:
+        """Read a version's text layer and its scans with OCR."""
+        self._read_version(jobs, with_ocr=True)
+
+    def _read_version(self, jobs: Sequence[OutboxJob], *, with_ocr: bool) -> None:
         (job,) = jobs
         version_id = job.payload["version_id"]
         with self.services.db.transaction() as session:
@@ -319,21 +330,30 @@ class Worker:
             except StorageError as exc:
                 raise RetryLater(f"cannot read {key}: {exc}") from exc
             else:
-                ocr = OcrOptions(languages=extraction.ocr_languages, timeout_seconds=extraction.ocr_timeout_seconds,
-                                 max_pages=extraction.ocr_max_pages) if extraction.ocr else None
-                result = extract_text(path, mime, timeout=extraction.timeout_seconds,
-                                      memory_limit_mb=extraction.memory_limit_mb, max_chars=extraction.max_chars,
-                                      ocr=ocr)
+                limits = dict(timeout=extraction.timeout_seconds, memory_limit_mb=extraction.memory_limit_mb,
+                              max_chars=extraction.max_chars)
+                if with_ocr:
+                    ocr = OcrOptions(languages=extraction.ocr_languages,
+                                     timeout_seconds=extraction.ocr_timeout_seconds,
+                                     max_pages=extraction.ocr_max_pages) if extraction.ocr else None
+                    result, wants_ocr = extract_text(path, mime, ocr=ocr, **limits), False
+                else:
+                    result, wants_ocr = read_text_layer(path, mime, **limits)
+                    wants_ocr = wants_ocr and extraction.ocr
                 if result.retryable and job.attempts < self.settings.worker.max_attempts:
                     raise RetryLater(f"extraction of version {version_id} failed: {result.reason}")
-                result_args = dict(status=str(result.status), text=result.text, page_count=result.page_count,
-                                   encrypted=result.encrypted, reason=result.reason,
-                                   ocr=result.ocr)
+                result_args = None if wants_ocr else dict(
+                    status=str(result.status), text=result.text, page_count=result.page_count,
+                    encrypted=result.encrypted, reason=result.reason, ocr=result.ocr)
         finally:
             path.unlink(missing_ok=True)
         with self.services.db.transaction() as session:
             version = session.get(Version, version_id)
-            if version is not None:
+            if version is not None and result_args is None:
+                # The version stays pending until its scans are read too.
+                enqueue_job(session, OCR_VERSION, version_id=version_id)
+                logger.info("version %s has pages without text; queued for OCR", version_id)
+            elif version is not None:
                 record_extraction(session, version, **result_args)
             self._finish(session, jobs)
 
