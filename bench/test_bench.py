@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bench import index_delay, indexing_rate, pool_runs, reindex_search, search_latency, upload_throughput
+from bench import (
+    index_delay,
+    indexing_rate,
+    pool_runs,
+    reindex_search,
+    search_latency,
+    upload_throughput,
+    worker_memory,
+)
 from bench.common import format_table, latency_ms, percentile
 from bench.synthetic import LetterGenerator, tail_names
 
@@ -138,3 +146,13 @@ def test_reindex_benchmark_searches_throughout(tmp_path: Path):
     assert all(phase["failed"] == 0 for phase in results["phases"].values())
     assert results["totals_that_changed"] == {}
     assert "during" in reindex_search.render(results)
+
+
+def test_worker_memory_benchmark_measures_capped_commits():
+    """Does the worker benchmark find every file, see each text cut and read each commit from the log?"""
+    case = worker_memory.run_case("tiny", files=2, size=40_000, extra_env={"DOCFLOW_INDEX__MAX_TEXT_CHARS": "10000"})
+    assert case["truncated_texts"] == 2
+    assert sum(c["documents"] for c in case["commits"]) >= 2
+    assert max(c["characters"] for c in case["commits"]) <= 2 * 10_000
+    assert case["worker_peak_rss_mib"] > 0 and case["longest_commit_s"] > 0
+    assert "tiny" in worker_memory.render({"cases": [case]})

@@ -5,14 +5,16 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from docflow.config import Settings, ensure_secret_key, load_settings
-from docflow.errors import DocflowError, Message, N_
+from docflow.errors import DocflowError, Message, N_, ServiceUnavailable
 from docflow import labels
 from docflow.i18n import translate
 from docflow.services import Services
@@ -24,6 +26,12 @@ csrf = CSRFProtect()
 babel = Babel()
 
 LANGUAGES = ("id", "en")
+
+# The database is down, restarting or out of connections: the request is refused with a 503, and
+# the pool's pre-ping reconnects once it is back.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+# Seconds a client is asked to wait before retrying while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
 
 # Pages are our own templates and static files; uploaded content is never inlined as HTML. Frames from
 # 'self' show the PDF/image preview, which carries its own sandboxing CSP.
@@ -140,6 +148,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # Hooks run last-registered first: the headers go on whatever the commit leaves (a 503 too).
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
     @app.after_request
     def commit_request(response: Response) -> Response:
         """The one commit point of a request: commit if the view succeeded, else roll back."""
@@ -150,6 +167,8 @@ def _register_request_hooks(app: Flask) -> None:
                     session.commit()
                 else:
                     session.rollback()
+            except DATABASE_UNAVAILABLE as exc:
+                return _database_unavailable(exc)
             finally:
                 session.close()
         return response
@@ -161,14 +180,6 @@ def _register_request_hooks(app: Flask) -> None:
             session.rollback()
             session.close()
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
-
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -178,10 +189,30 @@ def _error_response(status: int, errors: list[dict[str, Any]], title: str) -> tu
     if _wants_json():
         return jsonify(errors=errors), status  # API clients are programs: the English text stays stable
     errors = [{**error, "reason": translate(error["reason"])} for error in errors]
-    return render_template("error.html", status=status, title=translate(title), errors=errors), status
+    try:
+        return render_template("error.html", status=status, title=translate(title), errors=errors), status
+    except DATABASE_UNAVAILABLE as exc:  # the page header loads the signed-in user from the database
+        return _database_unavailable(exc)
+
+
+def _database_unavailable(exc: Exception) -> Response:
+    """Answer 503 for a request the database could not serve (down, restarting, no free connection)."""
+    logger.warning("%s %s: the database is unavailable: %s", request.method, request.path,
+                   str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    # The page is rendered as for an anonymous visitor: the user could not be loaded, or her loaded
+    # attributes were expired by the failed transaction and would go back to the database.
+    g._login_user = login_manager.anonymous_user()
+    error = ServiceUnavailable(N_("the database is unavailable; please try again shortly"))
+    body, status = _error_response(error.status, error.as_errors(), error.reason)
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _register_error_handlers(app: Flask) -> None:
+    for database_error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(database_error, _database_unavailable)
+
     @app.errorhandler(DocflowError)
     def handle_domain_error(exc: DocflowError):
         logger.info("%s %s refused: %s (%s)", request.method, request.path, exc.reason, exc.code)

@@ -78,7 +78,7 @@ def _init(services: Services) -> None:
 
     upgrade(services.db.engine)
     services.store.ensure_ready()
-    ensure_index(services.db, services.index)  # an upgrade that changed the index's fields rebuilds it
+    ensure_index(services.db, services.index, max_text_chars=services.settings.index.max_text_chars)  # an upgrade that changed the index's fields rebuilds it
     services.spool_dir.mkdir(parents=True, exist_ok=True)
 
 
@@ -128,12 +128,22 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Run every due job, then exit.")
+@click.option("--queues", default=None, metavar="NAMES",
+              help="Take only these queues' jobs, comma-separated: extract, ocr, index, mail (default: all).")
 @pass_ctx
-def worker(ctx: _Context, once: bool) -> None:
+def worker(ctx: _Context, once: bool, queues: str | None) -> None:
     """Carry out outbox jobs: text extraction, indexing, sweeping (the only index writer)."""
-    from docflow.outbox.worker import Worker
+    from docflow.outbox.worker import Worker, kinds_of_queues
 
-    w = Worker(ctx.services)
+    kinds = None
+    if queues is not None:
+        try:
+            kinds = kinds_of_queues([name.strip() for name in queues.split(",") if name.strip()])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--queues") from None
+        if not kinds:
+            raise click.BadParameter("name at least one queue", param_hint="--queues")
+    w = Worker(ctx.services, kinds=kinds)
     if once:
         ctx.services.index.ensure_ready()
         click.echo(f"{w.run_pending()} jobs done", err=True)
@@ -370,7 +380,8 @@ def reindex(ctx: _Context, processes: int) -> None:
     from docflow.search.indexing import rebuild_index
 
     started = datetime.now(UTC)
-    count, queued = rebuild_index(ctx.services.db, ctx.services.index, processes=processes)
+    count, queued = rebuild_index(ctx.services.db, ctx.services.index, processes=processes,
+                                  max_text_chars=ctx.settings.index.max_text_chars)
     took = (datetime.now(UTC) - started).total_seconds()
     click.echo(f"reindexed {count} documents in {took:.1f} s; {queued} queued again", err=True)
 

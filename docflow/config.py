@@ -56,6 +56,8 @@ class StorageSettings:
 class IndexSettings:
     path: str = "index"
     posting_cache_mb: int = 64
+    max_text_chars: int = 500_000
+    batch_max_mb: float = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class WorkerSettings:
     batch_size: int = 200
     max_attempts: int = 5
     retry_base_seconds: float = 10
+    lease_seconds: float = 30
+    finished_retention_days: float = 14
 
 
 @dataclass(frozen=True)
@@ -284,8 +288,11 @@ def _validate(settings: Settings) -> None:
         "extraction.memory_limit_mb": s.extraction.memory_limit_mb, "extraction.max_chars": s.extraction.max_chars,
         "extraction.ocr_timeout_seconds": s.extraction.ocr_timeout_seconds,
         "extraction.ocr_max_pages": s.extraction.ocr_max_pages,
+        "index.max_text_chars": s.index.max_text_chars, "index.batch_max_mb": s.index.batch_max_mb,
         "worker.poll_interval": s.worker.poll_interval, "worker.batch_size": s.worker.batch_size,
         "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
+        "worker.lease_seconds": s.worker.lease_seconds,
+        "worker.finished_retention_days": s.worker.finished_retention_days,
     }
     for name, value in positive.items():
         if value <= 0:

@@ -91,6 +91,8 @@ class Database:
 
     def __init__(self, engine: Engine, *, bind: Engine | Connection | None = None) -> None:
         self.engine = engine
+        # Bound to one connection (a test's outer transaction): sessions in two threads would share it.
+        self.single_connection = isinstance(bind, Connection)
         bind = bind if bind is not None else engine
         options: dict[str, Any] = {"expire_on_commit": False}
         if isinstance(bind, Connection):

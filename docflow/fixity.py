@@ -11,7 +11,7 @@ from docflow.db import utcnow
 from docflow.documents.models import DamagedObject, Version
 from docflow.documents.operations import clear_damaged_object, record_damaged_object
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, OCR_VERSION
 from docflow.search.indexing import index_differences
 from docflow.services import Services
 from storage import IntegrityError, ObjectNotFound, ScratchFile, StorageError, find_abandoned, remove_abandoned
@@ -140,7 +140,7 @@ def _temp_file_problem(services: Services, scratch: ScratchFile) -> Problem:
 def _documents_in_flight(session) -> set[int]:
     """Return documents the worker has yet to (re)index: the index may lag them by design."""
     jobs = session.scalars(select(OutboxJob).where(OutboxJob.state == JobState.PENDING)).all()
-    version_ids = [j.payload.get("version_id") for j in jobs if j.kind == EXTRACT_VERSION]
+    version_ids = [j.payload.get("version_id") for j in jobs if j.kind in (EXTRACT_VERSION, OCR_VERSION)]
     ids = {int(j.payload["document_id"]) for j in jobs if j.kind == INDEX_DOCUMENT}
     if version_ids:
         ids.update(session.scalars(select(Version.document_id).where(Version.id.in_(version_ids))))

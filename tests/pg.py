@@ -40,9 +40,27 @@ def _as_cluster_owner(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd]
 
 
+class Cluster:
+    """A private PostgreSQL cluster: its admin URL, and stop/start for fault tests."""
+
+    def __init__(self, base: Path, url: str, pg_ctl: str, opts: str) -> None:
+        self.base, self.url, self._pg_ctl, self._opts = base, url, pg_ctl, opts
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        subprocess.run(_as_cluster_owner([self._pg_ctl, "-D", str(self.base / "data"), "-o", self._opts,
+                                          "-l", str(self.base / "log"), "-w", "start"]),
+                       check=True, capture_output=True)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: 'fast' ends every session; 'immediate' is a crash."""
+        subprocess.run(_as_cluster_owner([self._pg_ctl, "-D", str(self.base / "data"), "-m", mode, "-w", "stop"]),
+                       capture_output=True)
+
+
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Start a private PostgreSQL on a free loopback port; yield its admin URL; remove it after."""
+def restartable_cluster() -> Iterator[Cluster]:
+    """Start a private PostgreSQL on a free loopback port; yield it; remove it after."""
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if not initdb or not pg_ctl:
         raise RuntimeError(
@@ -58,13 +76,20 @@ def throwaway_cluster() -> Iterator[str]:
     subprocess.run(_as_cluster_owner([initdb, "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
                                       "--no-sync"]), check=True, capture_output=True)
     opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off -c max_connections=200"
-    subprocess.run(_as_cluster_owner([pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"]),
-                   check=True, capture_output=True)
+    cluster = Cluster(base, f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres", pg_ctl, opts)
+    cluster.start()
     try:
-        yield f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres"
+        yield cluster
     finally:
-        subprocess.run(_as_cluster_owner([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        cluster.stop("immediate")
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """Start a private PostgreSQL on a free loopback port; yield its admin URL; remove it after."""
+    with restartable_cluster() as cluster:
+        yield cluster.url
 
 
 @contextmanager

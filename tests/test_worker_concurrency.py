@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from docflow.db import utcnow
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import INDEX_DOCUMENT, enqueue_job
+from docflow.outbox.operations import INDEX_DOCUMENT, NOTIFY, enqueue_job
 from docflow.outbox.worker import Worker
 
 
@@ -110,3 +110,22 @@ def test_index_jobs_wait_without_losing_attempts_while_the_index_is_locked(servi
     assert Worker(services).run_once() == 1
     db.refresh(job)
     assert job.state == JobState.DONE
+
+
+def test_a_heartbeat_renews_only_the_leases_its_worker_still_holds(services, db):
+    """Does a worker that lost a job to another (its lease ran out) leave the new holder's lease alone?"""
+    enqueue_job(db, INDEX_DOCUMENT, document_id=515151)
+    enqueue_job(db, NOTIFY, document_id=515152)
+    db.commit()
+    slow = Worker(services)
+    [lost] = slow._claim()
+    [kept] = slow._claim()
+    row = db.get(OutboxJob, lost.id)
+    row.locked_until = utcnow() - timedelta(seconds=1)  # the slow worker stalled past its lease
+    db.commit()
+    [taken] = Worker(services)._claim()
+    assert (taken.id, taken.attempts) == (lost.id, 2)
+    slow._renew_lease([lost, kept])
+    db.expire_all()
+    assert db.get(OutboxJob, lost.id).locked_until == taken.locked_until
+    assert db.get(OutboxJob, kept.id).locked_until > kept.locked_until

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from docflow.extraction.detect import DetectedType, detect_type
 from docflow.extraction.errors import ExtractionError, UnsafeDocument, UnsupportedType
-from docflow.extraction.extract import extract_text, needs_ocr
+from docflow.extraction.extract import extract_text, needs_ocr, read_text_layer
 from docflow.extraction.formats import ALLOWED_TYPES, DOCX, EXTENSIONS, JPEG, ODT, PDF, PNG, TEXT, TIFF
 from docflow.extraction.ocr import OcrOptions, find_ocr_problems
 from docflow.extraction.results import ExtractionResult, ExtractionStatus
@@ -29,4 +29,5 @@ __all__ = [
     "extract_text",
     "find_ocr_problems",
     "needs_ocr",
+    "read_text_layer",
 ]

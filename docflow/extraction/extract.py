@@ -52,6 +52,26 @@ def extract_text(path: str | Path, mime: str, *, timeout: float = 30.0, memory_l
     return result
 
 
+def read_text_layer(path: str | Path, mime: str, *, timeout: float = 30.0, memory_limit_mb: int = 768,
+                    max_chars: int = 5_000_000) -> tuple[ExtractionResult, bool]:
+    """Extract the text a file carries, without OCR; also tell whether OCR could read more of it.
+
+    The second value is true for an image, or a PDF with pages without a text layer, that read
+    cleanly: `extract_text` with OCR options would then run Tesseract over them.
+    """
+    if mime not in ALLOWED_TYPES:
+        raise UnsupportedType(f"cannot extract text from {mime!r}")
+    if timeout <= 0 or memory_limit_mb <= 0 or max_chars <= 0:
+        raise ValueError("timeout, memory_limit_mb and max_chars must be positive")
+    result, pages_without_text = _run_child(path, mime, max_chars, None, timeout=timeout,
+                                            memory_limit_mb=memory_limit_mb)
+    if len(result.text) > max_chars:
+        result = dataclasses.replace(result, text=result.text[:max_chars])
+    if result.status is ExtractionStatus.FAILED:
+        logger.warning("extracting %s (%s) failed: %s", path, mime, result.reason)
+    return result, bool(pages_without_text) and result.status in (ExtractionStatus.OK, ExtractionStatus.EMPTY)
+
+
 def needs_ocr(result: ExtractionResult, mime: str) -> bool:
     """Tell whether only OCR could read this file (an EMPTY PDF or image that OCR has not tried)."""
     return result.status is ExtractionStatus.EMPTY and not result.ocr and (mime == PDF or mime in IMAGE_TYPES)

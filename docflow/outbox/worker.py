@@ -6,7 +6,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,19 +18,27 @@ from docflow.auth.operations import UNLOCK_MAIL
 from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_object, record_extraction
-from docflow.extraction import OcrOptions, extract_text
+from docflow.extraction import OcrOptions, extract_text, read_text_layer
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
-from docflow.search.indexing import load_indexed
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job, prune_finished_jobs
+from docflow.search.indexing import load_indexed, plan_index_batches
 from docflow.services import Services
 from search_index import IndexLockedError
 from storage import IntegrityError, ObjectNotFound, StorageError, make_scratch_file
 
 logger = logging.getLogger(__name__)
 
-# How long a claimed job stays reserved for the worker that took it.
-LEASE = timedelta(minutes=10)
+# Job kinds by queue, for workers given `--queues`. An extraction that meets scans queues their
+# OCR apart, so that workers on other hosts can take the slow OCR and leave extraction quick.
+QUEUES: dict[str, tuple[str, ...]] = {
+    "extract": (EXTRACT_VERSION,),
+    "ocr": (OCR_VERSION,),
+    "index": (INDEX_DOCUMENT,),
+    "mail": (NOTIFY,),
+}
 SWEEP_EVERY = timedelta(hours=1)
+# Finished jobs deleted per transaction when pruning.
+PRUNE_CHUNK = 5000
 # How often the loop asks whether the index's large segments are due for a merge.
 MERGE_CHECK_SECONDS = 10.0
 MERGE_BACKOFF_MAX = 3600.0
@@ -43,12 +52,28 @@ class Postpone(RetryLater):
     """A job could not start through no fault of its own (the index is being rebuilt): not an attempt."""
 
 
-class Worker:
-    """Claims due jobs, runs them, records the outcome; safe to run several on PostgreSQL."""
+def kinds_of_queues(names: Collection[str]) -> frozenset[str]:
+    """Return the job kinds of the named queues; raise ValueError naming an unknown queue."""
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown:
+        raise ValueError(f"unknown queue {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
+    return frozenset(kind for name in names for kind in QUEUES[name])
 
-    def __init__(self, services: Services) -> None:
+
+class Worker:
+    """Claims due jobs, runs them, records the outcome; safe to run several on PostgreSQL.
+
+    A claimed job is leased for `worker.lease_seconds`, and a heartbeat thread renews the lease
+    while the job runs: a worker that dies (kill -9, power cut) lets its jobs go to another
+    worker within one lease, however long the job would have taken. `kinds` limits the worker to
+    those job kinds (None: every kind).
+    """
+
+    def __init__(self, services: Services, kinds: Collection[str] | None = None) -> None:
         self.services = services
         self.settings = services.settings
+        self.kinds = frozenset(kinds) if kinds is not None else None
+        self.lease = timedelta(seconds=self.settings.worker.lease_seconds)
         self._stop = threading.Event()
         self._last_sweep = float("-inf")  # the first round sweeps, however long ago the machine booted
         self._next_merge_check = 0.0
@@ -56,6 +81,7 @@ class Worker:
         self._merging: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
+            OCR_VERSION: self._ocr,
             INDEX_DOCUMENT: self._index,
             NOTIFY: self._notify,
             UNLOCK_MAIL: self._mail_unlock_link,
@@ -72,8 +98,10 @@ class Worker:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
-        self.services.index.ensure_ready()
-        logger.info("worker %s started", os.getpid())
+        if self._takes(INDEX_DOCUMENT):
+            self.services.index.ensure_ready()
+        logger.info("worker %s started (%s)", os.getpid(),
+                    "every queue" if self.kinds is None else "kinds " + ", ".join(sorted(self.kinds)))
         while not self._stop.is_set():
             try:
                 self._maybe_sweep()
@@ -81,7 +109,8 @@ class Worker:
             except Exception:  # a fault outside any job (database down): log, wait, go on
                 logger.exception("worker loop failed; retrying")
                 worked = 0
-            self._maybe_merge()
+            if self._takes(INDEX_DOCUMENT):
+                self._maybe_merge()
             if not worked:
                 self._stop.wait(self.settings.worker.poll_interval)
         if self._merging is not None:
@@ -138,10 +167,14 @@ class Worker:
         try:
             if handler is None:
                 raise ValueError(f"no handler for job kind {kind!r}")
-            handler(jobs)
+            with self._leased(jobs):
+                handler(jobs)
         except Exception as exc:
             self._failed(jobs, exc)
         return len(jobs)
+
+    def _takes(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -152,6 +185,8 @@ class Worker:
             OutboxJob.run_after <= now,
             or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
         )
+        if self.kinds is not None:
+            due += (OutboxJob.kind.in_(sorted(self.kinds)),)
         with self.services.db.transaction() as session:
             first = session.scalars(self._locking(select(OutboxJob).where(*due).order_by(OutboxJob.id).limit(1))).first()
             if first is None:
@@ -164,12 +199,53 @@ class Worker:
                     .order_by(OutboxJob.id).limit(limit - 1)
                 )).all()
             for job in jobs:
-                job.locked_until = now + LEASE
+                job.locked_until = now + self.lease
                 job.attempts += 1
             session.flush()
             for job in jobs:
                 session.expunge(job)
             return jobs
+
+    @contextmanager
+    def _leased(self, jobs: Sequence[OutboxJob]) -> Iterator[None]:
+        """Renew the jobs' lease in a heartbeat thread while the caller runs them."""
+        if self.services.db.single_connection:
+            # Bound to a test's one connection, which two threads must not share; tests of the
+            # heartbeat run workers on their own engines.
+            yield
+            return
+        done = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(jobs, done), name="lease-heartbeat", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            done.set()
+            beat.join()
+
+    def _heartbeat(self, jobs: Sequence[OutboxJob], done: threading.Event) -> None:
+        # Three beats a lease: one late or failed beat (a busy database) does not lose the jobs.
+        while not done.wait(self.lease.total_seconds() / 3):
+            try:
+                self._renew_lease(jobs)
+            except Exception:
+                logger.warning("could not renew the lease of jobs %s", [j.id for j in jobs], exc_info=True)
+
+    def _renew_lease(self, jobs: Sequence[OutboxJob]) -> None:
+        """Extend the lease of the jobs this worker still holds (the attempt count it set marks them)."""
+        by_attempt: dict[int, list[int]] = {}
+        for job in jobs:
+            by_attempt.setdefault(job.attempts, []).append(job.id)
+        with self.services.db.transaction() as session:
+            until = utcnow() + self.lease
+            renewed = 0
+            for attempts, ids in by_attempt.items():
+                renewed += session.execute(
+                    update(OutboxJob).where(OutboxJob.id.in_(ids), OutboxJob.state == JobState.PENDING,
+                                            OutboxJob.attempts == attempts)
+                    .values(locked_until=until)
+                ).rowcount
+        logger.debug("renewed the lease of %d jobs until %s", renewed, until)
 
     def _locking(self, stmt):
         if self.services.db.dialect == "postgresql":
@@ -192,8 +268,8 @@ class Worker:
         with self.services.db.transaction() as session:
             for job in jobs:
                 row = session.get(OutboxJob, job.id)
-                if row is None:
-                    continue
+                if row is None or row.state != JobState.PENDING:
+                    continue  # gone, or finished before the failure (an index batch done in parts)
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 row.locked_until = None
                 if isinstance(exc, Postpone):
@@ -204,7 +280,7 @@ class Worker:
                     row.state = JobState.DEAD
                     row.finished_at = utcnow()
                     logger.error("job %s (%s) is dead after %d attempts", row.id, row.kind, row.attempts)
-                    if row.kind == EXTRACT_VERSION:
+                    if row.kind in (EXTRACT_VERSION, OCR_VERSION):
                         self._give_up_extraction(session, row, exc)
                 else:
                     delay = settings.retry_base_seconds * 2 ** (row.attempts - 1)
@@ -219,6 +295,14 @@ class Worker:
     # -- handlers ----------------------------------------------------------------------------
 
     def _extract(self, jobs: Sequence[OutboxJob]) -> None:
+        """Read a version's text layer; queue OCR of its scans apart when there are some (and OCR is on)."""
+        self._read_version(jobs, with_ocr=False)
+
+    def _ocr(self, jobs: Sequence[OutboxJob]) -> None:
+        """Read a version's text layer and its scans with OCR."""
+        self._read_version(jobs, with_ocr=True)
+
+    def _read_version(self, jobs: Sequence[OutboxJob], *, with_ocr: bool) -> None:
         (job,) = jobs
         version_id = job.payload["version_id"]
         with self.services.db.transaction() as session:
@@ -249,41 +333,68 @@ class Worker:
             except StorageError as exc:
                 raise RetryLater(f"cannot read {key}: {exc}") from exc
             else:
-                ocr = OcrOptions(languages=extraction.ocr_languages, timeout_seconds=extraction.ocr_timeout_seconds,
-                                 max_pages=extraction.ocr_max_pages) if extraction.ocr else None
-                result = extract_text(path, mime, timeout=extraction.timeout_seconds,
-                                      memory_limit_mb=extraction.memory_limit_mb, max_chars=extraction.max_chars,
-                                      ocr=ocr)
+                limits = dict(timeout=extraction.timeout_seconds, memory_limit_mb=extraction.memory_limit_mb,
+                              max_chars=extraction.max_chars)
+                if with_ocr:
+                    ocr = OcrOptions(languages=extraction.ocr_languages,
+                                     timeout_seconds=extraction.ocr_timeout_seconds,
+                                     max_pages=extraction.ocr_max_pages) if extraction.ocr else None
+                    result, wants_ocr = extract_text(path, mime, ocr=ocr, **limits), False
+                else:
+                    result, wants_ocr = read_text_layer(path, mime, **limits)
+                    wants_ocr = wants_ocr and extraction.ocr
                 if result.retryable and job.attempts < self.settings.worker.max_attempts:
                     raise RetryLater(f"extraction of version {version_id} failed: {result.reason}")
-                result_args = dict(status=str(result.status), text=result.text, page_count=result.page_count,
-                                   encrypted=result.encrypted, reason=result.reason,
-                                   ocr=result.ocr)
+                result_args = None if wants_ocr else dict(
+                    status=str(result.status), text=result.text, page_count=result.page_count,
+                    encrypted=result.encrypted, reason=result.reason, ocr=result.ocr)
         finally:
             path.unlink(missing_ok=True)
         with self.services.db.transaction() as session:
             version = session.get(Version, version_id)
-            if version is not None:
+            if version is not None and result_args is None:
+                # The version stays pending until its scans are read too.
+                enqueue_job(session, OCR_VERSION, version_id=version_id)
+                logger.info("version %s has pages without text; queued for OCR", version_id)
+            elif version is not None:
                 record_extraction(session, version, **result_args)
             if damage is not None:
                 record_damaged_object(session, key, detail=damage, found_by="worker")
             self._finish(session, jobs)
 
     def _index(self, jobs: Sequence[OutboxJob]) -> None:
-        ids = {int(j.payload["document_id"]) for j in jobs}
+        """Index the jobs' documents in commits of at most `index.batch_max_mb` of text each.
+
+        Each commit loads only its own documents, each text cut at `index.max_text_chars`: the
+        worker's memory and the length of one commit stay bounded whatever was uploaded, and the
+        jobs of each commit are finished as soon as it is done.
+        """
+        index_settings = self.settings.index
+        jobs_of: dict[int, list[OutboxJob]] = {}
+        for job in jobs:
+            jobs_of.setdefault(int(job.payload["document_id"]), []).append(job)
         with self.services.db.transaction() as session:
-            entries, gone = load_indexed(session, ids)
-        try:
-            with self.services.index.writer() as batch:
-                for entry in entries:
-                    batch.upsert(entry)
-                for doc_id in gone:
-                    batch.delete(doc_id)
-        except IndexLockedError as exc:
-            raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
-        with self.services.db.transaction() as session:
-            self._finish(session, jobs)
-        logger.info("indexed %d documents (%d removed)", len(entries), len(gone))
+            groups = plan_index_batches(session, jobs_of, max_text_chars=index_settings.max_text_chars,
+                                        max_bytes=int(index_settings.batch_max_mb * 1024 * 1024))
+        for group in groups:
+            with self.services.db.transaction() as session:
+                entries, gone = load_indexed(session, group, max_text_chars=index_settings.max_text_chars)
+            chars = sum(len(entry.body) for entry in entries)
+            started = time.monotonic()
+            try:
+                with self.services.index.writer() as batch:
+                    for entry in entries:
+                        batch.upsert(entry)
+                    for doc_id in gone:
+                        batch.delete(doc_id)
+            except IndexLockedError as exc:
+                raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
+            took = time.monotonic() - started
+            del entries, batch
+            with self.services.db.transaction() as session:
+                self._finish(session, [job for doc_id in group for job in jobs_of[doc_id]])
+            logger.info("indexed %d documents (%d removed) in %.2f s, %d characters of text",
+                        len(group) - len(gone), len(gone), took, chars)
 
     def _notify(self, jobs: Sequence[OutboxJob]) -> None:
         from docflow.documents.models import Document
@@ -344,3 +455,15 @@ class Worker:
         if removed:
             logger.info("swept %d orphan objects", len(removed))
         sweep_temp_files(self.services)
+        self.prune_finished()
+
+    def prune_finished(self) -> int:
+        """Delete the jobs finished longer than `worker.finished_retention_days` ago; return how many."""
+        before = utcnow() - timedelta(days=self.settings.worker.finished_retention_days)
+        total = 0
+        while True:
+            with self.services.db.transaction() as session:
+                pruned = prune_finished_jobs(session, before, limit=PRUNE_CHUNK)
+            total += pruned
+            if pruned < PRUNE_CHUNK:
+                return total

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from docflow.db import Database
 from docflow.documents.access import reader_principals
@@ -24,13 +24,22 @@ def fingerprint(document: Document) -> str:
     return f"{document.revision}|{document.updated_at.timestamp():.6f}|{version_part}|{grants}"
 
 
-def to_indexed(document: Document) -> IndexedDocument:
-    """Return the index entry for a document (its current version's text as the body)."""
+# Text of one document that the index takes; the rest stays in the database (and the file).
+DEFAULT_MAX_TEXT_CHARS = 500_000
+DEFAULT_BATCH_MAX_BYTES = 4 * 1024 * 1024
+# What one document costs an index commit besides its text (title, fields, Whoosh's bookkeeping).
+_DOCUMENT_OVERHEAD_BYTES = 4096
+
+
+def to_indexed(document: Document, body: str | None = None) -> IndexedDocument:
+    """Return the index entry for a document: `body`, or else its current version's text."""
     version = document.current_version
+    if body is None:
+        body = (version.text or "") if version else ""
     return IndexedDocument(
         id=document.id,
         title=document.title,
-        body=(version.text or "") if version else "",
+        body=body,
         number=document.number,
         doc_type=document.doc_type,
         unit=document.unit.code,
@@ -56,8 +65,9 @@ def recipients_text(document: Document) -> str:
 
 
 def _load_options():
+    # The versions without their text: only the current version's is read, and only its indexed part.
     return (
-        selectinload(Document.versions).options(undefer(Version.text)),
+        selectinload(Document.versions),
         selectinload(Document.unit),
         selectinload(Document.author),
         selectinload(Document.grants),
@@ -65,20 +75,80 @@ def _load_options():
     )
 
 
-def load_indexed(session: Session, document_ids: Iterable[int]) -> tuple[list[IndexedDocument], set[int]]:
+def _indexed_texts(session: Session, documents: Iterable[Document], max_text_chars: int) -> dict[int, str]:
+    """Return document id -> the first `max_text_chars` characters of its current version's text.
+
+    The database cuts the text (substr), so a long text never passes through this process whole.
+    A cut text is logged: the document stays findable by its title, number and the text's start.
+    """
+    current = {d.current_version.id: d.id for d in documents if d.current_version is not None}
+    if not current:
+        return {}
+    rows = session.execute(
+        select(Version.id, func.substr(Version.text, 1, max_text_chars), func.length(Version.text))
+        .where(Version.id.in_(current))
+    ).all()
+    texts = {}
+    for version_id, text, length in rows:
+        texts[current[version_id]] = text or ""
+        if length is not None and length > max_text_chars:
+            logger.warning("document %s: text of %d characters truncated to the first %d for the index",
+                           current[version_id], length, max_text_chars)
+    return texts
+
+
+def _entries(session: Session, documents: Iterable[Document], max_text_chars: int) -> list[IndexedDocument]:
+    documents = list(documents)
+    texts = _indexed_texts(session, documents, max_text_chars)
+    return [to_indexed(d, texts.get(d.id, "")) for d in documents]
+
+
+def load_indexed(session: Session, document_ids: Iterable[int], *,
+                 max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> tuple[list[IndexedDocument], set[int]]:
     """Return index entries for the documents that exist, and the ids that no longer do."""
     wanted = set(document_ids)
     documents = session.scalars(select(Document).where(Document.id.in_(wanted)).options(*_load_options())).all()
-    found = [to_indexed(d) for d in documents]
+    found = _entries(session, documents, max_text_chars)
     return found, wanted - {d.id for d in found}
 
 
-def iter_all_indexed(db: Database, batch: int = 500) -> Iterator[IndexedDocument]:
+def plan_index_batches(session: Session, document_ids: Iterable[int], *, max_text_chars: int,
+                       max_bytes: int) -> list[list[int]]:
+    """Split documents into index commits of at most `max_bytes` of text each (one document at least).
+
+    Sizes come from the database (the length of each current version's text, as cut for the
+    index), without reading the texts. Documents keep their order, so the oldest jobs go first.
+    """
+    ordered = list(dict.fromkeys(document_ids))
+    lengths: dict[int, tuple[int, int]] = {}  # document id -> (version number, text length)
+    for chunk_start in range(0, len(ordered), 500):
+        chunk = ordered[chunk_start:chunk_start + 500]
+        for document_id, number, length in session.execute(
+            select(Version.document_id, Version.number, func.length(Version.text)).where(Version.document_id.in_(chunk))
+        ):
+            if document_id not in lengths or number > lengths[document_id][0]:
+                lengths[document_id] = (number, length or 0)
+    groups: list[list[int]] = []
+    size = 0
+    for document_id in ordered:
+        cost = _DOCUMENT_OVERHEAD_BYTES + min(lengths.get(document_id, (0, 0))[1], max_text_chars)
+        if groups and size + cost <= max_bytes:
+            groups[-1].append(document_id)
+            size += cost
+        else:
+            groups.append([document_id])
+            size = cost
+    return groups
+
+
+def iter_all_indexed(db: Database, batch: int = 500, *, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+                     max_bytes: int = DEFAULT_BATCH_MAX_BYTES) -> Iterator[IndexedDocument]:
     """Yield the index entry of every document, reading the database in batches, a short transaction each.
 
     A rebuild takes minutes, and on SQLite every transaction holds the write lock (BEGIN
     IMMEDIATE): one transaction around it would stop every request of the web process until it
     ended. A document changed between two batches is caught by the comparison after the rebuild.
+    Texts are read at most `max_bytes` at a time, each cut at `max_text_chars`.
     """
     last_id = 0
     while True:
@@ -87,11 +157,16 @@ def iter_all_indexed(db: Database, batch: int = 500) -> Iterator[IndexedDocument
                 select(Document).where(Document.id > last_id).order_by(Document.id).limit(batch)
                 .options(*_load_options())
             ).all()
-            entries = [to_indexed(document) for document in documents]
-        if not entries:
+            groups = plan_index_batches(session, [d.id for d in documents], max_text_chars=max_text_chars,
+                                        max_bytes=max_bytes)
+        if not documents:
             return
-        yield from entries
-        last_id = entries[-1].id
+        by_id = {d.id: d for d in documents}
+        for group in groups:
+            with db.transaction() as session:
+                entries = _entries(session, [by_id[i] for i in group], max_text_chars)
+            yield from entries
+        last_id = documents[-1].id
 
 
 def database_fingerprints(session: Session, batch: int = 1000) -> dict[int, str]:
@@ -121,15 +196,16 @@ def index_differences(session: Session, index: SearchIndex) -> tuple[set[int], s
     return missing, stale, extra
 
 
-def rebuild_index(db: Database, index: SearchIndex, processes: int = 1) -> tuple[int, int]:
+def rebuild_index(db: Database, index: SearchIndex, processes: int = 1, *,
+                  max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> tuple[int, int]:
     """Rebuild the index from the database and swap it in; return (documents indexed, queued again).
 
     `processes` above 1 index side by side in that many child processes (for a large archive
-    on a machine with cores to spare).
+    on a machine with cores to spare). Each text is cut at `max_text_chars`, as the worker does.
     """
     from docflow.outbox.operations import enqueue_index
 
-    count = index.rebuild(iter_all_indexed(db), processes=processes)
+    count = index.rebuild(iter_all_indexed(db, max_text_chars=max_text_chars), processes=processes)
     # Documents that changed while the copy was built went to the old index: queue them again.
     with db.transaction() as session:
         missing, stale, extra = index_differences(session, index)
@@ -138,13 +214,13 @@ def rebuild_index(db: Database, index: SearchIndex, processes: int = 1) -> tuple
     return count, len(missing | stale | extra)
 
 
-def ensure_index(db: Database, index: SearchIndex) -> bool:
+def ensure_index(db: Database, index: SearchIndex, *, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> bool:
     """Make the index ready, rebuilding one made under other fields (it is derived data); tell if it was rebuilt."""
     try:
         index.ensure_ready()
     except IndexOutdatedError as exc:
         logger.warning("%s; rebuilding it from the database now", exc)
-        count, _ = rebuild_index(db, index)
+        count, _ = rebuild_index(db, index, max_text_chars=max_text_chars)
         logger.info("rebuilt the search index: %d documents", count)
         return True
     return False
