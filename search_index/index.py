@@ -525,15 +525,17 @@ class SearchIndex:
         with self._reading() as view:
             return warm_postings(view, self._posting_cache, WARM_FIELDS, fill)
 
-    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5) -> SearchResults:
+    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5,
+                hidden: frozenset[int] = frozenset()) -> SearchResults:
         """Return readable letters like the given one (never the letter itself); none if it is unreadable."""
         with self._reading() as view:
-            return similar_documents(view, doc_id, principals, limit)
+            return similar_documents(view, doc_id, principals, limit, hidden)
 
-    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8) -> list[str]:
+    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8,
+                hidden: frozenset[int] = frozenset()) -> list[str]:
         """Return titles of readable documents whose words start with what the user has typed."""
         with self._reading() as view:
-            return suggest_titles(view, prefix, principals, limit)
+            return suggest_titles(view, prefix, principals, limit, hidden)
 
     def fingerprints(self) -> dict[int, str]:
         """Return id -> fingerprint for every indexed document."""

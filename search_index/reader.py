@@ -548,6 +548,13 @@ class View:
             cache.put(key, bits, size=max(1, len(buffer) // POSTING_BYTES))
         return bits
 
+    def id_docs(self, ids: Iterable[int]) -> DocSet:
+        """Return the documents with these ids (not cached: the set changes with every caller)."""
+        bits = 0
+        for doc_id in set(ids):
+            bits |= self._postings("id", str(doc_id)).bits
+        return DocSet(bits)
+
     def any_term_docs(self, fieldname: str, values: tuple[str, ...]) -> DocSet:
         """Return the documents holding any of the terms (cached per value set)."""
         key = ("any", fieldname, frozenset(values))

@@ -161,7 +161,7 @@ def _similar(user, document):
     from docflow.search.operations import similar_documents
 
     try:
-        return similar_documents(services().index, user, document, acting_positions(user))
+        return similar_documents(db_session(), services().index, user, document, acting_positions(user))
     except ServiceUnavailable:
         return None  # the page works without its related letters
 
