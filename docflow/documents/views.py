@@ -233,7 +233,7 @@ def _route_edit(user, document, steps, errors):
     session = db_session()
     if steps is None:
         try:
-            steps = route_of(document) if document.steps else proposed_route(session, document)
+            steps = route_of(document) if document.steps else proposed_route(session, document, services().today())
         except ValidationFailed as exc:
             steps, errors = [], errors + exc.errors
     return dict(rule=session.get(DocumentTypeRule, document.doc_type), proposed=not document.steps, errors=errors,
