@@ -30,7 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from search_index.docsets import EMPTY, DocSet
-from search_index.errors import SearchIndexError
+from search_index.errors import IndexDamagedError, SearchIndexError
 from search_index.postings import block_directory
 from search_index.query import build_parser
 
@@ -94,10 +94,10 @@ class Generation:
                 return cls(directory, ix, searcher, local_tz, posting_cache)
             except FileNotFoundError as exc:
                 if attempt + 1 == OPEN_ATTEMPTS:
-                    raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+                    raise IndexDamagedError(f"cannot open search index {directory}: {exc}") from exc
                 time.sleep(0.01 * (attempt + 1))
             except Exception as exc:
-                raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+                raise IndexDamagedError(f"cannot open search index {directory}: {exc!r}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     def is_current(self, link: Path) -> bool:
