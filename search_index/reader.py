@@ -549,11 +549,21 @@ class View:
         return bits
 
     def id_docs(self, ids: Iterable[int]) -> DocSet:
-        """Return the documents with these ids (not cached: the set changes with every caller)."""
-        bits = 0
-        for doc_id in set(ids):
-            bits |= self._postings("id", str(doc_id)).bits
-        return DocSet(bits)
+        """Return the documents with these ids (not cached: the set changes with every caller).
+
+        One term lookup per id and segment, the document numbers gathered before the set is made:
+        a set per id (as term_docs makes) would cost the whole index's size for each.
+        """
+        values = [str(doc_id) for doc_id in set(ids)]
+        docnums: list[int] = []
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            for value in values:
+                if ("id", value) in reader:
+                    docnums.extend(offset + docnum for docnum in posting_ids(reader.postings("id", value)))
+        if not docnums:
+            return EMPTY
+        return DocSet.from_ids(docnums, self.searcher.doc_count_all()) & self.live_docs()
 
     def any_term_docs(self, fieldname: str, values: tuple[str, ...]) -> DocSet:
         """Return the documents holding any of the terms (cached per value set)."""

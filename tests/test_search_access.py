@@ -93,3 +93,23 @@ def test_a_hit_refused_without_a_queued_job_is_replaced_and_not_counted(client, 
     assert ([hit["id"] for hit in body["results"]], body["total"]) == ([letters[1].id], 2)
     similar = client.get(f"/api/v1/documents/{letters[0].id}/similar", headers=subhead).get_json()
     assert [hit["id"] for hit in similar["results"]] == [letters[1].id]
+
+
+def test_past_the_hidden_limit_the_page_check_still_keeps_every_unreadable_hit_out(
+        client, db, services, token_for, run_worker, monkeypatch):
+    """A backlog larger than the letters hidden in the index: does any letter taken away still show?"""
+    from docflow.search import operations
+
+    office = build_office(db, "DISDIK")
+    db.commit()
+    letters = [_secret_letter(db, services, office, f"Mutasi pejabat {n}") for n in range(4)]
+    drafter, subhead = token_for(office.drafter), token_for(office.subhead_user)
+    for letter in letters:
+        _route(client, drafter, letter, office.subhead, office.head)
+    run_worker()
+    for letter in letters[1:]:
+        _route(client, drafter, letter, office.secretary, office.head)
+    monkeypatch.setattr(operations, "MAX_HIDDEN", 1)
+    assert len(operations.lagging_unreadable_ids(db, office.subhead_user, {office.subhead.id})) == 1
+    body = client.get("/api/v1/search?q=mutasi&per_page=2", headers=subhead).get_json()
+    assert [hit["id"] for hit in body["results"]] == [letters[0].id]
