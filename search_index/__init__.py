@@ -4,7 +4,13 @@ This package knows nothing of Flask or of docflow: the application builds Indexe
 values from its database and hands them over; permission tokens come in as plain strings.
 """
 from search_index import postings
-from search_index.errors import IndexLockedError, IndexOutdatedError, QuerySyntaxError, SearchIndexError
+from search_index.errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexOutdatedError,
+    QuerySyntaxError,
+    SearchIndexError,
+)
 from search_index.index import IndexBatch, SearchIndex
 from search_index.models import IndexedDocument, SearchHit, SearchRequest, SearchResults
 
@@ -12,6 +18,7 @@ postings.install()
 
 __all__ = [
     "IndexBatch",
+    "IndexDamagedError",
     "IndexLockedError",
     "IndexOutdatedError",
     "IndexedDocument",

@@ -10,6 +10,10 @@ class IndexLockedError(SearchIndexError):
     """Another writer held the index lock for longer than the timeout."""
 
 
+class IndexDamagedError(SearchIndexError):
+    """Files of the index are missing or unreadable (a disk fault, a folder tampered with): rebuild it."""
+
+
 class IndexOutdatedError(SearchIndexError):
     """The index on disk was built by another version of the analysis or schema: rebuild it."""
 

@@ -27,7 +27,7 @@ from whoosh.fields import Schema
 from whoosh.writing import IndexWriter
 
 from search_index import building, merging, pooling
-from search_index.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
+from search_index.errors import IndexDamagedError, IndexLockedError, IndexOutdatedError, SearchIndexError
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
 from search_index.reader import (
     CACHE_MIN_POSTINGS,
@@ -48,6 +48,8 @@ CURRENT_LINK = "current"
 INDEX_DIR_PREFIX = "index-"
 LOCK_FILE = "write.lock"
 VERSION_FILE = "docflow-schema-version"
+# Whoosh's table of contents of a commit of the index named MAIN (its default name).
+TOC_PATTERN = "_MAIN_*.toc"
 DEFAULT_LOCK_TIMEOUT = 10.0
 # Memory for the writer's posting pool; the single worker process can afford this much.
 WRITER_LIMIT_MB = 128
@@ -214,7 +216,10 @@ class SearchIndex:
         except OSError as exc:
             raise SearchIndexError(f"{link} is not a symlink to an index directory") from exc
         directory = self._base / target
-        if not whoosh_index.exists_in(str(directory)):
+        # A table of contents marks a committed index. Whoosh's exists_in would parse it, and a
+        # damaged one would raise whatever its decoder meets; opening it reports that (as
+        # IndexDamagedError) where a reader or writer opens it.
+        if not any(directory.glob(TOC_PATTERN)):
             return None
         return directory
 
@@ -291,7 +296,11 @@ class SearchIndex:
         with self._write_lock():
             directory = self._require_current_dir()
             self._check_version(directory)
-            ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            try:
+                ix = FileStorage(str(directory), supports_mmap=USE_MMAP).open_index()
+            except Exception as exc:
+                raise IndexDamagedError(f"cannot open search index {directory} to write: {exc!r}; rebuild it "
+                                        "(docflow reindex)") from exc
             try:
                 try:
                     writer = pooling.writer(ix, WRITER_LIMIT_MB, timeout=self._lock_timeout)
@@ -505,7 +514,18 @@ class SearchIndex:
             except StaleGeneration:
                 continue
             with stack:
-                yield view
+                try:
+                    yield view
+                except SearchIndexError:
+                    raise
+                except Exception as exc:
+                    # Whoosh reports damaged files (truncated or missing segments, a garbled table
+                    # of contents) with whatever its decoder meets: Exception, struct.error,
+                    # EOFError... One error here, so callers answer "unavailable" rather than crash;
+                    # the traceback is logged, should it be a defect rather than a damaged file.
+                    logger.exception("reading search index %s failed", generation.directory)
+                    raise IndexDamagedError(f"reading search index {generation.directory} failed: {exc!r}; "
+                                            "rebuild it (docflow reindex)") from exc
             return
         raise SearchIndexError("the search index kept changing while it was being opened")
 
@@ -525,15 +545,17 @@ class SearchIndex:
         with self._reading() as view:
             return warm_postings(view, self._posting_cache, WARM_FIELDS, fill)
 
-    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5) -> SearchResults:
+    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5,
+                hidden: frozenset[int] = frozenset()) -> SearchResults:
         """Return readable letters like the given one (never the letter itself); none if it is unreadable."""
         with self._reading() as view:
-            return similar_documents(view, doc_id, principals, limit)
+            return similar_documents(view, doc_id, principals, limit, hidden)
 
-    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8) -> list[str]:
+    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8,
+                hidden: frozenset[int] = frozenset()) -> list[str]:
         """Return titles of readable documents whose words start with what the user has typed."""
         with self._reading() as view:
-            return suggest_titles(view, prefix, principals, limit)
+            return suggest_titles(view, prefix, principals, limit, hidden)
 
     def fingerprints(self) -> dict[int, str]:
         """Return id -> fingerprint for every indexed document."""

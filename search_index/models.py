@@ -49,6 +49,10 @@ class SearchRequest:
     facets: bool = False
     # When the query finds nothing readable and a corrected spelling does, run the correction.
     autocorrect: bool = True
+    # Documents to leave out whatever readers the index holds for them: the caller knows their
+    # entries lag behind a change that took the reader's right away. Hits, totals, facets and the
+    # "did you mean" are all computed without them.
+    hidden: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from search_index.docsets import EMPTY, DocSet
-from search_index.errors import SearchIndexError
+from search_index.errors import IndexDamagedError, SearchIndexError
 from search_index.postings import block_directory
 from search_index.query import build_parser
 
@@ -94,10 +94,10 @@ class Generation:
                 return cls(directory, ix, searcher, local_tz, posting_cache)
             except FileNotFoundError as exc:
                 if attempt + 1 == OPEN_ATTEMPTS:
-                    raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+                    raise IndexDamagedError(f"cannot open search index {directory}: {exc}") from exc
                 time.sleep(0.01 * (attempt + 1))
             except Exception as exc:
-                raise SearchIndexError(f"cannot open search index {directory}: {exc}") from exc
+                raise IndexDamagedError(f"cannot open search index {directory}: {exc!r}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     def is_current(self, link: Path) -> bool:
@@ -547,6 +547,23 @@ class View:
         if segment is not None:
             cache.put(key, bits, size=max(1, len(buffer) // POSTING_BYTES))
         return bits
+
+    def id_docs(self, ids: Iterable[int]) -> DocSet:
+        """Return the documents with these ids (not cached: the set changes with every caller).
+
+        One term lookup per id and segment, the document numbers gathered before the set is made:
+        a set per id (as term_docs makes) would cost the whole index's size for each.
+        """
+        values = [str(doc_id) for doc_id in set(ids)]
+        docnums: list[int] = []
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            for value in values:
+                if ("id", value) in reader:
+                    docnums.extend(offset + docnum for docnum in posting_ids(reader.postings("id", value)))
+        if not docnums:
+            return EMPTY
+        return DocSet.from_ids(docnums, self.searcher.doc_count_all()) & self.live_docs()
 
     def any_term_docs(self, fieldname: str, values: tuple[str, ...]) -> DocSet:
         """Return the documents holding any of the terms (cached per value set)."""

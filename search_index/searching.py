@@ -91,6 +91,10 @@ def _run_query(view: View, request: SearchRequest, q: str) -> SearchResults:
 
     readable = readable_docs(view, request.principals)
     allowed = _allowed_docs(view, request, readable)
+    if request.hidden:
+        # Taken out after the cached sets: each caller hides a different few.
+        hidden = view.id_docs(request.hidden)
+        readable, allowed = readable - hidden, allowed - hidden
     parsed: wq.Query | None = None
     relaxed: wq.Query | None = None
     partial: list[tuple[float, int]] = []
@@ -747,15 +751,18 @@ def _closest_readable_word(view: View, typed: str, previous: str | None, readabl
 # -- more like this ------------------------------------------------------------------------
 
 
-def similar_documents(view: View, doc_id: int, principals: tuple[str, ...], limit: int) -> SearchResults:
+def similar_documents(view: View, doc_id: int, principals: tuple[str, ...], limit: int,
+                      hidden: frozenset[int] = frozenset()) -> SearchResults:
     """Return the readable letters sharing the most distinctive words of one readable letter.
 
     The letter's key terms (Bo1, from its title and body as indexed) become an OR query run
     inside the principals' readable set without the letter itself; a letter they may not read
-    gives no results at all, as if it did not exist.
+    gives no results at all, as if it did not exist. `hidden` letters are left out (see SearchRequest).
     """
     limit = min(max(1, limit), MAX_PER_PAGE)
     readable = readable_docs(view, principals)
+    if hidden:
+        readable = readable - view.id_docs(hidden)
     source = view.term_docs("id", str(doc_id)) & readable
     empty = SearchResults(total=0, page=1, per_page=limit, hits=[], suggestion=None, facets={})
     if not source:
@@ -781,7 +788,8 @@ def similar_documents(view: View, doc_id: int, principals: tuple[str, ...], limi
 # -- autocomplete --------------------------------------------------------------------------
 
 
-def suggest_titles(view: View, prefix: str, principals: tuple[str, ...], limit: int) -> list[str]:
+def suggest_titles(view: View, prefix: str, principals: tuple[str, ...], limit: int,
+                   hidden: frozenset[int] = frozenset()) -> list[str]:
     """Return up to `limit` distinct titles of readable documents matching the typed words, newest first."""
     limit = min(max(0, limit), MAX_AUTOCOMPLETE)
     analyzer = view.searcher.schema["title_ac"].analyzer
@@ -793,6 +801,8 @@ def suggest_titles(view: View, prefix: str, principals: tuple[str, ...], limit: 
     if not complete_last:
         parts.append(wq.Prefix("title_ac", words[-1]))
     readable = readable_docs(view, principals)
+    if hidden and readable:
+        readable = readable - view.id_docs(hidden)
     if not readable:
         return []
     matched = _match(view, wq.And(parts), readable)

@@ -94,7 +94,10 @@ SPEC: dict[str, Any] = {
                         "position_id": {"type": "integer",
                                         "description": "The drafter's desk, when the drafter holds several."},
                         "replaces": {"type": "integer",
-                                     "description": "A signed letter this one corrects and replaces."},
+                                     "description": "A signed letter this one corrects and replaces. Only its "
+                                                    "drafter's desk, its signer's desk, the records clerk of its "
+                                                    "unit or an administrator may (403 otherwise; see the "
+                                                    "letter's `correct` permission)."},
                         "doc_type": {"type": "string", "default": "nota_dinas"},
                         "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
                         "security_class": {"$ref": "#/components/schemas/SecurityClass"},
@@ -344,7 +347,10 @@ SPEC: dict[str, Any] = {
                 "number": {"type": ["string", "null"]}, "unit": {"type": "string"}, "author": {"type": "string"},
                 "revision": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
                 "updated_at": {"type": "string", "format": "date-time"},
-                "permissions": {"type": "array", "items": {"type": "string"}},
+                "permissions": {"type": "array", "items": {"type": "string", "enum": ["read", "add_version",
+                                                                                     "correct"]},
+                                "description": "What the caller may do: read, add_version (drafts), correct "
+                                               "(start a correction of a signed letter)."},
                 "recipients": {"type": "array", "items": {"$ref": "#/components/schemas/Recipient"}},
                 "deadline": {**_DEADLINE, "type": ["string", "null"]},
                 "content_url": {"type": "string"},

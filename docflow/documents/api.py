@@ -60,7 +60,7 @@ def create():
         document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
                                    on=services().today(), author_position_id=optional_int(request.form, "position_id"),
                                    before_store=end_transaction, held_positions=held_positions(user),
-                                   replaces=replaces, recipients=recipients)
+                                   replaces=replaces, recipients=recipients, acting_positions=acting_positions(user))
     response = jsonify(document_json(document, user, acting_positions(user)))
     response.status_code = 201
     response.headers["Location"] = url_for(".show", document_id=document.id)

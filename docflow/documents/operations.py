@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from docflow.audit.operations import record_event
 from docflow.auth.models import User
-from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
+from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, may_correct, permissions
 from docflow.documents.classification import classification_exists
 from docflow.documents.intake import Upload
 from docflow.documents.models import (
@@ -28,7 +28,7 @@ from docflow.documents.models import (
 )
 from docflow.documents.recipients import RecipientSpec
 from docflow.org.models import Position
-from docflow.org.queries import held_position_ids
+from docflow.org.queries import acting_position_ids, held_position_ids
 from docflow.workflow.states import FROZEN_STATES
 from docflow.db import utcnow
 from docflow.errors import (
@@ -175,10 +175,12 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
                     upload: Upload, on: date, author_position_id: int | None = None,
                     before_store: Callable[[], None] | None = None,
                     replaces: Document | None = None, recipients: Sequence[RecipientSpec] = (),
-                    held_positions: Collection[int] | None = None) -> Document:
+                    held_positions: Collection[int] | None = None,
+                    acting_positions: Collection[int] | None = None) -> Document:
     """Store the upload, then add the document, its recipients, its first version and the extraction job.
 
-    `held_positions` are the desks the actor holds on `on`, when the caller has them already.
+    `held_positions` are the desks the actor holds on `on`, and `acting_positions` those she holds or
+    acts for (Plt./Plh.), when the caller has them already.
     """
     position = _author_position(session, actor, author_position_id, on, held_positions)
     unit_id = position.unit_id if position is not None else actor.unit_id
@@ -187,8 +189,15 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     if not classification_exists(session, fields.classification_code):
         raise ValidationFailed(N_("unknown classification code %(code)r; choose one from the classification list"),
                                field="classification_code", code=fields.classification_code)
-    if replaces is not None and replaces.state not in FROZEN_STATES:
-        raise Conflict(N_("only a signed letter is replaced by a correction; change this one instead"), field="replaces")
+    if replaces is not None:
+        if replaces.state not in FROZEN_STATES:
+            raise Conflict(N_("only a signed letter is replaced by a correction; change this one instead"),
+                           field="replaces")
+        if acting_positions is None:
+            acting_positions = acting_position_ids(session, actor.id, on)
+        if not may_correct(actor, replaces, acting_positions):
+            raise PermissionDenied(N_("a correction is started by the letter's drafter, its signer, the records "
+                                      "clerk of its unit or an administrator"), field="replaces")
     check_deadline_ahead(fields.deadline, on)
     # The object first, then the rows that claim it: a crash in between leaves an orphan object
     # (swept later), never a row without its bytes.

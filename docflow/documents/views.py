@@ -161,7 +161,7 @@ def _similar(user, document):
     from docflow.search.operations import similar_documents
 
     try:
-        return similar_documents(services().index, user, document, acting_positions(user))
+        return similar_documents(db_session(), services().index, user, document, acting_positions(user))
     except ServiceUnavailable:
         return None  # the page works without its related letters
 
@@ -233,7 +233,7 @@ def _route_edit(user, document, steps, errors):
     session = db_session()
     if steps is None:
         try:
-            steps = route_of(document) if document.steps else proposed_route(session, document)
+            steps = route_of(document) if document.steps else proposed_route(session, document, services().today())
         except ValidationFailed as exc:
             steps, errors = [], errors + exc.errors
     return dict(rule=session.get(DocumentTypeRule, document.doc_type), proposed=not document.steps, errors=errors,

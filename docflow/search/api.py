@@ -17,7 +17,8 @@ bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
 @api_login_required
 def search():
     """Search the documents the caller may read."""
-    results = search_documents(services().index, api_user(), request.args, acting_positions(api_user()))
+    user = api_user()
+    results = search_documents(db_session(), services().index, user, request.args, acting_positions(user))
     return jsonify(
         total=results.total,
         partial_total=results.partial_total,
@@ -37,7 +38,7 @@ def similar(document_id: int):
     user = api_user()
     positions = acting_positions(user)
     document = get_readable_document(db_session(), user, document_id, positions)
-    results = similar_documents(services().index, user, document, positions,
+    results = similar_documents(db_session(), services().index, user, document, positions,
                                 int_param(request.args, "limit", 5, maximum=20))
     return jsonify(total=results.total, results=[_hit_json(hit) for hit in results.hits])
 

@@ -37,7 +37,7 @@ def _run():
     results, error = None, None
     if any(request.args.get(name) for name in _FILTERS):
         try:
-            results = search_documents(services().index, web_user(), search_args(request.args),
+            results = search_documents(db_session(), services().index, web_user(), search_args(request.args),
                                        acting_positions(web_user()))
         except ValidationFailed as exc:
             error = exc.reason

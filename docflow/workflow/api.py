@@ -33,7 +33,8 @@ def route(document_id: int):
     document = _document(document_id)
     if document.steps:
         return jsonify(proposed=False, steps=[step_json(s) for s in document.steps])
-    return jsonify(proposed=True, steps=[s.as_dict() for s in proposed_route(db_session(), document)])
+    proposal = proposed_route(db_session(), document, services().today())
+    return jsonify(proposed=True, steps=[s.as_dict() for s in proposal])
 
 
 @bp.put("/documents/<int:document_id>/route")
@@ -112,6 +113,6 @@ def incoming():
     """List the sent letters addressed or copied to my desks, newest first (at most 100)."""
     user = api_user()
     positions = acting_positions(user)
-    letters = incoming_letters(db_session(), positions, limit=100)
+    letters = incoming_letters(db_session(), positions, user_id=user.id, limit=100)
     return jsonify(results=[document_json(d, user, positions, with_versions=False) for d in letters],
                    total=len(letters))

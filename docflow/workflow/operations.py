@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 from docflow.audit.operations import record_event
 from docflow.auth.models import Role, User
 from docflow.config import WorkflowSettings
-from docflow.documents.models import Document, DocumentState, Urgency
+from docflow.documents.access import is_personal
+from docflow.documents.models import Document, DocumentGrant, DocumentState, Urgency
 from docflow.errors import N_, Conflict, Message, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position
-from docflow.org.queries import Capacity, capacity_for, position_chain
+from docflow.org.queries import Capacity, active_delegation, capacity_for, holders, position_chain
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
 from docflow.workflow.models import DocumentTypeRule, RestartFrom, RouteStep, SigningMode, StepKind, StepState
 from docflow.workflow.numbering import allocate_number
-from docflow.workflow.routes import StepSpec, propose_route, validate_route
+from docflow.workflow.routes import StepSpec, propose_route, validate_route, without_double_steps
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, Slot, Transition, transition_for
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 MAX_COMMENT = 4000
 # What a passed deadline stops: approving and signing. Returning, rejecting and withdrawing stay possible.
 DEADLINE_BOUND_ACTIONS = frozenset({Action.INITIAL, Action.SIGN})
+# One person approves a letter once: a paraf or the signature, never two of them.
+APPROVING_ACTIONS = frozenset({Action.INITIAL, Action.SIGN})
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,15 @@ def current_step(document: Document) -> RouteStep | None:
 def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, on) -> Acting:
     """Return how the user fills the slot, or raise PermissionDenied saying who may act."""
     if slot == Slot.DRAFTER:
+        if is_personal(document):
+            # Secrecy follows the person: only the author herself, not her desk's other holders or Plt./Plh.
+            if document.author_id == user.id and user.is_active:
+                capacity = (capacity_for(session, user, document.author_position_id, on)
+                            if document.author_position_id is not None else None)
+                return Acting(user, capacity if capacity is not None and capacity.via == "holder" else None)
+            raise PermissionDenied(N_("only the drafter of this secret letter, in person, may do this"))
         if document.author_position_id is not None:
+            # The holder of the drafter's desk, or its Plt. (vacant post) or Plh. (holder away) on the day.
             capacity = capacity_for(session, user, document.author_position_id, on)
             if capacity is not None:
                 return Acting(user, capacity)
@@ -103,6 +114,18 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
     return Acting(user, capacity)
 
 
+def _check_approves_once(document: Document, user: User, action: str) -> None:
+    """Refuse a second paraf or a signature from someone who already initialled the letter at another step."""
+    if action not in APPROVING_ACTIONS:
+        return
+    earlier = next((s for s in document.steps if s.state == StepState.DONE and s.acted_by_user_id == user.id), None)
+    if earlier is not None:
+        # Holding one desk of the route and standing in for another, she would approve the letter twice.
+        raise PermissionDenied(N_("you already initialled this letter at the step of %(position)s; one person "
+                                  "approves a letter once, so this step needs another official (you may still "
+                                  "return it)"), position=earlier.position.title)
+
+
 def available_actions(session: Session, user: User, document: Document, on, *,
                       heeding_deadline: bool = True) -> list[Action]:
     """Return the actions this user may take on the letter now (for buttons; the guard still decides)."""
@@ -116,6 +139,7 @@ def available_actions(session: Session, user: User, document: Document, on, *,
             continue
         try:
             _resolve_slot(session, user, document, transition_for(document.state, action).slot, on)
+            _check_approves_once(document, user, action)
         except DocflowError:
             continue
         available.append(action)
@@ -198,12 +222,17 @@ def route_of(document: Document) -> list[StepSpec]:
     return [StepSpec(s.kind, s.position_id, s.mode, s.on_behalf_position_id) for s in document.steps]
 
 
-def proposed_route(session: Session, document: Document) -> list[StepSpec]:
-    """Return the route the rules propose for a document, from its drafter's desk."""
+def proposed_route(session: Session, document: Document, on: date | None = None) -> list[StepSpec]:
+    """Return the route the rules propose for a document, from its drafter's desk.
+
+    Given the day, a verification step is left out when the one person who may act there is also
+    the one at a later step (she holds it or stands in for it): one person initials a letter once.
+    """
     if document.author_position_id is None:
         raise ValidationFailed(N_("the letter has no drafter's position, so no route can be proposed; "
                                   "choose the verifiers and the signer"), field="steps")
-    return propose_route(_rule(session, document), session.get(Position, document.author_position_id))
+    steps = propose_route(_rule(session, document), session.get(Position, document.author_position_id))
+    return without_double_steps(session, steps, on, document.author_id) if on is not None else steps
 
 
 def set_route(session: Session, *, actor: User, document: Document, steps: Sequence[StepSpec],
@@ -219,7 +248,7 @@ def set_route(session: Session, *, actor: User, document: Document, steps: Seque
     acting = _resolve_slot(session, actor, document, Slot.DRAFTER, on)
     rule = _rule(session, document)
     author_position = session.get(Position, document.author_position_id) if document.author_position_id else None
-    validated = validate_route(session, rule, author_position, steps, on)
+    validated = validate_route(session, rule, author_position, steps, on, document.author_id)
     document.steps.clear()
     session.flush()
     for order, spec in enumerate(validated, start=1):
@@ -292,6 +321,7 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     _check_revision(document, expected_revision)
     on = now.date()
     acting = _resolve_slot(session, actor, document, transition.slot, on)
+    _check_approves_once(document, actor, action)
     check_deadline(document, action, on)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
@@ -305,7 +335,7 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     session.flush()
     _audit(session, document, action, before, document.state, acting, comment, signing_step=signing_step)
     if action == Action.SEND:
-        _deliver(session, document, acting)
+        _deliver(session, document, acting, on)
     enqueue_index(session, document.id)  # the index's readers follow the new state (and the recipients)
     logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
                 document.state, f" as {acting.capacity.via}" if acting.capacity else "")
@@ -355,16 +385,34 @@ def _apply(session: Session, document: Document, action: Action, transition: Tra
         document.state = transition.target
 
 
-def _deliver(session: Session, document: Document, acting: Acting) -> None:
+def _deliver(session: Session, document: Document, acting: Acting, on: date) -> None:
     """Record that the desks the letter is addressed or copied to may read it now, and tell them."""
     desks = [r for r in document.recipients if r.position_id is not None]
     if not desks:
         return
+    if is_personal(document):
+        _grant_to_holders(session, document, {r.position_id for r in desks}, on)
     _audit(session, document, "deliver", document.state, document.state, acting,
            comment="; ".join(f"{'Yth.' if r.kind == 'to' else 'Tembusan:'} {r.name} (pos:{r.position_id})"
                              for r in desks))
     _notify(session, document, "received", position_ids=sorted({r.position_id for r in desks}))
     logger.info("document %s delivered to positions %s", document.id, [r.position_id for r in desks])
+
+
+def _grant_to_holders(session: Session, document: Document, position_ids: set[int], on: date) -> None:
+    """Let the people at the desks (holders, Plt./Plh.) today read a secret letter, in person from now on."""
+    people: set[int] = set()
+    for position_id in position_ids:
+        people.update(u.id for u in holders(session, position_id, on))
+        delegation = active_delegation(session, position_id, on)
+        if delegation is not None:
+            people.add(delegation.delegate_user_id)
+    already = {g.user_id for g in document.grants}
+    for user_id in sorted(people - already):
+        document.grants.append(DocumentGrant(user_id=user_id))
+    session.flush()
+    logger.info("secret document %s: granted to users %s at the addressed desks", document.id,
+                sorted(people - already))
 
 
 def _complete(step: RouteStep, acting: Acting, now: datetime) -> None:
@@ -385,13 +433,13 @@ def _submit(session: Session, document: Document, steps: list[RouteStep], transi
             settings: WorkflowSettings) -> None:
     rule = _rule(session, document)
     if not steps:
-        for order, spec in enumerate(proposed_route(session, document), start=1):
+        for order, spec in enumerate(proposed_route(session, document, now.date()), start=1):
             document.steps.append(RouteStep(order=order, kind=spec.kind, position_id=spec.position_id,
                                             mode=spec.mode, on_behalf_position_id=spec.on_behalf_position_id))
         session.flush()
         steps = list(document.steps)
     author_position = session.get(Position, document.author_position_id) if document.author_position_id else None
-    validate_route(session, rule, author_position, route_of(document), now.date())
+    validate_route(session, rule, author_position, route_of(document), now.date(), document.author_id)
     if document.current_version is None:
         raise ValidationFailed(N_("attach the letter's file before submitting it"), field="file")
     resume_at = 1

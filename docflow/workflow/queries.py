@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from docflow.audit.models import AuditEvent
 from docflow.auth.models import User
-from docflow.documents.access import DELIVERED_STATES
-from docflow.documents.models import Document, DocumentRecipient, DocumentState
+from docflow.documents.access import DELIVERED_STATES, PERSONAL_CLASSES
+from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, DocumentState
 from docflow.workflow.models import DocumentTypeRule, RouteStep, StepKind, StepState
 
 
@@ -61,9 +61,11 @@ def inbox(session: Session, user: User, positions: Iterable[int], now: datetime)
                 continue  # nobody verifies or signs their own letter
             task = "sign" if step.kind == StepKind.SIGN else "verify"
             items.append(InboxItem(document, task, step.due_at, step))
-    # Letters drafted at a desk belong to whoever holds it now; only desk-less drafts follow the person.
-    own_deskless = and_(Document.author_position_id.is_(None), Document.author_id == user.id)
-    mine = or_(Document.author_position_id.in_(positions), own_deskless) if positions else own_deskless
+    # Letters drafted at a desk belong to whoever holds it now; desk-less drafts and secret ones
+    # (Rahasia, Sangat Rahasia: rights are personal) follow the person.
+    personal = Document.security_class.in_(PERSONAL_CLASSES)
+    own = and_(or_(Document.author_position_id.is_(None), personal), Document.author_id == user.id)
+    mine = or_(and_(~personal, Document.author_position_id.in_(positions)), own) if positions else own
     for document in session.scalars(select(Document).where(
             mine, Document.state.in_([DocumentState.RETURNED, DocumentState.DRAFT]))
             .options(selectinload(Document.unit), selectinload(Document.author))):
@@ -73,15 +75,23 @@ def inbox(session: Session, user: User, positions: Iterable[int], now: datetime)
     return sorted(items, key=lambda i: (not i.overdue(now), i.due_at or far, -i.document.id))
 
 
-def incoming_letters(session: Session, positions: Iterable[int], *, limit: int = 20) -> list[Document]:
-    """Return the sent letters addressed or copied to the desks the user holds or acts for, newest first."""
+def incoming_letters(session: Session, positions: Iterable[int], *, user_id: int | None = None,
+                     limit: int = 20) -> list[Document]:
+    """Return the sent letters addressed or copied to the desks the user holds or acts for, newest first.
+
+    A secret letter (Rahasia, Sangat Rahasia) is listed only for the people it was granted to when
+    it was sent (the desks' holders then), not for whoever holds the desk later.
+    """
     positions = sorted(set(positions))
     if not positions:
         return []
     addressed = exists(select(DocumentRecipient.id).where(DocumentRecipient.document_id == Document.id,
                                                           DocumentRecipient.position_id.in_(positions)))
+    granted = exists(select(DocumentGrant.id).where(DocumentGrant.document_id == Document.id,
+                                                    DocumentGrant.user_id == user_id))
+    in_person = or_(~Document.security_class.in_(PERSONAL_CLASSES), granted)
     return list(session.scalars(
-        select(Document).where(Document.state.in_(DELIVERED_STATES), addressed)
+        select(Document).where(Document.state.in_(DELIVERED_STATES), addressed, in_person)
         .order_by(Document.signed_at.desc(), Document.id.desc()).limit(limit)
         .options(selectinload(Document.unit))))
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Position
-from docflow.org.queries import can_be_acted_for, position_chain
+from docflow.auth.models import User
+from docflow.org.queries import active_delegation, can_be_acted_for, holders, position_chain
 from docflow.workflow.models import DocumentTypeRule, SigningMode, StepKind
 
 
@@ -76,7 +77,7 @@ def propose_route(rule: DocumentTypeRule, author_position: Position) -> list[Ste
 
 
 def validate_route(session: Session, rule: DocumentTypeRule, author_position: Position | None,
-                   steps: Sequence[StepSpec], on: date) -> list[StepSpec]:
+                   steps: Sequence[StepSpec], on: date, author_id: int | None = None) -> list[StepSpec]:
     """Check a route against the type's rules; raise ValidationFailed naming what is wrong."""
     if not steps or steps[-1].kind != StepKind.SIGN:
         raise ValidationFailed(N_("a route ends with exactly one signing step"), field="steps")
@@ -100,6 +101,7 @@ def validate_route(session: Session, rule: DocumentTypeRule, author_position: Po
             raise ValidationFailed(N_("nobody holds or acts for %(position)s (vacant, no Plt.)"), field="steps",
                                    position=position.title)
         positions[step.position_id] = position
+    _check_one_person_per_step(session, steps, on, author_id)
     sign = steps[-1]
     signer = positions[sign.position_id]
     if sign.mode == SigningMode.DIRECT:
@@ -127,3 +129,54 @@ def validate_route(session: Session, rule: DocumentTypeRule, author_position: Po
         if step.mode != SigningMode.DIRECT or step.on_behalf_position_id is not None:
             raise ValidationFailed(N_("verification steps have no signing mode"), field="steps")
     return list(steps)
+
+
+def _people_at(session: Session, position_id: int, on: date, author_id: int | None) -> set[int]:
+    """Return who may act for a desk on a day (its holders and its Plt./Plh.), never the letter's author."""
+    people = {user.id for user in holders(session, position_id, on)}
+    delegation = active_delegation(session, position_id, on)
+    if delegation is not None:
+        people.add(delegation.delegate_user_id)
+    people.discard(author_id)
+    return people
+
+
+def _sole_people(session: Session, steps: Sequence[StepSpec], on: date, author_id: int | None) -> list[int | None]:
+    """Return, step by step, the one person who alone may act there on the day (None: several or nobody)."""
+    sole: list[int | None] = []
+    for step in steps:
+        people = _people_at(session, step.position_id, on, author_id)
+        sole.append(next(iter(people)) if len(people) == 1 else None)
+    return sole
+
+
+def _check_one_person_per_step(session: Session, steps: Sequence[StepSpec], on: date, author_id: int | None) -> None:
+    """Refuse a route on which one person alone holds or stands in for two desks: she would approve it twice.
+
+    Typically a Plt. of a vacant post who holds another desk of the same route. Where a desk has
+    someone else too, the route stands, and the action itself refuses her second paraf.
+    """
+    seen: dict[int, StepSpec] = {}
+    for step, user_id in zip(steps, _sole_people(session, steps, on, author_id)):
+        if user_id is None:
+            continue
+        if user_id in seen:
+            raise ValidationFailed(
+                N_("%(name)s alone holds or stands in for both %(first)s and %(second)s; one person initials a "
+                   "letter once, so take one of these steps off the route"), field="steps",
+                name=session.get(User, user_id).display_name,
+                first=session.get(Position, seen[user_id].position_id).title,
+                second=session.get(Position, step.position_id).title)
+        seen[user_id] = step
+
+
+def without_double_steps(session: Session, steps: Sequence[StepSpec], on: date,
+                         author_id: int | None) -> list[StepSpec]:
+    """Return a proposed route without a verification step whose one person alone also acts at a later step."""
+    sole = _sole_people(session, steps, on, author_id)
+    kept = []
+    for i, step in enumerate(steps):
+        if step.kind == StepKind.VERIFY and sole[i] is not None and sole[i] in sole[i + 1:]:
+            continue  # e.g. the Plt. of the vacant head's post verifies at her own desk: she signs, once
+        kept.append(step)
+    return kept

@@ -47,7 +47,7 @@ def dashboard():
     groups = {task: [i for i in items if i.task == task] for task in ("verify", "sign", "revise", "draft")}
     signed = [d for d in recently_signed(db_session(), user.unit_id) if can_read(user, d, positions)]
     return render_template("workflow/dashboard.html", groups=groups, now=now, signed=signed,
-                           incoming=incoming_letters(db_session(), positions, limit=10),
+                           incoming=incoming_letters(db_session(), positions, user_id=user.id, limit=10),
                            overdue=sum(1 for i in items if i.overdue(now)))
 
 

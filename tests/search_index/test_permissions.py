@@ -93,3 +93,26 @@ def test_suggestion_needs_every_corrected_word_readable(index: SearchIndex) -> N
     # of the unreadable letter, so only "pikat" is corrected.
     assert results.suggestion == "piket OR alutsiska"
     assert search(index, "pikat OR alutsiska", autocorrect=False).suggestion == "pikat OR alutsista"
+
+
+def test_hidden_documents_leave_no_trace(secret: SearchIndex) -> None:
+    """Do letters the caller hides (their entries lag the database) vanish from hits, counts, facets and hints?"""
+    hidden = frozenset({1})
+    assert ids(search(secret, "kepegawaian", hidden=hidden)) == [2]
+    results = search(secret, "", hidden=hidden, facets=True)
+    assert results.total == 1 and results.facets["security_class"] == {"biasa": 1}
+    assert search(secret, "mutasi", hidden=hidden).total == 0
+    assert search(secret, "mutsi", hidden=hidden, autocorrect=False).suggestion is None
+    corrected = search(secret, "mutsi", hidden=hidden)
+    assert (corrected.total, corrected.corrected_query) == (0, None)
+    assert secret.suggest("renc", ("unit:1",), hidden=hidden) == []
+    assert [h.id for h in secret.similar(2, ("unit:1",)).hits] == [1]
+    assert secret.similar(2, ("unit:1",), hidden=hidden).hits == []
+    assert secret.similar(1, ("unit:1",), hidden=hidden).hits == []
+
+
+def test_hiding_does_not_poison_the_cached_sets(secret: SearchIndex) -> None:
+    """Does a search that hides a letter leave the next caller's results whole?"""
+    assert search(secret, "kepegawaian", hidden=frozenset({1})).total == 1
+    assert search(secret, "kepegawaian").total == 2
+    assert search(secret, "", hidden=frozenset({2, 99})).total == 1
