@@ -29,6 +29,8 @@ class ServerSettings:
     threads: int = 8
     secure_cookies: bool = False
     log_level: str = "INFO"
+    session_lifetime_hours: float = 12
+    idle_timeout_minutes: float = 30
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting server.log_level: expected DEBUG, INFO, WARNING or ERROR, got {s.server.log_level!r}")
     positive = {
         "server.threads": s.server.threads, "database.pool_size": s.database.pool_size,
+        "server.session_lifetime_hours": s.server.session_lifetime_hours,
+        "server.idle_timeout_minutes": s.server.idle_timeout_minutes,
         "uploads.max_size_mb": s.uploads.max_size_mb, "extraction.timeout_seconds": s.extraction.timeout_seconds,
         "extraction.memory_limit_mb": s.extraction.memory_limit_mb, "extraction.max_chars": s.extraction.max_chars,
         "extraction.ocr_timeout_seconds": s.extraction.ocr_timeout_seconds,
