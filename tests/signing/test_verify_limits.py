@@ -76,20 +76,29 @@ def _in_thread(target) -> tuple[threading.Thread, dict]:
     return thread, box
 
 
-# --- the database stays free (a real SQLite file, as the embedded default runs) -----------------
+# --- the database stays free (its own database, as a served instance has it) ----------------------
 
 
 @pytest.fixture
-def file_instance(tmp_path: Path):
-    """An app on its own SQLite file (no test transaction around it), with a signed letter."""
+def database_url(tmp_path: Path, backend: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'docflow.sqlite3'}"
+        return
+    from tests import pg
+
+    with pg.postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def own_instance(tmp_path: Path, database_url: str):
+    """An app on a database of its own (no test transaction around it), with a signed letter."""
     from docflow import create_app
     from docflow.auth.operations import create_token
     from docflow.migrate import upgrade
     from docflow.services import Services
 
-    database = tmp_path / "docflow.sqlite3"
-    svc = Services.from_settings(make_settings(tmp_path, database={"url": f"sqlite:///{database}"},
-                                               server={"public_url": "http://localhost"}))
+    svc = Services.from_settings(make_settings(tmp_path, database={"url": database_url, "pool_size": 3}))
     upgrade(svc.db.engine)
     svc.store.ensure_ready()
     svc.index.ensure_ready()
@@ -110,24 +119,41 @@ def file_instance(tmp_path: Path):
     data = signed_file(db, svc, document_id)
     db.close()
     try:
-        yield app, database, token, data
+        yield app, svc, token, data
     finally:
         svc.close()
 
 
-def test_database_and_health_answer_while_an_upload_is_checked(file_instance, held):
-    """While a visitor's copy is being checked, can another process write and does /healthz answer at once?"""
-    app, database, token, data = file_instance
-    thread, box = _in_thread(lambda: _post(app.test_client(), token, _modified(data)))
-    try:
-        assert held.started.wait(30), "the check did not start"
-        other = sqlite3.connect(database, timeout=0.5, isolation_level=None)
+def _write_elsewhere(svc, database_url: str) -> None:
+    """Write from another connection; on SQLite, fail at once if anyone holds the write lock."""
+    if database_url.startswith("sqlite"):
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0.5, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # the write lock: "database is locked" if the upload held it
             other.execute("UPDATE users SET full_name = full_name")
             other.execute("COMMIT")
         finally:
             other.close()
+        return
+    from sqlalchemy import text
+
+    with svc.db.engine.connect() as conn:
+        # No connection of the app sits in an open transaction (holding locks and a pooled connection).
+        idle = conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"))
+        assert idle == 0
+        conn.execute(text("SET lock_timeout = '500ms'"))
+        conn.execute(text("UPDATE users SET full_name = full_name"))
+        conn.commit()
+
+
+def test_database_and_health_answer_while_an_upload_is_checked(own_instance, database_url, held):
+    """While a visitor's copy is being checked, can others write and does /healthz answer at once?"""
+    app, svc, token, data = own_instance
+    thread, box = _in_thread(lambda: _post(app.test_client(), token, _modified(data)))
+    try:
+        assert held.started.wait(30), "the check did not start"
+        _write_elsewhere(svc, database_url)
         started = time.monotonic()
         health = app.test_client().get("/healthz")
         assert health.status_code == 200 and health.get_json()["checks"]["database"] == "ok"
