@@ -183,7 +183,7 @@ def test_too_many_uploads_at_once_are_refused_with_429(app, client, db, office, 
                                                 environ_base={"REMOTE_ADDR": "198.51.100.7"}))
     assert held.started.wait(30), "the first check did not start"
     same = _post(client, token, _modified(data), environ_base={"REMOTE_ADDR": "198.51.100.7"})
-    assert same.status_code == 429
+    assert same.status_code == 429, same.get_data(as_text=True)
     assert same.headers["Retry-After"] == "20"
     assert "A file you sent is still being checked" in same.get_data(as_text=True)
     assert 'data-status="valid"' in same.get_data(as_text=True)  # the letter's facts are still shown
@@ -196,7 +196,7 @@ def test_too_many_uploads_at_once_are_refused_with_429(app, client, db, office, 
                                                   environ_base={"REMOTE_ADDR": "203.0.113.9"}))
     assert held.started.wait(30), "the second check did not start"
     third = _post(client, token, _modified(data), environ_base={"REMOTE_ADDR": "192.0.2.44"})
-    assert third.status_code == 429 and third.headers["Retry-After"] == "20"
+    assert third.status_code == 429 and third.headers["Retry-After"] == "20", third.get_data(as_text=True)
     assert "Too many files are being checked right now" in third.get_data(as_text=True)
     # The rest of the service is not held up.
     assert client.get(f"/verify/{token}").status_code == 200
@@ -206,10 +206,11 @@ def test_too_many_uploads_at_once_are_refused_with_429(app, client, db, office, 
         thread.join(30)
     for box in (first_box, second_box):
         assert "error" not in box, box.get("error")
-        assert box["response"].status_code == 200
+        assert box["response"].status_code == 200, box["response"].get_data(as_text=True)
     # The places are free again.
     again = _post(client, token, _modified(data), environ_base={"REMOTE_ADDR": "198.51.100.7"})
-    assert again.status_code == 200 and 'data-verdict="modified"' in again.get_data(as_text=True)
+    assert again.status_code == 200 and 'data-verdict="modified"' in again.get_data(as_text=True), \
+        again.get_data(as_text=True)
 
 
 def test_genuine_copy_is_known_by_its_hash_without_the_slow_check(client, db, office, token_for, services,
