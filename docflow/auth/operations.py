@@ -72,9 +72,17 @@ def set_password(session: Session, user: User, password: str) -> None:
     logger.info("password of %s changed", user.username)
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """Return the active user with this username and password, or None."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+def login_candidate(session: Session, username: str) -> User | None:
+    """Return the user a login names, before her password is checked (None: no such username)."""
+    return session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def authenticate(user: User | None, password: str) -> User | None:
+    """Return the user if she is active and the password is hers, else None (as slowly for an unknown name).
+
+    Touches no database: the check is scrypt, a quarter of a second by design, so the login view
+    runs it with no transaction open.
+    """
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -222,9 +230,18 @@ def login_wait_seconds(session: Session, username: str, ip: str, now: datetime) 
     return wait
 
 
-def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool) -> None:
+def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool) -> LoginAttempt:
     """Remember a login attempt (failed ones count towards the throttle)."""
-    session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded))
+    attempt = LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded)
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def confirm_login_attempt(session: Session, attempt: LoginAttempt) -> None:
+    """Mark an attempt recorded as failed before its password was checked as the success it turned out to be."""
+    session.add(attempt)
+    attempt.succeeded = True
     session.flush()
 
 

@@ -16,12 +16,14 @@ from docflow.auth.models import User
 from docflow.auth.forms import LoginForm
 from docflow.auth.operations import (
     authenticate,
+    confirm_login_attempt,
     end_web_session,
+    login_candidate,
     login_wait_seconds,
     record_login_attempt,
     start_web_session,
 )
-from docflow.context import db_session, services
+from docflow.context import db_session, end_transaction, services
 from docflow.db import utcnow
 from docflow.org.models import Delegation
 
@@ -55,13 +57,18 @@ def login():
             logger.warning("login for %r from %s throttled for %d s", username, ip, wait)
             flash(_("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=wait // 60 + 1), "error")
             return render_template("auth/login.html", form=form), 429
-        user = authenticate(db, username, form.password.data or "")
-        record_login_attempt(db, username, ip, succeeded=user is not None)
+        candidate = login_candidate(db, username)
+        # Counted as failed until the password proves right, in the transaction that checked the
+        # throttle, so that logins sent at once count each other.
+        attempt = record_login_attempt(db, username, ip, succeeded=False)
+        # Anyone may send logins: the slow password check holds no transaction (on SQLite, the write lock).
+        end_transaction()
+        user = authenticate(candidate, form.password.data or "")
         if user is None:
             logger.info("failed login for %r from %s", username, ip)
             flash(_("Wrong username or password."), "error")
-            # 200 with the message (not 401): the failed attempt must be committed to count.
             return render_template("auth/login.html", form=form)
+        confirm_login_attempt(db, attempt)
         session.clear()  # a new session at login: nothing from before survives
         session[SESSION_KEY] = start_web_session(db, user, ip)
         login_user(user)
