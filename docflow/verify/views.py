@@ -97,7 +97,10 @@ def _limit_body(endpoint: str | None, _values: dict | None) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge):
-    letter, _reference = _read_letter((request.view_args or {}).get("token", ""))
+    try:
+        letter, _reference = _read_letter((request.view_args or {}).get("token", ""))
+    except NotFound as exc:  # raised in an error handler, it would not reach the app's own
+        return current_app.handle_user_exception(exc)
     limit = f"{services().settings.verify.max_size_mb:g}"
     return _page(letter, errors=[("file", Message(_TOO_LARGE, limit=limit))], status=413)
 

@@ -249,6 +249,10 @@ class TestLimits:
             assert response.status_code == 413, response.get_data(as_text=True)
             page = response.get_data(as_text=True)
             assert "larger than the limit of 0.05 MB" in page and 'data-status="valid"' in page
+        unknown = web_client.post("/verify/" + "x" * 32, data={"csrf_token": csrf,
+                                                               "file": (io.BytesIO(b"0" * (4 * limit)), "x.pdf")},
+                                  content_type="multipart/form-data")
+        assert unknown.status_code == 404
 
     def test_check_past_its_time_limit_says_so(self, client, db, office, token_for, services):
         """Does a check that outlasts verify.timeout_seconds end with 'could not be checked' instead of a stall?"""
