@@ -155,6 +155,11 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        # Pages, JSON and files may be a person's letters: kept by no cache, shared or the browser's disk.
+        # Static files and what a view marks public (the CRL) keep their own caching.
+        cache = response.headers.get("Cache-Control", "")
+        if request.endpoint != "static" and "public" not in cache and "no-store" not in cache:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.after_request

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import click
@@ -172,6 +173,13 @@ def _ensure_admin(services: Services) -> tuple[str, str | None]:
         return username, (None if os.environ.get(ADMIN_PASSWORD_ENV) else password)
 
 
+def _local_public_url(host: str, port: int) -> str:
+    """Return the address `run` serves at, or "" when it listens on every interface (no one address)."""
+    if host in {"", "0.0.0.0", "::", "[::]"}:
+        return ""
+    return f"http://[{host}]:{port}" if ":" in host and not host.startswith("[") else f"http://{host}:{port}"
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -191,7 +199,19 @@ def run(ctx: _Context, host: str, port: int) -> None:
             click.echo(f"Password: the value of {ADMIN_PASSWORD_ENV}")
         click.echo("=" * 70)
     click.echo(f"Docflow at http://{host}:{port}  (Ctrl-C stops the web server and the worker)")
-    worker_proc = subprocess.Popen([sys.executable, "-m", "docflow", "worker"])
+    worker_env = dict(os.environ)
+    if not services.settings.server.public_url:
+        public_url = _local_public_url(host, port)
+        if public_url:
+            # The embedded default signs letters whose QR code points here; a server sets its own address.
+            services.settings = replace(services.settings, server=replace(services.settings.server,
+                                                                          public_url=public_url))
+            worker_env["DOCFLOW_SERVER__PUBLIC_URL"] = public_url
+            click.echo(f"server.public_url is empty: signed letters' QR codes point to {public_url}")
+        else:
+            click.echo("note: server.public_url is empty, so letters cannot be signed; set it to the address "
+                       "people reach Docflow at")
+    worker_proc = subprocess.Popen([sys.executable, "-m", "docflow", "worker"], env=worker_env)
 
     def _terminate(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)

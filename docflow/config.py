@@ -31,6 +31,8 @@ class ServerSettings:
     log_level: str = "INFO"
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
     trusted_proxies: tuple[str, ...] = ()
+    session_lifetime_hours: float = 12
+    idle_timeout_minutes: float = 30
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,14 @@ class ExtractionSettings:
 
 
 @dataclass(frozen=True)
+class VerifySettings:
+    max_size_mb: float = 20
+    timeout_seconds: float = 15
+    max_concurrent: int = 2
+    max_concurrent_per_client: int = 1
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
     poll_interval: float = 0.5
     batch_size: int = 200
@@ -135,6 +145,7 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     uploads: UploadSettings = field(default_factory=UploadSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     mail: MailSettings = field(default_factory=MailSettings)
@@ -284,11 +295,16 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting server.trusted_proxies: {proxy!r} is not an IP address or network") from None
     positive = {
         "server.threads": s.server.threads, "database.pool_size": s.database.pool_size,
+        "server.session_lifetime_hours": s.server.session_lifetime_hours,
+        "server.idle_timeout_minutes": s.server.idle_timeout_minutes,
         "uploads.max_size_mb": s.uploads.max_size_mb, "extraction.timeout_seconds": s.extraction.timeout_seconds,
         "extraction.memory_limit_mb": s.extraction.memory_limit_mb, "extraction.max_chars": s.extraction.max_chars,
         "extraction.ocr_timeout_seconds": s.extraction.ocr_timeout_seconds,
         "extraction.ocr_max_pages": s.extraction.ocr_max_pages,
         "index.max_text_chars": s.index.max_text_chars, "index.batch_max_mb": s.index.batch_max_mb,
+        "verify.max_size_mb": s.verify.max_size_mb, "verify.timeout_seconds": s.verify.timeout_seconds,
+        "verify.max_concurrent": s.verify.max_concurrent,
+        "verify.max_concurrent_per_client": s.verify.max_concurrent_per_client,
         "worker.poll_interval": s.worker.poll_interval, "worker.batch_size": s.worker.batch_size,
         "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
         "worker.lease_seconds": s.worker.lease_seconds,

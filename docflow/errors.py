@@ -129,3 +129,14 @@ class InsufficientStorage(DocflowError):
 
     status = 507
     code = "storage_full"
+
+
+class TooManyRequests(DocflowError):
+    """Refused for now to keep the service answering for everyone; `retry_after` says when to try again."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None, **params: Any) -> None:
+        super().__init__(message, field=field, **params)
+        self.retry_after = retry_after

@@ -90,8 +90,10 @@ def make_settings(tmp_path: Path, **sections: dict[str, Any]):
     """Return settings for an instance under tmp_path (the repository's config.toml, no environment)."""
     from docflow.config import load_settings
 
+    # public_url: signing takes the QR code's address from the configuration only.
     overrides: dict[str, dict[str, Any]] = {"server": {"instance_dir": str(tmp_path / "instance"),
-                                                       "secret_key": "test-secret-key"}}
+                                                       "secret_key": "test-secret-key",
+                                                       "public_url": "http://localhost"}}
     for name, values in sections.items():
         overrides.setdefault(name, {}).update(values)
     return load_settings(overrides=overrides, environ={})

@@ -48,6 +48,7 @@ class Instance:
             self.env["DOCFLOW_DATABASE__URL"] = database_url
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.env["DOCFLOW_SERVER__PUBLIC_URL"] = self.base  # where signed letters' QR codes point
         self.procs: list[subprocess.Popen] = []
         self.log_dir = tmp_path
 

@@ -219,8 +219,9 @@ SPEC: dict[str, Any] = {
                                     "description": "Required to return or reject."},
                         "passphrase": {"type": "string", "format": "password",
                                        "description": "Sign only: opens the signer's key; never stored."}}}}}},
+                # 503 on sign: server.public_url is not set, or the converter of a DOCX/ODT draft is missing.
                 "responses": {"200": _json("Document", "The letter after the action."), "400": _ERRORS,
-                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS},
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/signing-pdf": {

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request, session
+from flask import flash, g, request, session
 from flask_login import current_user
 
 from docflow.app import login_manager
 from docflow.auth.models import ApiToken, TokenScope, User
-from docflow.auth.operations import token_for_bearer, web_session_is_active
+from docflow.auth.operations import WebSessionState, token_for_bearer, touch_web_session
 from docflow.context import db_session, services
-from docflow.errors import N_, AuthenticationRequired, PermissionDenied
+from docflow.errors import N_, AuthenticationRequired, Message, PermissionDenied
+from docflow.i18n import translate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,15 +34,28 @@ def scope_allows(scope: TokenScope | str, method: str, path: str) -> bool:
     return scope is TokenScope.WRITE or method.upper() in _READING
 
 
+_ENDED_MESSAGES = {
+    WebSessionState.IDLE: N_("You were logged out after %(minutes)s minutes without activity; log in again."),
+    WebSessionState.EXPIRED: N_("Your session lasted %(hours)s hours, the longest allowed; log in again."),
+}
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Load the user of a browser session only while its server-side session is open."""
+    """Load the user of a browser session only while its server-side session is open (not too old, not idle)."""
     user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.is_active:
         return None
-    if not web_session_is_active(db_session(), session.get(SESSION_KEY), user.id):
-        return None
-    return user
+    svc = services()
+    settings = svc.settings.server
+    state = touch_web_session(db_session(), session.get(SESSION_KEY), user.id, now=svc.now(),
+                              lifetime=timedelta(hours=settings.session_lifetime_hours),
+                              idle=timedelta(minutes=settings.idle_timeout_minutes))
+    if state in _ENDED_MESSAGES:
+        session.pop(SESSION_KEY, None)
+        flash(translate(Message(_ENDED_MESSAGES[state], minutes=f"{settings.idle_timeout_minutes:g}",
+                                hours=f"{settings.session_lifetime_hours:g}")), "info")
+    return user if state == WebSessionState.ACTIVE else None
 
 
 def api_user() -> User:

@@ -1,6 +1,7 @@
 """Domain writes for people, roles and API tokens."""
 from __future__ import annotations
 
+import enum
 import hashlib
 import logging
 import re
@@ -23,6 +24,7 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "dft_"
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+_SEEN_RESOLUTION = timedelta(minutes=1)
 # Checked against when the username is unknown, so that timing does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("docflow-timing-equaliser", method="scrypt")
 
@@ -70,9 +72,17 @@ def set_password(session: Session, user: User, password: str) -> None:
     logger.info("password of %s changed", user.username)
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """Return the active user with this username and password, or None."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+def login_candidate(session: Session, username: str) -> User | None:
+    """Return the user a login names, before her password is checked (None: no such username)."""
+    return session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def authenticate(user: User | None, password: str) -> User | None:
+    """Return the user if she is active and the password is hers, else None (as slowly for an unknown name).
+
+    Touches no database: the check is scrypt, a quarter of a second by design, so the login view
+    runs it with no transaction open.
+    """
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -324,9 +334,19 @@ def login_retry_at(session: Session, username: str, ip: str, now: datetime) -> d
     return retry_at if retry_at > now else None
 
 
-def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool, at: datetime) -> None:
+def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool,
+                         at: datetime) -> LoginAttempt:
     """Remember a login attempt (failed ones count towards the throttle)."""
-    session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded, at=at))
+    attempt = LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded, at=at)
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def confirm_login_attempt(session: Session, attempt: LoginAttempt) -> None:
+    """Mark an attempt recorded as failed before its password was checked as the success it turned out to be."""
+    session.add(attempt)
+    attempt.succeeded = True
     session.flush()
 
 
@@ -416,12 +436,35 @@ def start_web_session(session: Session, user: User, ip: str) -> str:
     return token
 
 
-def web_session_is_active(session: Session, token: str | None, user_id: int) -> bool:
-    """Tell whether the cookie's session is open for that user."""
+class WebSessionState(enum.StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"        # logged out, or not this user's
+    IDLE = "idle"            # nothing was done in it for longer than the idle timeout
+    EXPIRED = "expired"      # older than the session lifetime
+
+
+def touch_web_session(session: Session, token: str | None, user_id: int, *, now: datetime, lifetime: timedelta,
+                      idle: timedelta) -> WebSessionState:
+    """Tell whether the cookie's session is open for that user; end it when too old or idle, else note the activity."""
     if not token:
-        return False
+        return WebSessionState.CLOSED
     row = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
-    return row is not None and row.user_id == user_id and row.ended_at is None
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return WebSessionState.CLOSED
+    if now - row.created_at >= lifetime:
+        state = WebSessionState.EXPIRED
+    elif now - row.last_seen_at >= idle:
+        state = WebSessionState.IDLE
+    else:
+        # Noted at most once a minute (or a tenth of the idle time): not a write on every page.
+        if now - row.last_seen_at >= min(_SEEN_RESOLUTION, idle / 10):
+            row.last_seen_at = now
+            session.flush()
+        return WebSessionState.ACTIVE
+    row.ended_at = now
+    session.flush()
+    logger.info("web session %s of user %s ended: %s", row.id, user_id, state)
+    return state
 
 
 def end_web_session(session: Session, token: str | None) -> None:

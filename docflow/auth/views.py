@@ -19,10 +19,12 @@ from docflow.auth.forms import LoginForm
 from docflow.auth.operations import (
     MAX_TOKEN_DAYS,
     authenticate,
+    confirm_login_attempt,
     end_web_session,
     get_token,
     issue_token,
     list_tokens,
+    login_candidate,
     login_retry_at,
     record_login_attempt,
     request_login_unlock,
@@ -30,7 +32,7 @@ from docflow.auth.operations import (
     start_web_session,
     unlock_with_link,
 )
-from docflow.context import client_address, db_session, services
+from docflow.context import client_address, db_session, end_transaction, services
 from docflow.errors import ValidationFailed
 from docflow.org.models import Delegation
 
@@ -79,13 +81,19 @@ def login():
             when = retry_at.astimezone(services().timezone).strftime("%H:%M:%S")
             flash(_("Too many failed attempts. Try again at %(time)s.", time=when), "error")
             return _login_page(form, 429, retry_at=retry_at)
-        user = authenticate(db, username, form.password.data or "")
-        record_login_attempt(db, username, ip, succeeded=user is not None, at=now)
+        candidate = login_candidate(db, username)
+        # Counted as failed until the password proves right, in the transaction that checked the
+        # throttle, so that logins sent at once count each other.
+        attempt = record_login_attempt(db, username, ip, succeeded=False, at=now)
+        # Anyone may send logins: the slow password check holds no transaction (on SQLite, the write lock).
+        end_transaction()
+        user = authenticate(candidate, form.password.data or "")
         if user is None:
             logger.info("failed login for %r from %s", username, ip)
             flash(_("Wrong username or password."), "error")
             # 200 with the message (not 401): the failed attempt must be committed to count.
             return _login_page(form)
+        confirm_login_attempt(db, attempt)
         session.clear()  # a new session at login: nothing from before survives
         session[SESSION_KEY] = start_web_session(db, user, ip)
         login_user(user)

@@ -330,14 +330,18 @@ def _file_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]+", "-", number).strip("-") + ".pdf"
 
 
+SIGNING_NEEDS_PUBLIC_URL = N_("Signing is off until an administrator sets server.public_url, the address that "
+                              "the QR code of a signed letter points to.")
+
+
 def sign_document(session: Session, services: Services, *, actor: User, document_id: int,
-                  expected_revision: int | None, passphrase: str, now: datetime,
-                  base_url: str | None = None) -> Document:
+                  expected_revision: int | None, passphrase: str, now: datetime) -> Document:
     """Sign a letter: number it, stamp block, QR code and footer on its PDF, PAdES-sign it, keep it as a version."""
     settings = services.settings
-    base = (settings.server.public_url or base_url or "").rstrip("/")
+    # From the configuration only: a request's Host header would let anyone choose where the QR code points.
+    base = settings.server.public_url.rstrip("/")
     if not base:
-        raise SigningError(N_("the public address of Docflow is unknown; set server.public_url"))
+        raise ServiceUnavailable(SIGNING_NEEDS_PUBLIC_URL)
     # The key is opened before anything changes: a wrong passphrase leaves the letter as it was.
     credential = _unlock(session, actor, passphrase, now)
     document = lock_document(session, document_id)

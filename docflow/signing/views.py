@@ -24,6 +24,12 @@ from docflow.workflow.operations import available_actions
 bp = Blueprint("signing", __name__)
 
 
+@bp.app_context_processor
+def _signing_address() -> dict[str, bool]:
+    # The letter page says why signing is off rather than offering a form that can only fail.
+    return {"signing_needs_public_url": not services().settings.server.public_url}
+
+
 def _admin() -> User:
     user = web_user()
     if not user.has_role(Role.ADMIN):
@@ -63,7 +69,7 @@ def issue():
             raise ValidationFailed(N_("The two passphrases differ."), field="passphrase")
         credential = issue_credential(session, secret_key=ensure_secret_key(svc.settings),
                                       user=get_user(session, username), passphrase=passphrase, now=svc.now(),
-                                      actor=admin, base_url=svc.settings.server.public_url or request.host_url)
+                                      actor=admin, base_url=svc.settings.server.public_url)
     except DocflowError as exc:
         session.rollback()
         errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]

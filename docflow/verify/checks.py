@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from docflow.documents.models import Document, SecurityClass
 from docflow.signing.models import VerificationToken
-from docflow.signing.operations import trust_material
 from docflow.signing.queries import token_for_document
 from docflow.signing.validation import SignatureCheck, inspect_pdf
 from docflow.workflow.models import DocumentTypeRule
@@ -55,6 +55,17 @@ class LetterStatus:
 
 
 @dataclass(frozen=True)
+class SignedReference:
+    """The signed letter's facts an uploaded copy is compared with (no database needed after reading)."""
+
+    document_id: int
+    sha256: str
+    signed_digest: str
+    signer_name: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
 class UploadVerdict:
     """Whether an uploaded PDF is the genuine letter, a modified copy of it, or unknown."""
 
@@ -90,21 +101,36 @@ def letter_status(session: Session, row: VerificationToken) -> LetterStatus:
     )
 
 
-def check_upload(session: Session, row: VerificationToken, *, path: Path, sha256: str, secret_key: str,
-                 now: datetime, timeout: float, memory_limit_mb: int) -> UploadVerdict:
-    """Compare an uploaded PDF with the signed letter: by its stored hash and by its embedded signature."""
-    roots, crls = trust_material(session, secret_key=secret_key, now=now)
+def signed_reference(row: VerificationToken) -> SignedReference:
+    """Return what an uploaded copy is compared with, read while the request's transaction is open."""
+    return SignedReference(document_id=row.document_id, sha256=row.sha256, signed_digest=row.signed_digest,
+                           signer_name=row.signer_name, revoked=row.credential.revoked_at is not None)
+
+
+def check_upload(reference: SignedReference, *, path: Path, sha256: str,
+                 trust: Callable[[], tuple[str, list[bytes]]], timeout: float,
+                 memory_limit_mb: int) -> UploadVerdict:
+    """Compare an uploaded PDF with the signed letter: by its hash first, else by its embedded signature.
+
+    A byte-identical copy is the file Docflow signed and checked itself, so its hash settles it at
+    once, however large it is. Any other PDF is validated in the sandbox within `timeout`; `trust`
+    gives the CA certificates and CRLs for that (a database read, made only when needed).
+    """
+    if sha256 == reference.sha256:
+        detail = "the file is byte for byte the letter Docflow signed"
+        if reference.revoked:
+            detail += ", but the signer's certificate has since been revoked"
+        ours = SignatureCheck(signed_digest=reference.signed_digest, signer=reference.signer_name, intact=True,
+                              valid=True, trusted=not reference.revoked, revoked=reference.revoked,
+                              unchanged_after=True)
+        logger.info("verification upload for document %s: %s by its hash", reference.document_id, Verdict.GENUINE)
+        return UploadVerdict(verdict=Verdict.GENUINE, sha256=sha256, hash_matches=True, signature=ours,
+                             detail=detail)
+    roots, crls = trust()
     inspection = inspect_pdf(path, trust_roots_pem=roots, crls=crls, timeout=timeout,
                              memory_limit_mb=memory_limit_mb)
-    ours = next((s for s in inspection.signatures if s.signed_digest == row.signed_digest), None)
-    if sha256 == row.sha256:
-        detail = "the file is byte for byte the letter Docflow signed"
-        if ours is not None and ours.revoked:
-            detail += ", but the signer's certificate has since been revoked"
-        elif ours is None or not ours.sound:
-            detail += ", but its embedded signature does not validate"
-        verdict = Verdict.GENUINE
-    elif ours is not None:
+    ours = next((s for s in inspection.signatures if s.signed_digest == reference.signed_digest), None)
+    if ours is not None:
         verdict = Verdict.MODIFIED
         if not ours.intact:
             detail = "the signed content was changed after signing: the signature no longer matches it"
@@ -116,6 +142,5 @@ def check_upload(session: Session, row: VerificationToken, *, path: Path, sha256
         verdict = Verdict.UNKNOWN
         detail = inspection.problem or ("the file carries no signature of this letter" if inspection.signatures
                                         else "the file carries no electronic signature")
-    logger.info("verification upload for document %s: %s (%s)", row.document_id, verdict, detail)
-    return UploadVerdict(verdict=verdict, sha256=sha256, hash_matches=sha256 == row.sha256, signature=ours,
-                         detail=detail)
+    logger.info("verification upload for document %s: %s (%s)", reference.document_id, verdict, detail)
+    return UploadVerdict(verdict=verdict, sha256=sha256, hash_matches=False, signature=ours, detail=detail)

@@ -1,7 +1,7 @@
 """JSON API of the approval route: route, actions, inbox, audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from docflow.api.body import request_body
 from docflow.api.params import optional_int
@@ -77,8 +77,7 @@ def act(document_id: int, action: str):
         # The passphrase opens the signer's key for this one signature; it is never stored or logged.
         document = sign_document(db_session(), svc, actor=user, document_id=document_id,
                                  expected_revision=optional_int(data, "revision"),
-                                 passphrase=str(data.get("passphrase") or ""), now=svc.now(),
-                                 base_url=request.host_url)
+                                 passphrase=str(data.get("passphrase") or ""), now=svc.now())
     else:
         document = perform_action(db_session(), actor=user, document_id=document_id, action=action,
                                   expected_revision=optional_int(data, "revision"),

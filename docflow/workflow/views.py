@@ -102,8 +102,7 @@ def act(document_id: int, action: str):
             # The passphrase opens the signer's key for this one signature; it is never stored or logged.
             document = sign_document(session, svc, actor=user, document_id=document_id,
                                      expected_revision=optional_int(request.form, "revision"),
-                                     passphrase=request.form.get("passphrase", ""), now=svc.now(),
-                                     base_url=request.host_url)
+                                     passphrase=request.form.get("passphrase", ""), now=svc.now())
         else:
             document = perform_action(session, actor=user, document_id=document_id, action=action,
                                       expected_revision=optional_int(request.form, "revision"),
