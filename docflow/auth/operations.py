@@ -324,14 +324,17 @@ def login_retry_at(session: Session, username: str, ip: str, now: datetime) -> d
     failures = _pair_failures(session, username, ip[:64], since)
     if not failures:
         return None  # a clean pair: her password is always checked
-    retry_at = failures[0] + _pair_wait(len(failures))
+    # No wait while the pair's failures are still free: an attempt recorded by a login running at
+    # the same moment may carry a time a little after `now`, and must not throttle this one.
+    wait = _pair_wait(len(failures))
+    retry_at = failures[0] + wait if wait else None
     recent = session.scalars(select(LoginAttempt.at)
                              .where(LoginAttempt.ip == ip[:64], LoginAttempt.succeeded.is_(False),
                                     LoginAttempt.at > now - ADDRESS_WINDOW)
                              .order_by(LoginAttempt.at.desc()).limit(MAX_ADDRESS_FAILURES)).all()
     if len(recent) >= MAX_ADDRESS_FAILURES:
-        retry_at = max(retry_at, recent[-1] + ADDRESS_WINDOW)
-    return retry_at if retry_at > now else None
+        retry_at = max(retry_at or now, recent[-1] + ADDRESS_WINDOW)
+    return retry_at if retry_at is not None and retry_at > now else None
 
 
 def record_login_attempt(session: Session, username: str, ip: str, *, succeeded: bool,
