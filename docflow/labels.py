@@ -5,6 +5,7 @@ as template filters: ``{{ document.state|state_label }}``. An unknown code is sh
 """
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -29,6 +30,18 @@ AUDIT_ACTIONS = {
     "deliver": _l("Delivered to its recipients"),
 }
 
+# How far reading a version's text for search has come, in the versions table of a letter.
+EXTRACTION_STATES = {
+    "pending": _l("Being read"), "ok": _l("Read"), "empty": _l("No text found"),
+    "encrypted": _l("Encrypted: not read"), "failed": _l("Could not be read"),
+}
+# The file types a person recognises, in place of MIME types.
+FILE_TYPES = {
+    "application/pdf": "PDF", "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.oasis.opendocument.text": "ODT", "text/plain": _l("Plain text"), "image/png": "PNG",
+    "image/jpeg": "JPEG", "image/tiff": "TIFF",
+}
+
 
 def _lookup(names: dict[str, Any]):
     def label(code: str | None) -> Any:
@@ -40,10 +53,34 @@ state_label = _lookup(STATES)
 security_label = _lookup(SECURITY_CLASSES)
 urgency_label = _lookup(URGENCIES)
 event_label = _lookup(AUDIT_ACTIONS)
+extraction_label = _lookup(EXTRACTION_STATES)
+file_type_label = _lookup(FILE_TYPES)
+
+
+def _city_time(value: datetime) -> datetime:
+    from docflow.context import services
+
+    # Stored times are UTC; a naive one (never written by Docflow) is taken as UTC too.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(services().timezone)
+
+
+def local_time(value: datetime | None) -> str:
+    """Show a stored time in the city's time zone with the zone's name: "2026-03-02 09:15 WIB"."""
+    return _city_time(value).strftime("%Y-%m-%d %H:%M %Z") if value is not None else ""
+
+
+def local_date(value: datetime | date | None) -> str:
+    """Show the day of a stored time as the city counts days (a date stays as it is)."""
+    if value is None:
+        return ""
+    return (_city_time(value) if isinstance(value, datetime) else value).strftime("%Y-%m-%d")
 
 
 def init_app(app: Flask) -> None:
-    """Register the label filters for templates."""
+    """Register the label and time filters for templates."""
     for name, function in (("state_label", state_label), ("security_label", security_label),
-                           ("urgency_label", urgency_label), ("event_label", event_label)):
+                           ("urgency_label", urgency_label), ("event_label", event_label),
+                           ("extraction_label", extraction_label), ("file_type_label", file_type_label),
+                           ("local_time", local_time), ("local_date", local_date)):
         app.add_template_filter(function, name)

@@ -1,0 +1,128 @@
+"""Fixes from the walk-through (issue 17): what a person reads on the letter page."""
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from docflow.audit.models import AuditEvent
+from docflow.documents.models import Document
+from tests.fixtures import make_pdf
+from tests.ui.helpers import api_letter
+from tests.workflow_factories import make_office
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def _act(client, headers, doc_id, action, revision, comment=""):
+    response = client.post(f"/api/v1/documents/{doc_id}/actions/{action}",
+                           json={"revision": revision, "comment": comment}, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def _submitted(client, db, make_unit, make_user, token_for, **fields):
+    office = make_office(db, make_unit, make_user)
+    headers = token_for(office.drafter)
+    doc = api_letter(client, headers, make_pdf("Nota dinas rapat koordinasi"), title="Nota rapat", **fields)
+    doc = _act(client, headers, doc["id"], "submit", doc["revision"])
+    return office, headers, doc
+
+
+def test_times_on_the_letter_page_are_in_the_city_time_zone(client, db, make_unit, make_user, login, token_for):
+    """Are history, route, due dates and uploads shown in WIB, named, rather than in UTC?"""
+    office, _, doc = _submitted(client, db, make_unit, make_user, token_for)
+    document = db.get(Document, doc["id"])
+    step = document.steps[0]
+    login(office.subhead_user)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    submitted = db.scalars(select(AuditEvent.created_at).where(AuditEvent.document_id == doc["id"],
+                                                               AuditEvent.action == "submit")).one()
+    assert submitted.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB") in html          # history
+    assert document.versions[0].created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB") in html  # versions
+    assert f"due {step.due_at.astimezone(WIB).strftime('%Y-%m-%d %H:%M WIB')}" in html  # route
+    assert submitted.strftime("%Y-%m-%d %H:%M") + "</time>" not in html
+
+
+def test_inbox_due_times_are_in_the_city_time_zone(client, db, make_unit, make_user, login, token_for):
+    """Does the inbox give a step's due time in WIB?"""
+    office, _, doc = _submitted(client, db, make_unit, make_user, token_for)
+    due = db.get(Document, doc["id"]).steps[0].due_at
+    login(office.subhead_user)
+    html = client.get("/inbox").get_data(as_text=True)
+    assert due.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB") in html
+
+
+def test_history_names_desks_and_people_not_ids(client, db, make_unit, make_user, login, token_for):
+    """Does the history say who is on the route, by desk and name, not by id?"""
+    office = make_office(db, make_unit, make_user)
+    headers = token_for(office.drafter)
+    doc = api_letter(client, headers, make_pdf("Nota dinas"), title="Nota rapat")
+    response = client.put(f"/api/v1/documents/{doc['id']}/route", headers=headers, json={
+        "revision": doc["revision"], "steps": [{"kind": "verify", "position_id": office.subhead.id},
+                                               {"kind": "sign", "position_id": office.head.id}]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    login(office.drafter)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    history = html[html.index('class="timeline"'):]
+    history = history[:history.index("</ol>")]
+    assert f"Paraf: Kepala Sub Bagian Umum ({office.subhead_user.display_name})" in history
+    assert f"Tanda tangan: {office.head.title} ({office.head_user.display_name})" in history
+    assert not re.search(r"\b(verify|sign) \d+", history)
+
+
+def test_a_returned_letter_tells_its_drafter_why_and_what_next_at_the_top(client, db, make_unit, make_user, login,
+                                                                          token_for):
+    """Does the drafter see the reason for the return at the top of the page, with what to do next?"""
+    office, _, doc = _submitted(client, db, make_unit, make_user, token_for)
+    _act(client, token_for(office.subhead_user), doc["id"], "return", doc["revision"], "Perbaiki dasar hukumnya")
+    login(office.drafter)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    notice = html.index('id="returned-notice"')
+    assert notice < html.index("<dl class=\"fields\">")
+    top = html[notice:html.index("</section>", notice)]
+    assert "Perbaiki dasar hukumnya" in top
+    assert office.subhead_user.display_name in top
+    assert "upload a corrected version" in top and 'href="#upload-version"' in top
+    assert 'id="upload-version"' in html
+
+
+def test_a_verifier_sees_one_primary_action_and_a_reason_label_per_action(client, db, make_unit, make_user, login,
+                                                                          token_for):
+    """Is initialling the primary button, and does each reason box say which action it is for?"""
+    office, _, doc = _submitted(client, db, make_unit, make_user, token_for)
+    login(office.subhead_user)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    buttons = dict(re.findall(r'action="/documents/\d+/actions/(\w+)".*?<button type="submit" class="(\w+)"', html,
+                              re.S))
+    assert buttons["initial"] == "primary"
+    assert buttons["return"] == buttons["reject"] == "secondary"
+    labels = re.findall(r'<label for="comment-(\w+)">([^<]+)</label>', html)
+    assert dict(labels) == {"return": "Reason for returning it (required)",
+                            "reject": "Reason for rejecting it (required)"}
+
+
+def test_versions_table_names_file_types_and_reading_states(client, make_user, login, token_for):
+    """Does the versions table say "PDF" and "Being read" rather than a MIME type and "pending"?"""
+    user = make_user()
+    doc = api_letter(client, token_for(user), make_pdf("Surat edaran"))
+    login(user)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    table = html[html.index("<h2>Versions</h2>"):]
+    table = table[:table.index("</table>")]
+    assert "<td>PDF</td>" in table and "<td>Being read</td>" in table
+    assert "application/pdf" not in table and ">pending<" not in table
+
+
+def test_making_the_signing_pdf_says_it_adds_a_version(client, make_user, login, token_for):
+    """Does the button that converts a DOCX draft say that it adds a version?"""
+    from tests.fixtures import make_docx
+
+    user = make_user()
+    doc = api_letter(client, token_for(user), make_docx("Nota dinas"), filename="nota.docx")
+    login(user)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert "Make the PDF that will be signed (adds a version)" in html
+    assert "keeps it as a new version of the letter" in html
+    assert "Show the PDF that will be signed" not in html
