@@ -126,3 +126,17 @@ def test_making_the_signing_pdf_says_it_adds_a_version(client, make_user, login,
     assert "Make the PDF that will be signed (adds a version)" in html
     assert "keeps it as a new version of the letter" in html
     assert "Show the PDF that will be signed" not in html
+
+
+def test_search_snippets_have_no_empty_ellipses(client, make_user, login, token_for, run_worker):
+    """Does a snippet cut from a long letter start with one ellipsis and its text, never "… …"?"""
+    user = make_user()
+    filler = "Dengan hormat, bersama ini disampaikan bahwa kegiatan berjalan lancar. " * 6
+    api_letter(client, token_for(user), make_pdf(filler + "Rapat penyusunan anggaran dipimpin Sekretaris. " + filler),
+               title="Laporan kegiatan")
+    run_worker()
+    login(user)
+    html = client.get("/search?q=penyusunan").get_data(as_text=True)
+    fragments = re.findall(r'<p class="fragment">(.*?)</p>', html, re.S)
+    assert fragments and all("… …" not in f for f in fragments)
+    assert any(re.match(r"… \S", f) and "<mark>penyusunan</mark>" in f for f in fragments)
