@@ -42,6 +42,27 @@ FILE_TYPES = {
     "image/jpeg": "JPEG", "image/tiff": "TIFF",
 }
 
+# Revocation reasons of a signing certificate (codes of RFC 5280 CRL reasons) and where a certificate came from.
+REVOCATION_REASONS = {
+    "unspecified": _l("No reason given"), "key_compromise": _l("The key was compromised"),
+    "affiliation_changed": _l("The signer changed position or left"), "superseded": _l("Replaced by a new certificate"),
+    "cessation_of_operation": _l("No longer used"),
+}
+CREDENTIAL_SOURCES = {"issued": _l("Issued here"), "imported": _l("Imported (PKCS#12)")}
+# The administration forms' fields by the names the validators give them, for the error summaries.
+FIELD_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent unit"), "unit": _l("Unit"),
+    "title": _l("Name of the position"), "eselon": _l("Eselon"), "parent_id": _l("Superior position"),
+    "username": _l("Username"), "user": _l("Person"), "delegate": _l("Delegate"), "full_name": _l("Full name"),
+    "nip": "NIP", "rank": _l("Rank (pangkat/golongan)"), "email": _l("E-mail"), "roles": _l("Roles"),
+    "password": _l("New password"), "starts_on": _l("From"), "ends_on": _l("Until"),
+    "decree_reference": _l("Decree (surat perintah) reference"), "doc_type": _l("Document type"),
+    "group": _l("Group"), "max_verifiers": _l("Most verification steps"), "number_pattern": _l("Number pattern"),
+    "pattern": _l("Number pattern"), "register_scope": _l("Number register"), "year": _l("Year"),
+    "restart_from": _l("After a revision, verification restarts at"), "last_seq": _l("Last number used"),
+    "signer_levels": _l("Eselon levels that may sign it"), "allow_ub": _l("May be signed u.b. (two levels down)"),
+}
+
 
 def _lookup(names: dict[str, Any]):
     def label(code: str | None) -> Any:
@@ -55,6 +76,13 @@ urgency_label = _lookup(URGENCIES)
 event_label = _lookup(AUDIT_ACTIONS)
 extraction_label = _lookup(EXTRACTION_STATES)
 file_type_label = _lookup(FILE_TYPES)
+revocation_label = _lookup(REVOCATION_REASONS)
+credential_source_label = _lookup(CREDENTIAL_SOURCES)
+
+
+def field_label(field: str | None) -> Any:
+    """Return a form field's name for the reader, or None when it has none (never the English code)."""
+    return FIELD_LABELS.get(field) if field else None
 
 
 def _city_time(value: datetime) -> datetime:
@@ -82,5 +110,7 @@ def init_app(app: Flask) -> None:
     for name, function in (("state_label", state_label), ("security_label", security_label),
                            ("urgency_label", urgency_label), ("event_label", event_label),
                            ("extraction_label", extraction_label), ("file_type_label", file_type_label),
+                           ("revocation_label", revocation_label), ("credential_source_label", credential_source_label),
+                           ("field_label", field_label),
                            ("local_time", local_time), ("local_date", local_date)):
         app.add_template_filter(function, name)
