@@ -1,7 +1,10 @@
 """Pages for documents: my documents, a new letter and its route, the document page, previews, downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import secrets
+import time
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -49,6 +52,59 @@ def _receive():
         max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
         spool_dir=svc.spool_dir,
     )
+
+
+# A browser cannot fill a file field again: the file of a refused new-letter form is kept here, named
+# by a random token that only the session of the person who chose it knows, for the next attempt.
+_KEPT_FOR_SECONDS = 24 * 3600
+
+
+def _kept_dir():
+    return services().spool_dir / "kept"
+
+
+def _kept_upload() -> dict | None:
+    """Return the file kept from this person's refused form ({token, filename}), if it is still there."""
+    kept = session.get("kept_upload")
+    if not kept or not (_kept_dir() / kept["token"]).is_file():
+        return None
+    return kept
+
+
+def _keep_upload() -> dict | None:
+    """Keep the chosen file of a refused form for the next submission, or keep what was kept before."""
+    file = request.files.get("file")
+    if not (file and file.filename):
+        return _kept_upload()
+    directory = _kept_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - _KEPT_FOR_SECONDS
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    _drop_kept_upload()
+    token = secrets.token_urlsafe(24)
+    file.save(directory / token)
+    session["kept_upload"] = {"token": token, "filename": file.filename[:255]}
+    return session["kept_upload"]
+
+
+def _drop_kept_upload() -> None:
+    kept = session.pop("kept_upload", None)
+    if kept:
+        (_kept_dir() / kept["token"]).unlink(missing_ok=True)
+
+
+def _receive_new_letter_file():
+    """Receive the chosen file, or the one kept from the refused form when no other was chosen."""
+    file = request.files.get("file")
+    kept = _kept_upload()
+    if (file and file.filename) or kept is None or request.form.get("kept_upload") != kept["token"]:
+        return _receive()
+    svc = services()
+    with (_kept_dir() / kept["token"]).open("rb") as stream:
+        return receive_upload(stream, kept["filename"], max_bytes=svc.settings.max_upload_bytes,
+                              allowed_types=svc.settings.uploads.allowed_types, spool_dir=svc.spool_dir)
 
 
 def _upload_context() -> dict:
@@ -104,14 +160,21 @@ def new():
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
             recipients = validate_recipients(db_session(), recipients_from_form(request.form))
+        except ValidationFailed as exc:
+            # Refused before the file was read: keep it, so that the corrected form need not choose it again.
+            return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
+                                   recipient_values=_recipient_values(request.form), kept=_keep_upload(),
+                                   **_form_context()), exc.status
+        try:
             end_transaction()  # the file is received and stored between transactions, as in the API
-            with _receive() as upload:
+            with _receive_new_letter_file() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
                                            upload=upload, on=services().today(), recipients=recipients,
                                            before_store=end_transaction, held_positions=held_positions(web_user()))
         except ValidationFailed as exc:
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    recipient_values=_recipient_values(request.form), **_form_context()), exc.status
+        _drop_kept_upload()
         if request.form.get("intent") == "route":
             flash(_("The draft was saved. Check its route, then submit it."), "success")
             return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))

@@ -140,3 +140,39 @@ def test_search_snippets_have_no_empty_ellipses(client, make_user, login, token_
     fragments = re.findall(r'<p class="fragment">(.*?)</p>', html, re.S)
     assert fragments and all("… …" not in f for f in fragments)
     assert any(re.match(r"… \S", f) and "<mark>penyusunan</mark>" in f for f in fragments)
+
+
+def test_a_refused_new_letter_keeps_its_file(app, client, db, make_user, login, services):
+    """After an unknown addressee is refused, is the chosen file kept for the corrected form, for her alone?"""
+    import io
+
+    user = make_user()
+    login(user)
+    pdf = make_pdf("Undangan rapat evaluasi")
+    form = {"title": "Undangan evaluasi", "doc_type": "nota_dinas", "classification_code": "000.1.2",
+            "security_class": "biasa", "urgency": "biasa"}
+    refused = client.post("/documents/new", data={**form, "to_position": "Kepala Dinas Entah",
+                                                  "file": (io.BytesIO(pdf), "undangan.pdf")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "The file undangan.pdf you chose is kept" in html
+    assert '<input id="file" name="file" type="file" aria-describedby' in html  # no longer required
+    token = re.search(r'name="kept_upload" value="([^"]+)"', html).group(1)
+
+    # Someone else's session cannot take the kept file by its token.
+    other = app.test_client()
+    other.set_cookie("lang", "en")
+    login(make_user(), other)
+    stolen = other.post("/documents/new", data={**form, "kept_upload": token}, content_type="multipart/form-data")
+    assert stolen.status_code == 400 and "a file is required" in stolen.get_data(as_text=True)
+
+    saved = client.post("/documents/new", data={**form, "kept_upload": token, "file": (io.BytesIO(b""), "")},
+                        content_type="multipart/form-data")
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    document = db.scalars(select(Document).where(Document.title == "Undangan evaluasi")).one()
+    version = document.versions[0]
+    assert version.original_filename == "undangan.pdf"
+    with services.store.open(version.storage_key) as reader:
+        assert reader.read() == pdf
+    assert list((services.spool_dir / "kept").iterdir()) == []  # used, then removed
