@@ -107,6 +107,23 @@ def _receive_new_letter_file():
                               allowed_types=svc.settings.uploads.allowed_types, spool_dir=svc.spool_dir)
 
 
+def _vacant_recipient_desks(document) -> set[int]:
+    """Return the desks the letter goes to that nobody holds or acts for today: no one would read it there."""
+    from docflow.org.queries import can_be_acted_for
+
+    today = services().today()
+    return {r.position_id for r in document.recipients
+            if r.position_id is not None and not can_be_acted_for(db_session(), r.position_id, today)}
+
+
+def _warn_of_vacant_desks(document) -> None:
+    vacant = _vacant_recipient_desks(document)
+    if vacant:
+        names = ", ".join(r.name for r in document.recipients if r.position_id in vacant)
+        flash(_("Nobody holds or acts for %(desks)s today: the letter waits there unread until someone is "
+                "assigned. Check the recipients.", desks=names), "warning")
+
+
 def _upload_context() -> dict:
     """Return what a file field shows: the size limit and the accepted types."""
     settings = services().settings
@@ -175,6 +192,7 @@ def new():
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    recipient_values=_recipient_values(request.form), **_form_context()), exc.status
         _drop_kept_upload()
+        _warn_of_vacant_desks(document)
         if request.form.get("intent") == "route":
             flash(_("The draft was saved. Check its route, then submit it."), "success")
             return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
@@ -211,7 +229,7 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
         similar=_similar(user, document),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
-        recipient_errors=list(recipient_errors),
+        recipient_errors=list(recipient_errors), vacant_desks=_vacant_recipient_desks(document),
         recipient_values=_recipient_values(recipient_form, document.recipients),
         # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
         position_labels=_position_labels() if recipients_editable else [],
@@ -373,4 +391,5 @@ def save_recipients(document_id: int):
         return _render_show(user, document, CsrfForm(), [], recipient_form=request.form,
                             recipient_errors=errors), exc.status
     flash(_("The recipients were saved."), "success")
+    _warn_of_vacant_desks(document)
     return redirect(url_for(".show", document_id=document.id, _anchor="recipients"))

@@ -176,3 +176,20 @@ def test_a_refused_new_letter_keeps_its_file(app, client, db, make_user, login, 
     with services.store.open(version.storage_key) as reader:
         assert reader.read() == pdf
     assert list((services.spool_dir / "kept").iterdir()) == []  # used, then removed
+
+
+def test_a_copy_to_a_vacant_desk_is_warned_of(client, db, make_unit, make_user, login, token_for):
+    """Is the drafter told that a tembusan goes to a desk nobody holds, and is the desk marked on the page?"""
+    from docflow.org.operations import create_position
+
+    office = make_office(db, make_unit, make_user)
+    vacant = create_position(db, unit=office.unit, title="Kepala Bidang Kosong", eselon="III.b", parent=office.head)
+    db.commit()
+    doc = api_letter(client, token_for(office.drafter), make_pdf("Undangan"), title="Undangan rapat")
+    login(office.drafter)
+    response = client.post(f"/documents/{doc['id']}/recipients", data={
+        "revision": doc["revision"], "to_position": str(office.head.id), "cc_position": str(vacant.id)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'class="flash flash-warning"[^>]*>Nobody holds or acts for Kepala Bidang Kosong today', html)
+    assert html.count("vacant: nobody holds or acts for this desk today") == 1  # the head's desk is held
