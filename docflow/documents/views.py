@@ -4,13 +4,15 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
+from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import search_classification_codes
@@ -27,6 +29,7 @@ from docflow.documents.recipients import (
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
 from docflow.errors import N_, DocflowError, ServiceUnavailable, ValidationFailed
+from docflow.workflow.states import FROZEN_STATES
 
 bp = Blueprint("documents", __name__)
 
@@ -65,7 +68,7 @@ def _kept_dir():
 
 def _kept_upload() -> dict | None:
     """Return the file kept from this person's refused form ({token, filename}), if it is still there."""
-    kept = session.get("kept_upload")
+    kept = browser_session.get("kept_upload")
     if not kept or not (_kept_dir() / kept["token"]).is_file():
         return None
     return kept
@@ -85,12 +88,12 @@ def _keep_upload() -> dict | None:
     _drop_kept_upload()
     token = secrets.token_urlsafe(24)
     file.save(directory / token)
-    session["kept_upload"] = {"token": token, "filename": file.filename[:255]}
-    return session["kept_upload"]
+    browser_session["kept_upload"] = {"token": token, "filename": file.filename[:255]}
+    return browser_session["kept_upload"]
 
 
 def _drop_kept_upload() -> None:
-    kept = session.pop("kept_upload", None)
+    kept = browser_session.pop("kept_upload", None)
     if kept:
         (_kept_dir() / kept["token"]).unlink(missing_ok=True)
 
@@ -164,15 +167,33 @@ def index():
     return render_template("documents/index.html", page=page, document_types=document_types(db_session()))
 
 
+def _replaced(source) -> object | None:
+    """Return the signed letter a correction (ralat) made on this form replaces, if it names one."""
+    replaces_id = optional_int(source, "replaces")
+    if not replaces_id:
+        return None
+    user = web_user()
+    return get_readable_document(db_session(), user, replaces_id, acting_positions(user))
+
+
+def _correction_values(replaces) -> dict:
+    """Return the new-letter form filled in from the letter a correction replaces (its subject, type, codes)."""
+    if replaces is None:
+        return {}
+    return {"title": replaces.title, "doc_type": replaces.doc_type, "classification_code": replaces.classification_code,
+            "security_class": replaces.security_class, "urgency": replaces.urgency}
+
+
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Upload a file as a new document."""
+    """Upload a file as a new document, or as a correction (ralat) that replaces a signed letter."""
     form = CsrfForm()
     if request.method == "POST":
+        replaces = _replaced(request.form)
         if not form.validate_on_submit():
             return render_template("documents/new.html", form=form, errors=[("csrf_token", _(FORM_EXPIRED))],
-                                   values=request.form,
+                                   values=request.form, replaces=replaces,
                 recipient_values=_recipient_values(request.form), **_form_context()), 400
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
@@ -181,16 +202,20 @@ def new():
             # Refused before the file was read: keep it, so that the corrected form need not choose it again.
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
                                    recipient_values=_recipient_values(request.form), kept=_keep_upload(),
-                                   **_form_context()), exc.status
+                                   replaces=replaces, **_form_context()), exc.status
         try:
             end_transaction()  # the file is received and stored between transactions, as in the API
             with _receive_new_letter_file() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
                                            upload=upload, on=services().today(), recipients=recipients,
-                                           before_store=end_transaction, held_positions=held_positions(web_user()))
-        except ValidationFailed as exc:
-            return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
-                                   recipient_values=_recipient_values(request.form), **_form_context()), exc.status
+                                           before_store=end_transaction, held_positions=held_positions(web_user()),
+                                           replaces=replaces)
+        except DocflowError as exc:
+            db_session().rollback()
+            errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+            return render_template("documents/new.html", form=form, errors=errors, values=request.form,
+                                   recipient_values=_recipient_values(request.form), replaces=replaces,
+                                   **_form_context()), exc.status
         _drop_kept_upload()
         _warn_of_vacant_desks(document)
         if request.form.get("intent") == "route":
@@ -198,8 +223,9 @@ def new():
             return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
         flash(_("The document was saved. Its text is being read for search."), "success")
         return redirect(url_for(".show", document_id=document.id))
-    return render_template("documents/new.html", form=form, errors=[], values={},
-                           recipient_values=_recipient_values(), **_form_context())
+    replaces = _replaced(request.args)
+    return render_template("documents/new.html", form=form, errors=[], values=_correction_values(replaces),
+                           replaces=replaces, recipient_values=_recipient_values(), **_form_context())
 
 
 @bp.get("/documents/<int:document_id>")
@@ -230,6 +256,9 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         similar=_similar(user, document),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
         recipient_errors=list(recipient_errors), vacant_desks=_vacant_recipient_desks(document),
+        # A signed letter is corrected by a new letter that replaces it (ralat), until one does.
+        may_correct=(document.state in FROZEN_STATES and user.has_role(Role.DRAFTER)
+                     and replacement_of(session, document.id) is None),
         recipient_values=_recipient_values(recipient_form, document.recipients),
         # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
         position_labels=_position_labels() if recipients_editable else [],

@@ -193,3 +193,34 @@ def test_a_copy_to_a_vacant_desk_is_warned_of(client, db, make_unit, make_user, 
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert re.search(r'class="flash flash-warning"[^>]*>Nobody holds or acts for Kepala Bidang Kosong today', html)
     assert html.count("vacant: nobody holds or acts for this desk today") == 1  # the head's desk is held
+
+
+def test_a_correction_is_offered_on_a_signed_letters_page_and_replaces_it(client, db, make_unit, make_user, login,
+                                                                           token_for):
+    """Can the drafter make a ralat from the signed letter's page, the form filled in and linked to it?"""
+    import io
+
+    office = make_office(db, make_unit, make_user)
+    doc = api_letter(client, token_for(office.drafter), make_pdf("Surat edaran jam kerja"), title="Edaran jam kerja",
+                     classification_code="000.8.3.3")
+    signed = db.get(Document, doc["id"])
+    signed.state, signed.number = "signed", "000.8.3.3/7/UNIT/2026"  # as signing leaves it (signing has its own tests)
+    db.commit()
+    login(office.drafter)
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert f'href="/documents/new?replaces={doc["id"]}"' in page and "Make a correction (ralat)" in page
+    form = client.get(f"/documents/new?replaces={doc['id']}").get_data(as_text=True)
+    assert f'name="replaces" value="{doc["id"]}"' in form and "000.8.3.3/7/UNIT/2026" in form
+    assert 'value="Edaran jam kerja"' in form and 'value="000.8.3.3"' in form
+    response = client.post("/documents/new", data={
+        "replaces": str(doc["id"]), "title": "Edaran jam kerja (ralat)", "doc_type": "nota_dinas",
+        "classification_code": "000.8.3.3", "security_class": "biasa", "urgency": "biasa",
+        "file": (io.BytesIO(make_pdf("Surat edaran jam kerja, ralat")), "ralat.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    correction = db.scalars(select(Document).where(Document.title == "Edaran jam kerja (ralat)")).one()
+    assert correction.replaces_id == doc["id"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This letter corrects and replaces" in page
+    # A draft is changed, not corrected: no offer on its page.
+    assert "Make a correction (ralat)" not in page
