@@ -15,8 +15,8 @@ from docflow.admin.inputs import (MAX_VERIFIERS, assignment_input, delegation_in
 from docflow.admin.operations import (appoint_delegate, assign, create_document_type, create_number_register,
                                       save_person, save_position, save_unit, update_document_type,
                                       update_number_register)
-from docflow.admin.queries import (get_record, holders_on, person_choices, list_assignments, list_delegations, list_positions,
-                                   list_registers, list_users, organisation_counts, register_units,
+from docflow.admin.queries import (get_record, holders_on, list_assignments, list_delegations, list_positions,
+                                   list_registers, list_users, organisation_counts, person_choices, register_units,
                                    structural_positions, unit_tree, users_by_id)
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user

@@ -15,7 +15,7 @@ from docflow.config import WorkflowSettings
 from docflow.documents.models import Document, DocumentState, Urgency
 from docflow.errors import N_, Conflict, Message, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position
-from docflow.org.queries import Capacity, capacity_for, position_chain
+from docflow.org.queries import Capacity, capacity_for, holders, position_chain
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
 from docflow.workflow.models import DocumentTypeRule, RestartFrom, RouteStep, SigningMode, StepKind, StepState
 from docflow.workflow.numbering import allocate_number
@@ -238,8 +238,6 @@ def set_route(session: Session, *, actor: User, document: Document, steps: Seque
 
 def _route_summary(session: Session, steps: Sequence[StepSpec], on: date) -> str:
     """Return a route as one line for the audit trail, by desk and holder, in the terms of naskah dinas."""
-    from docflow.org.queries import holders
-
     parts = []
     for spec in steps:
         position = session.get(Position, spec.position_id)
