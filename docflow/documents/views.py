@@ -1,6 +1,7 @@
 """Pages for documents: my documents, a new letter and its route, the document page, previews, downloads."""
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -127,6 +128,34 @@ def _warn_of_vacant_desks(document) -> None:
                 "assigned. Check the recipients.", desks=names), "warning")
 
 
+# Route and delivery records written before they named desks: "verify 4; sign 2", "Yth. Kepala Dinas (pos:8)".
+_OLD_ROUTE = re.compile(r"(?:verify|sign) \d+(?:; (?:verify|sign) \d+)*")
+_OLD_STEP = re.compile(r"(verify|sign) (\d+)")
+_OLD_DESK = re.compile(r" \(pos:(\d+)\)")
+
+
+def _readable_comments(trail) -> dict[int, str]:
+    """Return, by event id, the comments of old audit records with the desks named instead of their ids.
+
+    The records themselves are hash-chained and stay as written; only what the page shows is resolved.
+    """
+    from docflow.org.models import Position
+
+    def desk(position_id: str) -> Position | None:
+        return db_session().get(Position, int(position_id))
+
+    readable = {}
+    for event in trail:
+        if event.action == "set_route" and _OLD_ROUTE.fullmatch(event.comment or ""):
+            readable[event.id] = "; ".join(
+                f"{'Paraf' if kind == 'verify' else 'Tanda tangan'}: {p.title if (p := desk(pid)) else '#' + pid}"
+                for kind, pid in _OLD_STEP.findall(event.comment))
+        elif event.action == "deliver" and _OLD_DESK.search(event.comment or ""):
+            readable[event.id] = _OLD_DESK.sub(
+                lambda m: f" — {p.unit.name}" if (p := desk(m.group(1))) else "", event.comment)
+    return readable
+
+
 def _upload_context() -> dict:
     """Return what a file field shows: the size limit and the accepted types."""
     settings = services().settings
@@ -244,6 +273,7 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
 
     session = db_session()
     route_edit = _route_edit(user, document, route_steps, list(route_errors))
+    trail = audit_trail(session, document.id)
     recipients_editable = is_drafter(user, document, acting_positions(user)) and document.state in EDITABLE_STATES
     return render_template(
         "documents/show.html", document=document, form=form,
@@ -252,7 +282,7 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         actions=available_actions(session, user, document, services().today()),
         deadline_notice=deadline_passed(document, services().today()),
         deadline_editable=may_set_deadline(session, user, document, services().today()),
-        trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
+        trail=trail, readable_comments=_readable_comments(trail), replaced_by=replacement_of(session, document.id),
         similar=_similar(user, document),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
         recipient_errors=list(recipient_errors), vacant_desks=_vacant_recipient_desks(document),

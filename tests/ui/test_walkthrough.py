@@ -224,3 +224,21 @@ def test_a_correction_is_offered_on_a_signed_letters_page_and_replaces_it(client
     assert "This letter corrects and replaces" in page
     # A draft is changed, not corrected: no offer on its page.
     assert "Make a correction (ralat)" not in page
+
+
+def test_old_route_and_delivery_records_show_desk_names(client, db, make_unit, make_user, login, token_for):
+    """Do records written before desks were named ("verify 4; sign 2", "(pos:8)") show the desks' names?"""
+    from docflow.audit.operations import record_event
+
+    office = make_office(db, make_unit, make_user)
+    doc = api_letter(client, token_for(office.drafter), make_pdf("Nota"), title="Nota lama")
+    record_event(db, action="set_route", document_id=doc["id"], from_state="draft", to_state="draft",
+                 actor_name="Drafter", comment=f"verify {office.subhead.id}; sign {office.head.id}")
+    record_event(db, action="deliver", document_id=doc["id"], from_state="sent", to_state="sent",
+                 actor_name="Head", comment=f"Yth. {office.secretary.title} (pos:{office.secretary.id})")
+    db.commit()
+    login(office.drafter)
+    html = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert f"<q>Paraf: Kepala Sub Bagian Umum; Tanda tangan: {office.head.title}</q>" in html
+    assert f"<q>Yth. {office.secretary.title} — {office.unit.name}</q>" in html
+    assert "pos:" not in html and not re.search(r"\b(verify|sign) \d+", html)
