@@ -5,6 +5,7 @@ as template filters: ``{{ document.state|state_label }}``. An unknown code is sh
 """
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -30,6 +31,39 @@ AUDIT_ACTIONS = {
     "repair_file": _l("Damaged stored file repaired by uploading it again"),
 }
 
+# How far reading a version's text for search has come, in the versions table of a letter.
+EXTRACTION_STATES = {
+    "pending": _l("Being read"), "ok": _l("Read"), "empty": _l("No text found"),
+    "encrypted": _l("Encrypted: not read"), "failed": _l("Could not be read"),
+}
+# The file types a person recognises, in place of MIME types.
+FILE_TYPES = {
+    "application/pdf": "PDF", "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.oasis.opendocument.text": "ODT", "text/plain": _l("Plain text"), "image/png": "PNG",
+    "image/jpeg": "JPEG", "image/tiff": "TIFF",
+}
+
+# Revocation reasons of a signing certificate (codes of RFC 5280 CRL reasons) and where a certificate came from.
+REVOCATION_REASONS = {
+    "unspecified": _l("No reason given"), "key_compromise": _l("The key was compromised"),
+    "affiliation_changed": _l("The signer changed position or left"), "superseded": _l("Replaced by a new certificate"),
+    "cessation_of_operation": _l("No longer used"),
+}
+CREDENTIAL_SOURCES = {"issued": _l("Issued here"), "imported": _l("Imported (PKCS#12)")}
+# The administration forms' fields by the names the validators give them, for the error summaries.
+FIELD_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent unit"), "unit": _l("Unit"),
+    "title": _l("Name of the position"), "eselon": _l("Eselon"), "parent_id": _l("Superior position"),
+    "username": _l("Username"), "user": _l("Person"), "delegate": _l("Delegate"), "full_name": _l("Full name"),
+    "nip": "NIP", "rank": _l("Rank (pangkat/golongan)"), "email": _l("E-mail"), "roles": _l("Roles"),
+    "password": _l("New password"), "starts_on": _l("From"), "ends_on": _l("Until"),
+    "decree_reference": _l("Decree (surat perintah) reference"), "doc_type": _l("Document type"),
+    "group": _l("Group"), "max_verifiers": _l("Most verification steps"), "number_pattern": _l("Number pattern"),
+    "pattern": _l("Number pattern"), "register_scope": _l("Number register"), "year": _l("Year"),
+    "restart_from": _l("After a revision, verification restarts at"), "last_seq": _l("Last number used"),
+    "signer_levels": _l("Eselon levels that may sign it"), "allow_ub": _l("May be signed u.b. (two levels down)"),
+}
+
 
 def _lookup(names: dict[str, Any]):
     def label(code: str | None) -> Any:
@@ -41,10 +75,43 @@ state_label = _lookup(STATES)
 security_label = _lookup(SECURITY_CLASSES)
 urgency_label = _lookup(URGENCIES)
 event_label = _lookup(AUDIT_ACTIONS)
+extraction_label = _lookup(EXTRACTION_STATES)
+file_type_label = _lookup(FILE_TYPES)
+revocation_label = _lookup(REVOCATION_REASONS)
+credential_source_label = _lookup(CREDENTIAL_SOURCES)
+
+
+def field_label(field: str | None) -> Any:
+    """Return a form field's name for the reader, or None when it has none (never the English code)."""
+    return FIELD_LABELS.get(field) if field else None
+
+
+def _city_time(value: datetime) -> datetime:
+    from docflow.context import services
+
+    # Stored times are UTC; a naive one (never written by Docflow) is taken as UTC too.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(services().timezone)
+
+
+def local_time(value: datetime | None) -> str:
+    """Show a stored time in the city's time zone with the zone's name: "2026-03-02 09:15 WIB"."""
+    return _city_time(value).strftime("%Y-%m-%d %H:%M %Z") if value is not None else ""
+
+
+def local_date(value: datetime | date | None) -> str:
+    """Show the day of a stored time as the city counts days (a date stays as it is)."""
+    if value is None:
+        return ""
+    return (_city_time(value) if isinstance(value, datetime) else value).strftime("%Y-%m-%d")
 
 
 def init_app(app: Flask) -> None:
-    """Register the label filters for templates."""
+    """Register the label and time filters for templates."""
     for name, function in (("state_label", state_label), ("security_label", security_label),
-                           ("urgency_label", urgency_label), ("event_label", event_label)):
+                           ("urgency_label", urgency_label), ("event_label", event_label),
+                           ("extraction_label", extraction_label), ("file_type_label", file_type_label),
+                           ("revocation_label", revocation_label), ("credential_source_label", credential_source_label),
+                           ("field_label", field_label),
+                           ("local_time", local_time), ("local_date", local_date)):
         app.add_template_filter(function, name)

@@ -49,6 +49,8 @@ OFFICE_ROOT_WORDS: frozenset[str] = frozenset({
     "pengadaan",
     "perjalanan",    # not "jalan": "perjalanan dinas" must not match every letterhead address
     "walikota",
+    # An officer is not an assignment: "menugaskan" (assign) must neither find nor mark "petugas".
+    "petugas",
 })
 
 # Two-word spellings of the compounds above, merged before stemming so that "tanda tangan"
@@ -252,9 +254,9 @@ class OfficeTokenizer(Tokenizer):
         terms = _analyzed(value) if self.stem else iter_terms(value, stem=False)
         runs = self.stem and mode == "index"
         for pos, (term, start, end) in enumerate(terms):
-            # A number cited in the text is also found by part of it ("15/diskominfo"): the
-            # runs share the position of the whole code, so phrases see one word.
-            for text in ([term, *slash_runs(term)] if runs and "/" in term else (term,)):
+            # A number cited in the text is also found by part of it ("15/diskominfo", "800.1.2",
+            # "bappeda"): the parts share the position of the whole code, so phrases see one word.
+            for text in ([term, *number_parts(term)] if runs and "/" in term else (term,)):
                 t.text = text
                 t.boost = 1.0
                 t.stopped = False
@@ -357,6 +359,26 @@ def slash_runs(code: str) -> list[str]:
         for start in range(len(parts) - length + 1):
             runs.append("/".join(parts[start:start + length]))
     return runs
+
+
+def number_parts(code: str) -> list[str]:
+    """Return what a person types alone to find a number cited in a letter's text, except the whole code.
+
+    "800.1.2/7/bappeda/2026" gives its slash runs ("7/bappeda", ...), the classification code
+    "800.1.2" and the unit code "bappeda" (stemmed as a query word is). The leading part of a
+    date ("12/03/2026") is no classification code: a lone part is taken only with a dot or three
+    characters. Sequence and year alone ("7", "2026") would find every letter.
+    """
+    parts = code.split("/")
+    found = dict.fromkeys(slash_runs(code))
+    head = parts[0]
+    if len(parts) > 2 and head and ("." in head or len(head) >= 3) and _DIGIT_RE.search(head):
+        found.setdefault(head)
+    for part in parts[1:]:
+        if part and not _DIGIT_RE.search(part) and len(part) >= MIN_WORD_CHARS and part not in STOP_WORDS:
+            found.setdefault(_cached_stem(part))
+    found.pop(code, None)
+    return list(found)
 
 
 class NumberTokenizer(Tokenizer):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from whoosh import highlight
 from whoosh.analysis import Token
 
-from search_index.analysis import COMPOUNDS, iter_terms
+from search_index.analysis import COMPOUNDS, iter_terms, number_parts
 
 FRAGMENT_CHARS = 160
 FRAGMENT_COUNT = 3
@@ -95,7 +95,8 @@ def _matches(text: str, terms: frozenset[str], limit: int | None = None) -> list
     """Return Whoosh tokens for the matched terms of text, in order (at most `limit`)."""
     matches: list[Token] = []
     for term, start, end in _candidate_terms(text, _probe(terms)):
-        if term in terms:
+        # A number cited in the text is marked whole when part of it was searched for ("bappeda").
+        if term in terms or ("/" in term and not terms.isdisjoint(number_parts(term))):
             token = Token(chars=True, boost=1.0, text=term, startchar=start, endchar=end)
             token.matched = True
             matches.append(token)

@@ -19,7 +19,7 @@ from search_index.models import IndexedDocument
 
 # Bump whenever fields or analysis change: an index built under another version refuses
 # writes (IndexOutdatedError) until it is rebuilt, instead of mixing two analyses.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Fields the default query searches, with their weights (BM25F field boosts).
 QUERY_FIELDS = ("title", "number", "body", "author", "recipients")

@@ -197,7 +197,9 @@ def test_sending_records_the_delivery_and_tells_the_recipient_desks(db, services
     document = _send(db, services, sender, _addressed(db, services, sender, receiver))
     trail = db.scalars(select(AuditEvent).where(AuditEvent.document_id == document.id).order_by(AuditEvent.id)).all()
     assert [e.action for e in trail][-2:] == ["send", "deliver"]
-    assert f"pos:{receiver.head.id}" in trail[-1].comment and f"pos:{receiver.secretary.id}" in trail[-1].comment
+    # The history names the desks and their unit, not their ids.
+    assert trail[-1].comment == (f"Yth. {receiver.head.title} — {receiver.unit.name}; "
+                                 f"Tembusan: {receiver.secretary.title} — {receiver.unit.name}")
     assert EXTERNAL not in trail[-1].comment  # an external recipient gains no access
     notices = [j.payload for j in db.scalars(select(OutboxJob).where(OutboxJob.kind == NOTIFY))]
     assert {"event": "received", "position_ids": sorted([receiver.head.id, receiver.secretary.id])}.items() <= \

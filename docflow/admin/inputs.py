@@ -34,6 +34,8 @@ DOCUMENT_GROUPS = ("directive", "correspondence", "special", "other")
 MAX_VERIFIERS = 3
 _TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _SEPARATORS = re.compile(r"[\s,;]+")
+# The person picker's choice ends in "(username)".
+_PICKED_USERNAME = re.compile(r"\(([a-z0-9._-]+)\)\s*$")
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n", ""}
 
@@ -187,8 +189,11 @@ class _Fields:
         return unit
 
     def user(self, session: Session, name: str) -> User | None:
-        """Return the person a username field names."""
-        username = self.text(name, required=True, max_length=80).lower()
+        """Return the person a username field names, typed bare or as the picker's "Full Name (username)"."""
+        username = self.text(name, required=True, max_length=300).lower()
+        picked = _PICKED_USERNAME.search(username)
+        if picked:
+            username = picked.group(1)
         if not username:
             return None
         user = session.scalar(select(User).where(User.username == username))

@@ -156,6 +156,16 @@ def list_delegations(session: Session, *, position: Position | None = None,
     return list(session.scalars(stmt))
 
 
+def person_choices(session: Session) -> list[tuple[str, str]]:
+    """Return the active people as (username, "Full Name — UNIT, NIP ...") for a picker, by name."""
+    people = session.scalars(select(User).where(User.is_active.is_(True)).options(selectinload(User.unit))).all()
+    choices = []
+    for user in sorted(people, key=lambda u: (u.display_name.casefold(), u.username)):
+        details = ", ".join(filter(None, (user.unit.code if user.unit else "", f"NIP {user.nip}" if user.nip else "")))
+        choices.append((user.username, f"{user.display_name} — {details}" if details else user.display_name))
+    return choices
+
+
 def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
     """Return the people with these ids, by id."""
     wanted = sorted(set(ids))

@@ -16,7 +16,7 @@ from docflow.admin.operations import (appoint_delegate, assign, create_document_
                                       save_person, save_position, save_unit, update_document_type,
                                       update_number_register)
 from docflow.admin.queries import (get_record, holders_on, list_assignments, list_delegations, list_positions,
-                                   list_registers, list_users, organisation_counts, register_units,
+                                   list_registers, list_users, organisation_counts, person_choices, register_units,
                                    structural_positions, unit_tree, users_by_id)
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
@@ -157,7 +157,8 @@ def _position_page(position: Position, **kwargs: Any) -> tuple[str, int]:
     people = users_by_id(session, [a.user_id for a in assignments] + [d.delegate_user_id for d in delegations])
     return _show("position.html", position=position, eselons=_eselons(),
                  parents=[p for p in structural_positions(session) if p.id != position.id], assignments=assignments,
-                 delegations=delegations, people=people, today=services().today(), **kwargs)
+                 delegations=delegations, people=people, people_choices=person_choices(session),
+                 today=services().today(), **kwargs)
 
 
 @bp.route("/positions/<int:position_id>", methods=["GET", "POST"])

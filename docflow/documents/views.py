@@ -1,13 +1,19 @@
 """Pages for documents: my documents, a new letter and its route, the document page, previews, downloads."""
 from __future__ import annotations
 
+import re
+import secrets
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import web_user
+from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
 from docflow.documents.classification import search_classification_codes
@@ -24,6 +30,7 @@ from docflow.documents.recipients import (
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.workflow.queries import document_types
 from docflow.errors import N_, DocflowError, ServiceUnavailable, ValidationFailed
+from docflow.workflow.states import FROZEN_STATES
 
 bp = Blueprint("documents", __name__)
 
@@ -49,6 +56,104 @@ def _receive():
         max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
         spool_dir=svc.spool_dir,
     )
+
+
+# A browser cannot fill a file field again: the file of a refused new-letter form is kept here, named
+# by a random token that only the session of the person who chose it knows, for the next attempt.
+_KEPT_FOR_SECONDS = 24 * 3600
+
+
+def _kept_dir():
+    return services().spool_dir / "kept"
+
+
+def _kept_upload() -> dict | None:
+    """Return the file kept from this person's refused form ({token, filename}), if it is still there."""
+    kept = browser_session.get("kept_upload")
+    if not kept or not (_kept_dir() / kept["token"]).is_file():
+        return None
+    return kept
+
+
+def _keep_upload() -> dict | None:
+    """Keep the chosen file of a refused form for the next submission, or keep what was kept before."""
+    file = request.files.get("file")
+    if not (file and file.filename):
+        return _kept_upload()
+    directory = _kept_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - _KEPT_FOR_SECONDS
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    _drop_kept_upload()
+    token = secrets.token_urlsafe(24)
+    file.save(directory / token)
+    browser_session["kept_upload"] = {"token": token, "filename": file.filename[:255]}
+    return browser_session["kept_upload"]
+
+
+def _drop_kept_upload() -> None:
+    kept = browser_session.pop("kept_upload", None)
+    if kept:
+        (_kept_dir() / kept["token"]).unlink(missing_ok=True)
+
+
+def _receive_new_letter_file():
+    """Receive the chosen file, or the one kept from the refused form when no other was chosen."""
+    file = request.files.get("file")
+    kept = _kept_upload()
+    if (file and file.filename) or kept is None or request.form.get("kept_upload") != kept["token"]:
+        return _receive()
+    svc = services()
+    with (_kept_dir() / kept["token"]).open("rb") as stream:
+        return receive_upload(stream, kept["filename"], max_bytes=svc.settings.max_upload_bytes,
+                              allowed_types=svc.settings.uploads.allowed_types, spool_dir=svc.spool_dir)
+
+
+def _vacant_recipient_desks(document) -> set[int]:
+    """Return the desks the letter goes to that nobody holds or acts for today: no one would read it there."""
+    from docflow.org.queries import can_be_acted_for
+
+    today = services().today()
+    return {r.position_id for r in document.recipients
+            if r.position_id is not None and not can_be_acted_for(db_session(), r.position_id, today)}
+
+
+def _warn_of_vacant_desks(document) -> None:
+    vacant = _vacant_recipient_desks(document)
+    if vacant:
+        names = ", ".join(r.name for r in document.recipients if r.position_id in vacant)
+        flash(_("Nobody holds or acts for %(desks)s today: the letter waits there unread until someone is "
+                "assigned. Check the recipients.", desks=names), "warning")
+
+
+# Route and delivery records written before they named desks: "verify 4; sign 2", "Yth. Kepala Dinas (pos:8)".
+_OLD_ROUTE = re.compile(r"(?:verify|sign) \d+(?:; (?:verify|sign) \d+)*")
+_OLD_STEP = re.compile(r"(verify|sign) (\d+)")
+_OLD_DESK = re.compile(r" \(pos:(\d+)\)")
+
+
+def _readable_comments(trail) -> dict[int, str]:
+    """Return, by event id, the comments of old audit records with the desks named instead of their ids.
+
+    The records themselves are hash-chained and stay as written; only what the page shows is resolved.
+    """
+    from docflow.org.models import Position
+
+    def desk(position_id: str) -> Position | None:
+        return db_session().get(Position, int(position_id))
+
+    readable = {}
+    for event in trail:
+        if event.action == "set_route" and _OLD_ROUTE.fullmatch(event.comment or ""):
+            readable[event.id] = "; ".join(
+                f"{'Paraf' if kind == 'verify' else 'Tanda tangan'}: {p.title if (p := desk(pid)) else '#' + pid}"
+                for kind, pid in _OLD_STEP.findall(event.comment))
+        elif event.action == "deliver" and _OLD_DESK.search(event.comment or ""):
+            readable[event.id] = _OLD_DESK.sub(
+                lambda m: f" — {p.unit.name}" if (p := desk(m.group(1))) else "", event.comment)
+    return readable
 
 
 def _upload_context() -> dict:
@@ -91,34 +196,65 @@ def index():
     return render_template("documents/index.html", page=page, document_types=document_types(db_session()))
 
 
+def _replaced(source) -> object | None:
+    """Return the signed letter a correction (ralat) made on this form replaces, if it names one."""
+    replaces_id = optional_int(source, "replaces")
+    if not replaces_id:
+        return None
+    user = web_user()
+    return get_readable_document(db_session(), user, replaces_id, acting_positions(user))
+
+
+def _correction_values(replaces) -> dict:
+    """Return the new-letter form filled in from the letter a correction replaces (its subject, type, codes)."""
+    if replaces is None:
+        return {}
+    return {"title": replaces.title, "doc_type": replaces.doc_type, "classification_code": replaces.classification_code,
+            "security_class": replaces.security_class, "urgency": replaces.urgency}
+
+
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Upload a file as a new document."""
+    """Upload a file as a new document, or as a correction (ralat) that replaces a signed letter."""
     form = CsrfForm()
     if request.method == "POST":
+        replaces = _replaced(request.form)
         if not form.validate_on_submit():
             return render_template("documents/new.html", form=form, errors=[("csrf_token", _(FORM_EXPIRED))],
-                                   values=request.form,
+                                   values=request.form, replaces=replaces,
                 recipient_values=_recipient_values(request.form), **_form_context()), 400
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
             recipients = validate_recipients(db_session(), recipients_from_form(request.form))
+        except ValidationFailed as exc:
+            # Refused before the file was read: keep it, so that the corrected form need not choose it again.
+            return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
+                                   recipient_values=_recipient_values(request.form), kept=_keep_upload(),
+                                   replaces=replaces, **_form_context()), exc.status
+        try:
             end_transaction()  # the file is received and stored between transactions, as in the API
-            with _receive() as upload:
+            with _receive_new_letter_file() as upload:
                 document = create_document(db_session(), services().store, actor=web_user(), fields=fields,
                                            upload=upload, on=services().today(), recipients=recipients,
-                                           before_store=end_transaction, held_positions=held_positions(web_user()))
-        except ValidationFailed as exc:
-            return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
-                                   recipient_values=_recipient_values(request.form), **_form_context()), exc.status
+                                           before_store=end_transaction, held_positions=held_positions(web_user()),
+                                           replaces=replaces)
+        except DocflowError as exc:
+            db_session().rollback()
+            errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+            return render_template("documents/new.html", form=form, errors=errors, values=request.form,
+                                   recipient_values=_recipient_values(request.form), replaces=replaces,
+                                   **_form_context()), exc.status
+        _drop_kept_upload()
+        _warn_of_vacant_desks(document)
         if request.form.get("intent") == "route":
             flash(_("The draft was saved. Check its route, then submit it."), "success")
             return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
         flash(_("The document was saved. Its text is being read for search."), "success")
         return redirect(url_for(".show", document_id=document.id))
-    return render_template("documents/new.html", form=form, errors=[], values={},
-                           recipient_values=_recipient_values(), **_form_context())
+    replaces = _replaced(request.args)
+    return render_template("documents/new.html", form=form, errors=[], values=_correction_values(replaces),
+                           replaces=replaces, recipient_values=_recipient_values(), **_form_context())
 
 
 @bp.get("/documents/<int:document_id>")
@@ -137,6 +273,7 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
 
     session = db_session()
     route_edit = _route_edit(user, document, route_steps, list(route_errors))
+    trail = audit_trail(session, document.id)
     recipients_editable = is_drafter(user, document, acting_positions(user)) and document.state in EDITABLE_STATES
     return render_template(
         "documents/show.html", document=document, form=form,
@@ -145,10 +282,13 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         actions=available_actions(session, user, document, services().today()),
         deadline_notice=deadline_passed(document, services().today()),
         deadline_editable=may_set_deadline(session, user, document, services().today()),
-        trail=audit_trail(session, document.id), replaced_by=replacement_of(session, document.id),
+        trail=trail, readable_comments=_readable_comments(trail), replaced_by=replacement_of(session, document.id),
         similar=_similar(user, document),
         now=services().now(), route_edit=route_edit, recipients_editable=recipients_editable,
-        recipient_errors=list(recipient_errors),
+        recipient_errors=list(recipient_errors), vacant_desks=_vacant_recipient_desks(document),
+        # A signed letter is corrected by a new letter that replaces it (ralat), until one does.
+        may_correct=(document.state in FROZEN_STATES and user.has_role(Role.DRAFTER)
+                     and replacement_of(session, document.id) is None),
         recipient_values=_recipient_values(recipient_form, document.recipients),
         # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
         position_labels=_position_labels() if recipients_editable else [],
@@ -310,4 +450,5 @@ def save_recipients(document_id: int):
         return _render_show(user, document, CsrfForm(), [], recipient_form=request.form,
                             recipient_errors=errors), exc.status
     flash(_("The recipients were saved."), "success")
+    _warn_of_vacant_desks(document)
     return redirect(url_for(".show", document_id=document.id, _anchor="recipients"))

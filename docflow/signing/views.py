@@ -75,6 +75,9 @@ def issue():
         errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
         return _certificates_page(errors=errors, values=values, status=exc.status)
     flash(_("Certificate %(serial)s was issued to %(user)s.", serial=credential.serial, user=username), "success")
+    if not credential.user.has_role(Role.SIGNER):
+        flash(_("%(user)s has no signer role and cannot sign with it until given one on their page.",
+                user=username), "error")
     return redirect(url_for(".certificates"))
 
 

@@ -258,11 +258,27 @@ def set_route(session: Session, *, actor: User, document: Document, steps: Seque
     document.revision += 1
     session.flush()
     _audit(session, document, "set_route", document.state, document.state, acting,
-           comment="; ".join(f"{s.kind} {s.position_id}" for s in validated))
+           comment=_route_summary(session, validated, on))
     enqueue_index(session, document.id)  # the route's desks may read the letter
     logger.info("user %s set the route of document %s: %s", actor.username, document.id,
                 [s.as_dict() for s in validated])
     return list(document.steps)
+
+
+def _route_summary(session: Session, steps: Sequence[StepSpec], on: date) -> str:
+    """Return a route as one line for the audit trail, by desk and holder, in the terms of naskah dinas."""
+    parts = []
+    for spec in steps:
+        position = session.get(Position, spec.position_id)
+        names = ", ".join(u.display_name for u in holders(session, spec.position_id, on))
+        desk = f"{position.title} ({names})" if names else position.title
+        if spec.kind == StepKind.VERIFY:
+            parts.append(f"Paraf: {desk}")
+        else:
+            behalf = session.get(Position, spec.on_behalf_position_id) if spec.on_behalf_position_id else None
+            mode = f" {'a.n.' if spec.mode == SigningMode.AN else 'u.b.'} {behalf.title}" if behalf else ""
+            parts.append(f"Tanda tangan{mode}: {desk}")
+    return "; ".join(parts)
 
 
 def _audit(session: Session, document: Document, action: str, from_state: str, to_state: str, acting: Acting,
@@ -393,7 +409,7 @@ def _deliver(session: Session, document: Document, acting: Acting, on: date) -> 
     if is_personal(document):
         _grant_to_holders(session, document, {r.position_id for r in desks}, on)
     _audit(session, document, "deliver", document.state, document.state, acting,
-           comment="; ".join(f"{'Yth.' if r.kind == 'to' else 'Tembusan:'} {r.name} (pos:{r.position_id})"
+           comment="; ".join(f"{'Yth.' if r.kind == 'to' else 'Tembusan:'} {r.name} — {r.position.unit.name}"
                              for r in desks))
     _notify(session, document, "received", position_ids=sorted({r.position_id for r in desks}))
     logger.info("document %s delivered to positions %s", document.id, [r.position_id for r in desks])

@@ -182,7 +182,7 @@ def test_a_missing_reason_is_asked_for_before_the_confirmation(office, open_page
     button.click()
     expect(verifier.get_by_role("alertdialog")).to_be_hidden()
     form = actions.locator("form").filter(has=verifier.get_by_role("button", name="Return for revision", exact=True))
-    reason = form.get_by_label("Reason (required)")
+    reason = form.get_by_label("Reason for returning it (required)")
     expect(reason).to_be_focused()
     assert verifier.url == url
 

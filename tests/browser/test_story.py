@@ -84,14 +84,14 @@ def _add_position(page, unit: str, title: str, eselon: str, superior: str | None
     page.goto("/admin/positions")
     form = _form(page, "Add position")
     form.get_by_label("Unit").select_option(unit)
-    form.get_by_label("Title").fill(title)
+    form.get_by_label("Name of the position").fill(title)
     form.get_by_label("Eselon", exact=True).select_option(eselon)
     if superior:
         form.get_by_label("Superior position").select_option(label=f"{superior} ({ESELON_OF[superior]})")
     form.get_by_role("button", name="Add position").click()
     _flash(page, f"Position {title} was added.")
     assign = _form(page, "Assign")
-    assign.get_by_label("Username").fill(holder)
+    assign.get_by_label("Person").fill(holder)  # the picker takes a bare username too
     assign.get_by_role("button", name="Assign").click()
     _flash(page, "The assignment was recorded.")
     expect(page.get_by_role("cell").filter(has_text=f"({holder})")).to_have_count(1)
@@ -181,10 +181,12 @@ def test_a_nota_dinas_from_setup_to_search(open_page, dialogs):
     first = open_page("bambang")
     first.get_by_role("link", name=TITLE).click()  # from the dashboard's "To initial"
     _act(first, dialogs, url, "Return for revision", "returned to its drafter",
-         **{"Reason (required)": "Mohon lengkapi dasar hukum penugasan."})
+         **{"Reason for returning it (required)": "Mohon lengkapi dasar hukum penugasan."})
 
     drafter.goto(url)
-    assert drafter.get_by_text("Mohon lengkapi dasar hukum penugasan.").count() == 1
+    # The reason stands at the top of the drafter's page, with what to do next (and again in the history).
+    expect(drafter.locator("#returned-notice")).to_contain_text("Mohon lengkapi dasar hukum penugasan.")
+    expect(drafter.locator("#returned-notice")).to_contain_text("upload a corrected version")
     drafter.get_by_label("File").set_input_files(files=[{
         "name": "nota-dinas-perbaikan.pdf", "mimeType": "application/pdf",
         "buffer": make_pdf(BODY + "\nDasar: Peraturan Wali Kota tentang tata naskah dinas.")}])
