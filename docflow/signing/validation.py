@@ -65,6 +65,7 @@ class PdfInspection:
     readable: bool
     signatures: list[SignatureCheck] = field(default_factory=list)
     problem: str = ""
+    checked: bool = True  # False: the check itself did not finish (time limit, sandbox failure)
 
 
 def check_signatures(data: bytes, *, trust_roots_pem: str, crls: Sequence[bytes]) -> PdfInspection:
@@ -173,7 +174,7 @@ def inspect_pdf(path: Path, *, trust_roots_pem: str, crls: Sequence[bytes], time
                              signatures=[SignatureCheck(**s) for s in data["signatures"]])
     except SandboxError as exc:
         logger.warning("inspecting an uploaded PDF's signatures failed: %s", exc)
-        return PdfInspection(readable=False, problem=f"the file could not be checked ({exc})")
+        return PdfInspection(readable=False, checked=False, problem=f"the file could not be checked ({exc})")
     except (ValueError, KeyError, TypeError) as exc:
         logger.error("the signature check answered nonsense: %s", exc)
-        return PdfInspection(readable=False, problem="the file could not be checked")
+        return PdfInspection(readable=False, checked=False, problem="the file could not be checked")

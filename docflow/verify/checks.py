@@ -74,6 +74,8 @@ class UploadVerdict:
     hash_matches: bool
     signature: SignatureCheck | None
     detail: str
+    readable: bool = True  # False: not a PDF that could be read
+    checked: bool = True   # False: the check did not finish within its limits
 
 
 def letter_status(session: Session, row: VerificationToken) -> LetterStatus:
@@ -143,4 +145,5 @@ def check_upload(reference: SignedReference, *, path: Path, sha256: str,
         detail = inspection.problem or ("the file carries no signature of this letter" if inspection.signatures
                                         else "the file carries no electronic signature")
     logger.info("verification upload for document %s: %s (%s)", reference.document_id, verdict, detail)
-    return UploadVerdict(verdict=verdict, sha256=sha256, hash_matches=False, signature=ours, detail=detail)
+    return UploadVerdict(verdict=verdict, sha256=sha256, hash_matches=False, signature=ours, detail=detail,
+                         readable=inspection.readable, checked=inspection.checked)

@@ -127,7 +127,7 @@ def test_verification_page_names_the_level_in_both_languages(client, db, service
     checked = client.post(f"/verify/{token}", content_type="multipart/form-data",
                           data={"file": (io.BytesIO(signed_file(db, services, letter.id)), "salinan.pdf")})
     page = checked.get_data(as_text=True)
-    assert 'data-verdict="genuine"' in page and "byte for byte the letter Docflow signed." in page
+    assert 'data-verdict="genuine"' in page and "Genuine: this is the signed letter" in page
     assert _level_text(page, "result-level")[0] == "B-LTA"
 
 

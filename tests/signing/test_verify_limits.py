@@ -52,9 +52,10 @@ def _sign(client, db, office, token_for) -> tuple[str, int]:
 
 
 def _modified(data: bytes) -> bytes:
-    flipped = bytearray(data)
-    flipped[len(data) // 3] ^= 0x01
-    return bytes(flipped)
+    # Bytes added after the signed range: still a readable PDF carrying our signature, whatever the
+    # signing time made of the file's layout (a byte flipped at a fixed offset sometimes broke the
+    # file's structure instead, and the verdict was "unknown").
+    return data + b"\n% added after signing\n"
 
 
 def _post(client, token: str, data: bytes, **kwargs):
@@ -262,7 +263,7 @@ class TestLimits:
         assert time.monotonic() - started < 10
         page = response.get_data(as_text=True)
         assert response.status_code == 200
-        assert 'data-verdict="unknown"' in page and "could not be checked (timed out" in page
+        assert 'data-verdict="unknown"' in page and "Not checked: checking this file took longer than allowed" in page
 
 
 # --- the gate itself --------------------------------------------------------------------------------
