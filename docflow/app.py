@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from docflow.config import Settings, ensure_secret_key, load_settings
 from docflow.errors import DocflowError, Message, N_
-from docflow import labels
+from docflow import labels, urls
 from docflow.i18n import translate
 from docflow.services import Services
 
@@ -78,6 +78,7 @@ def build_app(config: Any = None) -> Flask:
     app.context_processor(lambda: {"current_locale": str(get_locale() or "id")})
     app.add_template_filter(translate, "translate")
     labels.init_app(app)
+    urls.init_app(app)
 
     _register_request_hooks(app)
     _register_error_handlers(app)

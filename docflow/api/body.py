@@ -14,3 +14,13 @@ def request_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed(N_("send a JSON object"), field=None)
     return data
+
+
+def text_field(data: dict[str, Any], name: str) -> str:
+    """Return an optional text field of a body ("" when absent or null); refuse any other JSON type, naming it."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed(N_("%(name)s must be text"), field=name, name=name)
+    return value
