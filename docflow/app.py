@@ -199,7 +199,9 @@ def _register_error_handlers(app: Flask) -> None:
             limit = app.extensions["docflow"].settings.uploads.max_size_mb
             reason = Message(N_("the upload is larger than the limit of %(limit)s MB"), limit=f"{limit:g}")
             return _error_response(413, [{"field": "file", "reason": reason}], reason)
-        return _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
+        body, status = _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
+        # Keep the exception's own headers, such as the Allow of a 405 (RFC 9110 requires it).
+        return body, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -268,3 +268,13 @@ def test_a_register_number_beyond_its_column_is_refused(admin_api, last_seq):
     response = call("PATCH", f"/number-registers/{created.get_json()['id']}", json={"last_seq": last_seq})
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["errors"][0]["field"] == "last_seq"
+
+
+def test_a_method_not_allowed_names_the_allowed_ones(routing_client):
+    """Does a 405 carry the Allow header (RFC 9110), on the API and on pages?"""
+    response = routing_client.delete("/api/v1/documents")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert response.get_json()["errors"][0]["field"] is None
+    response = routing_client.put("/login")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
