@@ -21,9 +21,10 @@ def numbers_up_to(limit: int) -> str:
 
 
 class IdConverter(IntegerConverter):
-    """Match a row id, 1 up to the largest database integer; any other path segment is no such page (404).
+    """Match a row id, 1 up to the largest INTEGER; any other path segment is no such page (404).
 
-    Werkzeug's `int` takes any run of digits, and 2**63 or more made the database driver raise (a 500).
+    Werkzeug's `int` takes any run of digits: 2**63 made SQLite's driver raise, and PostgreSQL refused a
+    parameter past 2**31 - 1 for the INTEGER id columns (a 500 either way).
     The range lives in the pattern, not only in `to_python`: werkzeug answers a segment that matches a
     rule's pattern but fails its conversion with 405 when another method's rule has the same pattern.
     """

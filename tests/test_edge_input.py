@@ -68,10 +68,11 @@ def test_every_integer_path_argument_is_an_id():
     assert plain == []
 
 
-@pytest.mark.parametrize("value", [str(2**63), "99999999999999999999999999999999", "-1", "0", "\u0663", "1e3"])
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), "99999999999999999999999999999999", "-1", "0", "007",
+                                   "\u0663", "1e3"])
 @pytest.mark.parametrize(("method", "rule"), ID_ROUTES)
 def test_ids_out_of_range_are_not_found(routing_client, method, rule, value):
-    """Is an id of 2**63, -1, 0, a non-ASCII digit or a float simply no such page, on every route?"""
+    """Is an id past an INTEGER column, -1, 0, a leading zero, a non-ASCII digit or a float simply no such page?"""
     for at in range(len(_ID_ARG.findall(rule))):
         path = _path(rule, value, at=at)
         response = routing_client.open(path, method=method, json={})
@@ -90,18 +91,20 @@ def test_the_id_pattern_matches_exactly_one_to_its_limit(limit):
 
 
 def test_largest_id_is_routed(routing_client):
-    """Is 2**63 - 1, the largest database integer, still an id (the view answers, not the router)?"""
-    response = routing_client.get(f"/api/v1/documents/{2**63 - 1}")
+    """Is 2**31 - 1, the largest INTEGER, still an id (the view answers, not the router)?"""
+    response = routing_client.get(f"/api/v1/documents/{2**31 - 1}")
     assert response.status_code == 401  # the view's login check, past the router
 
 
 @pytest.mark.parametrize(("method", "rule"), [r for r in ID_ROUTES if r[1].startswith("/api/")])
 def test_largest_id_reaches_the_database_and_is_not_found(client, make_user, token_for, method, rule):
-    """Does the largest id pass the router and the query on SQLite and PostgreSQL, and find nothing?"""
+    """Does the largest id pass the router and the query on SQLite and PostgreSQL, and find nothing?
+
+    PostgreSQL casts an id parameter to its INTEGER column's type: 2**31 and more was a 500 there."""
     from docflow.auth.models import Role
 
     headers = token_for(make_user(roles=(Role.ADMIN, Role.DRAFTER)))
-    response = client.open(_path(rule, str(2**63 - 1)), method=method, json={"revision": 1}, headers=headers)
+    response = client.open(_path(rule, str(2**31 - 1)), method=method, json={"revision": 1}, headers=headers)
     assert response.status_code == 404, response.get_json()
 
 
@@ -183,7 +186,7 @@ def test_text_fields_of_the_wrong_type_are_refused(client, letter, field, value)
     assert response.get_json()["errors"][0]["field"] == field
 
 
-@pytest.mark.parametrize("position_id", [2**63, "\u00b2", 1.5, {}, True])
+@pytest.mark.parametrize("position_id", [2**31, 2**63, "\u00b2", 1.5, {}, True])
 def test_route_steps_with_bad_position_ids_are_refused(client, letter, position_id):
     document, headers, _ = letter
     response = client.put(f"/api/v1/documents/{document['id']}/route", headers=headers, json={
@@ -192,7 +195,7 @@ def test_route_steps_with_bad_position_ids_are_refused(client, letter, position_
     assert response.get_json()["errors"][0]["field"] == "steps"
 
 
-@pytest.mark.parametrize("position_id", [2**63, "\u00b2", 1.5, {}])
+@pytest.mark.parametrize("position_id", [2**31, 2**63, "\u00b2", 1.5, {}])
 def test_recipients_with_bad_position_ids_are_refused(client, letter, position_id):
     document, headers, _ = letter
     response = client.put(f"/api/v1/documents/{document['id']}/recipients", headers=headers, json={
@@ -202,7 +205,7 @@ def test_recipients_with_bad_position_ids_are_refused(client, letter, position_i
 
 
 @pytest.mark.parametrize("field", ["position_id", "replaces"])
-@pytest.mark.parametrize("value", [str(2**63), "\u00b2"])
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), "\u00b2"])
 def test_upload_ids_out_of_range_are_refused(client, letter, field, value):
     _, headers, _ = letter
     response = upload(client, headers, make_pdf("Surat"), title="Surat", **{field: value})
@@ -232,7 +235,7 @@ def test_a_position_keeps_its_unit_when_unit_is_null(admin_api):
     assert call("GET", f"/positions/{office.staff.id}").get_json()["unit"] == "ADM"
 
 
-@pytest.mark.parametrize("query", ["/assignments?position_id=9223372036854775808",
+@pytest.mark.parametrize("query", ["/assignments?position_id=9223372036854775808", "/delegations?position_id=2147483648",
                                    "/delegations?position_id=-99999999999999999999",
                                    "/number-registers?year=-1318161476748565544960",
                                    "/positions?page=9223372036854775808",
@@ -244,7 +247,7 @@ def test_admin_query_numbers_out_of_range_are_refused(admin_api, query):
     assert response.get_json()["errors"][0]["field"] == re.search(r"\?(\w+)=", query).group(1)
 
 
-@pytest.mark.parametrize("position_id", [2**63, -(2**63) - 1, "9" * 30, "\u00b2", {}, [], 1.5])
+@pytest.mark.parametrize("position_id", [2**31, 2**63, -(2**63) - 1, "9" * 30, "\u00b2", {}, [], 1.5])
 def test_admin_body_ids_out_of_range_or_of_the_wrong_type_are_refused(admin_api, position_id):
     """Is a position_id that is no 64-bit whole number a 400 naming it, on every body that takes one?"""
     call, office = admin_api
@@ -261,7 +264,7 @@ def test_admin_body_ids_out_of_range_or_of_the_wrong_type_are_refused(admin_api,
 
 @pytest.mark.parametrize("last_seq", [2**31, 2**63, "\u00b2", {}])
 def test_a_register_number_beyond_its_column_is_refused(admin_api, last_seq):
-    """Is a last number past the column's range a 400 (PostgreSQL's INTEGER ends at 2**31 - 1)?"""
+    """Is a last number past its INTEGER column a 400 (PostgreSQL's INTEGER ends at 2**31 - 1)?"""
     call, _ = admin_api
     created = call("POST", "/number-registers", json={"doc_type": "nota_dinas", "unit": "ADM", "year": 2026})
     assert created.status_code == 201, created.get_json()
@@ -278,3 +281,28 @@ def test_a_method_not_allowed_names_the_allowed_ones(routing_client):
     assert response.get_json()["errors"][0]["field"] is None
     response = routing_client.put("/login")
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize(("path", "kwargs", "field"), [
+    ("/api/v1/classification-codes?q=000%00", {}, "q"),
+    ("/api/v1/admin/users?q=%00", {}, "q"),
+    ("/api/v1/documents?state=draft%00", {}, "state"),
+    ("/api/v1/admin/units", {"method": "POST", "json": {"code": "X", "name": "Dinas\u0000"}}, "name"),
+    ("/api/v1/admin/units", {"method": "POST", "json": {"code\u0000": "X"}}, "code\u0000"),
+    ("/api/v1/admin/units", {"method": "POST", "json": ["\u0000"]}, None),
+    ("/api/v1/documents", {"method": "POST", "data": {"title": "Surat\u0000"}}, "title"),
+])
+def test_nul_characters_are_refused_naming_the_field(client, make_user, token_for, path, kwargs, field):
+    """Is a NUL character in a parameter, a form field or JSON text a 400 naming it (PostgreSQL refuses it)?"""
+    from docflow.auth.models import Role
+
+    headers = token_for(make_user(roles=(Role.ADMIN, Role.DRAFTER)))
+    response = client.open(path, headers=headers, **{"method": "GET", **kwargs})
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_nul_characters_on_pages_are_refused(client, make_user, login):
+    login(make_user())
+    response = client.get("/search?q=rapat%00")
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)

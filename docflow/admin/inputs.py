@@ -33,8 +33,8 @@ R = TypeVar("R")
 DOCUMENT_GROUPS = ("directive", "correspondence", "special", "other")
 # National practice: at most three officials initial a draft before it is signed (paraf berjenjang).
 MAX_VERIFIERS = 3
-# A register's last number is an INTEGER column: PostgreSQL refuses more than 2**31 - 1 (a 500 before).
-MAX_SEQ = 2**31 - 1
+# A register's last number is an INTEGER column, like the ids (a 500 on PostgreSQL before).
+MAX_SEQ = MAX_ID
 _TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _SEPARATORS = re.compile(r"[\s,;]+")
 _TRUE = {"1", "true", "yes", "on", "y"}

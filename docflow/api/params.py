@@ -1,7 +1,8 @@
 """Parsing of whole numbers at the edge: query parameters, form fields and JSON values, for pages and the API.
 
 Every number a request carries is checked here before it reaches a query: a JSON integer or a string of
-ASCII digits, within the databases' 64-bit range (larger values made SQLite and PostgreSQL raise, a 500).
+ASCII digits, within range (2**63 made SQLite raise, and PostgreSQL raises past 2**31 - 1 for an INTEGER
+column's parameter: both were a 500).
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from docflow.errors import N_, ValidationFailed
 
 MAX_INT = 2**63 - 1      # the largest value a database integer parameter takes
 MIN_INT = -(2**63)
-MAX_ID = MAX_INT         # row ids run from 1 to here
+# Ids and counters are INTEGER columns: PostgreSQL casts a parameter to int4 and refuses anything larger.
+MAX_ID = 2**31 - 1       # row ids run from 1 to here
 MAX_PAGE = 1_000_000     # far past any real list; (page - 1) * per_page stays a database integer
 # ASCII digits only: str.isdigit() also admits "²" and "٣", which int() then refuses or reads.
 _WHOLE = re.compile(r"-?[0-9]+")
