@@ -140,6 +140,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from docflow.api.body import refuse_nul_characters
+
+    app.before_request(refuse_nul_characters)
+
     @app.after_request
     def commit_request(response: Response) -> Response:
         """The one commit point of a request: commit if the view succeeded, else roll back."""

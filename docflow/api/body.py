@@ -24,3 +24,40 @@ def text_field(data: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise ValidationFailed(N_("%(name)s must be text"), field=name, name=name)
     return value
+
+
+def _nul_in(value: Any, name: str) -> str | None:
+    """Return the name of the first field whose text (or key) holds a NUL character, if any."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return name or key
+            if (found := _nul_in(item, key if not name else f"{name}.{key}")) is not None:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            if (found := _nul_in(item, name)) is not None:
+                return found
+    return None
+
+
+def refuse_nul_characters() -> None:
+    """Refuse a request whose parameters, form fields or JSON text hold a NUL character, naming the field.
+
+    No one types NUL; PostgreSQL refuses it in text (a 500 when a query or a row carried it). Files are
+    bytes and are not looked at.
+    """
+    sources: list[Any] = [request.args.to_dict(flat=False)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form.to_dict(flat=False))
+        sources.append({name: [f.filename or "" for f in files] for name, files in request.files.lists()})
+    elif request.is_json:
+        sources.append(request.get_json(silent=True))
+    for source in sources:
+        field = _nul_in(source, "")
+        if field:
+            raise ValidationFailed(N_("%(name)s must not contain a NUL character"), field=field, name=field)
+        if field is not None:
+            raise ValidationFailed(N_("the request must not contain a NUL character"), field=None)
