@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from docflow.api.params import MAX_ID, MAX_PAGE
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 _ERRORS = {"$ref": "#/components/responses/Errors"}
@@ -16,12 +18,14 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 
 
 def _bytes(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/octet-stream": {
-        "schema": {"type": "string", "format": "binary"}}}}
+    # The stored file's own type (PDF, DOCX, ODT, text, PNG, JPEG, TIFF: what the instance allows).
+    return {"description": description, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
 
 
-_DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+# Ids run from 1 to the largest INTEGER (2**31 - 1); any other value in a path is a 404.
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": _ID}
+_VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": _ID}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -29,7 +33,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 _PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Results per page."),
 ]
 
@@ -85,10 +89,8 @@ SPEC: dict[str, Any] = {
                     "properties": {
                         **_UPLOAD_FIELDS,
                         "title": {"type": "string", "maxLength": 500, "description": "Subject (perihal)."},
-                        "position_id": {"type": "integer",
-                                        "description": "The drafter's desk, when the drafter holds several."},
-                        "replaces": {"type": "integer",
-                                     "description": "A signed letter this one corrects and replaces."},
+                        "position_id": {**_ID, "description": "The drafter's desk, when the drafter holds several."},
+                        "replaces": {**_ID, "description": "A signed letter this one corrects and replaces."},
                         "doc_type": {"type": "string", "default": "nota_dinas"},
                         "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
                         "security_class": {"$ref": "#/components/schemas/SecurityClass"},
@@ -97,7 +99,7 @@ SPEC: dict[str, Any] = {
                         **_RECIPIENT_FIELDS,
                     }}}}},
                 "responses": {"201": _json("Document", "The new document."), "400": _ERRORS, "401": _ERRORS,
-                              "413": _ERRORS, "415": _ERRORS, "503": _ERRORS},
+                              "403": _ERRORS, "404": _ERRORS, "413": _ERRORS, "415": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}": {
@@ -270,7 +272,8 @@ SPEC: dict[str, Any] = {
                     _query("facets", {"type": "string", "enum": ["1", "true", "yes"]}, "Include facet counts."),
                     _query("autocorrect", {"type": "string", "enum": ["0", "1"], "default": "1"},
                            "0: search exactly as typed, without running a spelling correction."),
-                    *_PAGING,
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}, "Page number."),
+                    _PAGING[1],
                 ],
                 "responses": {"200": _json("SearchResults", "Matching documents."), "400": _ERRORS,
                               "401": _ERRORS, "503": _ERRORS},
@@ -348,7 +351,7 @@ SPEC: dict[str, Any] = {
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
             "RecipientSpec": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"], "description": "to: Yth. (addressee); cc: tembusan."},
-                "position_id": {"type": "integer", "description": "An internal recipient: a desk of the city."},
+                "position_id": {**_ID, "description": "An internal recipient: a desk of the city."},
                 "name": {"type": "string", "maxLength": 300, "description": "An external recipient, as written."}}},
             "Recipient": {"type": "object", "required": ["kind", "name"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"]},
@@ -356,9 +359,9 @@ SPEC: dict[str, Any] = {
                 "name": {"type": "string", "description": "The external line, or the position's title."},
                 "unit": {"type": ["string", "null"], "description": "The position's unit code."}}},
             "StepSpec": {"type": "object", "required": ["kind", "position_id"], "properties": {
-                "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": _ID,
                 "mode": {"type": "string", "enum": ["direct", "an", "ub"]},
-                "on_behalf_position_id": {"type": ["integer", "null"]}}},
+                "on_behalf_position_id": {**_ID, "type": ["integer", "null"]}}},
             "Route": {"type": "object", "properties": {
                 "proposed": {"type": "boolean"}, "revision": {"type": "integer"},
                 "steps": {"type": "array", "items": {"type": "object"}}}},
@@ -445,7 +448,7 @@ def _admin_op(operation_id: str, summary: str, ok: tuple[str, dict[str, Any]], *
 
 
 def _admin_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": _ID}
 
 
 def _admin_list(schema: str) -> dict[str, Any]:
@@ -460,7 +463,7 @@ def _admin_paged(schema: str) -> dict[str, Any]:
     return listed
 
 
-_ADMIN_PAGING = [_query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+_ADMIN_PAGING = [_query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
                  _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
                         "Results per page.")]
 _DATE = {"type": "string", "format": "date"}
@@ -527,7 +530,7 @@ SPEC["paths"].update({
     "/api/v1/admin/assignments": {
         "get": _admin_op("adminListAssignments", "List the assignments of a desk or a person, latest first.",
                          ("200", _json("AdminAssignmentList", "The assignments.")),
-                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
+                         parameters=[_query("position_id", _ID, "Of this desk."),
                                      _query("user", {"type": "string"}, "Of this person (username)."),
                                      _query("current", {"type": "string", "enum": ["1", "true"]},
                                             "Leave out assignments that have ended.")],
@@ -547,7 +550,7 @@ SPEC["paths"].update({
     "/api/v1/admin/delegations": {
         "get": _admin_op("adminListDelegations", "List Plt./Plh. appointments, latest first.",
                          ("200", _json("AdminDelegationList", "The appointments.")),
-                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
+                         parameters=[_query("position_id", _ID, "Of this desk."),
                                      _query("current", {"type": "string", "enum": ["1", "true"]},
                                             "Leave out revoked and past appointments.")],
                          refusals=("400", "404")),
@@ -585,7 +588,8 @@ SPEC["paths"].update({
     "/api/v1/admin/number-registers": {
         "get": _admin_op("adminListRegisters", "List number registers with their last number, latest year first.",
                          ("200", _json("AdminRegisterList", "The registers.")),
-                         parameters=[_query("year", {"type": "integer"}, "Only this year's registers.")],
+                         parameters=[_query("year", {"type": "integer", "minimum": 1, "maximum": 9999},
+                                            "Only this year's registers.")],
                          refusals=("400",)),
         "post": _admin_op("adminCreateRegister", "Open a year's register, e.g. to continue a paper register.",
                           ("201", _json("AdminRegister", "The register.")),
@@ -600,7 +604,8 @@ SPEC["paths"].update({
                            parameters=[_admin_id("register_id")], refusals=("400", "404"),
                            body={"required": True, "content": {"application/json": {"schema": {
                                "type": "object", "properties": {"pattern": {"type": "string"},
-                                                                "last_seq": {"type": "integer", "minimum": 0}}}}}}),
+                                                                "last_seq": {"type": "integer", "minimum": 0,
+                                                                             "maximum": MAX_ID}}}}}}),
     },
 })
 
@@ -623,7 +628,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": "string", "description": "Unit code; fixed once created."},
         "title": {"type": "string", "maxLength": 200},
         "eselon": {"type": "string", "description": "I.a ... V.a, or empty for staff."},
-        "parent_id": {"type": ["integer", "null"], "description": "The superior desk."},
+        "parent_id": {**_ID, "type": ["integer", "null"], "description": "The superior desk."},
         "active": {"type": "boolean", "default": True}}},
     "AdminPositionList": _admin_paged("AdminPosition"),
     "AdminUser": {"type": "object", "required": ["id", "username", "roles", "active"], "properties": {
@@ -647,7 +652,7 @@ SPEC["components"]["schemas"].update({
         "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
         "unit": {"type": "string"}, "user": {"type": "string"}, "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
     "AdminAssignmentInput": {"type": "object", "additionalProperties": False, "properties": {
-        "position_id": {"type": "integer"}, "user": {"type": "string", "description": "Username."},
+        "position_id": _ID, "user": {"type": "string", "description": "Username."},
         "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
     "AdminAssignmentList": _admin_list("AdminAssignment"),
     "AdminDelegation": {"type": "object", "required": ["id", "position_id", "delegate", "kind"], "properties": {
@@ -655,7 +660,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": "string"}, "delegate": {"type": "string"}, "kind": {"type": "string", "enum": ["plt", "plh"]},
         "starts_on": _DATE, "ends_on": _DATE, "decree_reference": {"type": "string"}, "revoked": {"type": "boolean"}}},
     "AdminDelegationInput": {"type": "object", "additionalProperties": False, "properties": {
-        "position_id": {"type": "integer"}, "delegate": {"type": "string", "description": "Username."},
+        "position_id": _ID, "delegate": {"type": "string", "description": "Username."},
         "kind": {"type": "string", "enum": ["plt", "plh"]}, "starts_on": _DATE, "ends_on": _DATE,
         "decree_reference": {"type": "string", "maxLength": 200}}},
     "AdminDelegationList": _admin_list("AdminDelegation"),
@@ -688,7 +693,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": ["string", "null"], "description": "Empty for city-wide types."},
         "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
         "pattern": {"type": "string", "description": "Default: the document type's pattern."},
-        "last_seq": {"type": "integer", "minimum": 0, "default": 0}}},
+        "last_seq": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}}},
     "AdminRegisterList": _admin_list("AdminRegister"),
 })
 
