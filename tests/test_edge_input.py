@@ -306,3 +306,28 @@ def test_nul_characters_on_pages_are_refused(client, make_user, login):
     login(make_user())
     response = client.get("/search?q=rapat%00")
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/units/1", "/positions/1", "/users/1"])
+def test_a_patch_without_a_body_is_refused(admin_api, path):
+    """Is a PATCH with no body at all a 400 rather than a silent 200 that changes nothing?"""
+    call, _ = admin_api
+    response = call("PATCH", path)
+    assert response.status_code == 400, response.get_json()
+    assert call("PATCH", path, data="name=X", content_type="text/plain").status_code == 400
+
+
+@pytest.mark.parametrize(("query", "field"), [("/api/v1/documents?mine=AAA", "mine"),
+                                              ("/api/v1/admin/delegations?current=kadang", "current"),
+                                              ("/api/v1/search?q=rapat&facets=maybe", "facets"),
+                                              ("/api/v1/search?q=rapat&autocorrect=perhaps", "autocorrect")])
+def test_yes_no_parameters_take_only_yes_or_no(client, make_user, token_for, query, field):
+    """Is a yes/no parameter that is neither refused, instead of read as "no"?"""
+    from docflow.auth.models import Role
+
+    headers = token_for(make_user(roles=(Role.ADMIN, Role.DRAFTER)))
+    response = client.get(query, headers=headers)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == field
+    for word in ("1", "true", "0", "no", ""):
+        assert client.get(query.replace(query.rsplit("=", 1)[1], word), headers=headers).status_code != 400

@@ -17,7 +17,7 @@ from docflow.admin.queries import (get_record, holders_on, list_assignments, lis
 from docflow.admin.schemas import (assignment_json, delegation_json, document_type_json, position_json,
                                    register_json, unit_json, user_json)
 from docflow.api.body import request_body
-from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
+from docflow.api.params import MAX_PAGE, flag_param, int_param, optional_id, optional_int
 from docflow.auth.access import api_user
 from docflow.auth.models import User
 from docflow.auth.operations import get_user, set_password
@@ -188,7 +188,7 @@ def assignments():
     rows = list_assignments(
         session, position=get_record(session, Position, position_id, "position") if position_id else None,
         user=get_user(session, username) if username else None,
-        current_on=services().today() if request.args.get("current") in {"1", "true"} else None)
+        current_on=services().today() if flag_param(request.args, "current") else None)
     people = users_by_id(session, [a.user_id for a in rows])
     return jsonify(results=[assignment_json(a, people[a.user_id]) for a in rows])
 
@@ -221,7 +221,7 @@ def delegations():
     position_id = optional_id(request.args, "position_id")
     rows = list_delegations(
         session, position=get_record(session, Position, position_id, "position") if position_id else None,
-        current_on=services().today() if request.args.get("current") in {"1", "true"} else None)
+        current_on=services().today() if flag_param(request.args, "current") else None)
     people = users_by_id(session, [d.delegate_user_id for d in rows])
     return jsonify(results=[delegation_json(d, people[d.delegate_user_id]) for d in rows])
 

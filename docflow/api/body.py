@@ -8,9 +8,16 @@ from flask import request
 from docflow.errors import N_, ValidationFailed
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def request_body() -> dict[str, Any]:
-    """Return the request's JSON object, or its form fields when it is not JSON; refuse anything else."""
-    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    """Return the request's JSON object, or its form fields from a client that posts a form; refuse anything
+    else, a missing body included."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+    else:
+        data = request.form.to_dict() if request.mimetype in _FORMS else None
     if not isinstance(data, dict):
         raise ValidationFailed(N_("send a JSON object"), field=None)
     return data
@@ -50,7 +57,7 @@ def refuse_nul_characters() -> None:
     bytes and are not looked at.
     """
     sources: list[Any] = [request.args.to_dict(flat=False)]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.mimetype in _FORMS:
         sources.append(request.form.to_dict(flat=False))
         sources.append({name: [f.filename or "" for f in files] for name, files in request.files.lists()})
     elif request.is_json:

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from docflow.api.params import MAX_ID, MAX_PAGE
+from docflow.api.params import FALSE_WORDS, MAX_ID, MAX_PAGE, TRUE_WORDS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -30,6 +30,15 @@ _VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": _
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _flag(name: str, description: str, default: bool = False) -> dict[str, Any]:
+    return _query(name, {"type": "string", "enum": ["", *TRUE_WORDS, *FALSE_WORDS], "default": "1" if default else "0"},
+                  description)
+
+
+# A form's empty date field means no bound.
+_DAY_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
 
 
 _PAGING = [
@@ -77,7 +86,7 @@ SPEC: dict[str, Any] = {
                 "parameters": [*_PAGING,
                                _query("state", {"type": "string"}, "Only documents in this state."),
                                _query("doc_type", {"type": "string"}, "Only documents of this type."),
-                               _query("mine", {"type": "string", "enum": ["1", "true"]}, "Only my own.")],
+                               _flag("mine", "Only my own.")],
                 "responses": {"200": _json("DocumentList", "One page of documents."),
                               "400": _ERRORS, "401": _ERRORS},
             },
@@ -266,12 +275,12 @@ SPEC: dict[str, Any] = {
                     _query("state", {"type": "string"}, "States, comma-separated."),
                     _query("security_class", {"type": "string"}, "Security classes, comma-separated."),
                     _query("classification", {"type": "string"}, "Classification code prefix."),
-                    _query("from", {"type": "string", "format": "date"}, "Created on or after."),
-                    _query("to", {"type": "string", "format": "date"}, "Created on or before."),
+                    _query("from", _DAY_OR_EMPTY, "Created on or after."),
+                    _query("to", _DAY_OR_EMPTY, "Created on or before."),
                     _query("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"]}, "Order."),
-                    _query("facets", {"type": "string", "enum": ["1", "true", "yes"]}, "Include facet counts."),
-                    _query("autocorrect", {"type": "string", "enum": ["0", "1"], "default": "1"},
-                           "0: search exactly as typed, without running a spelling correction."),
+                    _flag("facets", "Include facet counts."),
+                    _flag("autocorrect", "0: search exactly as typed, without running a spelling correction.",
+                          default=True),
                     _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}, "Page number."),
                     _PAGING[1],
                 ],
@@ -532,7 +541,7 @@ SPEC["paths"].update({
                          ("200", _json("AdminAssignmentList", "The assignments.")),
                          parameters=[_query("position_id", _ID, "Of this desk."),
                                      _query("user", {"type": "string"}, "Of this person (username)."),
-                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                                     _flag("current",
                                             "Leave out assignments that have ended.")],
                          refusals=("400", "404")),
         "post": _admin_op("adminCreateAssignment", "Put a person at a desk from a day; a structural desk has one "
@@ -551,7 +560,7 @@ SPEC["paths"].update({
         "get": _admin_op("adminListDelegations", "List Plt./Plh. appointments, latest first.",
                          ("200", _json("AdminDelegationList", "The appointments.")),
                          parameters=[_query("position_id", _ID, "Of this desk."),
-                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                                     _flag("current",
                                             "Leave out revoked and past appointments.")],
                          refusals=("400", "404")),
         "post": _admin_op("adminCreateDelegation", "Appoint a Plt. (post vacant) or Plh. (holder away); "

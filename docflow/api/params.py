@@ -20,6 +20,8 @@ MAX_PAGE = 1_000_000     # far past any real list; (page - 1) * per_page stays a
 # ASCII digits only: str.isdigit() also admits "²" and "٣", which int() then refuses or reads.
 _WHOLE = re.compile(r"-?[0-9]+")
 _DIGITS_OF_MAX = len(str(MAX_INT))
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def parse_whole_number(raw: Any) -> int | None:
@@ -73,3 +75,14 @@ def optional_int(args: Mapping[str, Any], name: str, *, minimum: int = MIN_INT, 
 def optional_id(args: Mapping[str, Any], name: str) -> int | None:
     """Return an optional row id field (1 up to the largest database integer)."""
     return optional_int(args, name, minimum=1, maximum=MAX_ID)
+
+
+def flag_param(args: Mapping[str, Any], name: str, default: bool = False) -> bool:
+    """Return a yes/no query parameter (1/true/yes/on or 0/false/no/off; absent or empty: the default)."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    word = raw.strip().lower() if isinstance(raw, str) else raw
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ValidationFailed(N_("%(name)s must be 1 or 0 (true or false)"), field=name, name=name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
+from docflow.api.params import MAX_PAGE, flag_param, int_param, optional_id, optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.download import send_version
@@ -37,7 +37,7 @@ def list_documents():
         db_session(), user, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
         per_page=int_param(request.args, "per_page", 20, maximum=100),
         state=request.args.get("state") or None, doc_type=request.args.get("doc_type") or None,
-        mine=request.args.get("mine") in {"1", "true"}, positions=acting_positions(user),
+        mine=flag_param(request.args, "mine"), positions=acting_positions(user),
     )
     return jsonify(results=[document_json(d, user, acting_positions(user), with_versions=False) for d in page.items],
                    total=page.total, page=page.page, per_page=page.per_page)
