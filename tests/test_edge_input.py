@@ -308,10 +308,11 @@ def test_nul_characters_on_pages_are_refused(client, make_user, login):
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/units/1", "/positions/1", "/users/1"])
-def test_a_patch_without_a_body_is_refused(admin_api, path):
+@pytest.mark.parametrize("kind", ["units", "positions", "users"])
+def test_a_patch_without_a_body_is_refused(admin_api, kind):
     """Is a PATCH with no body at all a 400 rather than a silent 200 that changes nothing?"""
-    call, _ = admin_api
+    call, office = admin_api
+    path = f"/{kind}/" + str({"units": office.unit, "positions": office.staff, "users": office.drafter}[kind].id)
     response = call("PATCH", path)
     assert response.status_code == 400, response.get_json()
     assert call("PATCH", path, data="name=X", content_type="text/plain").status_code == 400
