@@ -29,6 +29,9 @@ _VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": _
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    if schema.get("type") == "integer":
+        # A form's empty number field (page=, year=) means the default, as the pages send it.
+        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
