@@ -332,3 +332,14 @@ def test_yes_no_parameters_take_only_yes_or_no(client, make_user, token_for, que
     assert response.get_json()["errors"][0]["field"] == field
     for word in ("1", "true", "0", "no", ""):
         assert client.get(query.replace(query.rsplit("=", 1)[1], word), headers=headers).status_code != 400
+
+
+def test_a_file_part_without_a_name_is_no_server_error(client, letter):
+    """Does a multipart file part without a name (werkzeug files it under None) get a 4xx, not a 500?"""
+    document, headers, _ = letter
+    body = (b'--B\r\nContent-Disposition: form-data; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n'
+            b'--B\r\nContent-Disposition: form-data; name="comment"\r\n\r\nx\r\n--B--\r\n')
+    response = client.post(f"/api/v1/documents/{document['id']}/versions", data=body, headers=headers,
+                           content_type="multipart/form-data; boundary=B")
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == "file"

@@ -39,6 +39,7 @@ def _nul_in(value: Any, name: str) -> str | None:
         return name if "\x00" in value else None
     if isinstance(value, dict):
         for key, item in value.items():
+            key = key if isinstance(key, str) else ""  # a multipart part may come without a name
             if "\x00" in key:
                 return name or key
             if (found := _nul_in(item, key if not name else f"{name}.{key}")) is not None:
