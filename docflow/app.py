@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from docflow.config import Settings, ensure_secret_key, load_settings
 from docflow.errors import DocflowError, Message, N_, ServiceUnavailable
-from docflow import labels
+from docflow import labels, urls
 from docflow.i18n import translate
 from docflow.services import Services
 
@@ -86,6 +86,7 @@ def build_app(config: Any = None) -> Flask:
     app.context_processor(lambda: {"current_locale": str(get_locale() or "id")})
     app.add_template_filter(translate, "translate")
     labels.init_app(app)
+    urls.init_app(app)
 
     _register_request_hooks(app)
     _register_error_handlers(app)
@@ -148,6 +149,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from docflow.api.body import refuse_nul_characters
+
+    app.before_request(refuse_nul_characters)
+
     # Hooks run last-registered first: the headers go on whatever the commit leaves (a 503 too).
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -235,7 +240,9 @@ def _register_error_handlers(app: Flask) -> None:
             limit = app.extensions["docflow"].settings.uploads.max_size_mb
             reason = Message(N_("the upload is larger than the limit of %(limit)s MB"), limit=f"{limit:g}")
             return _error_response(413, [{"field": "file", "reason": reason}], reason)
-        return _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
+        body, status = _error_response(exc.code or 500, [{"field": None, "reason": reason}], exc.name)
+        # Keep the exception's own headers, such as the Allow of a 405 (RFC 9110 requires it).
+        return body, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -17,7 +17,7 @@ from docflow.admin.queries import (get_record, holders_on, list_assignments, lis
 from docflow.admin.schemas import (assignment_json, delegation_json, document_type_json, position_json,
                                    register_json, unit_json, user_json)
 from docflow.api.body import request_body
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, flag_param, int_param, optional_id, optional_int
 from docflow.auth.access import api_user
 from docflow.auth.models import User
 from docflow.auth.operations import get_token, get_user, list_tokens, revoke_token, set_password, unlock_logins
@@ -40,7 +40,8 @@ def _created(body: dict[str, Any], location: str) -> Response:
 
 
 def _paging() -> tuple[int, int]:
-    return int_param(request.args, "page", 1), int_param(request.args, "per_page", 50, maximum=200)
+    return (int_param(request.args, "page", 1, maximum=MAX_PAGE),
+            int_param(request.args, "per_page", 50, maximum=200))
 
 
 def _unit_filter() -> Unit | None:
@@ -74,14 +75,14 @@ def create_unit():
     return _created(unit_json(created), url_for(".unit", unit_id=created.id))
 
 
-@bp.get("/units/<int:unit_id>")
+@bp.get("/units/<id:unit_id>")
 @api_admin_required
 def unit(unit_id: int):
     """Show a unit."""
     return jsonify(unit_json(get_record(db_session(), Unit, unit_id, "unit")))
 
 
-@bp.patch("/units/<int:unit_id>")
+@bp.patch("/units/<id:unit_id>")
 @api_admin_required
 def update_unit(unit_id: int):
     """Change a unit's name, kind or parent; the code stays."""
@@ -112,14 +113,14 @@ def create_position():
     return _created(_position_json(created), url_for(".position", position_id=created.id))
 
 
-@bp.get("/positions/<int:position_id>")
+@bp.get("/positions/<id:position_id>")
 @api_admin_required
 def position(position_id: int):
     """Show a desk with today's holders."""
     return jsonify(_position_json(get_record(db_session(), Position, position_id, "position")))
 
 
-@bp.patch("/positions/<int:position_id>")
+@bp.patch("/positions/<id:position_id>")
 @api_admin_required
 def update_position(position_id: int):
     """Change a desk's title, eselon, superior desk or activity."""
@@ -149,14 +150,14 @@ def create_user():
     return _created(_user_json(created), url_for(".user", user_id=created.id))
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 @api_admin_required
 def user(user_id: int):
     """Show a person with their assignments."""
     return jsonify(_user_json(get_record(db_session(), User, user_id, "user")))
 
 
-@bp.patch("/users/<int:user_id>")
+@bp.patch("/users/<id:user_id>")
 @api_admin_required
 def update_user(user_id: int):
     """Change a person's details, roles or activity; the username stays."""
@@ -166,7 +167,7 @@ def update_user(user_id: int):
     return jsonify(_user_json(current))
 
 
-@bp.put("/users/<int:user_id>/password")
+@bp.put("/users/<id:user_id>/password")
 @api_admin_required
 def reset_password(user_id: int):
     """Set a person's password: {password}."""
@@ -176,7 +177,7 @@ def reset_password(user_id: int):
     return "", 204
 
 
-@bp.post("/users/<int:user_id>/unlock")
+@bp.post("/users/<id:user_id>/unlock")
 @api_admin_required
 def unlock_user(user_id: int):
     """Forget a person's failed logins, so that she may log in again at once."""
@@ -185,7 +186,7 @@ def unlock_user(user_id: int):
     return "", 204
 
 
-@bp.get("/users/<int:user_id>/tokens")
+@bp.get("/users/<id:user_id>/tokens")
 @api_admin_required
 def user_tokens(user_id: int):
     """List a person's API tokens, newest first."""
@@ -194,7 +195,7 @@ def user_tokens(user_id: int):
                                                                                               "user"))])
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @api_admin_required
 def revoke_token_of(token_id: int):
     """Revoke anyone's API token."""
@@ -209,14 +210,14 @@ def revoke_token_of(token_id: int):
 def assignments():
     """List assignments of a desk (position_id=) or a person (user=), latest first; current=1 hides ended ones."""
     session = db_session()
-    position_id = optional_int(request.args, "position_id")
+    position_id = optional_id(request.args, "position_id")
     username = request.args.get("user", "").strip()
     if position_id is None and not username:
         raise ValidationFailed(N_("name a position_id or a user"), field="position_id")
     rows = list_assignments(
         session, position=get_record(session, Position, position_id, "position") if position_id else None,
         user=get_user(session, username) if username else None,
-        current_on=services().today() if request.args.get("current") in {"1", "true"} else None)
+        current_on=services().today() if flag_param(request.args, "current") else None)
     people = users_by_id(session, [a.user_id for a in rows])
     return jsonify(results=[assignment_json(a, people[a.user_id]) for a in rows])
 
@@ -231,7 +232,7 @@ def create_assignment():
     return _created(assignment_json(assignment, data.user), url_for(".assignments", position_id=data.position.id))
 
 
-@bp.post("/assignments/<int:assignment_id>/end")
+@bp.post("/assignments/<id:assignment_id>/end")
 @api_admin_required
 def end(assignment_id: int):
     """End an assignment on a day: {ends_on}."""
@@ -246,10 +247,10 @@ def end(assignment_id: int):
 def delegations():
     """List Plt./Plh. appointments, latest first (position_id= for one desk; current=1 hides past ones)."""
     session = db_session()
-    position_id = optional_int(request.args, "position_id")
+    position_id = optional_id(request.args, "position_id")
     rows = list_delegations(
         session, position=get_record(session, Position, position_id, "position") if position_id else None,
-        current_on=services().today() if request.args.get("current") in {"1", "true"} else None)
+        current_on=services().today() if flag_param(request.args, "current") else None)
     people = users_by_id(session, [d.delegate_user_id for d in rows])
     return jsonify(results=[delegation_json(d, people[d.delegate_user_id]) for d in rows])
 
@@ -266,7 +267,7 @@ def create_delegation():
     return _created(delegation_json(delegation, data.delegate), url_for(".delegations", position_id=data.position.id))
 
 
-@bp.post("/delegations/<int:delegation_id>/revoke")
+@bp.post("/delegations/<id:delegation_id>/revoke")
 @api_admin_required
 def revoke(delegation_id: int):
     """End a Plt./Plh. appointment early."""
@@ -318,7 +319,7 @@ def _register_json(register: NumberRegister) -> dict[str, Any]:
 def registers():
     """List number registers with their last number, latest year first (year= for one year)."""
     session = db_session()
-    rows = list_registers(session, year=optional_int(request.args, "year"))
+    rows = list_registers(session, year=optional_int(request.args, "year", minimum=1, maximum=9999))
     units = register_units(session, rows)
     return jsonify(results=[register_json(r, units.get(r.scope_key)) for r in rows])
 
@@ -332,14 +333,14 @@ def create_register():
     return _created(_register_json(created), url_for(".register", register_id=created.id))
 
 
-@bp.get("/number-registers/<int:register_id>")
+@bp.get("/number-registers/<id:register_id>")
 @api_admin_required
 def register(register_id: int):
     """Show a number register."""
     return jsonify(_register_json(get_record(db_session(), NumberRegister, register_id, "number register")))
 
 
-@bp.patch("/number-registers/<int:register_id>")
+@bp.patch("/number-registers/<id:register_id>")
 @api_admin_required
 def update_register(register_id: int):
     """Change a register's pattern or move its last number forward (never back)."""

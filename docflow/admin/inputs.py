@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docflow.api.params import MAX_ID, MAX_INT, MIN_INT, parse_whole_number
 from docflow.auth.models import Role, User
 from docflow.auth.operations import validate_email, validate_nip, validate_password
 from docflow.errors import N_, DocflowError, Message, ValidationFailed
@@ -32,6 +33,8 @@ R = TypeVar("R")
 DOCUMENT_GROUPS = ("directive", "correspondence", "special", "other")
 # National practice: at most three officials initial a draft before it is signed (paraf berjenjang).
 MAX_VERIFIERS = 3
+# A register's last number is an INTEGER column, like the ids (a 500 on PostgreSQL before).
+MAX_SEQ = MAX_ID
 _TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _SEPARATORS = re.compile(r"[\s,;]+")
 # The person picker's choice ends in "(username)".
@@ -104,27 +107,27 @@ class _Fields:
 
     def integer(self, name: str, default: int | None, *, required: bool = False, minimum: int | None = None,
                 maximum: int | None = None) -> int | None:
-        """Return a whole-number field within bounds."""
+        """Return a whole-number field within bounds (and always within a database integer's)."""
         if not self.given(name) or self._data.get(name) in (None, ""):
             self._read.add(name)
             if required:
                 self.fail(name, N_("this field is required"))
             return default
-        value = self._take(name)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value.strip())
-        if not isinstance(value, int) or isinstance(value, bool):
+        value = parse_whole_number(self._take(name))
+        if value is None:
             self.fail(name, N_("must be a whole number"))
             return default
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            if maximum is None:
-                self.fail(name, N_("must be at least %(min)s"), min=minimum)
-            elif minimum is None:
-                self.fail(name, N_("must be at most %(max)s"), max=maximum)
-            else:
-                self.fail(name, N_("must be at least %(min)s and at most %(max)s"), min=minimum, max=maximum)
-            return default
-        return value
+        lowest = MIN_INT if minimum is None else minimum
+        highest = MAX_INT if maximum is None else maximum
+        if lowest <= value <= highest:
+            return value
+        if value < lowest and highest == MAX_INT:
+            self.fail(name, N_("must be at least %(min)s"), min=lowest)
+        elif value > highest and lowest == MIN_INT:
+            self.fail(name, N_("must be at most %(max)s"), max=highest)
+        else:
+            self.fail(name, N_("must be at least %(min)s and at most %(max)s"), min=lowest, max=highest)
+        return default
 
     def day(self, name: str, default: date | None, *, required: bool = False) -> date | None:
         """Return a date field (YYYY-MM-DD, or a TOML date)."""
@@ -205,7 +208,7 @@ class _Fields:
                  required: bool = False) -> Position | None:
         """Return the position an id field names (empty: none)."""
         given = self.given(name)
-        position_id = self.integer(name, None, required=required, minimum=1)
+        position_id = self.integer(name, None, required=required, minimum=1, maximum=MAX_ID)
         if not given:
             return default
         if position_id is None:
@@ -263,7 +266,8 @@ def position_input(session: Session, data: Mapping[str, Any], *, current: Positi
     """Parse a position (create when `current` is None, else edit it)."""
     f = _Fields(data)
     unit = f.unit(session, "unit", current.unit if current else None, required=current is None)
-    if current is not None and unit is not None and unit.id != current.unit_id:
+    if current is not None and (unit is None or unit.id != current.unit_id):
+        # null or "" names no unit at all: a position never leaves its unit, not even for none.
         f.fail("unit", N_("a position stays in its unit; create a new position in the other unit"))
     title = f.text("title", current.title if current else "", required=current is None)
     eselon = f.check("eselon", validate_eselon, f.text("eselon", current.eselon if current else "", max_length=8))
@@ -467,7 +471,7 @@ def register_input(session: Session, data: Mapping[str, Any], *,
     pattern = f.text("pattern") or (current.pattern if current else (doc_type.number_pattern if doc_type else ""))
     if pattern or doc_type is not None:
         pattern = f.check("pattern", validate_pattern, pattern)
-    last_seq = f.integer("last_seq", current.last_seq if current else 0, minimum=0)
+    last_seq = f.integer("last_seq", current.last_seq if current else 0, minimum=0, maximum=MAX_SEQ)
     f.done()
     assert doc_type is not None and year is not None and last_seq is not None
     return RegisterInput(doc_type=doc_type, unit=unit, year=year, pattern=pattern, last_seq=last_seq)

@@ -18,7 +18,7 @@ from docflow.admin.operations import (appoint_delegate, assign, create_document_
 from docflow.admin.queries import (get_record, holders_on, list_assignments, list_delegations, list_positions,
                                    list_registers, list_users, organisation_counts, person_choices, register_units,
                                    structural_positions, unit_tree, users_by_id)
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, int_param, optional_int
 from docflow.auth.access import web_user
 from docflow.auth.models import Role, User
 from docflow.auth.operations import (get_token, list_tokens, recent_login_failures, revoke_token, set_password,
@@ -105,7 +105,7 @@ def units():
     return redirect(url_for(".units"))
 
 
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>", methods=["GET", "POST"])
 @admin_required
 def unit(unit_id: int):
     """Edit a unit's name, kind or parent."""
@@ -128,7 +128,7 @@ def _positions_page(**kwargs: Any) -> tuple[str, int]:
     session = db_session()
     code = request.args.get("unit", "").strip()
     unit_filter = get_unit(session, code) if code else None
-    page = list_positions(session, unit=unit_filter, page=int_param(request.args, "page", 1))
+    page = list_positions(session, unit=unit_filter, page=int_param(request.args, "page", 1, maximum=MAX_PAGE))
     return _show("positions.html", page=page, unit_filter=unit_filter, units=_unit_options(), eselons=_eselons(),
                  parents=structural_positions(session),
                  holders=holders_on(session, [p.id for p in page.items], services().today()), **kwargs)
@@ -161,7 +161,7 @@ def _position_page(position: Position, **kwargs: Any) -> tuple[str, int]:
                  today=services().today(), **kwargs)
 
 
-@bp.route("/positions/<int:position_id>", methods=["GET", "POST"])
+@bp.route("/positions/<id:position_id>", methods=["GET", "POST"])
 @admin_required
 def position(position_id: int):
     """Edit a desk; see and change who holds it and who acts for it."""
@@ -178,7 +178,7 @@ def position(position_id: int):
     return _position_page(current)
 
 
-@bp.post("/positions/<int:position_id>/assignments")
+@bp.post("/positions/<id:position_id>/assignments")
 @admin_required
 def add_assignment(position_id: int):
     """Put a person at this desk."""
@@ -192,7 +192,7 @@ def add_assignment(position_id: int):
     return redirect(url_for(".position", position_id=current.id))
 
 
-@bp.post("/assignments/<int:assignment_id>/end")
+@bp.post("/assignments/<id:assignment_id>/end")
 @admin_required
 def end(assignment_id: int):
     """End an assignment on a day."""
@@ -207,7 +207,7 @@ def end(assignment_id: int):
     return redirect(url_for(".position", position_id=assignment.position_id))
 
 
-@bp.post("/positions/<int:position_id>/delegations")
+@bp.post("/positions/<id:position_id>/delegations")
 @admin_required
 def add_delegation(position_id: int):
     """Appoint a Plt. or Plh. for this desk."""
@@ -224,7 +224,7 @@ def add_delegation(position_id: int):
     return redirect(url_for(".position", position_id=current.id))
 
 
-@bp.post("/delegations/<int:delegation_id>/revoke")
+@bp.post("/delegations/<id:delegation_id>/revoke")
 @admin_required
 def revoke(delegation_id: int):
     """End a Plt./Plh. appointment early."""
@@ -251,7 +251,7 @@ def _users_page(**kwargs: Any) -> tuple[str, int]:
     session = db_session()
     code = request.args.get("unit", "").strip()
     page = list_users(session, text=request.args.get("q", "").strip(), unit=get_unit(session, code) if code else None,
-                      page=int_param(request.args, "page", 1))
+                      page=int_param(request.args, "page", 1, maximum=MAX_PAGE))
     return _show("users.html", page=page, units=_unit_options(), roles=_roles(), **kwargs)
 
 
@@ -279,7 +279,7 @@ def _user_page(user: User, **kwargs: Any) -> tuple[str, int]:
                  revoke_url=lambda t: url_for(".revoke_token_of", user_id=user.id, token_id=t.id), **kwargs)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def user(user_id: int):
     """Edit a person's details, roles and activity."""
@@ -296,7 +296,7 @@ def user(user_id: int):
     return _user_page(current)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 @admin_required
 def password(user_id: int):
     """Set a person's password."""
@@ -310,7 +310,7 @@ def password(user_id: int):
     return redirect(url_for(".user", user_id=current.id))
 
 
-@bp.post("/users/<int:user_id>/unlock")
+@bp.post("/users/<id:user_id>/unlock")
 @admin_required
 def unlock(user_id: int):
     """Forget a person's failed logins, so that she may log in again at once."""
@@ -321,7 +321,7 @@ def unlock(user_id: int):
     return redirect(url_for(".user", user_id=current.id))
 
 
-@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@bp.post("/users/<id:user_id>/tokens/<id:token_id>/revoke")
 @admin_required
 def revoke_token_of(user_id: int, token_id: int):
     """Revoke one of a person's API tokens."""
@@ -377,7 +377,7 @@ def document_type(code: str):
 
 def _registers_page(**kwargs: Any) -> tuple[str, int]:
     session = db_session()
-    rows = list_registers(session, year=optional_int(request.args, "year"))
+    rows = list_registers(session, year=optional_int(request.args, "year", minimum=1, maximum=9999))
     types = document_types(session, include_inactive=True)
     return _show("registers.html", registers=rows, register_units=register_units(session, rows),
                  types=types, type_choices=[(code, t.name) for code, t in types.items()], units=_unit_options(),
@@ -399,7 +399,7 @@ def registers():
     return redirect(url_for(".registers"))
 
 
-@bp.route("/number-registers/<int:register_id>", methods=["GET", "POST"])
+@bp.route("/number-registers/<id:register_id>", methods=["GET", "POST"])
 @admin_required
 def register(register_id: int):
     """Change a register's pattern or move its last number forward."""

@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from docflow.api.params import FALSE_WORDS, MAX_ID, MAX_PAGE, TRUE_WORDS
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 _ERRORS = {"$ref": "#/components/responses/Errors"}
@@ -16,23 +18,37 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 
 
 def _bytes(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/octet-stream": {
-        "schema": {"type": "string", "format": "binary"}}}}
+    # The stored file's own type (PDF, DOCX, ODT, text, PNG, JPEG, TIFF: what the instance allows).
+    return {"description": description, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 _VERIFIED_BYTES = ("The stored bytes, as an attachment, checked against their SHA-256 (the ETag) as they stream: "
                    "a damaged copy ends the connection short of Content-Length, and is refused from then on "
                    "(500) until an upload of the same file repairs it.")
-_DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+# Ids run from 1 to the largest INTEGER (2**31 - 1); any other value in a path is a 404.
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": _ID}
+_VERSION_NUMBER = {"name": "number", "in": "path", "required": True, "schema": _ID}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    if schema.get("type") == "integer":
+        # A form's empty number field (page=, year=) means the default, as the pages send it.
+        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+def _flag(name: str, description: str, default: bool = False) -> dict[str, Any]:
+    return _query(name, {"type": "string", "enum": ["", *TRUE_WORDS, *FALSE_WORDS], "default": "1" if default else "0"},
+                  description)
+
+
+# A form's empty date field means no bound.
+_DAY_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
+
+
 _PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Results per page."),
 ]
 
@@ -79,7 +95,7 @@ SPEC: dict[str, Any] = {
                 "parameters": [*_PAGING,
                                _query("state", {"type": "string"}, "Only documents in this state."),
                                _query("doc_type", {"type": "string"}, "Only documents of this type."),
-                               _query("mine", {"type": "string", "enum": ["1", "true"]}, "Only my own.")],
+                               _flag("mine", "Only my own.")],
                 "responses": {"200": _json("DocumentList", "One page of documents."),
                               "400": _ERRORS, "401": _ERRORS},
             },
@@ -91,9 +107,8 @@ SPEC: dict[str, Any] = {
                     "properties": {
                         **_UPLOAD_FIELDS,
                         "title": {"type": "string", "maxLength": 500, "description": "Subject (perihal)."},
-                        "position_id": {"type": "integer",
-                                        "description": "The drafter's desk, when the drafter holds several."},
-                        "replaces": {"type": "integer",
+                        "position_id": {**_ID, "description": "The drafter's desk, when the drafter holds several."},
+                        "replaces": {**_ID,
                                      "description": "A signed letter this one corrects and replaces. Only its "
                                                     "drafter's desk, its signer's desk, the records clerk of its "
                                                     "unit or an administrator may (403 otherwise; see the "
@@ -106,7 +121,8 @@ SPEC: dict[str, Any] = {
                         **_RECIPIENT_FIELDS,
                     }}}}},
                 "responses": {"201": _json("Document", "The new document."), "400": _ERRORS, "401": _ERRORS,
-                              "413": _ERRORS, "415": _ERRORS, "503": _ERRORS, "507": _ERRORS},
+                              "403": _ERRORS, "404": _ERRORS, "413": _ERRORS, "415": _ERRORS, "503": _ERRORS,
+                              "507": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}": {
@@ -274,13 +290,14 @@ SPEC: dict[str, Any] = {
                     _query("state", {"type": "string"}, "States, comma-separated."),
                     _query("security_class", {"type": "string"}, "Security classes, comma-separated."),
                     _query("classification", {"type": "string"}, "Classification code prefix."),
-                    _query("from", {"type": "string", "format": "date"}, "Created on or after."),
-                    _query("to", {"type": "string", "format": "date"}, "Created on or before."),
+                    _query("from", _DAY_OR_EMPTY, "Created on or after."),
+                    _query("to", _DAY_OR_EMPTY, "Created on or before."),
                     _query("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"]}, "Order."),
-                    _query("facets", {"type": "string", "enum": ["1", "true", "yes"]}, "Include facet counts."),
-                    _query("autocorrect", {"type": "string", "enum": ["0", "1"], "default": "1"},
-                           "0: search exactly as typed, without running a spelling correction."),
-                    *_PAGING,
+                    _flag("facets", "Include facet counts."),
+                    _flag("autocorrect", "0: search exactly as typed, without running a spelling correction.",
+                          default=True),
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}, "Page number."),
+                    _PAGING[1],
                 ],
                 "responses": {"200": _json("SearchResults", "Matching documents."), "400": _ERRORS,
                               "401": _ERRORS, "503": _ERRORS},
@@ -361,7 +378,7 @@ SPEC: dict[str, Any] = {
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
             "RecipientSpec": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"], "description": "to: Yth. (addressee); cc: tembusan."},
-                "position_id": {"type": "integer", "description": "An internal recipient: a desk of the city."},
+                "position_id": {**_ID, "description": "An internal recipient: a desk of the city."},
                 "name": {"type": "string", "maxLength": 300, "description": "An external recipient, as written."}}},
             "Recipient": {"type": "object", "required": ["kind", "name"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"]},
@@ -369,9 +386,9 @@ SPEC: dict[str, Any] = {
                 "name": {"type": "string", "description": "The external line, or the position's title."},
                 "unit": {"type": ["string", "null"], "description": "The position's unit code."}}},
             "StepSpec": {"type": "object", "required": ["kind", "position_id"], "properties": {
-                "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": _ID,
                 "mode": {"type": "string", "enum": ["direct", "an", "ub"]},
-                "on_behalf_position_id": {"type": ["integer", "null"]}}},
+                "on_behalf_position_id": {**_ID, "type": ["integer", "null"]}}},
             "Route": {"type": "object", "properties": {
                 "proposed": {"type": "boolean"}, "revision": {"type": "integer"},
                 "steps": {"type": "array", "items": {"type": "object"}}}},
@@ -458,7 +475,7 @@ def _admin_op(operation_id: str, summary: str, ok: tuple[str, dict[str, Any]], *
 
 
 def _admin_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": _ID}
 
 
 def _admin_list(schema: str) -> dict[str, Any]:
@@ -473,7 +490,7 @@ def _admin_paged(schema: str) -> dict[str, Any]:
     return listed
 
 
-_ADMIN_PAGING = [_query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+_ADMIN_PAGING = [_query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
                  _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
                         "Results per page.")]
 _DATE = {"type": "string", "format": "date"}
@@ -540,9 +557,9 @@ SPEC["paths"].update({
     "/api/v1/admin/assignments": {
         "get": _admin_op("adminListAssignments", "List the assignments of a desk or a person, latest first.",
                          ("200", _json("AdminAssignmentList", "The assignments.")),
-                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
+                         parameters=[_query("position_id", _ID, "Of this desk."),
                                      _query("user", {"type": "string"}, "Of this person (username)."),
-                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                                     _flag("current",
                                             "Leave out assignments that have ended.")],
                          refusals=("400", "404")),
         "post": _admin_op("adminCreateAssignment", "Put a person at a desk from a day; a structural desk has one "
@@ -560,8 +577,8 @@ SPEC["paths"].update({
     "/api/v1/admin/delegations": {
         "get": _admin_op("adminListDelegations", "List Plt./Plh. appointments, latest first.",
                          ("200", _json("AdminDelegationList", "The appointments.")),
-                         parameters=[_query("position_id", {"type": "integer"}, "Of this desk."),
-                                     _query("current", {"type": "string", "enum": ["1", "true"]},
+                         parameters=[_query("position_id", _ID, "Of this desk."),
+                                     _flag("current",
                                             "Leave out revoked and past appointments.")],
                          refusals=("400", "404")),
         "post": _admin_op("adminCreateDelegation", "Appoint a Plt. (post vacant) or Plh. (holder away); "
@@ -598,7 +615,8 @@ SPEC["paths"].update({
     "/api/v1/admin/number-registers": {
         "get": _admin_op("adminListRegisters", "List number registers with their last number, latest year first.",
                          ("200", _json("AdminRegisterList", "The registers.")),
-                         parameters=[_query("year", {"type": "integer"}, "Only this year's registers.")],
+                         parameters=[_query("year", {"type": "integer", "minimum": 1, "maximum": 9999},
+                                            "Only this year's registers.")],
                          refusals=("400",)),
         "post": _admin_op("adminCreateRegister", "Open a year's register, e.g. to continue a paper register.",
                           ("201", _json("AdminRegister", "The register.")),
@@ -613,7 +631,8 @@ SPEC["paths"].update({
                            parameters=[_admin_id("register_id")], refusals=("400", "404"),
                            body={"required": True, "content": {"application/json": {"schema": {
                                "type": "object", "properties": {"pattern": {"type": "string"},
-                                                                "last_seq": {"type": "integer", "minimum": 0}}}}}}),
+                                                                "last_seq": {"type": "integer", "minimum": 0,
+                                                                             "maximum": MAX_ID}}}}}}),
     },
 })
 
@@ -636,7 +655,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": "string", "description": "Unit code; fixed once created."},
         "title": {"type": "string", "maxLength": 200},
         "eselon": {"type": "string", "description": "I.a ... V.a, or empty for staff."},
-        "parent_id": {"type": ["integer", "null"], "description": "The superior desk."},
+        "parent_id": {**_ID, "type": ["integer", "null"], "description": "The superior desk."},
         "active": {"type": "boolean", "default": True}}},
     "AdminPositionList": _admin_paged("AdminPosition"),
     "AdminUser": {"type": "object", "required": ["id", "username", "roles", "active"], "properties": {
@@ -660,7 +679,7 @@ SPEC["components"]["schemas"].update({
         "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
         "unit": {"type": "string"}, "user": {"type": "string"}, "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
     "AdminAssignmentInput": {"type": "object", "additionalProperties": False, "properties": {
-        "position_id": {"type": "integer"}, "user": {"type": "string", "description": "Username."},
+        "position_id": _ID, "user": {"type": "string", "description": "Username."},
         "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
     "AdminAssignmentList": _admin_list("AdminAssignment"),
     "AdminDelegation": {"type": "object", "required": ["id", "position_id", "delegate", "kind"], "properties": {
@@ -668,7 +687,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": "string"}, "delegate": {"type": "string"}, "kind": {"type": "string", "enum": ["plt", "plh"]},
         "starts_on": _DATE, "ends_on": _DATE, "decree_reference": {"type": "string"}, "revoked": {"type": "boolean"}}},
     "AdminDelegationInput": {"type": "object", "additionalProperties": False, "properties": {
-        "position_id": {"type": "integer"}, "delegate": {"type": "string", "description": "Username."},
+        "position_id": _ID, "delegate": {"type": "string", "description": "Username."},
         "kind": {"type": "string", "enum": ["plt", "plh"]}, "starts_on": _DATE, "ends_on": _DATE,
         "decree_reference": {"type": "string", "maxLength": 200}}},
     "AdminDelegationList": _admin_list("AdminDelegation"),
@@ -701,7 +720,7 @@ SPEC["components"]["schemas"].update({
         "unit": {"type": ["string", "null"], "description": "Empty for city-wide types."},
         "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
         "pattern": {"type": "string", "description": "Default: the document type's pattern."},
-        "last_seq": {"type": "integer", "minimum": 0, "default": 0}}},
+        "last_seq": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}}},
     "AdminRegisterList": _admin_list("AdminRegister"),
 })
 

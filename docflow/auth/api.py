@@ -42,7 +42,7 @@ def create_token():
     return response
 
 
-@bp.post("/<int:token_id>/revoke")
+@bp.post("/<id:token_id>/revoke")
 @api_login_required
 def revoke(token_id: int):
     """Revoke one of the caller's tokens (the one in use too)."""

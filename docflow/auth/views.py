@@ -189,7 +189,7 @@ def create_token():
     return response
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@bp.post("/profile/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_my_token(token_id: int):
     """Revoke one of my API tokens."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, flag_param, int_param, optional_id, optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.download import send_version
@@ -34,10 +34,10 @@ def list_documents():
     """List the documents the caller may read, newest first."""
     user = api_user()
     page = list_readable_documents(
-        db_session(), user, page=int_param(request.args, "page", 1),
+        db_session(), user, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
         per_page=int_param(request.args, "per_page", 20, maximum=100),
         state=request.args.get("state") or None, doc_type=request.args.get("doc_type") or None,
-        mine=request.args.get("mine") in {"1", "true"}, positions=acting_positions(user),
+        mine=flag_param(request.args, "mine"), positions=acting_positions(user),
     )
     return jsonify(results=[document_json(d, user, acting_positions(user), with_versions=False) for d in page.items],
                    total=page.total, page=page.page, per_page=page.per_page)
@@ -51,14 +51,14 @@ def create():
     session = db_session()
     fields = validate_document_fields(request.form, document_type_codes(session))
     recipients = validate_recipients(session, recipients_from_form(request.form))
-    replaces_id = optional_int(request.form, "replaces")
+    replaces_id = optional_id(request.form, "replaces")
     replaces = get_readable_document(session, user, replaces_id, acting_positions(user)) if replaces_id else None
     # Spooling, hashing, type detection and the object store's fsyncs run between transactions, so
     # concurrent uploads queue for the database only for their reads and their inserts.
     end_transaction()
     with _receive() as upload:
         document = create_document(session, services().store, actor=user, fields=fields, upload=upload,
-                                   on=services().today(), author_position_id=optional_int(request.form, "position_id"),
+                                   on=services().today(), author_position_id=optional_id(request.form, "position_id"),
                                    before_store=end_transaction, held_positions=held_positions(user),
                                    replaces=replaces, recipients=recipients, acting_positions=acting_positions(user))
     response = jsonify(document_json(document, user, acting_positions(user)))
@@ -67,7 +67,7 @@ def create():
     return response
 
 
-@bp.get("/<int:document_id>")
+@bp.get("/<id:document_id>")
 @api_login_required
 def show(document_id: int):
     """Show one document with its versions."""
@@ -76,7 +76,7 @@ def show(document_id: int):
     return jsonify(document_json(get_readable_document(db_session(), user, document_id, positions), user, positions))
 
 
-@bp.get("/<int:document_id>/content")
+@bp.get("/<id:document_id>/content")
 @api_login_required
 def content(document_id: int):
     """Download the current version's bytes."""
@@ -84,7 +84,7 @@ def content(document_id: int):
     return send_version(get_version(document))
 
 
-@bp.get("/<int:document_id>/versions")
+@bp.get("/<id:document_id>/versions")
 @api_login_required
 def versions(document_id: int):
     """List a document's versions, oldest first."""
@@ -92,7 +92,7 @@ def versions(document_id: int):
     return jsonify(results=[version_json(v) for v in document.versions])
 
 
-@bp.post("/<int:document_id>/versions")
+@bp.post("/<id:document_id>/versions")
 @api_login_required
 def new_version(document_id: int):
     """Upload a new version (multipart: file, optional comment and the revision you saw)."""
@@ -109,7 +109,7 @@ def new_version(document_id: int):
     return response
 
 
-@bp.get("/<int:document_id>/versions/<int:number>/content")
+@bp.get("/<id:document_id>/versions/<id:number>/content")
 @api_login_required
 def version_content(document_id: int, number: int):
     """Download one version's bytes."""
@@ -117,7 +117,7 @@ def version_content(document_id: int, number: int):
     return send_version(get_version(document, number))
 
 
-@bp.put("/<int:document_id>/recipients")
+@bp.put("/<id:document_id>/recipients")
 @api_login_required
 def put_recipients(document_id: int):
     """Replace the recipients of a draft: {"revision": N, "recipients": [{kind, position_id} or {kind, name}]}."""

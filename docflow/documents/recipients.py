@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from docflow.api.params import MAX_ID, parse_whole_number
 from docflow.documents.models import RecipientKind
 from docflow.errors import N_, Message, ValidationFailed
 from docflow.org.models import Position
@@ -16,7 +17,7 @@ from docflow.org.models import Position
 MAX_RECIPIENTS = 100
 MAX_NAME = 300
 # The picker's option ends in "(#12)": the id survives titles that repeat across units.
-_LABEL_ID = re.compile(r"\(#(\d+)\)\s*$")
+_LABEL_ID = re.compile(r"\(#([0-9]+)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,10 @@ def recipients_from_form(form: Any) -> list[dict[str, Any]]:
 
 
 def _position_id(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        value = value.strip()
-        if value.isdigit():
-            return int(value)
-        match = _LABEL_ID.search(value)
-        if match:
-            return int(match.group(1))
-    return None
+    if isinstance(value, str) and (match := _LABEL_ID.search(value)):
+        value = match.group(1)
+    number = parse_whole_number(value)
+    return number if number is not None and 1 <= number <= MAX_ID else None
 
 
 def validate_recipients(session: Session, items: Any) -> list[RecipientSpec]:

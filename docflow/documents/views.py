@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, int_param, optional_int
 from docflow.auth.access import web_user
 from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
@@ -191,7 +191,7 @@ def _recipient_values(form=None, recipients=()):
 def index():
     """List the documents I may read, newest first."""
     user = web_user()
-    page = list_readable_documents(db_session(), user, page=int_param(request.args, "page", 1),
+    page = list_readable_documents(db_session(), user, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                                    mine=request.args.get("mine") == "1", positions=acting_positions(user))
     return render_template("documents/index.html", page=page, document_types=document_types(db_session()))
 
@@ -257,7 +257,7 @@ def new():
                            replaces=replaces, recipient_values=_recipient_values(), **_form_context())
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get("/documents/<id:document_id>")
 @login_required
 def show(document_id: int):
     """Show a document, its versions and what I may do."""
@@ -306,8 +306,8 @@ def _similar(user, document):
         return None  # the page works without its related letters
 
 
-@bp.get("/documents/<int:document_id>/download")
-@bp.get("/documents/<int:document_id>/versions/<int:number>/download")
+@bp.get("/documents/<id:document_id>/download")
+@bp.get("/documents/<id:document_id>/versions/<id:number>/download")
 @login_required
 def download(document_id: int, number: int | None = None):
     """Download a version's bytes as an attachment."""
@@ -315,7 +315,7 @@ def download(document_id: int, number: int | None = None):
     return send_version(get_version(document, number))
 
 
-@bp.post("/documents/<int:document_id>/versions")
+@bp.post("/documents/<id:document_id>/versions")
 @login_required
 def new_version(document_id: int):
     """Upload a new version of a document."""
@@ -336,7 +336,7 @@ def new_version(document_id: int):
     return redirect(url_for(".show", document_id=document.id))
 
 
-@bp.get("/documents/<int:document_id>/versions/<int:number>/preview")
+@bp.get("/documents/<id:document_id>/versions/<id:number>/preview")
 @login_required
 def preview(document_id: int, number: int):
     """Show a PDF or image version inline under a sandboxing CSP; any other type downloads."""
@@ -393,7 +393,7 @@ def _steps_from_form(form, max_verifiers: int):
     return parse_route(items)
 
 
-@bp.post("/documents/<int:document_id>/route")
+@bp.post("/documents/<id:document_id>/route")
 @login_required
 def save_route(document_id: int):
     """Save the route of my draft; with intent=submit (confirmed), submit the letter along it."""
@@ -431,7 +431,7 @@ def save_route(document_id: int):
     return redirect(url_for(".show", document_id=document.id, _anchor="route-form"))
 
 
-@bp.post("/documents/<int:document_id>/recipients")
+@bp.post("/documents/<id:document_id>/recipients")
 @login_required
 def save_recipients(document_id: int):
     """Replace the addressees and copies of my draft or returned letter."""

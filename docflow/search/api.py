@@ -31,7 +31,7 @@ def search():
     )
 
 
-@bp.get("/documents/<int:document_id>/similar")
+@bp.get("/documents/<id:document_id>/similar")
 @api_login_required
 def similar(document_id: int):
     """List readable letters like this one (more like this), best first."""

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from docflow.api.params import int_param
+from docflow.api.params import flag_param, int_param
 from docflow.errors import N_, ValidationFailed
 from search_index import SearchRequest
 
@@ -56,7 +56,7 @@ def parse_search(args: Any, principals: tuple[str, ...]) -> SearchRequest:
         sort=sort,
         page=int_param(args, "page", 1, maximum=10_000),
         per_page=int_param(args, "per_page", 20, maximum=100),
-        facets=args.get("facets") in {"1", "true", "yes"},
+        facets=flag_param(args, "facets"),
         # "0" asks for the query exactly as typed, without running its spelling correction.
-        autocorrect=args.get("autocorrect") not in {"0", "false", "no"},
+        autocorrect=flag_param(args, "autocorrect", default=True),
     )

@@ -15,7 +15,7 @@ from docflow.workflow.operations import available_actions
 bp = Blueprint("signing_api", __name__, url_prefix="/api/v1")
 
 
-@bp.post("/documents/<int:document_id>/signing-pdf")
+@bp.post("/documents/<id:document_id>/signing-pdf")
 @api_login_required
 def signing_pdf(document_id: int):
     """Return the PDF version that will be signed, converting a DOCX/ODT draft once (201 when made now)."""

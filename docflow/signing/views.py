@@ -81,7 +81,7 @@ def issue():
     return redirect(url_for(".certificates"))
 
 
-@bp.post("/admin/certificates/<int:credential_id>/revoke")
+@bp.post("/admin/certificates/<id:credential_id>/revoke")
 @login_required
 def revoke(credential_id: int):
     """Revoke a signer's certificate; it is published on the CRL at once."""
@@ -99,7 +99,7 @@ def revoke(credential_id: int):
     return redirect(url_for(".certificates"))
 
 
-@bp.post("/documents/<int:document_id>/signing-pdf")
+@bp.post("/documents/<id:document_id>/signing-pdf")
 @login_required
 def signing_pdf(document_id: int):
     """Make the PDF a DOCX/ODT draft will be signed as, so that the drafter can check it first."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from docflow.api.body import request_body
+from docflow.api.body import request_body, text_field
 from docflow.api.params import optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, services
@@ -26,7 +26,7 @@ def _document(document_id: int):
     return get_readable_document(db_session(), user, document_id, acting_positions(user))
 
 
-@bp.get("/documents/<int:document_id>/route")
+@bp.get("/documents/<id:document_id>/route")
 @api_login_required
 def route(document_id: int):
     """Show a letter's route, or the route the rules propose while it has none."""
@@ -37,7 +37,7 @@ def route(document_id: int):
     return jsonify(proposed=True, steps=[s.as_dict() for s in proposal])
 
 
-@bp.put("/documents/<int:document_id>/route")
+@bp.put("/documents/<id:document_id>/route")
 @api_login_required
 def put_route(document_id: int):
     """Set the route of a draft: {"revision": N, "steps": [{kind, position_id, mode, on_behalf_position_id}]}."""
@@ -50,7 +50,7 @@ def put_route(document_id: int):
     return jsonify(revision=document.revision, steps=[step_json(s) for s in steps])
 
 
-@bp.put("/documents/<int:document_id>/deadline")
+@bp.put("/documents/<id:document_id>/deadline")
 @api_login_required
 def put_deadline(document_id: int):
     """Set, move or remove (null) the deadline of an unsigned letter: {"revision": N, "deadline": "YYYY-MM-DD"}."""
@@ -65,7 +65,7 @@ def put_deadline(document_id: int):
     return jsonify(document_json(document, user, acting_positions(user)))
 
 
-@bp.post("/documents/<int:document_id>/actions/<action>")
+@bp.post("/documents/<id:document_id>/actions/<action>")
 @api_login_required
 def act(document_id: int, action: str):
     """Take an action (submit, initial, return, sign, reject, withdraw, send, file): {"revision", "comment"}."""
@@ -77,17 +77,17 @@ def act(document_id: int, action: str):
         # The passphrase opens the signer's key for this one signature; it is never stored or logged.
         document = sign_document(db_session(), svc, actor=user, document_id=document_id,
                                  expected_revision=optional_int(data, "revision"),
-                                 passphrase=str(data.get("passphrase") or ""), now=svc.now())
+                                 passphrase=text_field(data, "passphrase"), now=svc.now())
     else:
         document = perform_action(db_session(), actor=user, document_id=document_id, action=action,
                                   expected_revision=optional_int(data, "revision"),
-                                  comment=str(data.get("comment") or ""), now=svc.now(), settings=svc.settings.workflow)
+                                  comment=text_field(data, "comment"), now=svc.now(), settings=svc.settings.workflow)
     body = document_json(document, user, acting_positions(user))
     body["steps"] = [step_json(s) for s in document.steps]
     return jsonify(body)
 
 
-@bp.get("/documents/<int:document_id>/audit")
+@bp.get("/documents/<id:document_id>/audit")
 @api_login_required
 def audit(document_id: int):
     """List a letter's audit records, oldest first."""

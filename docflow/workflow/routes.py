@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docflow.api.params import MAX_ID, parse_whole_number
 from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Position
 from docflow.auth.models import User
@@ -38,17 +39,24 @@ def parse_route(data: Any) -> list[StepSpec]:
     for n, item in enumerate(data, start=1):
         if not isinstance(item, Mapping):
             raise ValidationFailed(N_("step %(n)s must be an object"), field="steps", n=n)
+        position_id = _position_id(item.get("position_id"))
+        behalf = item.get("on_behalf_position_id")
+        behalf_id = _position_id(behalf) if behalf not in (None, "") else None
         try:
             kind = StepKind(item.get("kind", StepKind.VERIFY))
             mode = SigningMode(item.get("mode") or SigningMode.DIRECT)
-            position_id = int(item["position_id"])
-            behalf = item.get("on_behalf_position_id")
-            behalf = int(behalf) if behalf not in (None, "") else None
-        except (KeyError, TypeError, ValueError):
+            if position_id is None or (behalf not in (None, "") and behalf_id is None):
+                raise ValueError(behalf)
+        except (TypeError, ValueError):
             raise ValidationFailed(N_("step %(n)s needs a kind (verify or sign), a position_id and a valid mode "
                                       "(direct, an, ub)"), field="steps", n=n) from None
-        steps.append(StepSpec(kind=kind, position_id=position_id, mode=mode, on_behalf_position_id=behalf))
+        steps.append(StepSpec(kind=kind, position_id=position_id, mode=mode, on_behalf_position_id=behalf_id))
     return steps
+
+
+def _position_id(value: Any) -> int | None:
+    number = parse_whole_number(value)
+    return number if number is not None and 1 <= number <= MAX_ID else None
 
 
 def propose_route(rule: DocumentTypeRule, author_position: Position) -> list[StepSpec]:

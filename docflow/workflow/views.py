@@ -61,7 +61,7 @@ def my_inbox():
     return render_template("workflow/inbox.html", items=items, now=now)
 
 
-@bp.post("/documents/<int:document_id>/deadline")
+@bp.post("/documents/<id:document_id>/deadline")
 @login_required
 def deadline(document_id: int):
     """Set, move or remove a letter's deadline from its page (the drafter, until it is signed)."""
@@ -84,7 +84,7 @@ def deadline(document_id: int):
     return redirect(url_for("documents.show", document_id=document_id))
 
 
-@bp.post("/documents/<int:document_id>/actions/<action>")
+@bp.post("/documents/<id:document_id>/actions/<action>")
 @login_required
 def act(document_id: int, action: str):
     """Take an action on a letter from its page, then go back to it."""

@@ -20,7 +20,7 @@ def test_every_admin_route_refuses_non_admins_and_anonymous_callers(app, client,
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(API):
             continue
-        path = re.sub(r"<int:[^>]+>", "1", rule.rule).replace("<code>", "nota_dinas")
+        path = re.sub(r"<id:[^>]+>", "1", rule.rule).replace("<code>", "nota_dinas")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method, json={}, headers=clerk_headers)
             assert response.status_code == 403, (method, path)

@@ -65,7 +65,7 @@ def test_pages_refuse_non_admins_and_send_visitors_to_login(app, client, make_us
         response = client.get(page)
         assert response.status_code == 403, page
         assert "only administrators" in response.get_data(as_text=True)
-    posts = [re.sub(r"<int:[^>]+>", "1", r.rule).replace("<code>", "nota_dinas") for r in app.url_map.iter_rules()
+    posts = [re.sub(r"<id:[^>]+>", "1", r.rule).replace("<code>", "nota_dinas") for r in app.url_map.iter_rules()
              if r.rule.startswith("/admin") and "POST" in r.methods]
     assert len(posts) >= 12
     for path in posts:
@@ -108,7 +108,7 @@ def test_posts_without_the_csrf_token_are_refused(app, admin_browser, db):
 
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/admin") and "POST" in rule.methods:
-            path = re.sub(r"<int:[^>]+>", "1", rule.rule).replace("<code>", "nota_dinas")
+            path = re.sub(r"<id:[^>]+>", "1", rule.rule).replace("<code>", "nota_dinas")
             assert admin_browser.post(path, data={"name": "x"}).status_code == 400, path
     response = admin_browser.post("/admin/units", data={"code": "TANPA", "name": "Tanpa token"})
     assert response.status_code == 400
