@@ -259,3 +259,12 @@ def test_old_tokens_keep_their_full_reach(db, make_user):
     create_token(db, user)
     [row] = list_tokens(db, user)
     assert row.scope == TokenScope.ADMIN and row.expires_at is None
+
+
+@pytest.mark.parametrize("body", [{"scope": {}}, {"scope": ["read"]}, {"name": {"x": 1}}, {"expires_in_days": 1.5},
+                                  {"expires_in_days": True}, {"expires_in_days": {}}])
+def test_a_token_request_of_the_wrong_types_is_refused_naming_the_field(client, make_user, token_for, body):
+    """Does a scope, name or lifetime of the wrong JSON type get a 400 naming it (the fuzz test found a 500)?"""
+    response = client.post("/api/v1/tokens", json=body, headers=token_for(make_user()))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["errors"][0]["field"] == next(iter(body))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from docflow.api.body import request_body
+from docflow.api.body import request_body, text_field
 from docflow.auth.access import api_login_required, api_token, api_user
 from docflow.auth.models import TokenScope
 from docflow.auth.operations import get_token, issue_token, list_tokens, revoke_token
@@ -27,14 +27,15 @@ def tokens():
 def create_token():
     """Issue a token for the caller: {name, scope, expires_in_days}; the token is in the answer only."""
     body = request_body()
-    scope = body.get("scope", TokenScope.READ)
+    scope = text_field(body, "scope") or TokenScope.READ
+    name = text_field(body, "name")
     caller = TokenScope(api_token().scope)
     # A token never issues a wider one: a leaked write token must not become an admin token.
     if scope in set(TokenScope) and TokenScope(scope).rank > caller.rank:
         raise PermissionDenied(N_("a token can only issue tokens of its own scope (%(scope)s) or narrower"),
                                field="scope", scope=caller)
     now = services().now()
-    row, token = issue_token(db_session(), api_user(), name=str(body.get("name", "")), scope=str(scope),
+    row, token = issue_token(db_session(), api_user(), name=name, scope=scope,
                              expires_in_days=body.get("expires_in_days"), now=now)
     response = jsonify({**token_json(row, now), "token": token})
     response.status_code = 201

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from docflow.api.params import parse_whole_number
 from docflow.auth.models import ApiToken, LoginAttempt, Role, TokenScope, User, UserRole, WebSession
 from docflow.db import apply_changes, utcnow
 from docflow.errors import N_, Conflict, NotFound, ValidationFailed
@@ -105,11 +106,9 @@ def validate_token_request(name: str, scope: str, expires_in_days: int | str | N
         raise ValidationFailed(N_("the scope must be read, write or admin"), field="scope") from None
     days: int | None = None
     if expires_in_days not in (None, ""):
-        try:
-            days = int(expires_in_days)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            days = 0
-        if isinstance(expires_in_days, bool) or not 1 <= days <= MAX_TOKEN_DAYS:
+        # A JSON integer or a string of digits; 1.5, true, {} or "x" are refused, never rounded or crashed on.
+        days = parse_whole_number(expires_in_days)
+        if days is None or not 1 <= days <= MAX_TOKEN_DAYS:
             raise ValidationFailed(N_("a token expires after 1 to %(max)s days"), field="expires_in_days",
                                    max=MAX_TOKEN_DAYS)
     return name, token_scope, days
