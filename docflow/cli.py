@@ -24,12 +24,9 @@ ADMIN_PASSWORD_ENV = "DOCFLOW_ADMIN_PASSWORD"
 
 
 def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.server.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from docflow.logs import configure_logging
+
+    configure_logging(settings)
 
 
 class _Context:

@@ -124,6 +124,27 @@ class SigningSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    # /readyz fails when no worker beat for this long, or a due job waited this long.
+    worker_silence_seconds: float = 120
+    queue_age_seconds: float = 900
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    # "text" for people reading a terminal, "json" (one object a line) for a log collector.
+    format: str = "text"
+    # One line per request on the docflow.access logger.
+    access_log: bool = True
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    # Bearer token Prometheus sends to /metrics; empty: /metrics answers only direct loopback requests.
+    token: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -135,6 +156,9 @@ class Settings:
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     signing: SigningSettings = field(default_factory=SigningSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -309,6 +333,11 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting signing.tsa_ca_file: no file {s.instance_file(s.signing.tsa_ca_file)}")
         if s.signing.tsa_timeout_seconds <= 0:
             raise ConfigError("setting signing.tsa_timeout_seconds: must be greater than zero")
+    if s.logging.format not in {"text", "json"}:
+        raise ConfigError(f"setting logging.format: expected 'text' or 'json', got {s.logging.format!r}")
+    for name in ("worker_silence_seconds", "queue_age_seconds"):
+        if getattr(s.health, name) <= 0:
+            raise ConfigError(f"setting health.{name}: must be greater than zero")
     if not 0 < s.mail.port < 65536:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.storage.orphan_grace_hours < 0:

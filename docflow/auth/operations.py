@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from docflow.auth.models import ApiToken, LoginAttempt, Role, TokenScope, User, UserRole, WebSession
 from docflow.db import apply_changes, utcnow
 from docflow.errors import N_, Conflict, NotFound, ValidationFailed
+from docflow.health.metrics import count_login_failure
 from docflow.org.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -328,6 +329,8 @@ def record_login_attempt(session: Session, username: str, ip: str, *, succeeded:
     """Remember a login attempt (failed ones count towards the throttle)."""
     session.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], succeeded=succeeded, at=at))
     session.flush()
+    if not succeeded:
+        count_login_failure()
 
 
 def recent_login_failures(session: Session, user: User, now: datetime) -> int:

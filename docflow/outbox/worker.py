@@ -18,6 +18,7 @@ from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_object, record_extraction
 from docflow.extraction import OcrOptions, extract_text
+from docflow.outbox.heartbeat import Heartbeat
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY
 from docflow.search.indexing import load_indexed
@@ -74,7 +75,9 @@ class Worker:
                 signal.signal(sig, lambda *_: self.stop())
         self.services.index.ensure_ready()
         logger.info("worker %s started", os.getpid())
+        heartbeat = Heartbeat(self.services.db)
         while not self._stop.is_set():
+            heartbeat.beat()
             try:
                 self._maybe_sweep()
                 worked = self.run_once()

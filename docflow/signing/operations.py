@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
 from docflow.config import SigningSettings, ensure_secret_key
+from docflow.health.metrics import count_signing_failure
 from docflow.documents.models import Document, ExtractionStatus, Version
 from docflow.errors import N_, Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.extraction import PDF
@@ -334,6 +335,17 @@ def sign_document(session: Session, services: Services, *, actor: User, document
                   expected_revision: int | None, passphrase: str, now: datetime,
                   base_url: str | None = None) -> Document:
     """Sign a letter: number it, stamp block, QR code and footer on its PDF, PAdES-sign it, keep it as a version."""
+    try:
+        return _sign_document(session, services, actor=actor, document_id=document_id,
+                              expected_revision=expected_revision, passphrase=passphrase, now=now, base_url=base_url)
+    except Exception as exc:
+        count_signing_failure(exc)  # operators watch these (wrong passphrases, a TSA down ...)
+        raise
+
+
+def _sign_document(session: Session, services: Services, *, actor: User, document_id: int,
+                   expected_revision: int | None, passphrase: str, now: datetime,
+                   base_url: str | None) -> Document:
     settings = services.settings
     base = (settings.server.public_url or base_url or "").rstrip("/")
     if not base:
