@@ -121,6 +121,9 @@ class SigningSettings:
     # PEM file (relative to the instance directory) of the CA certificate(s) the TSA's certificate chains to.
     tsa_ca_file: str = ""
     tsa_timeout_seconds: float = 10
+    # Secret that the CA's private key is encrypted with (in the database). Empty: server.secret_key,
+    # for the embedded default only; a server database needs its own (see ca_key_secret()).
+    ca_key_secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,17 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting signing.tsa_ca_file: no file {s.instance_file(s.signing.tsa_ca_file)}")
         if s.signing.tsa_timeout_seconds <= 0:
             raise ConfigError("setting signing.tsa_timeout_seconds: must be greater than zero")
+    if not s.database_url.startswith("sqlite"):
+        # Several nodes share a server database: each must sign sessions and open the CA key alike,
+        # so nothing may be generated per node, and the CA key must not hang on the session secret.
+        if not s.server.secret_key:
+            raise ConfigError("setting server.secret_key: required with a server database (every node must share "
+                              "it; `python -m docflow secret generate` makes one)")
+        if not s.signing.ca_key_secret:
+            raise ConfigError("setting signing.ca_key_secret: required with a server database (the CA key's own "
+                              "secret, not server.secret_key; `python -m docflow secret generate` makes one)")
+    if s.signing.ca_key_secret and s.signing.ca_key_secret == s.server.secret_key:
+        raise ConfigError("setting signing.ca_key_secret: must differ from server.secret_key")
     if s.logging.format not in {"text", "json"}:
         raise ConfigError(f"setting logging.format: expected 'text' or 'json', got {s.logging.format!r}")
     for name in ("worker_silence_seconds", "queue_age_seconds"):
@@ -406,3 +420,8 @@ def ensure_secret_key(settings: Settings) -> str:
         os.fsync(fh.fileno())
     logger.info("generated a new secret key in %s", key_file)
     return key
+
+
+def ca_key_secret(settings: Settings) -> str:
+    """Return the secret that opens the CA key: signing.ca_key_secret, else the instance's secret key."""
+    return settings.signing.ca_key_secret or ensure_secret_key(settings)

@@ -91,7 +91,8 @@ def make_settings(tmp_path: Path, **sections: dict[str, Any]):
     from docflow.config import load_settings
 
     overrides: dict[str, dict[str, Any]] = {"server": {"instance_dir": str(tmp_path / "instance"),
-                                                       "secret_key": "test-secret-key"}}
+                                                       "secret_key": "test-secret-key"},
+                                            "signing": {"ca_key_secret": "test-ca-key-secret"}}
     for name, values in sections.items():
         overrides.setdefault(name, {}).update(values)
     return load_settings(overrides=overrides, environ={})

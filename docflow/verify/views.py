@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, render_template, request
 
-from docflow.config import ensure_secret_key
+from docflow.config import ca_key_secret
 from docflow.context import db_session, services
 from docflow.documents.intake import receive_upload
 from docflow.errors import N_, NotFound, ValidationFailed
@@ -52,7 +52,7 @@ def check(token: str):
         return _page(token, errors=exc.errors, status=exc.status)
     with upload:
         result = check_upload(db_session(), row, path=upload.path, sha256=upload.sha256,
-                              secret_key=ensure_secret_key(svc.settings), now=svc.now(),
+                              secret_key=ca_key_secret(svc.settings), now=svc.now(),
                               timeout=svc.settings.extraction.timeout_seconds,
                               memory_limit_mb=svc.settings.extraction.memory_limit_mb)
     return _page(token, result=result)
@@ -75,7 +75,7 @@ def ca_certificate():
 
 def _crl(encoding: serialization.Encoding) -> bytes:
     svc = services()
-    return current_crl(db_session(), secret_key=ensure_secret_key(svc.settings), now=svc.now(),
+    return current_crl(db_session(), secret_key=ca_key_secret(svc.settings), now=svc.now(),
                        authority=_authority()).public_bytes(encoding)
 
 
