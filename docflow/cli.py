@@ -1,4 +1,4 @@
-"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret."""
+"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
 from __future__ import annotations
 
 import getpass
@@ -631,3 +631,22 @@ def secret_rotate(ctx: _Context) -> None:
     for subject in subjects:
         click.echo(f"re-encrypted the key of {subject}")
     click.echo(f"{len(subjects)} certificate authority key(s) re-encrypted with the configured secret", err=True)
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(file_okay=False))
+@pass_ctx
+def backup(ctx: _Context, destination: str) -> None:
+    """Back up the embedded default while it runs: SQLite database, stored objects, generated secret key."""
+    from pathlib import Path
+
+    from docflow.backup import BackupRefused, back_up_instance
+
+    try:
+        report = back_up_instance(ctx.settings, Path(destination))
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"database {report.database_bytes} bytes; {report.objects_copied} object(s) copied, "
+               f"{report.objects_present} already there" + ("; secret_key copied" if report.secret_key_copied else "")
+               + f"; keep the configuration file ({'DOCFLOW_CONFIG' if os.environ.get('DOCFLOW_CONFIG') else 'config.toml'}) "
+               "with it: it holds the secrets", err=True)
