@@ -258,3 +258,26 @@ def test_logging_settings_are_checked():
         load_settings(environ={"DOCFLOW_LOGGING__FORMAT": "xml"})
     with pytest.raises(ConfigError, match="health.queue_age_seconds"):
         load_settings(environ={"DOCFLOW_HEALTH__QUEUE_AGE_SECONDS": "0"})
+
+
+def test_a_node_without_its_database_is_alive_but_not_ready(tmp_path):
+    """Does a database that cannot be reached fail readiness (naming it) while liveness still answers?"""
+    from docflow import create_app
+    from docflow.services import Services
+    from tests.conftest import make_settings
+
+    services = Services.from_settings(make_settings(tmp_path, database={
+        "url": f"sqlite:///{tmp_path}/no-such-folder/docflow.sqlite3"}))
+    services.store.ensure_ready()
+    try:
+        app = create_app(services)
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        body = response.get_json()
+        assert {"database", "worker", "queue"} <= set(body["failing"])
+        assert body["checks"]["worker"] == "not checked: the database does not answer"
+        assert _value(client.get("/metrics").get_data(as_text=True), "docflow_database_up") == 0
+    finally:
+        services.close()

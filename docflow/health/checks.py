@@ -76,7 +76,10 @@ def check_readiness(session: Session, store: ObjectStore, index: SearchIndex, li
 
     _run(checks, "database", database)
     if checks["database"] != "ok":
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:  # a connection that is gone may refuse even this
+            logger.debug("rollback after a failed readiness check failed", exc_info=True)
         checks["worker"] = checks["queue"] = "not checked: the database does not answer"
     else:
         _run(checks, "worker", worker)
