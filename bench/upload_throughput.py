@@ -192,6 +192,9 @@ def _upload_run(pdfs: list[SamplePdf], instance_dir: Path, clients: int, databas
     instance = ServeInstance(instance_dir)
     if database_url is not None:
         instance.env["DOCFLOW_DATABASE__URL"] = database_url
+        # A server database needs the secrets every node shares (docflow.config).
+        instance.env["DOCFLOW_SERVER__SECRET_KEY"] = "bench-session-secret"
+        instance.env["DOCFLOW_SIGNING__CA_KEY_SECRET"] = "bench-ca-key-secret"
     instance.cli("init")
     unit_code, unit_name = UNITS[7]
     instance.cli("unit", "create", unit_code, unit_name)

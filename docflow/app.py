@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from docflow.config import Settings, ensure_secret_key, load_settings
 from docflow.errors import DocflowError, Message, N_, ServiceUnavailable
-from docflow import labels, urls
+from docflow import labels, logs, urls
 from docflow.i18n import translate
 from docflow.services import Services
 
@@ -89,6 +89,7 @@ def build_app(config: Any = None) -> Flask:
     urls.init_app(app)
 
     _register_request_hooks(app)
+    logs.init_app(app)  # request id, access log, request latency
     _register_error_handlers(app)
     _register_blueprints(app)
     return app
@@ -126,26 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(archive_api_bp)
     app.register_blueprint(archive_bp)
 
-    @app.get("/healthz")
-    def healthz() -> Response:
-        """Tell a load balancer whether the database and the object store answer."""
-        from sqlalchemy import text
+    from docflow.health.views import bp as health_bp
 
-        from docflow.context import db_session, services
-
-        checks = {}
-        try:
-            db_session().execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as exc:  # report, do not crash the probe
-            checks["database"] = f"error: {exc.__class__.__name__}"
-        try:
-            services().store.check_health()
-            checks["storage"] = "ok"
-        except Exception as exc:
-            checks["storage"] = f"error: {exc}"
-        healthy = all(v == "ok" for v in checks.values())
-        return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+    app.register_blueprint(health_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep."""
+"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
 from __future__ import annotations
 
 import getpass
@@ -25,12 +25,9 @@ ADMIN_PASSWORD_ENV = "DOCFLOW_ADMIN_PASSWORD"
 
 
 def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.server.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from docflow.logs import configure_logging
+
+    configure_logging(settings)
 
 
 class _Context:
@@ -511,7 +508,7 @@ def ca_init(ctx: _Context, name: str, organisation: str, import_cert: str | None
     """Create the CA (or import an existing one); its key is kept encrypted with the instance secret."""
     from pathlib import Path
 
-    from docflow.config import ensure_secret_key
+    from docflow.config import ca_key_secret
     from docflow.errors import DocflowError
     from docflow.signing.operations import init_ca
 
@@ -522,7 +519,7 @@ def ca_init(ctx: _Context, name: str, organisation: str, import_cert: str | None
     try:
         with services.db.transaction() as session:
             authority = init_ca(
-                session, secret_key=ensure_secret_key(ctx.settings), now=services.now(),
+                session, secret_key=ca_key_secret(ctx.settings), now=services.now(),
                 common=name or f"{organisation} Certificate Authority", org=organisation,
                 certificate_pem=Path(import_cert).read_bytes() if import_cert else None,
                 key_pem=Path(import_key).read_bytes() if import_key else None, key_password=password)
@@ -541,7 +538,7 @@ def ca_init(ctx: _Context, name: str, organisation: str, import_cert: str | None
 def ca_issue(ctx: _Context, username: str) -> None:
     """Issue a signer's certificate; the signer's new passphrase is read from stdin (or asked for)."""
     from docflow.auth.operations import get_user
-    from docflow.config import ensure_secret_key
+    from docflow.config import ca_key_secret
     from docflow.errors import DocflowError
     from docflow.signing.operations import issue_credential
 
@@ -549,7 +546,7 @@ def ca_issue(ctx: _Context, username: str) -> None:
     services = ctx.services
     try:
         with services.db.transaction() as session:
-            credential = issue_credential(session, secret_key=ensure_secret_key(ctx.settings),
+            credential = issue_credential(session, secret_key=ca_key_secret(ctx.settings),
                                           user=get_user(session, username), passphrase=passphrase,
                                           now=services.now(), base_url=ctx.settings.server.public_url)
             serial, not_after = credential.serial, credential.not_after
@@ -616,14 +613,71 @@ def ca_crl(ctx: _Context) -> None:
     """Print the current certificate revocation list (PEM)."""
     from cryptography.hazmat.primitives import serialization
 
-    from docflow.config import ensure_secret_key
+    from docflow.config import ca_key_secret
     from docflow.errors import DocflowError
     from docflow.signing.operations import current_crl
 
     services = ctx.services
     try:
         with services.db.transaction() as session:
-            crl = current_crl(session, secret_key=ensure_secret_key(ctx.settings), now=services.now())
+            crl = current_crl(session, secret_key=ca_key_secret(ctx.settings), now=services.now())
     except DocflowError as exc:
         raise click.ClickException(exc.reason) from None
     click.echo(crl.public_bytes(serialization.Encoding.PEM).decode("ascii"), nl=False)
+
+
+@cli.group()
+def secret() -> None:
+    """Make and rotate the secrets every node shares (server.secret_key, signing.ca_key_secret)."""
+
+
+@secret.command("generate")
+def secret_generate() -> None:
+    """Print a new random secret, for server.secret_key or signing.ca_key_secret."""
+    click.echo(secrets.token_urlsafe(48))
+
+
+@secret.command("rotate")
+@pass_ctx
+def secret_rotate(ctx: _Context) -> None:
+    """Re-encrypt the CA key with the configured secret; the previous secret is read from stdin.
+
+    Set the new signing.ca_key_secret (or, without one, server.secret_key) in every node's
+    configuration first, run this once, then restart the nodes.
+    """
+    from docflow.config import ca_key_secret
+    from docflow.errors import DocflowError
+    from docflow.signing.operations import rotate_ca_secret
+
+    old = _read_secret("Previous secret", confirm=False)
+    new = ca_key_secret(ctx.settings)
+    if not old:
+        raise click.ClickException("the previous secret is empty")
+    try:
+        with ctx.services.db.transaction() as session:
+            changed = rotate_ca_secret(session, old_secret=old, new_secret=new)
+            subjects = [authority.subject for authority in changed]
+    except DocflowError as exc:
+        raise click.ClickException(exc.reason) from None
+    for subject in subjects:
+        click.echo(f"re-encrypted the key of {subject}")
+    click.echo(f"{len(subjects)} certificate authority key(s) re-encrypted with the configured secret", err=True)
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(file_okay=False))
+@pass_ctx
+def backup(ctx: _Context, destination: str) -> None:
+    """Back up the embedded default while it runs: SQLite database, stored objects, generated secret key."""
+    from pathlib import Path
+
+    from docflow.backup import BackupRefused, back_up_instance
+
+    try:
+        report = back_up_instance(ctx.settings, Path(destination))
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"database {report.database_bytes} bytes; {report.objects_copied} object(s) copied, "
+               f"{report.objects_present} already there" + ("; secret_key copied" if report.secret_key_copied else "")
+               + f"; keep the configuration file ({'DOCFLOW_CONFIG' if os.environ.get('DOCFLOW_CONFIG') else 'config.toml'}) "
+               "with it: it holds the secrets", err=True)

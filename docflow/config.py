@@ -135,6 +135,30 @@ class SigningSettings:
     # PEM file (relative to the instance directory) of the CA certificate(s) the TSA's certificate chains to.
     tsa_ca_file: str = ""
     tsa_timeout_seconds: float = 10
+    # Secret that the CA's private key is encrypted with (in the database). Empty: server.secret_key,
+    # for the embedded default only; a server database needs its own (see ca_key_secret()).
+    ca_key_secret: str = ""
+
+
+@dataclass(frozen=True)
+class HealthSettings:
+    # /readyz fails when no worker beat for this long, or a due job waited this long.
+    worker_silence_seconds: float = 120
+    queue_age_seconds: float = 900
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    # "text" for people reading a terminal, "json" (one object a line) for a log collector.
+    format: str = "text"
+    # One line per request on the docflow.access logger.
+    access_log: bool = True
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    # Bearer token Prometheus sends to /metrics; empty: /metrics answers only direct loopback requests.
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +174,9 @@ class Settings:
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     signing: SigningSettings = field(default_factory=SigningSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -332,6 +359,22 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting signing.tsa_ca_file: no file {s.instance_file(s.signing.tsa_ca_file)}")
         if s.signing.tsa_timeout_seconds <= 0:
             raise ConfigError("setting signing.tsa_timeout_seconds: must be greater than zero")
+    if not s.database_url.startswith("sqlite"):
+        # Several nodes share a server database: each must sign sessions and open the CA key alike,
+        # so nothing may be generated per node, and the CA key must not hang on the session secret.
+        if not s.server.secret_key:
+            raise ConfigError("setting server.secret_key: required with a server database (every node must share "
+                              "it; `python -m docflow secret generate` makes one)")
+        if not s.signing.ca_key_secret:
+            raise ConfigError("setting signing.ca_key_secret: required with a server database (the CA key's own "
+                              "secret, not server.secret_key; `python -m docflow secret generate` makes one)")
+    if s.signing.ca_key_secret and s.signing.ca_key_secret == s.server.secret_key:
+        raise ConfigError("setting signing.ca_key_secret: must differ from server.secret_key")
+    if s.logging.format not in {"text", "json"}:
+        raise ConfigError(f"setting logging.format: expected 'text' or 'json', got {s.logging.format!r}")
+    for name in ("worker_silence_seconds", "queue_age_seconds"):
+        if getattr(s.health, name) <= 0:
+            raise ConfigError(f"setting health.{name}: must be greater than zero")
     if not 0 < s.mail.port < 65536:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.storage.orphan_grace_hours < 0:
@@ -400,3 +443,8 @@ def ensure_secret_key(settings: Settings) -> str:
         os.fsync(fh.fileno())
     logger.info("generated a new secret key in %s", key_file)
     return key
+
+
+def ca_key_secret(settings: Settings) -> str:
+    """Return the secret that opens the CA key: signing.ca_key_secret, else the instance's secret key."""
+    return settings.signing.ca_key_secret or ensure_secret_key(settings)

@@ -5,6 +5,7 @@ from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.org.models import Assignment, Delegation, Position, Unit
+from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
@@ -13,5 +14,5 @@ __all__ = [
     "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
     "Document",
     "DocumentGrant", "DocumentRecipient", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role",
-    "RouteStep", "Unit", "User", "UserRole", "Version", "WebSession", "LoginAttempt",
+    "RouteStep", "Unit", "User", "UserRole", "Version", "WebSession", "LoginAttempt", "WorkerHeartbeat",
 ]

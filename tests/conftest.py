@@ -93,7 +93,8 @@ def make_settings(tmp_path: Path, **sections: dict[str, Any]):
     # public_url: signing takes the QR code's address from the configuration only.
     overrides: dict[str, dict[str, Any]] = {"server": {"instance_dir": str(tmp_path / "instance"),
                                                        "secret_key": "test-secret-key",
-                                                       "public_url": "http://localhost"}}
+                                                       "public_url": "http://localhost"},
+                                            "signing": {"ca_key_secret": "test-ca-key-secret"}}
     for name, values in sections.items():
         overrides.setdefault(name, {}).update(values)
     return load_settings(overrides=overrides, environ={})

@@ -46,6 +46,9 @@ class Instance:
                     "PYTHONUNBUFFERED": "1"}
         if database_url:
             self.env["DOCFLOW_DATABASE__URL"] = database_url
+            # A server database needs the secrets every node shares (docflow.config).
+            self.env["DOCFLOW_SERVER__SECRET_KEY"] = "end-to-end-session-secret"
+            self.env["DOCFLOW_SIGNING__CA_KEY_SECRET"] = "end-to-end-ca-key-secret"
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env["DOCFLOW_SERVER__PUBLIC_URL"] = self.base  # where signed letters' QR codes point

@@ -792,6 +792,35 @@ SPEC["components"]["schemas"].update({
 })
 
 
+# The operator's probes, outside /api/v1: no API token; /metrics takes [metrics] token instead.
+OPERATOR_PATHS = ("/healthz", "/readyz", "/metrics")
+SPEC["components"]["securitySchemes"]["metricsToken"] = {
+    "type": "http", "scheme": "bearer", "description": "The [metrics] token setting (not an API token)."}
+SPEC["paths"].update({
+    "/healthz": {"get": {"operationId": "liveness", "tags": ["operations"], "security": [],
+                         "summary": "Liveness: the process answers (nothing else is checked).",
+                         "responses": {"200": _json("Liveness", "The process is alive.")}}},
+    "/readyz": {"get": {"operationId": "readiness", "tags": ["operations"], "security": [],
+                        "summary": "Readiness: the database, the object store and the search index answer, a worker "
+                                   "recorded its heartbeat lately and no due job waited too long ([health]).",
+                        "responses": {"200": _json("Readiness", "Ready: every check is ok."),
+                                      "503": _json("Readiness", "Not ready: `failing` names the checks.")}}},
+    "/metrics": {"get": {"operationId": "metrics", "tags": ["operations"], "security": [{"metricsToken": []}],
+                         "summary": "Prometheus figures (text format 0.0.4). Without a [metrics] token, only direct "
+                                    "loopback requests are answered.",
+                         "responses": {"200": {"description": "The figures.",
+                                               "content": {"text/plain": {"schema": {"type": "string"}}}},
+                                       "401": _ERRORS}}},
+})
+SPEC["components"]["schemas"].update({
+    "Liveness": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
+    "Readiness": {"type": "object", "required": ["status", "failing", "checks"], "properties": {
+        "status": {"type": "string", "enum": ["ok", "not ready"]},
+        "failing": {"type": "array", "items": {"type": "string"}},
+        "checks": {"type": "object", "description": "database, storage, index, worker, queue: `ok` or the reason.",
+                   "additionalProperties": {"type": "string"}}}},
+})
+
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI description."""

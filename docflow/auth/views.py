@@ -34,6 +34,7 @@ from docflow.auth.operations import (
 )
 from docflow.context import client_address, db_session, end_transaction, services
 from docflow.errors import ValidationFailed
+from docflow.health.metrics import count_login_failure
 from docflow.org.models import Delegation
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def login():
         end_transaction()
         user = authenticate(candidate, form.password.data or "")
         if user is None:
+            count_login_failure()  # operators watch these in /metrics
             logger.info("failed login for %r from %s", username, ip)
             flash(_("Wrong username or password."), "error")
             # 200 with the message (not 401): the failed attempt must be committed to count.

@@ -19,6 +19,7 @@ from docflow.db import utcnow
 from docflow.documents.models import ExtractionStatus, Version
 from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_object, record_extraction
 from docflow.extraction import OcrOptions, extract_text, read_text_layer
+from docflow.outbox.heartbeat import Heartbeat
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job, prune_finished_jobs
 from docflow.search.indexing import load_indexed, plan_index_batches
@@ -102,7 +103,9 @@ class Worker:
             self.services.index.ensure_ready()
         logger.info("worker %s started (%s)", os.getpid(),
                     "every queue" if self.kinds is None else "kinds " + ", ".join(sorted(self.kinds)))
+        heartbeat = Heartbeat(self.services.db)
         while not self._stop.is_set():
+            heartbeat.beat()
             try:
                 self._maybe_sweep()
                 worked = self.run_once()

@@ -22,8 +22,9 @@ class CertificateAuthority(Base):
 
     The key is kept in the database, not in a file, because every web process needs it to publish
     the CRL and issue certificates, and web processes may run on several hosts that share only the
-    database and the configured secret key. It is an encrypted PKCS#8 whose password is derived
-    (HKDF) from `server.secret_key`: a database dump alone does not reveal it.
+    database and the configured secrets. It is an encrypted PKCS#8 whose password is derived
+    (HKDF) from `signing.ca_key_secret` (on the embedded default `server.secret_key`): a database
+    dump alone does not reveal it, nor does the session secret.
     """
 
     __tablename__ = "signing_authorities"

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docflow.auth.models import User
-from docflow.config import SigningSettings, ensure_secret_key
+from docflow.config import SigningSettings, ca_key_secret
+from docflow.health.metrics import count_signing_failure
 from docflow.documents.models import Document, ExtractionStatus, Version
 from docflow.errors import N_, Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from docflow.extraction import PDF
@@ -81,6 +82,29 @@ def init_ca(session: Session, *, secret_key: str, now: datetime, common: str = D
     logger.info("certificate authority %s %s (%s)", authority.id, "imported" if authority.imported else "created",
                 authority.subject)
     return authority
+
+
+def rotate_ca_secret(session: Session, *, old_secret: str, new_secret: str) -> list[CertificateAuthority]:
+    """Re-encrypt every CA key that the old secret opens with the new one; return those changed.
+
+    All or nothing: a key that neither secret opens refuses the rotation before anything changes,
+    and keys already under the new secret are left as they are (running it twice is harmless).
+    """
+    authorities = all_authorities(session)
+    pending = []
+    for authority in authorities:
+        if pki.opens_with(authority.encrypted_key_pem, new_secret):
+            continue
+        if not pki.opens_with(authority.encrypted_key_pem, old_secret):
+            raise CertificateProblem(N_("the key of the certificate authority %(subject)s opens with neither the "
+                                        "previous nor the configured secret; nothing was changed"),
+                                     field="key", subject=authority.subject)
+        pending.append(authority)
+    for authority in pending:
+        authority.encrypted_key_pem = pki.rewrap_ca_key(authority.encrypted_key_pem, old_secret, new_secret)
+        logger.info("certificate authority %s: key encrypted with the new secret", authority.id)
+    session.flush()
+    return pending
 
 
 def _require_authority(session: Session) -> CertificateAuthority:
@@ -337,6 +361,16 @@ SIGNING_NEEDS_PUBLIC_URL = N_("Signing is off until an administrator sets server
 def sign_document(session: Session, services: Services, *, actor: User, document_id: int,
                   expected_revision: int | None, passphrase: str, now: datetime) -> Document:
     """Sign a letter: number it, stamp block, QR code and footer on its PDF, PAdES-sign it, keep it as a version."""
+    try:
+        return _sign_document(session, services, actor=actor, document_id=document_id,
+                              expected_revision=expected_revision, passphrase=passphrase, now=now)
+    except Exception as exc:
+        count_signing_failure(exc)  # operators watch these (wrong passphrases, a TSA down ...)
+        raise
+
+
+def _sign_document(session: Session, services: Services, *, actor: User, document_id: int,
+                   expected_revision: int | None, passphrase: str, now: datetime) -> Document:
     settings = services.settings
     # From the configuration only: a request's Host header would let anyone choose where the QR code points.
     base = settings.server.public_url.rstrip("/")
@@ -354,7 +388,7 @@ def sign_document(session: Session, services: Services, *, actor: User, document
     document = perform_action(session, actor=actor, document_id=document_id, action=Action.SIGN,
                               expected_revision=expected_revision, now=now, settings=settings.workflow)
     token = secrets.token_urlsafe(24)
-    secret_key = ensure_secret_key(settings)
+    secret_key = ca_key_secret(settings)
     signer = _local_signer(session, credential, secret_key=secret_key, now=now,
                            tsa=timestamp_authority(settings.signing, settings.instance_file(settings.signing.tsa_ca_file)))
     description = signer.describe()

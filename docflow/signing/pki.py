@@ -2,8 +2,9 @@
 
 Pure cryptography (no database, no Flask). Two kinds of private key are sealed here:
 
-- the CA key, as an encrypted PKCS#8 whose password is derived from the instance secret key, so
-  that every web process (which all share that secret) can publish the CRL;
+- the CA key, as an encrypted PKCS#8 whose password is derived from the CA key's secret
+  (`signing.ca_key_secret`, on the embedded default the instance secret key), so that every web
+  process (which all share that secret) can publish the CRL;
 - a signer's key, as an encrypted PKCS#8 (`BestAvailableEncryption`) whose password is derived
   from the signer's passphrase with scrypt and a per-key salt. OpenSSL's PKCS#8 encryption runs
   PBKDF2 only 2048 times; scrypt in front of it makes guessing a passphrase from a stolen database
@@ -250,14 +251,29 @@ def wrap_ca_key(key: PrivateKey, secret_key: str) -> str:
 
 
 def unwrap_ca_key(pem: str, secret_key: str) -> PrivateKey:
-    """Open the CA key; fails when server.secret_key changed since the CA was made."""
+    """Open the CA key; fails when its secret changed without `python -m docflow secret rotate`."""
     try:
         key = serialization.load_pem_private_key(pem.encode("ascii"), password=_instance_password(secret_key))
     except ValueError:
-        raise CertificateProblem(N_("the CA key cannot be opened with this instance's secret key; was "
-                                    "server.secret_key changed since `ca init`?"), field="key") from None
+        raise CertificateProblem(N_("the CA key cannot be opened with the configured secret; after changing "
+                                    "signing.ca_key_secret (or server.secret_key without it), run `python -m "
+                                    "docflow secret rotate` with the previous secret"), field="key") from None
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
+
+
+def rewrap_ca_key(pem: str, old_secret: str, new_secret: str) -> str:
+    """Encrypt the CA key anew: opened with the old secret, sealed with the new one."""
+    return wrap_ca_key(unwrap_ca_key(pem, old_secret), new_secret)
+
+
+def opens_with(pem: str, secret_key: str) -> bool:
+    """Tell whether the secret opens the CA key."""
+    try:
+        unwrap_ca_key(pem, secret_key)
+    except CertificateProblem:
+        return False
+    return True
 
 
 def _passphrase_password(passphrase: str, salt: bytes) -> bytes:

@@ -10,7 +10,7 @@ from flask_login import login_required
 from docflow.auth.access import web_user
 from docflow.auth.models import Role, User
 from docflow.auth.operations import get_user
-from docflow.config import ensure_secret_key
+from docflow.config import ca_key_secret
 from docflow.context import acting_positions, db_session, services
 from docflow.documents.access import is_drafter
 from docflow.documents.queries import get_readable_document
@@ -67,7 +67,7 @@ def issue():
     try:
         if passphrase != request.form.get("passphrase_confirm", ""):
             raise ValidationFailed(N_("The two passphrases differ."), field="passphrase")
-        credential = issue_credential(session, secret_key=ensure_secret_key(svc.settings),
+        credential = issue_credential(session, secret_key=ca_key_secret(svc.settings),
                                       user=get_user(session, username), passphrase=passphrase, now=svc.now(),
                                       actor=admin, base_url=svc.settings.server.public_url)
     except DocflowError as exc:

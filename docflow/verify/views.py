@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from docflow.config import ensure_secret_key
+from docflow.config import ca_key_secret
 from docflow.context import client_address, db_session, end_transaction, services
 from docflow.documents.intake import receive_upload
 from docflow.errors import N_, Message, NotFound, TooLarge, TooManyRequests, ValidationFailed
@@ -60,7 +60,7 @@ def _read_letter(token: str) -> tuple[LetterStatus, SignedReference]:
 
 def _trust_material() -> tuple[str, list[bytes]]:
     svc = services()
-    material = trust_material(db_session(), secret_key=ensure_secret_key(svc.settings), now=svc.now())
+    material = trust_material(db_session(), secret_key=ca_key_secret(svc.settings), now=svc.now())
     end_transaction()
     return material
 
@@ -150,7 +150,7 @@ def ca_certificate():
 
 def _crl(encoding: serialization.Encoding) -> bytes:
     svc = services()
-    return current_crl(db_session(), secret_key=ensure_secret_key(svc.settings), now=svc.now(),
+    return current_crl(db_session(), secret_key=ca_key_secret(svc.settings), now=svc.now(),
                        authority=_authority()).public_bytes(encoding)
 
 

@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from docflow.config import ensure_secret_key
+from docflow.config import ca_key_secret
 from docflow.documents.models import Document, Version
 from docflow.signing import pki
 from docflow.signing.models import SignerCredential
@@ -41,7 +41,7 @@ def _ca_pem() -> tuple[bytes, bytes]:
 def setup_ca(db, services) -> Any:
     """Give the test's instance the shared CA (imported, as `ca init --import-cert` does)."""
     cert_pem, key_pem = _ca_pem()
-    authority = init_ca(db, secret_key=ensure_secret_key(services.settings), now=services.now(),
+    authority = init_ca(db, secret_key=ca_key_secret(services.settings), now=services.now(),
                         certificate_pem=cert_pem, key_pem=key_pem)
     db.commit()
     return authority
@@ -49,7 +49,7 @@ def setup_ca(db, services) -> Any:
 
 def give_certificate(db, services, user, passphrase: str = PASSPHRASE) -> SignerCredential:
     """Issue a signing certificate to a user, naming the test server's CRL."""
-    credential = issue_credential(db, secret_key=ensure_secret_key(services.settings), user=user,
+    credential = issue_credential(db, secret_key=ca_key_secret(services.settings), user=user,
                                   passphrase=passphrase, now=services.now(), base_url="http://localhost/")
     db.commit()
     return credential

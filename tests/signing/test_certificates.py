@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from docflow.auth.models import Role
 from docflow.auth.operations import create_user
-from docflow.config import ensure_secret_key
+from docflow.config import ca_key_secret
 from docflow.errors import ValidationFailed
 from docflow.signing import pki
 from docflow.signing.errors import CertificateProblem, WrongPassphrase
@@ -71,7 +71,7 @@ def test_admin_issues_and_revokes_a_certificate_in_the_browser(app, client, db, 
     assert revoked.status_code == 302
     db.expire_all()
     assert db.get(SignerCredential, credential.id).revocation_reason == "affiliation_changed"
-    crl = current_crl(db, secret_key=ensure_secret_key(services.settings), now=services.now())
+    crl = current_crl(db, secret_key=ca_key_secret(services.settings), now=services.now())
     assert crl.get_revoked_certificate_by_serial_number(int(credential.serial, 16)) is not None
 
 
@@ -86,7 +86,7 @@ def test_pkcs12_import_accepts_only_our_ca(db, services):
     authority = setup_ca(db, services)
     signer = create_user(db, username="sekda", password=None, full_name="Sekretaris Daerah")
     ca_cert = pki.load_certificate_pem(authority.certificate_pem.encode())
-    ca_key = pki.unwrap_ca_key(authority.encrypted_key_pem, ensure_secret_key(services.settings))
+    ca_key = pki.unwrap_ca_key(authority.encrypted_key_pem, ca_key_secret(services.settings))
     key = pki.new_key(2048)
     cert = pki.issue_certificate(ca_cert, ca_key, public_key=key.public_key(), name="Sekretaris Daerah", unit="",
                                  nip=None, crl_url=None, now=datetime.now(UTC))

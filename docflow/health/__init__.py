@@ -1,0 +1,1 @@
+"""What an operator watches: liveness, readiness and Prometheus metrics."""

@@ -1,0 +1,114 @@
+"""The restore drill: back up a running instance, restore it into a fresh folder, check passes, search answers."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+def _env(instance: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    # No configured secrets: the embedded default generates its secret key, which the backup must carry.
+    return {**env, "DOCFLOW_SERVER__INSTANCE_DIR": str(instance), "DOCFLOW_SERVER__LOG_LEVEL": "WARNING",
+            "DOCFLOW_SERVER__SECRET_KEY": "", "DOCFLOW_SIGNING__CA_KEY_SECRET": ""}
+
+
+def _cli(instance: Path, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "docflow", *args], cwd=REPO, env=_env(instance), input=stdin,
+                            capture_output=True, text=True, timeout=180)
+    if check:
+        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+    return result
+
+
+def _client(instance: Path):
+    from docflow import create_app
+    from docflow.config import load_settings
+
+    app = create_app(load_settings(overrides={"server": {"instance_dir": str(instance)}}, environ={}))
+    app.config.update(TESTING=True)
+    return app, app.test_client()
+
+
+@pytest.mark.slow
+def test_back_up_restore_into_a_fresh_instance_check_and_search(tmp_path):
+    original, backup, restored = tmp_path / "original", tmp_path / "backup", tmp_path / "restored"
+    _cli(original, "init")
+    _cli(original, "unit", "create", "DISARPUS", "Dinas Kearsipan")
+    _cli(original, "user", "create", "arsiparis", "--role", "drafter", "--unit", "DISARPUS", stdin=PASSWORD + "\n")
+    token = _cli(original, "token", "create", "arsiparis").stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    app, client = _client(original)
+    letter = client.post("/api/v1/documents", headers=headers, content_type="multipart/form-data", data={
+        "title": "Undangan rapat penataan kearsipan", "doc_type": "nota_dinas",
+        "file": (io.BytesIO("Rapat koordinasi penataan kearsipan dinas.".encode()), "undangan.txt")})
+    assert letter.status_code == 201, letter.get_json()
+    app.extensions["docflow"].close()
+    _cli(original, "worker", "--once")
+    _cli(original, "ca", "init", "--org", "Pemerintah Kota Uji")
+
+    first = _cli(original, "backup", str(backup))
+    assert "1 object(s) copied" in first.stderr and "secret_key copied" in first.stderr
+    again = _cli(original, "backup", str(backup))  # the nightly run copies only what is new
+    assert "0 object(s) copied, 1 already there" in again.stderr
+
+    # Restore, as README's Operating section says: the database, the objects and the secret key
+    # into a fresh instance folder; then init, reindex, check.
+    restored.mkdir()
+    shutil.copy2(backup / "docflow.sqlite3", restored / "docflow.sqlite3")
+    shutil.copytree(backup / "objects", restored / "objects")
+    shutil.copy2(backup / "secret_key", restored / "secret_key")
+    _cli(restored, "init")
+    _cli(restored, "reindex")
+    check = _cli(restored, "check", check=False)
+    assert check.returncode == 0 and check.stderr.startswith("0 problem(s)"), check.stdout + check.stderr
+    assert _cli(restored, "ca", "crl").stdout.startswith("-----BEGIN X509 CRL-----")  # the CA key opens
+
+    app, client = _client(restored)
+    try:
+        found = client.get("/api/v1/search?q=arsip", headers=headers).get_json()
+        assert found["total"] == 1 and found["results"][0]["id"] == letter.get_json()["id"]
+        download = client.get(f"/api/v1/documents/{letter.get_json()['id']}/content", headers=headers)
+        assert download.status_code == 200 and b"penataan kearsipan" in download.data
+    finally:
+        app.extensions["docflow"].close()
+
+
+@pytest.mark.slow
+def test_a_restore_without_its_objects_fails_the_check(tmp_path):
+    """Would the drill notice a backup that lost its objects (so that its passing means something)?"""
+    original, backup, restored = tmp_path / "original", tmp_path / "backup", tmp_path / "restored"
+    _cli(original, "init")
+    _cli(original, "user", "create", "penulis", "--role", "drafter", stdin=PASSWORD + "\n")
+    token = _cli(original, "token", "create", "penulis").stdout.strip()
+    app, client = _client(original)
+    assert client.post("/api/v1/documents", headers={"Authorization": f"Bearer {token}"},
+                       content_type="multipart/form-data",
+                       data={"title": "Surat", "file": (io.BytesIO(b"isi surat"), "surat.txt")}).status_code == 201
+    app.extensions["docflow"].close()
+    _cli(original, "backup", str(backup))
+    restored.mkdir()
+    shutil.copy2(backup / "docflow.sqlite3", restored / "docflow.sqlite3")
+    _cli(restored, "init")
+    _cli(restored, "reindex")
+    check = _cli(restored, "check", check=False)
+    assert check.returncode == 1 and "missing" in check.stdout, check.stdout
+
+
+def test_backup_refuses_a_server_database(tmp_path):
+    from docflow.backup import BackupRefused, back_up_instance
+    from docflow.config import load_settings
+
+    settings = load_settings(environ={"DOCFLOW_DATABASE__URL": "postgresql+psycopg://docflow@db.example/docflow",
+                                      "DOCFLOW_SERVER__SECRET_KEY": "a", "DOCFLOW_SIGNING__CA_KEY_SECRET": "b",
+                                      "DOCFLOW_SERVER__INSTANCE_DIR": str(tmp_path)})
+    with pytest.raises(BackupRefused, match="pg_dump"):
+        back_up_instance(settings, tmp_path / "backup")
