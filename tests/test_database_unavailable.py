@@ -39,7 +39,10 @@ def test_a_page_answers_503_in_the_readers_language(offline_client):
     assert "the database is unavailable; please try again shortly" in page
 
 
-def test_health_reports_the_database(offline_client):
-    response = offline_client.get("/healthz")
+def test_readiness_reports_the_database(offline_client):
+    """Is a node whose database is down not ready, with the database named, while it is still alive?"""
+    response = offline_client.get("/readyz")
     assert response.status_code == 503
+    assert "database" in response.get_json()["failing"]
     assert response.get_json()["checks"]["database"].startswith("error")
+    assert offline_client.get("/healthz").status_code == 200
