@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from docflow.auth.models import Role, User
-from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, DocumentState, SecurityClass
+from docflow.documents.models import (
+    Document,
+    DocumentDeskGrant,
+    DocumentGrant,
+    DocumentRecipient,
+    DocumentState,
+    SecurityClass,
+)
 
 _OPEN_CLASSES = (SecurityClass.BIASA, SecurityClass.TERBATAS)
 _OFFICIAL_ROLES = (Role.VERIFIER, Role.SIGNER)
@@ -27,7 +34,8 @@ def reader_principals(document: Document) -> tuple[str, ...]:
     Biasa letters are open to their unit; Terbatas ones to the unit's officials (verifiers and
     signers); Rahasia and Sangat Rahasia only to the author and people explicitly granted. The
     desks on the letter's route (and whoever acts for them) read it whatever its class, and so do the
-    desks it is addressed or copied to once it is sent. The
+    desks it is addressed or copied to once it is sent, and desks granted it (an incoming letter's
+    addressees and disposisi). The
     archives unit reads Biasa and Terbatas everywhere; administrators read Biasa everywhere.
     """
     tokens = {f"user:{document.author_id}"}
@@ -35,6 +43,7 @@ def reader_principals(document: Document) -> tuple[str, ...]:
     if document.author_position_id is not None:
         tokens.add(f"pos:{document.author_position_id}")
     tokens.update(f"user:{grant.user_id}" for grant in document.grants)
+    tokens.update(f"pos:{grant.position_id}" for grant in document.desk_grants)
     if document.state in DELIVERED_STATES:
         tokens.update(f"pos:{r.position_id}" for r in document.recipients if r.position_id is not None)
     if document.security_class == SecurityClass.BIASA:
@@ -95,6 +104,8 @@ def readable_clause(user: User, positions: Iterable[int] = ()) -> ColumnElement[
         clauses.append(Document.author_position_id.in_(positions))
         clauses.append(exists(select(RouteStep.id).where(RouteStep.document_id == Document.id,
                                                          RouteStep.position_id.in_(positions))))
+        clauses.append(exists(select(DocumentDeskGrant.id).where(
+            DocumentDeskGrant.document_id == Document.id, DocumentDeskGrant.position_id.in_(positions))))
         clauses.append(and_(Document.state.in_(DELIVERED_STATES), exists(select(DocumentRecipient.id).where(
             DocumentRecipient.document_id == Document.id, DocumentRecipient.position_id.in_(positions)))))
     if Role.ARCHIVIST in roles:
