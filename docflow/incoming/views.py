@@ -39,7 +39,7 @@ from docflow.incoming.queries import (
 from docflow.incoming.states import DispositionAction, DispositionState, LetterState
 from docflow.workflow.queries import document_types
 
-bp = Blueprint("incoming", __name__, template_folder="templates")
+bp = Blueprint("incoming", __name__)
 
 DONE_MESSAGES = {
     DispositionAction.READ: _l("The disposisi is marked as read."),
