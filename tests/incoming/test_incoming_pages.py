@@ -56,6 +56,10 @@ def test_register_dispose_forward_follow_up_through_the_pages(app, db, make_unit
     head = _client(app, login, o.head_user)
     page = head.get(f"/incoming/{letter.id}").get_data(as_text=True)
     assert "Give a disposisi" in page and f'name="recipients" value="{o.secretary.id}"' in page
+    # The file's own page shows it as an incoming letter, with no route to set and no action to take.
+    file_page = head.get(f"/documents/{letter.document_id}")
+    assert file_page.status_code == 200 and "Incoming letter" in file_page.get_data(as_text=True)
+    assert "/actions/submit" not in file_page.get_data(as_text=True)
     ids = _instruction_ids(page)
     assert len(ids) == 6
     r = head.post(f"/incoming/{letter.id}/dispositions", data={
