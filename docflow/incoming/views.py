@@ -94,8 +94,9 @@ def _register_form(values, errors, status=200, *, duplicate=None):
         addressees=addressable_positions(db_session(), user.unit_id),
         chosen=set(values.getlist("addressees")) if hasattr(values, "getlist") else set(),
         document_types=document_types(db_session()), default_type=DEFAULT_DOC_TYPE,
-        classification_codes=search_classification_codes(db_session(), limit=10_000), security_classes=list(SecurityClass),
-        urgencies=list(Urgency), today=svc.today().isoformat(), max_mb=svc.settings.max_upload_bytes / 2**20,
+        classification_codes=search_classification_codes(db_session(), limit=10_000),
+        security_classes=list(SecurityClass), urgencies=list(Urgency), today=svc.today().isoformat(),
+        max_mb=svc.settings.max_upload_bytes / 2**20,
         accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)),
     ), status
 

@@ -127,6 +127,9 @@ def test_cancel_only_while_unread(client, db, token_for):
     assert client.get(f"/api/v1/dispositions/{a['id']}", headers=head).get_json()["state"] == "read"
     # A follow-up needs its report.
     assert act(client, sec, a["id"], "follow-up").status_code == 400
+    cancels = db.scalars(select(AuditEvent).where(AuditEvent.action == "disposition_cancel")).all()
+    assert [(e.document_id, e.actor_user_id, e.from_state, e.to_state) for e in cancels] == [
+        (letter["document_id"], o.head_user.id, "unread", "cancelled")]
 
 
 def test_duplicate_is_named_then_confirmed(client, db, token_for):

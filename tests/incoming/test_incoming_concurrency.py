@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from docflow.audit.models import AuditEvent
 from docflow.auth.models import Role, User
 from docflow.auth.operations import create_user
 from docflow.config import Settings
@@ -167,8 +168,8 @@ def test_concurrent_follow_ups_of_one_node(pg_settings):
         with services.db.transaction() as session:
             node = session.get(Disposition, node_id)
             assert (node.state, node.follow_up_note, node.revision) == ("followed_up", reports[0], 3)
-            from docflow.audit.models import AuditEvent
-            assert session.scalar(select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "disposition_follow_up", AuditEvent.comment.contains(f"disposisi {node_id}:"))) == 1
+            reports = select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "disposition_follow_up", AuditEvent.comment.contains(f"disposisi {node_id}:"))
+            assert session.scalar(reports) == 1
     finally:
         services.close()
