@@ -168,6 +168,22 @@ def show(letter_id: int):
     return _render_letter(get_readable_letter(db_session(), user, letter_id, acting_positions(user)))
 
 
+@bp.get("/incoming/<int:letter_id>/sheet")
+@login_required
+def sheet(letter_id: int):
+    """Show the letter's lembar disposisi: its particulars and the tree as rows, for the archive or print."""
+    user = web_user()
+    session = db_session()
+    letter = get_readable_letter(session, user, letter_id, acting_positions(user))
+    rows, stack = [], [(0, item) for item in reversed(disposition_tree(session, letter))]
+    while stack:
+        depth, item = stack.pop()
+        rows.append((depth, item.node))
+        stack.extend((depth + 1, child) for child in reversed(item.children))
+    return render_template("incoming/sheet.html", letter=letter, document=letter.document, rows=rows,
+                           tz=services().timezone, now=services().now())
+
+
 def _disposition_fields():
     return validate_disposition_fields(request.form, request.form.getlist("recipients"),
                                        request.form.getlist("instructions"), on=services().today())

@@ -94,6 +94,11 @@ def test_register_dispose_forward_follow_up_through_the_pages(app, db, make_unit
     assert r.status_code == 302
     page = subhead.get(f"/incoming/{letter.id}").get_data(as_text=True)
     assert f"Followed up by {o.subhead_user.display_name}" in page and "Bahan rapat sudah disiapkan" in page
+    # The lembar disposisi: the particulars and the tree as rows, the passed-down node indented.
+    sheet = head.get(f"/incoming/{letter.id}/sheet").get_data(as_text=True)
+    assert "Disposition sheet (lembar disposisi)" in sheet and letter.agenda_label in sheet
+    assert f"— {o.secretary.title}" in sheet and "Bahan rapat sudah disiapkan" in sheet
+    assert f'href="/incoming/{letter.id}/sheet"' in page
     # Cancelling what was read: refused, with the reason flashed.
     r = secretary.post(f"/dispositions/{child.id}/actions/cancel", data={})
     assert r.status_code == 303
