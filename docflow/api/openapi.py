@@ -831,6 +831,21 @@ SPEC["paths"].update({
                                "401": _ERRORS, "403": _ERRORS, "409": _ERRORS, "413": _ERRORS, "415": _ERRORS,
                                "503": _ERRORS, "507": _ERRORS}},
     },
+    "/api/v1/incoming-letters/internal": {
+        "get": {"operationId": "listInternalLettersToRegister", "tags": ["incoming"],
+                "summary": "Letters other units of the city signed and sent to desks of the caller's unit that its "
+                           "book does not hold yet (records clerks; Rahasia ones go to their desks only).",
+                "responses": {"200": _json("InternalLetterList", "The letters."), "401": _ERRORS,
+                              "403": _ERRORS}},
+        "post": {"operationId": "registerInternalLetter", "tags": ["incoming"],
+                 "summary": "Enter such a letter in the unit's book without retyping: sender, number, date, subject "
+                            "and addressees come from the letter; it keeps its own file. Once per unit (409 after).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["document_id"],
+                     "properties": {"document_id": {"type": "integer"}}}}}},
+                 "responses": {"201": _json("IncomingLetter", "The registered letter."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
     "/api/v1/incoming-letters/{letter_id}": {
         "get": {"operationId": "getIncomingLetter", "tags": ["incoming"], "parameters": [_LETTER_ID],
                 "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it).",
@@ -925,6 +940,10 @@ SPEC["components"]["schemas"].update({
         "actions": {"type": "array", "items": {"type": "string"},
                     "description": "What the caller may do to the node now."}}},
     "DispositionPage": _page_of("Disposition"),
+    "InternalLetterList": {"type": "object", "required": ["results"], "properties": {"results": {
+        "type": "array", "items": {"type": "object", "properties": {
+            "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]}, "title": {"type": "string"},
+            "unit": {"type": "string"}, "signed_at": _NULLABLE_TIME}}}}},
     "DispositionsGiven": {"type": "object", "required": ["letter_id", "dispositions"], "properties": {
         "letter_id": {"type": "integer"}, "letter_state": {"type": "string"},
         "parent": {"$ref": "#/components/schemas/Disposition"},

@@ -8,11 +8,12 @@ from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.intake import receive_upload
-from docflow.errors import N_, ValidationFailed
+from docflow.errors import N_, PermissionDenied, ValidationFailed
 from docflow.incoming.operations import (
     act_on_disposition,
     give_disposition,
     register_incoming_letter,
+    register_internal_letter,
     validate_disposition_fields,
     validate_incoming_fields,
 )
@@ -21,6 +22,8 @@ from docflow.incoming.queries import (
     get_readable_letter,
     incoming_book,
     instructions,
+    internal_letter_to_register,
+    internal_letters_to_register,
     my_dispositions,
 )
 from docflow.incoming.schemas import disposition_json, instruction_json, letter_json
@@ -88,6 +91,47 @@ def register():
     response.status_code = 201
     response.headers["Location"] = url_for(".show_letter", letter_id=letter.id)
     return response
+
+
+@bp.get("/incoming-letters/internal")
+@api_login_required
+def list_internal():
+    """List letters other units signed and sent to desks of my unit that its book does not hold yet (clerks)."""
+    from docflow.incoming.access import can_register
+
+    user = api_user()
+    if not can_register(user):
+        raise PermissionDenied(N_("only a records clerk of a unit registers incoming letters"))
+    documents = internal_letters_to_register(db_session(), user.unit_id)
+    return jsonify(results=[{"document_id": d.id, "number": d.number, "title": d.title, "unit": d.unit.code,
+                             "signed_at": d.signed_at.isoformat() if d.signed_at else None} for d in documents])
+
+
+@bp.post("/incoming-letters/internal")
+@api_login_required
+def register_internal():
+    """Register a letter another unit signed and sent to my unit's desks: {"document_id": N} (no retyping)."""
+    from docflow.documents.queries import get_readable_document
+
+    user = api_user()
+    session = db_session()
+    svc = services()
+    document_id = optional_int(request_body(), "document_id")
+    if document_id is None:
+        raise ValidationFailed(N_("say which letter: document_id"), field="document_id")
+    document = _internal_document(session, user, document_id, get_readable_document)
+    letter = register_internal_letter(session, actor=user, document=document, on=svc.today(),
+                                      timezone=svc.timezone)
+    response = jsonify(letter_json(letter, user, acting_positions(user)))
+    response.status_code = 201
+    response.headers["Location"] = url_for(".show_letter", letter_id=letter.id)
+    return response
+
+
+def _internal_document(session, user, document_id, get_readable_document):
+    # The clerk may not read another unit's letter yet: it is enough that it was sent to her unit's desks.
+    document = internal_letter_to_register(session, user.unit_id, document_id) if user.unit_id else None
+    return document or get_readable_document(session, user, document_id, acting_positions(user))
 
 
 @bp.get("/incoming-letters/<int:letter_id>")

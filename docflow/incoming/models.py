@@ -42,10 +42,12 @@ class IncomingLetter(Base):
     """A letter received from outside, registered in its unit's incoming book; its file is a Document."""
 
     __tablename__ = "incoming_letters"
-    __table_args__ = (UniqueConstraint("unit_id", "agenda_year", "agenda_number"),)
+    # A letter signed inside the city may be in the books of several units: once in each.
+    __table_args__ = (UniqueConstraint("unit_id", "agenda_year", "agenda_number"),
+                      UniqueConstraint("unit_id", "document_id", name="uq_incoming_letters_unit_document"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     agenda_year: Mapped[int]
     agenda_number: Mapped[int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from docflow.audit.operations import record_event
 from docflow.auth.models import User
 from docflow.documents.intake import Upload
-from docflow.documents.models import Document, DocumentDeskGrant, DocumentState, Urgency
+from docflow.documents.access import DELIVERED_STATES
+from docflow.documents.models import Document, DocumentDeskGrant, DocumentGrant, DocumentState, Urgency
 from docflow.documents.operations import DocumentFields, check_deadline_ahead, create_document, validate_document_fields
 from docflow.errors import N_, Conflict, Message, NotFound, PermissionDenied, ValidationFailed
 from docflow.incoming.access import can_register, node_slots
@@ -319,6 +320,54 @@ def register_incoming_letter(session: Session, store: ObjectStore, *, actor: Use
                 position_ids=[p.id for p in addressees], user_ids=[], path=f"/incoming/{letter.id}")
     logger.info("user %s registered incoming letter %s as agenda %s of unit %s (document %s)",
                 actor.username, letter.id, letter.agenda_label, unit.code, document.id)
+    return letter
+
+
+def register_internal_letter(session: Session, *, actor: User, document: Document, on: date,
+                             timezone: tzinfo) -> IncomingLetter:
+    """Enter a letter signed and sent by another unit of the city to desks of the clerk's unit, without retyping.
+
+    The letter keeps its own document (signed, sent); the unit's book gets an agenda number for it,
+    its desks become the addressees, and the registering clerk may read it.
+    """
+    if not can_register(actor):
+        raise PermissionDenied(N_("only a records clerk of a unit registers incoming letters"))
+    unit = session.get(Unit, actor.unit_id)
+    assert unit is not None
+    if document.state not in DELIVERED_STATES or document.unit_id == unit.id or document.signed_at is None:
+        raise ValidationFailed(N_("only a letter that another unit of the city signed and sent is registered this "
+                                  "way"), field="document_id")
+    addressees = [r.position for r in document.recipients
+                  if r.position is not None and r.position.unit_id == unit.id]
+    if not addressees:
+        raise ValidationFailed(N_("this letter is not addressed to a desk of your unit (%(unit)s)"),
+                               field="document_id", unit=unit.name)
+    number = allocate_agenda_number(session, unit.id, on.year)
+    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == unit.id,
+                                                            IncomingLetter.document_id == document.id)).first()
+    if existing is not None:
+        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
+                          "%(id)s)"), field="document_id", agenda=existing.agenda_label, date=existing.received_on,
+                       id=existing.id)
+    sender = document.unit.name
+    letter = IncomingLetter(
+        document=document, unit_id=unit.id, agenda_year=on.year, agenda_number=number, sender_institution=sender,
+        sender_person="", sender_key=sender_key(sender), sender_number=document.number or "",
+        sender_date=document.signed_at.astimezone(timezone).date(), received_on=on, state=LetterState.REGISTERED,
+        registered_by_id=actor.id, addressees=[IncomingAddressee(position_id=p.id) for p in dict.fromkeys(addressees)],
+    )
+    session.add(letter)
+    if not any(g.user_id == actor.id for g in document.grants):
+        document.grants.append(DocumentGrant(user_id=actor.id))
+    _grant_desks(session, document, [p.id for p in addressees])
+    enqueue_index(session, document.id)
+    session.flush()
+    record_event(session, action="register_incoming", document_id=document.id, from_state=document.state,
+                 to_state=document.state, actor_user_id=actor.id, actor_name=actor.display_name,
+                 comment=f"agenda {letter.agenda_label} of {unit.code}; {sender} {letter.sender_number}",
+                 document_revision=document.revision)
+    logger.info("user %s registered letter %s of unit %s as agenda %s of unit %s", actor.username, document.id,
+                document.unit_id, letter.agenda_label, unit.code)
     return letter
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
 from docflow.documents.access import readable_clause
-from docflow.documents.models import Document
+from docflow.documents.access import DELIVERED_STATES
+from docflow.documents.models import Document, DocumentRecipient, SecurityClass
 from docflow.errors import N_, NotFound
 from docflow.incoming.access import can_read_letter
 from docflow.incoming.models import Disposition, DispositionInstruction, IncomingLetter
@@ -139,3 +140,29 @@ def addressable_positions(session: Session, unit_id: int) -> list[Position]:
     positions = session.scalars(select(Position).where(Position.unit_id.in_(unit_ids),
                                                        Position.is_active.is_(True))).all()
     return sorted(positions, key=lambda p: (unit_ids.index(p.unit_id), p.level, p.title, p.id))
+
+
+def _to_register(unit_id: int):
+    desks = select(Position.id).where(Position.unit_id == unit_id)
+    registered = select(IncomingLetter.document_id).where(IncomingLetter.unit_id == unit_id)
+    return select(Document).where(
+        Document.state.in_(DELIVERED_STATES), Document.unit_id != unit_id,
+        Document.security_class.in_((SecurityClass.BIASA, SecurityClass.TERBATAS)),
+        Document.id.in_(select(DocumentRecipient.document_id).where(DocumentRecipient.position_id.in_(desks))),
+        Document.id.not_in(registered),
+    )
+
+
+def internal_letters_to_register(session: Session, unit_id: int, *, limit: int = 50) -> list[Document]:
+    """Return letters other units signed and sent to desks of this unit, not yet in its book, newest first.
+
+    Rahasia and Sangat Rahasia letters are left out: they reach their addressees' desks directly, and
+    the clerk does not see their subjects.
+    """
+    return list(session.scalars(_to_register(unit_id).order_by(Document.signed_at.desc(), Document.id.desc())
+                                .limit(limit)))
+
+
+def internal_letter_to_register(session: Session, unit_id: int, document_id: int) -> Document | None:
+    """Return the letter if it is one that the unit's clerk may register from another unit (see above)."""
+    return session.scalars(_to_register(unit_id).where(Document.id == document_id)).first()

@@ -23,6 +23,7 @@ from docflow.incoming.operations import (
     find_duplicate,
     give_disposition,
     register_incoming_letter,
+    register_internal_letter,
     validate_disposition_fields,
     validate_incoming_fields,
 )
@@ -33,6 +34,8 @@ from docflow.incoming.queries import (
     get_readable_letter,
     incoming_book,
     instructions,
+    internal_letter_to_register,
+    internal_letters_to_register,
     my_dispositions,
     positions_below,
 )
@@ -82,8 +85,35 @@ def book():
     if user.unit_id is not None:
         page = incoming_book(db_session(), user, user.unit_id, positions=acting_positions(user), state=state,
                              page=int_param(request.args, "page", 1), per_page=50)
+    may_register = can_register(user)
+    internal = internal_letters_to_register(db_session(), user.unit_id) if may_register else []
     return render_template("incoming/book.html", page=page, state=state, states=list(LetterState),
-                           may_register=can_register(user), tz=services().timezone)
+                           may_register=may_register, internal=internal, form=CsrfForm(), tz=services().timezone)
+
+
+@bp.post("/incoming/internal/<int:document_id>")
+@login_required
+def register_internal(document_id: int):
+    """Register a letter another unit signed and sent to my unit's desks, in one click (records clerks)."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    try:
+        require_fresh_form()
+        if not can_register(user):
+            raise PermissionDenied(N_("only a records clerk of a unit registers incoming letters"))
+        document = internal_letter_to_register(session, user.unit_id, document_id)
+        if document is None:
+            raise ValidationFailed(N_("only a letter that another unit of the city signed and sent is registered "
+                                      "this way"), field="document_id")
+        letter = register_internal_letter(session, actor=user, document=document, on=svc.today(),
+                                          timezone=svc.timezone)
+    except DocflowError as exc:
+        session.rollback()
+        flash(translate(exc.reason), "error")
+        return redirect(url_for(".book")), 303
+    flash(_("Registered as agenda %(agenda)s.", agenda=letter.agenda_label), "success")
+    return redirect(url_for(".show", letter_id=letter.id))
 
 
 def _register_form(values, errors, status=200, *, duplicate=None):

@@ -205,3 +205,39 @@ def test_plh_of_the_addressee_gives_the_disposisi(client, db, services, token_fo
     assert r.status_code == 201, r.get_json()
     (node,) = r.get_json()["dispositions"]
     assert node["from_position_id"] == o.head.id and node["issued_via"] == "plh"
+
+
+def test_letter_signed_by_another_unit_is_registered_without_retyping(client, db, services, token_for):
+    """Does a letter another unit signed and sent to our head land in our clerk's list, and register in one call?"""
+    from docflow.documents.models import DocumentRecipient, DocumentState
+    from tests.workflow.helpers import put_in_state
+
+    o = _office(db)
+    sender = _office(db, "DINKES")
+    sent = put_in_state(db, services, sender, DocumentState.SENT)
+    sent.recipients.append(DocumentRecipient(kind="to", ordering=1, position_id=o.head.id, name=o.head.title))
+    secret = put_in_state(db, services, sender, DocumentState.SENT)
+    secret.security_class = "rahasia"
+    secret.recipients.append(DocumentRecipient(kind="to", ordering=1, position_id=o.head.id, name=o.head.title))
+    db.commit()
+    clerk, head = token_for(o.clerk), token_for(o.head_user)
+    assert client.get(f"/api/v1/documents/{sent.id}", headers=clerk).status_code == 404  # not hers yet
+    waiting = client.get("/api/v1/incoming-letters/internal", headers=clerk).get_json()["results"]
+    assert [w["document_id"] for w in waiting] == [sent.id]  # the Rahasia one goes to its desk only
+    r = client.post("/api/v1/incoming-letters/internal", json={"document_id": sent.id}, headers=clerk)
+    assert r.status_code == 201, r.get_json()
+    letter = r.get_json()
+    assert (letter["agenda_number"], letter["sender"], letter["sender_number"], letter["subject"]) == (
+        1, sender.unit.name, sent.number, sent.title)
+    assert letter["addressees"] == [{"position_id": o.head.id, "title": o.head.title}]
+    assert client.get(f"/api/v1/documents/{sent.id}", headers=clerk).status_code == 200
+    assert client.get("/api/v1/incoming-letters/internal", headers=clerk).get_json()["results"] == []
+    r = client.post("/api/v1/incoming-letters/internal", json={"document_id": sent.id}, headers=clerk)
+    assert r.status_code == 409  # registered once per unit, and the refusal names the registration
+    assert f"already registered as agenda {letter['agenda']}" in r.get_json()["errors"][0]["reason"]
+    ids = list(instruction_ids(client, head).values())
+    assert dispose(client, head, letter["id"], [o.secretary.id], ids[:1]).status_code == 201
+    # The sending unit's clerk cannot enter her own letter in her book this way.
+    r = client.post("/api/v1/incoming-letters/internal", json={"document_id": sent.id},
+                    headers=token_for(sender.clerk))
+    assert r.status_code == 400

@@ -135,3 +135,22 @@ def test_outsider_gets_404_and_drafters_no_register_form(app, db, make_unit, mak
     drafter = _client(app, login, o.drafter)
     assert drafter.get("/incoming/new").status_code == 403
     assert 'href="/incoming/new"' not in drafter.get("/incoming").get_data(as_text=True)
+
+
+def test_clerk_registers_a_letter_from_another_unit_in_one_click(app, db, make_unit, make_user, login, services):
+    from docflow.documents.models import DocumentRecipient, DocumentState
+    from tests.workflow.helpers import put_in_state
+
+    o = make_office(db, make_unit, make_user, "DISHUB")
+    sender = make_office(db, make_unit, make_user, "DISPORA")
+    sent = put_in_state(db, services, sender, DocumentState.SENT)
+    sent.recipients.append(DocumentRecipient(kind="to", ordering=1, position_id=o.head.id, name=o.head.title))
+    db.commit()
+    clerk = _client(app, login, o.clerk)
+    book = clerk.get("/incoming").get_data(as_text=True)
+    assert "Sent to this unit by other units, to register" in book and sent.title in book
+    r = clerk.post(f"/incoming/internal/{sent.id}", data={})
+    assert r.status_code == 302
+    letter = db.scalars(select(IncomingLetter).where(IncomingLetter.document_id == sent.id)).one()
+    assert r.headers["Location"].endswith(f"/incoming/{letter.id}")
+    assert "to register" not in clerk.get("/incoming").get_data(as_text=True)

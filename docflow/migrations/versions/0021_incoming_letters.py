@@ -75,11 +75,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['registered_by_id'], ['users.id'], name=op.f('fk_incoming_letters_registered_by_id_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_incoming_letters_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incoming_letters')),
-    sa.UniqueConstraint('document_id', name=op.f('uq_incoming_letters_document_id')),
+    sa.UniqueConstraint('unit_id', 'document_id', name=op.f('uq_incoming_letters_unit_document')),
     sa.UniqueConstraint('unit_id', 'agenda_year', 'agenda_number', name=op.f('uq_incoming_letters_unit_id'))
     )
     with op.batch_alter_table('incoming_letters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incoming_letters_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incoming_letters_document_id'), ['document_id'], unique=False)
         batch_op.create_index('ix_incoming_letters_duplicate', ['sender_number', 'sender_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_incoming_letters_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_incoming_letters_unit_id'), ['unit_id'], unique=False)
@@ -162,6 +163,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_incoming_letters_unit_id'))
         batch_op.drop_index(batch_op.f('ix_incoming_letters_state'))
         batch_op.drop_index('ix_incoming_letters_duplicate')
+        batch_op.drop_index(batch_op.f('ix_incoming_letters_document_id'))
         batch_op.drop_index(batch_op.f('ix_incoming_letters_created_at'))
 
     op.drop_table('incoming_letters')
