@@ -21,8 +21,17 @@ def can_register(user: User) -> bool:
 
 
 def can_read_letter(user: User, letter: IncomingLetter, positions: Iterable[int] = ()) -> bool:
-    """Tell whether the user may read the letter (the document's rule, with its desk grants)."""
-    return can_read(user, letter.document, positions)
+    """Tell whether the user may read the letter (the document's rule, with its desk grants).
+
+    A letter another unit of the city sent is read there too; its entry in this unit's book (and
+    the disposisi tree here) is for this unit, its clerk and the desks the letter was granted to.
+    """
+    document = letter.document
+    if not can_read(user, document, positions):
+        return False
+    if letter.unit_id == document.unit_id or user.unit_id == letter.unit_id or letter.registered_by_id == user.id:
+        return True
+    return bool(set(positions) & {g.position_id for g in document.desk_grants})
 
 
 def issuing_desks(letter: IncomingLetter, positions: Iterable[int]) -> list[int]:

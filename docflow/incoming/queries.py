@@ -52,11 +52,6 @@ def get_readable_disposition(session: Session, user: User, disposition_id: int,
     return node
 
 
-def letter_for_document(session: Session, document_id: int) -> IncomingLetter | None:
-    """Return the incoming letter whose file is this document, if it is one."""
-    return session.scalars(select(IncomingLetter).where(IncomingLetter.document_id == document_id)).first()
-
-
 def incoming_book(session: Session, user: User, unit_id: int, *, positions: Iterable[int] = (),
                   state: str | None = None, page: int = 1, per_page: int = 20) -> Page:
     """Return one page of a unit's incoming book that the user may read, newest agenda number first."""

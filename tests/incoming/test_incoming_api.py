@@ -237,6 +237,12 @@ def test_letter_signed_by_another_unit_is_registered_without_retyping(client, db
     assert f"already registered as agenda {letter['agenda']}" in r.get_json()["errors"][0]["reason"]
     ids = list(instruction_ids(client, head).values())
     assert dispose(client, head, letter["id"], [o.secretary.id], ids[:1]).status_code == 201
+    # The sending unit reads its letter, not our book's entry and its disposisi.
+    sender_head = token_for(sender.head_user)
+    assert client.get(f"/api/v1/documents/{sent.id}", headers=sender_head).status_code == 200
+    assert client.get(f"/api/v1/incoming-letters/{letter['id']}", headers=sender_head).status_code == 404
+    secretary = token_for(o.secretary_user)
+    assert client.get(f"/api/v1/incoming-letters/{letter['id']}", headers=secretary).status_code == 200
     # The sending unit's clerk cannot enter her own letter in her book this way.
     r = client.post("/api/v1/incoming-letters/internal", json={"document_id": sent.id},
                     headers=token_for(sender.clerk))
