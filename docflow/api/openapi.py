@@ -800,8 +800,11 @@ SPEC["paths"].update({
                                _query("state", {"type": "string", "enum": ["registered", "in_progress", "done"]},
                                       "registered: no disposisi yet; in_progress: a disposisi is open; done: all "
                                       "done or cancelled."),
-                               _query("unit_id", {"type": "integer"}, "The unit's book; default: the caller's unit.")],
-                "responses": {"200": _json("IncomingLetterPage", "The page."), "400": _ERRORS, "401": _ERRORS}},
+                               _query("unit_id", {"type": "integer"},
+                                      "The unit's book; default: the caller's unit. Another unit's: archivists "
+                                      "and administrators only.")],
+                "responses": {"200": _json("IncomingLetterPage", "The page."), "400": _ERRORS, "401": _ERRORS,
+                              "403": _ERRORS}},
         "post": {"operationId": "registerIncomingLetter", "tags": ["incoming"],
                  "summary": "Register an incoming letter (records clerks): the file goes through the usual intake "
                             "(OCR, search) and the letter takes the next agenda number of the unit for the year. "

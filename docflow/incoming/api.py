@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request, url_for
 from docflow.api.body import request_body
 from docflow.api.params import int_param, optional_int
 from docflow.auth.access import api_login_required, api_user
+from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.intake import receive_upload
 from docflow.errors import N_, PermissionDenied, ValidationFailed
@@ -61,6 +62,9 @@ def list_letters():
     unit_id = optional_int(request.args, "unit_id") or user.unit_id
     if unit_id is None:
         raise ValidationFailed(N_("your account belongs to no unit; say which unit's book (unit_id)"),
+                               field="unit_id")
+    if unit_id != user.unit_id and not user.roles & {Role.ARCHIVIST, Role.ADMIN}:
+        raise PermissionDenied(N_("only archivists and administrators read another unit's incoming book"),
                                field="unit_id")
     positions = acting_positions(user)
     page = incoming_book(db_session(), user, unit_id, positions=positions, state=_state_param(LetterState),

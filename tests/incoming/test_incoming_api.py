@@ -183,6 +183,8 @@ def test_rights_outsider_addressee_tree_and_rahasia(client, db, token_for, run_w
     db.commit()
     book = client.get("/api/v1/incoming-letters", headers=token_for(other_clerk)).get_json()
     assert [x["id"] for x in book["results"]] == [biasa["id"]]
+    r = client.get(f"/api/v1/incoming-letters?unit_id={o.unit.id}", headers=outsider)
+    assert r.status_code == 403 and r.get_json()["errors"][0]["field"] == "unit_id"
     # Once named in the tree, the secretary reads it, in the book and in search too.
     ids = list(instruction_ids(client, head).values())
     dispose(client, head, secret["id"], [o.secretary.id], ids[:1])
