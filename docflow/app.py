@@ -126,6 +126,12 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(archive_api_bp)  # bearer tokens, like the other API blueprints
     app.register_blueprint(archive_api_bp)
     app.register_blueprint(archive_bp)
+    from docflow.incoming.api import bp as incoming_api_bp
+    from docflow.incoming.views import bp as incoming_bp
+
+    csrf.exempt(incoming_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(incoming_api_bp)
+    app.register_blueprint(incoming_bp)
 
     from docflow.health.views import bp as health_bp
 

@@ -15,6 +15,7 @@ STATES = {
     "draft": _l("Draft"), "in_verification": _l("In verification"), "returned": _l("Returned for revision"),
     "approved": _l("Approved, awaiting signature"), "signed": _l("Signed"), "sent": _l("Sent"),
     "filed": _l("Filed"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+    "received": _l("Incoming letter"),
 }
 SECURITY_CLASSES = {
     "biasa": _l("Ordinary (Biasa)"), "terbatas": _l("Restricted (Terbatas)"), "rahasia": _l("Secret (Rahasia)"),
@@ -29,6 +30,9 @@ AUDIT_ACTIONS = {
     "set_route": _l("Route set"), "set_deadline": _l("Deadline changed"), "set_recipients": _l("Recipients changed"),
     "deliver": _l("Delivered to its recipients"),
     "repair_file": _l("Damaged stored file repaired by uploading it again"),
+    "register_incoming": _l("Registered as an incoming letter"), "dispose": _l("Disposisi given"),
+    "disposition_read": _l("Disposisi read"), "disposition_follow_up": _l("Disposisi followed up"),
+    "disposition_done": _l("Disposisi done"), "disposition_cancel": _l("Disposisi cancelled"),
 }
 
 # How far reading a version's text for search has come, in the versions table of a letter.

@@ -4,6 +4,14 @@ from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, We
 from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
+from docflow.documents.models import DocumentDeskGrant  # noqa: F401
+from docflow.incoming.models import (  # noqa: F401
+    AgendaRegister,
+    Disposition,
+    DispositionInstruction,
+    IncomingAddressee,
+    IncomingLetter,
+)
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob

@@ -727,7 +727,7 @@ SPEC["components"]["schemas"].update({
 
 # API tokens ------------------------------------------------------------------------------------------
 
-_TOKEN_ID = {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TOKEN_ID = {"name": "token_id", "in": "path", "required": True, "schema": _ID}
 
 SPEC["paths"].update({
     "/api/v1/tokens": {
@@ -820,6 +820,194 @@ SPEC["components"]["schemas"].update({
         "checks": {"type": "object", "description": "database, storage, index, worker, queue: `ok` or the reason.",
                    "additionalProperties": {"type": "string"}}}},
 })
+
+# Incoming letters and disposisi ----------------------------------------------------------------------
+
+_LETTER_ID = {"name": "letter_id", "in": "path", "required": True, "schema": _ID}
+_DISPOSITION_ID = {"name": "disposition_id", "in": "path", "required": True, "schema": _ID}
+_DATE = {"type": "string", "format": "date"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+_IDS = {"type": "array", "items": {"type": "integer"}}
+_DISPOSITION_INPUT = {
+    "type": "object", "required": ["recipients", "instructions"], "properties": {
+        "recipients": {**_IDS, "description": "Position ids of the recipient desks; each must be below the desk "
+                                              "that gives the disposisi (403 otherwise)."},
+        "instructions": {**_IDS, "description": "Ids from GET /api/v1/disposition-instructions."},
+        "note": {"type": "string", "maxLength": 4000},
+        "due_on": {**_DATE, "description": "Today or later."},
+        "priority": {"type": "string", "enum": ["biasa", "segera", "amat_segera"],
+                     "description": "Default: the letter's urgency."},
+        "position_id": {"type": "integer", "description": "The addressee desk giving it, when the caller acts for "
+                                                          "several (letter disposisi only)."}}}
+
+SPEC["paths"].update({
+    "/api/v1/disposition-instructions": {
+        "get": {"operationId": "listDispositionInstructions", "tags": ["incoming"],
+                "summary": "List the city's disposisi instructions (Untuk diketahui, Untuk ditindaklanjuti ...).",
+                "responses": {"200": _json("DispositionInstructionList", "The instructions in their order."),
+                              "401": _ERRORS}},
+    },
+    "/api/v1/incoming-letters": {
+        "get": {"operationId": "listIncomingLetters", "tags": ["incoming"],
+                "summary": "One page of a unit's incoming book (agenda), newest agenda number first, as the caller "
+                           "may read it.",
+                "parameters": [*_PAGING,
+                               _query("state", {"type": "string", "enum": ["registered", "in_progress", "done"]},
+                                      "registered: no disposisi yet; in_progress: a disposisi is open; done: all "
+                                      "done or cancelled."),
+                               _query("unit_id", {"type": "integer"},
+                                      "The unit's book; default: the caller's unit. Another unit's: archivists "
+                                      "and administrators only.")],
+                "responses": {"200": _json("IncomingLetterPage", "The page."), "400": _ERRORS, "401": _ERRORS,
+                              "403": _ERRORS}},
+        "post": {"operationId": "registerIncomingLetter", "tags": ["incoming"],
+                 "summary": "Register an incoming letter (records clerks): the file goes through the usual intake "
+                            "(OCR, search) and the letter takes the next agenda number of the unit for the year. "
+                            "The same sender, number and date registered before answers 409 naming that "
+                            "registration, unless confirm_duplicate is true.",
+                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file", "sender", "sender_number", "sender_date", "subject",
+                                                    "addressees"],
+                     "properties": {
+                         **_UPLOAD_FIELDS,
+                         "sender": {"type": "string", "maxLength": 300, "description": "The sending institution."},
+                         "sender_person": {"type": "string", "maxLength": 200},
+                         "sender_number": {"type": "string", "maxLength": 120},
+                         "sender_date": _DATE,
+                         "received_on": {**_DATE, "description": "Default: today; never after today."},
+                         "subject": {"type": "string", "maxLength": 500},
+                         "doc_type": {"type": "string", "default": "surat_dinas"},
+                         "classification_code": {"type": "string", "default": "000"},
+                         "security_class": {"type": "string",
+                                            "enum": ["biasa", "terbatas", "rahasia", "sangat_rahasia"]},
+                         "urgency": {"type": "string", "enum": ["biasa", "segera", "amat_segera"]},
+                         "addressees": {**_IDS, "description": "Addressee desks (position ids) of the unit or the "
+                                                               "units above it; repeat the field for each."},
+                         "confirm_duplicate": {"type": "boolean", "description": "Register a genuine second copy."},
+                     }}}}},
+                 "responses": {"201": _json("IncomingLetter", "The registered letter."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "409": _ERRORS, "413": _ERRORS, "415": _ERRORS,
+                               "503": _ERRORS, "507": _ERRORS}},
+    },
+    "/api/v1/incoming-letters/internal": {
+        "get": {"operationId": "listInternalLettersToRegister", "tags": ["incoming"],
+                "summary": "Letters other units of the city signed and sent to desks of the caller's unit that its "
+                           "book does not hold yet (records clerks; Rahasia ones go to their desks only).",
+                "responses": {"200": _json("InternalLetterList", "The letters."), "401": _ERRORS,
+                              "403": _ERRORS}},
+        "post": {"operationId": "registerInternalLetter", "tags": ["incoming"],
+                 "summary": "Enter such a letter in the unit's book without retyping: sender, number, date, subject "
+                            "and addressees come from the letter; it keeps its own file. Once per unit (409 after).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["document_id"],
+                     "properties": {"document_id": {"type": "integer"}}}}}},
+                 "responses": {"201": _json("IncomingLetter", "The registered letter."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+    "/api/v1/incoming-letters/{letter_id}": {
+        "get": {"operationId": "getIncomingLetter", "tags": ["incoming"], "parameters": [_LETTER_ID],
+                "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it).",
+                "responses": {"200": _json("IncomingLetterWithTree", "The letter."), "401": _ERRORS,
+                              "404": _ERRORS}},
+    },
+    "/api/v1/incoming-letters/{letter_id}/dispositions": {
+        "post": {"operationId": "giveDisposition", "tags": ["incoming"], "parameters": [_LETTER_ID],
+                 "summary": "Give a disposisi (an addressee of the letter, or her Plt./Plh. today): one node per "
+                            "recipient desk, each notified by e-mail.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": _DISPOSITION_INPUT}}},
+                 "responses": {"201": _json("DispositionsGiven", "The new nodes."), "400": _ERRORS, "401": _ERRORS,
+                               "403": _ERRORS, "404": _ERRORS}},
+    },
+    "/api/v1/dispositions": {
+        "get": {"operationId": "listMyDispositions", "tags": ["incoming"],
+                "summary": "One page of the disposisi given to the caller's desks (held, or as Plt./Plh. today): "
+                           "unread first, then by due date. Cancelled ones only when asked for by state.",
+                "parameters": [*_PAGING, _query("state", {"$ref": "#/components/schemas/DispositionState"},
+                                                "Only nodes in this state.")],
+                "responses": {"200": _json("DispositionPage", "The page."), "400": _ERRORS, "401": _ERRORS}},
+    },
+    "/api/v1/dispositions/{disposition_id}": {
+        "get": {"operationId": "getDisposition", "tags": ["incoming"], "parameters": [_DISPOSITION_ID],
+                "summary": "Show one disposisi node.",
+                "responses": {"200": _json("Disposition", "The node."), "401": _ERRORS, "404": _ERRORS}},
+    },
+    "/api/v1/dispositions/{disposition_id}/actions/{action}": {
+        "post": {"operationId": "actOnDisposition", "tags": ["incoming"],
+                 "summary": "read, follow-up (with a note), done (recipient or issuer) or cancel (the issuer, only "
+                            "while unread: 409 after) a node; forward passes it further down with a disposisi's "
+                            "body and answers 201. A stale revision or a state that does not allow it: 409.",
+                 "parameters": [_DISPOSITION_ID, {"name": "action", "in": "path", "required": True, "schema": {
+                     "type": "string", "enum": ["read", "follow-up", "done", "cancel", "forward"]}}],
+                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {
+                         **_DISPOSITION_INPUT["properties"],
+                         "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
+                         "note": {"type": "string", "maxLength": 4000,
+                                  "description": "follow-up: the report (required); forward: the note."}}}}}},
+                 "responses": {"200": _json("Disposition", "The node after the action."),
+                               "201": _json("DispositionsGiven", "forward: the new nodes below this one."),
+                               "400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+})
+
+
+def _page_of(schema: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["results", "total", "page", "per_page"], "properties": {
+        "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
+        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}
+
+
+_INSTRUCTION = {"type": "object", "required": ["id", "text"],
+                "properties": {"id": {"type": "integer"}, "text": {"type": "string"}}}
+_LETTER_PROPERTIES = {
+    "id": {"type": "integer"}, "agenda_number": {"type": "integer"}, "agenda_year": {"type": "integer"},
+    "agenda": {"type": "string", "description": "Agenda number as written: 12/2026."},
+    "unit": {"type": "string"}, "sender": {"type": "string"}, "sender_person": {"type": "string"},
+    "sender_number": {"type": "string"}, "sender_date": _DATE, "received_on": _DATE, "subject": {"type": "string"},
+    "doc_type": {"type": "string"}, "classification_code": {"type": "string"}, "security_class": {"type": "string"},
+    "urgency": {"type": "string"}, "state": {"type": "string", "enum": ["registered", "in_progress", "done"]},
+    "addressees": {"type": "array", "items": {"type": "object", "properties": {
+        "position_id": {"type": "integer"}, "title": {"type": "string"}}}},
+    "registered_by": {"type": "string"}, "created_at": _TIME,
+    "document_id": {"type": "integer", "description": "The letter's file as a document (state received)."},
+    "content_url": {"type": "string"},
+    "permissions": {"type": "array", "items": {"type": "string", "enum": ["read", "dispose"]}},
+}
+
+SPEC["components"]["schemas"].update({
+    "DispositionState": {"type": "string", "enum": ["unread", "read", "followed_up", "done", "cancelled"]},
+    "DispositionInstruction": _INSTRUCTION,
+    "DispositionInstructionList": {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/DispositionInstruction"}}}},
+    "IncomingLetter": {"type": "object", "required": ["id", "agenda_number", "state"],
+                       "properties": _LETTER_PROPERTIES},
+    "IncomingLetterWithTree": {"type": "object", "required": ["id", "agenda_number", "state", "dispositions"],
+                               "properties": {**_LETTER_PROPERTIES, "dispositions": {
+                                   "type": "array", "items": {"$ref": "#/components/schemas/Disposition"}}}},
+    "IncomingLetterPage": _page_of("IncomingLetter"),
+    "Disposition": {"type": "object", "required": ["id", "letter_id", "state"], "properties": {
+        "id": {"type": "integer"}, "letter_id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
+        "from_position_id": {"type": "integer"}, "from_position": {"type": "string"},
+        "issued_via": {"type": "string", "enum": ["holder", "plt", "plh"]},
+        "to_position_id": {"type": "integer"}, "to_position": {"type": "string"},
+        "instructions": {"type": "array", "items": {"$ref": "#/components/schemas/DispositionInstruction"}},
+        "note": {"type": "string"}, "due_on": _NULLABLE_DATE, "priority": {"type": "string"},
+        "state": {"$ref": "#/components/schemas/DispositionState"}, "revision": {"type": "integer"},
+        "created_at": _TIME, "read_at": _NULLABLE_TIME, "followed_up_at": _NULLABLE_TIME,
+        "follow_up_note": {"type": "string"}, "done_at": _NULLABLE_TIME, "cancelled_at": _NULLABLE_TIME,
+        "actions": {"type": "array", "items": {"type": "string"},
+                    "description": "What the caller may do to the node now."}}},
+    "DispositionPage": _page_of("Disposition"),
+    "InternalLetterList": {"type": "object", "required": ["results"], "properties": {"results": {
+        "type": "array", "items": {"type": "object", "properties": {
+            "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]}, "title": {"type": "string"},
+            "unit": {"type": "string"}, "signed_at": _NULLABLE_TIME}}}}},
+    "DispositionsGiven": {"type": "object", "required": ["letter_id", "dispositions"], "properties": {
+        "letter_id": {"type": "integer"}, "letter_state": {"type": "string"},
+        "parent": {"$ref": "#/components/schemas/Disposition"},
+        "dispositions": {"type": "array", "items": {"$ref": "#/components/schemas/Disposition"}}}},
+})
+
 
 @bp.get("/openapi.json")
 def openapi():

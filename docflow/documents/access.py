@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from docflow.auth.models import Role, User
-from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, DocumentState, SecurityClass
+from docflow.documents.models import (
+    Document,
+    DocumentDeskGrant,
+    DocumentGrant,
+    DocumentRecipient,
+    DocumentState,
+    SecurityClass,
+)
 
 _OPEN_CLASSES = (SecurityClass.BIASA, SecurityClass.TERBATAS)
 # Secrecy follows the person: on these letters rights are personal, not the desk's.
@@ -43,6 +50,8 @@ def reader_principals(document: Document) -> tuple[str, ...]:
     acted at each completed step of the route, the desk of a step still to come (whoever acts there
     must read it), the people holding the addressed desks when it was sent (granted then), and the
     people explicitly granted; another holder of the same desk reads none of them.
+    Desks granted a letter by name (an incoming letter's addressees and the desks of its disposisi
+    tree) read it whatever its class: naming the desk is what gives the right.
     """
     personal = is_personal(document)
     tokens = {f"user:{document.author_id}"}
@@ -57,6 +66,7 @@ def reader_principals(document: Document) -> tuple[str, ...]:
             tokens.add(f"pos:{document.author_position_id}")
         if document.state in DELIVERED_STATES:
             tokens.update(f"pos:{r.position_id}" for r in document.recipients if r.position_id is not None)
+    tokens.update(f"pos:{grant.position_id}" for grant in document.desk_grants)
     if document.security_class == SecurityClass.BIASA:
         tokens.update({f"unit:{document.unit_id}", f"role:{Role.ARCHIVIST}", f"role:{Role.ADMIN}"})
     elif document.security_class == SecurityClass.TERBATAS:
@@ -147,6 +157,8 @@ def readable_clause(user: User, positions: Iterable[int] = ()) -> ColumnElement[
         addressed = exists(select(DocumentRecipient.id).where(DocumentRecipient.document_id == Document.id,
                                                               DocumentRecipient.position_id.in_(positions)))
         clauses.append(and_(~personal, Document.state.in_(DELIVERED_STATES), addressed))
+        clauses.append(exists(select(DocumentDeskGrant.id).where(
+            DocumentDeskGrant.document_id == Document.id, DocumentDeskGrant.position_id.in_(positions))))
     if Role.ARCHIVIST in roles:
         clauses.append(Document.security_class.in_(_OPEN_CLASSES))
     if Role.ADMIN in roles:

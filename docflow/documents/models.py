@@ -36,6 +36,8 @@ class DocumentState(enum.StrEnum):
     FILED = "filed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # An incoming letter's file (registered by the records clerk): no route, never signed here.
+    RECEIVED = "received"
 
 
 class ExtractionStatus(enum.StrEnum):
@@ -86,6 +88,9 @@ class Document(Base):
     )
     grants: Mapped[list[DocumentGrant]] = relationship(
         back_populates="document", cascade="all, delete-orphan", lazy="selectin"
+    )
+    desk_grants: Mapped[list[DocumentDeskGrant]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
     )
     steps: Mapped[list[RouteStep]] = relationship(
         order_by="RouteStep.order", cascade="all, delete-orphan", lazy="selectin"
@@ -154,6 +159,21 @@ class DocumentGrant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="grants")
+
+
+class DocumentDeskGrant(Base):
+    """A right for a desk (whoever holds it or acts for it on the day) to read a document.
+
+    Rights follow desks: an incoming letter is read by its addressees and the desks of its disposisi.
+    """
+
+    __tablename__ = "document_desk_grants"
+    __table_args__ = (UniqueConstraint("document_id", "position_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RecipientKind(enum.StrEnum):

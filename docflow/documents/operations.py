@@ -209,7 +209,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
         security_class=fields.security_class, urgency=fields.urgency, state=DocumentState.DRAFT,
         unit_id=unit_id, author_id=actor.id, author=actor,
         author_position_id=position.id if position is not None else None,
-        steps=[], grants=[], versions=[],  # known empty: nothing to load for a new document
+        steps=[], grants=[], desk_grants=[], versions=[],  # known empty: nothing to load for a new document
         recipients=_recipient_rows(recipients),
         replaces_id=replaces.id if replaces is not None else None, deadline=fields.deadline,
     )

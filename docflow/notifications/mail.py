@@ -23,6 +23,8 @@ SUBJECTS = {
     "signed": "Telah ditandatangani / Signed: {title} ({number})",
     "rejected": "Ditolak / Rejected: {title}",
     "received": "Naskah masuk / Incoming letter: {title} ({number})",
+    "incoming": "Naskah masuk untuk Anda / An incoming letter for you: {title}",
+    "disposition": "Disposisi untuk Anda / A disposisi for you: {title}",
 }
 BODIES = {
     "to_act": "Naskah \"{title}\" menunggu paraf atau tanda tangan Anda.\nThe letter \"{title}\" waits for "
@@ -34,6 +36,10 @@ BODIES = {
     "rejected": "Naskah \"{title}\" ditolak.\nThe letter \"{title}\" was rejected.",
     "received": "Naskah \"{title}\" nomor {number} dikirim kepada Anda.\nThe letter \"{title}\" ({number}) was "
                 "sent to you.",
+    "incoming": "Naskah masuk \"{title}\" telah diregistrasi dan ditujukan kepada Anda.\nThe incoming letter "
+                "\"{title}\" was registered and is addressed to you.",
+    "disposition": "Anda menerima disposisi tentang naskah masuk \"{title}\".\nYou received a disposisi about the "
+                   "incoming letter \"{title}\".",
 }
 
 

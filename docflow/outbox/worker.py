@@ -413,7 +413,8 @@ class Worker:
             message = None
             if people:
                 base = self.settings.server.public_url.rstrip("/")
-                link = f"{base}/documents/{document.id}" if base else ""
+                # A job may name the page to open (an incoming letter's); by default the letter's own page.
+                link = f"{base}{job.payload.get('path') or f'/documents/{document.id}'}" if base else ""
                 message = compose(document, job.payload.get("event", ""), to=people, sender=mail.sender, link=link)
         if message is not None:
             try:

@@ -64,6 +64,7 @@ STATE_NAMES = {
     S.DRAFT: N_("a draft"), S.IN_VERIFICATION: N_("in verification"), S.RETURNED: N_("returned for revision"),
     S.APPROVED: N_("approved, awaiting signature"), S.SIGNED: N_("signed"), S.SENT: N_("sent"),
     S.FILED: N_("filed"), S.REJECTED: N_("rejected"), S.WITHDRAWN: N_("withdrawn"),
+    S.RECEIVED: N_("an incoming letter"),
 }
 ACTION_NAMES = {
     Action.SUBMIT: N_("submit"), Action.INITIAL: N_("initial (paraf)"), Action.RETURN: N_("return for revision"),

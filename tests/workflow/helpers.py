@@ -115,6 +115,8 @@ def put_in_state(session: Session, services: Services, office: Office, state: Do
                  now: datetime = NOW) -> Document:
     """Return a letter brought into `state` by the real operations along the proposed route."""
     o = office
+    if state == DocumentState.RECEIVED:
+        return received_letter(session, services, office, on=now.date())
     document = new_letter(session, services, o.drafter, title=f"Surat dalam keadaan {state}", on=now.date())
     paths: dict[DocumentState, list[tuple[User, str]]] = {
         DocumentState.DRAFT: [],
@@ -134,6 +136,20 @@ def put_in_state(session: Session, services: Services, office: Office, state: Do
         revise(session, services, o.drafter, document, on=now.date())  # so that it may be submitted again
     assert document.state == state
     return document
+
+
+def received_letter(session: Session, services: Services, office: Office, *, on: date = NOW.date(),
+                    sender_number: str = "005/1/SJ") -> Document:
+    """Return the file of an incoming letter registered by the clerk for the head (state `received`)."""
+    from docflow.incoming.operations import IncomingFields, register_incoming_letter
+
+    fields = IncomingFields(document=DocumentFields(title="Surat masuk dari kementerian", doc_type="surat_dinas"),
+                            sender_institution="Kementerian Dalam Negeri", sender_person="",
+                            sender_number=sender_number, sender_date=on, received_on=on,
+                            addressee_ids=(office.head.id,))
+    with pdf_upload(services, "Surat masuk dari kementerian") as upload:
+        return register_incoming_letter(session, services.store, actor=office.clerk, fields=fields, upload=upload,
+                                        on=on).document
 
 
 def audit_count(session: Session, document_id: int | None = None) -> int:

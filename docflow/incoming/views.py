@@ -1,0 +1,286 @@
+"""Pages of incoming letters: register one, the unit's incoming book, a letter with its disposisi tree,
+and the disposisi given to me."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from docflow.api.params import int_param, optional_int
+from docflow.auth.access import web_user
+from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
+from docflow.documents.classification import search_classification_codes
+from docflow.documents.intake import receive_upload, type_label
+from docflow.documents.models import SecurityClass, Urgency
+from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
+from docflow.errors import N_, Conflict, DocflowError, PermissionDenied, ValidationFailed
+from docflow.i18n import translate
+from docflow.incoming.access import Permission, can_register, issuing_desks, letter_permissions, node_actions
+from docflow.incoming.operations import (
+    DEFAULT_DOC_TYPE,
+    act_on_disposition,
+    find_duplicate,
+    give_disposition,
+    register_incoming_letter,
+    register_internal_letter,
+    validate_disposition_fields,
+    validate_incoming_fields,
+)
+from docflow.incoming.queries import (
+    addressable_positions,
+    disposition_tree,
+    get_readable_disposition,
+    get_readable_letter,
+    incoming_book,
+    instructions,
+    internal_letter_to_register,
+    internal_letters_to_register,
+    my_dispositions,
+    positions_below,
+)
+from docflow.incoming.states import DispositionAction, DispositionState, LetterState
+from docflow.workflow.queries import document_types
+
+bp = Blueprint("incoming", __name__)
+
+DONE_MESSAGES = {
+    DispositionAction.READ: _l("The disposisi is marked as read."),
+    DispositionAction.FOLLOW_UP: _l("The follow-up was recorded."),
+    DispositionAction.DONE: _l("The disposisi is done."),
+    DispositionAction.CANCEL: _l("The disposisi was cancelled."),
+    DispositionAction.FORWARD: _l("The disposisi was passed further down."),
+}
+LETTER_STATE_LABELS = {
+    LetterState.REGISTERED: _l("No disposisi yet"), LetterState.IN_PROGRESS: _l("Disposisi in progress"),
+    LetterState.DONE: _l("Done"),
+}
+NODE_STATE_LABELS = {
+    DispositionState.UNREAD: _l("Unread"), DispositionState.READ: _l("Read"),
+    DispositionState.FOLLOWED_UP: _l("Followed up"), DispositionState.DONE: _l("Done"),
+    DispositionState.CANCELLED: _l("Cancelled"),
+}
+ACTION_LABELS = {
+    DispositionAction.READ: _l("Mark as read"), DispositionAction.FOLLOW_UP: _l("Report the follow-up"),
+    DispositionAction.DONE: _l("Mark as done"), DispositionAction.CANCEL: _l("Cancel this disposisi"),
+    DispositionAction.FORWARD: _l("Pass it further down"),
+}
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"letter_state_labels": LETTER_STATE_LABELS, "node_state_labels": NODE_STATE_LABELS,
+            "disposition_action_labels": ACTION_LABELS}
+
+
+@bp.get("/incoming")
+@login_required
+def book():
+    """Show my unit's incoming book (buku agenda), newest first, optionally by state."""
+    user = web_user()
+    state = request.args.get("state") or None
+    if state not in LetterState.__members__.values():
+        state = None
+    page = None
+    if user.unit_id is not None:
+        page = incoming_book(db_session(), user, user.unit_id, positions=acting_positions(user), state=state,
+                             page=int_param(request.args, "page", 1), per_page=50)
+    may_register = can_register(user)
+    internal = internal_letters_to_register(db_session(), user.unit_id) if may_register else []
+    return render_template("incoming/book.html", page=page, state=state, states=list(LetterState),
+                           may_register=may_register, internal=internal, form=CsrfForm(), tz=services().timezone)
+
+
+@bp.post("/incoming/internal/<id:document_id>")
+@login_required
+def register_internal(document_id: int):
+    """Register a letter another unit signed and sent to my unit's desks, in one click (records clerks)."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    try:
+        require_fresh_form()
+        if not can_register(user):
+            raise PermissionDenied(N_("only a records clerk of a unit registers incoming letters"))
+        document = internal_letter_to_register(session, user.unit_id, document_id)
+        if document is None:
+            raise ValidationFailed(N_("only a letter that another unit of the city signed and sent is registered "
+                                      "this way"), field="document_id")
+        letter = register_internal_letter(session, actor=user, document=document, on=svc.today(),
+                                          timezone=svc.timezone)
+    except DocflowError as exc:
+        session.rollback()
+        flash(translate(exc.reason), "error")
+        return redirect(url_for(".book")), 303
+    flash(_("Registered as agenda %(agenda)s.", agenda=letter.agenda_label), "success")
+    return redirect(url_for(".show", letter_id=letter.id))
+
+
+def _register_form(values, errors, status=200, *, duplicate=None):
+    user = web_user()
+    svc = services()
+    return render_template(
+        "incoming/register.html", form=CsrfForm(), values=values, errors=errors, duplicate=duplicate,
+        addressees=addressable_positions(db_session(), user.unit_id),
+        chosen=set(values.getlist("addressees")) if hasattr(values, "getlist") else set(),
+        document_types=document_types(db_session()), default_type=DEFAULT_DOC_TYPE,
+        classification_codes=search_classification_codes(db_session(), limit=10_000),
+        security_classes=list(SecurityClass), urgencies=list(Urgency), today=svc.today().isoformat(),
+        max_mb=svc.settings.max_upload_bytes / 2**20,
+        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)),
+    ), status
+
+
+@bp.route("/incoming/new", methods=["GET", "POST"])
+@login_required
+def register():
+    """Register an incoming letter with its scan (records clerks)."""
+    user = web_user()
+    if not can_register(user):
+        raise PermissionDenied(N_("only a records clerk of a unit registers incoming letters"))
+    if request.method == "GET":
+        return _register_form({}, [])
+    svc = services()
+    session = db_session()
+    if not CsrfForm().validate_on_submit():
+        return _register_form(request.form, [("csrf_token", _(FORM_EXPIRED))], 400)
+    try:
+        fields = validate_incoming_fields(request.form, request.form.getlist("addressees"),
+                                          document_types(session), on=svc.today())
+        end_transaction()
+        file = request.files.get("file")
+        with receive_upload(file.stream if file and file.filename else None, file.filename if file else None,
+                            max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
+                            spool_dir=svc.spool_dir) as upload:
+            letter = register_incoming_letter(session, svc.store, actor=user, fields=fields, upload=upload,
+                                              on=svc.today(), before_store=end_transaction,
+                                              held_positions=held_positions(user))
+    except Conflict as exc:
+        session.rollback()
+        duplicate = find_duplicate(session, user.unit_id, fields)
+        return _register_form(request.form, [(exc.field, exc.reason)], exc.status, duplicate=duplicate)
+    except ValidationFailed as exc:
+        session.rollback()
+        return _register_form(request.form, exc.errors, exc.status)
+    flash(_("Registered as agenda %(agenda)s. Its text is being read for search.", agenda=letter.agenda_label),
+          "success")
+    return redirect(url_for(".show", letter_id=letter.id))
+
+
+def _render_letter(letter, errors=(), status=200):
+    user = web_user()
+    session = db_session()
+    positions = acting_positions(user)
+    granted = letter_permissions(user, letter, positions)
+    desks = issuing_desks(letter, positions) if Permission.DISPOSE in granted else []
+    below = {desk: positions_below(session, desk) for desk in set(desks)}
+    tree = disposition_tree(session, letter)
+    forward_targets = {}
+    stack = list(tree)
+    while stack:
+        item = stack.pop()
+        stack.extend(item.children)
+        if DispositionAction.FORWARD in node_actions(item.node, positions):
+            forward_targets[item.node.id] = positions_below(session, item.node.to_position_id)
+    return render_template(
+        "incoming/show.html", letter=letter, document=letter.document, tree=tree, form=CsrfForm(),
+        errors=list(errors), issuing=[(d, below[d]) for d in desks], forward_targets=forward_targets,
+        instructions=instructions(session), urgencies=list(Urgency), positions=positions,
+        node_actions=node_actions, tz=services().timezone, today=services().today().isoformat(),
+    ), status
+
+
+@bp.get("/incoming/<id:letter_id>")
+@login_required
+def show(letter_id: int):
+    """Show an incoming letter, its file and its disposisi tree (who did what, and when)."""
+    user = web_user()
+    return _render_letter(get_readable_letter(db_session(), user, letter_id, acting_positions(user)))
+
+
+@bp.get("/incoming/<id:letter_id>/sheet")
+@login_required
+def sheet(letter_id: int):
+    """Show the letter's lembar disposisi: its particulars and the tree as rows, for the archive or print."""
+    user = web_user()
+    session = db_session()
+    letter = get_readable_letter(session, user, letter_id, acting_positions(user))
+    rows, stack = [], [(0, item) for item in reversed(disposition_tree(session, letter))]
+    while stack:
+        depth, item = stack.pop()
+        rows.append((depth, item.node))
+        stack.extend((depth + 1, child) for child in reversed(item.children))
+    return render_template("incoming/sheet.html", letter=letter, document=letter.document, rows=rows,
+                           tz=services().timezone, now=services().now())
+
+
+def _disposition_fields():
+    return validate_disposition_fields(request.form, request.form.getlist("recipients"),
+                                       request.form.getlist("instructions"), on=services().today())
+
+
+@bp.post("/incoming/<id:letter_id>/dispositions")
+@login_required
+def dispose(letter_id: int):
+    """Give a disposisi from the letter's page (its addressee, or her Plt./Plh. today)."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    positions = acting_positions(user)
+    letter = get_readable_letter(session, user, letter_id, positions)
+    try:
+        require_fresh_form()
+        nodes = give_disposition(session, actor=user, letter=letter, fields=_disposition_fields(), on=svc.today(),
+                                 now=svc.now(), positions=positions,
+                                 from_position_id=optional_int(request.form, "position_id"))
+    except DocflowError as exc:
+        session.rollback()
+        errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+        return _render_letter(get_readable_letter(session, user, letter_id, positions), errors, exc.status)
+    flash(_("The disposisi was given to %(count)s desks.", count=len(nodes)), "success")
+    return redirect(url_for(".show", letter_id=letter.id, _anchor="disposisi"))
+
+
+@bp.get("/dispositions")
+@login_required
+def mine():
+    """Show the disposisi given to my desks: unread first, then by due date."""
+    user = web_user()
+    positions = acting_positions(user)
+    state = request.args.get("state") or None
+    if state not in DispositionState.__members__.values():
+        state = None
+    page = my_dispositions(db_session(), positions, state=state, page=int_param(request.args, "page", 1),
+                           per_page=50)
+    return render_template("incoming/mine.html", page=page, state=state, states=list(DispositionState),
+                           positions=positions, node_actions=node_actions, form=CsrfForm(), tz=services().timezone,
+                           today=services().today())
+
+
+@bp.post("/dispositions/<id:disposition_id>/actions/<action>")
+@login_required
+def act(disposition_id: int, action: str):
+    """Act on a disposisi node from a page, then go back to where the person was."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    positions = acting_positions(user)
+    node = get_readable_disposition(session, user, disposition_id, positions)
+    letter_id = node.letter_id
+    back = (url_for(".mine") if request.form.get("next") == "mine"
+            else url_for(".show", letter_id=letter_id, _anchor=f"node-{disposition_id}"))
+    try:
+        require_fresh_form()
+        if action == DispositionAction.FORWARD:
+            give_disposition(session, actor=user, letter=node.letter, fields=_disposition_fields(), on=svc.today(),
+                             now=svc.now(), positions=positions, parent=node)
+        else:
+            act_on_disposition(session, actor=user, disposition_id=disposition_id, action=action, on=svc.today(),
+                               now=svc.now(), positions=positions, note=request.form.get("note", ""),
+                               expected_revision=optional_int(request.form, "revision"))
+    except DocflowError as exc:
+        session.rollback()
+        flash(translate(exc.reason), "error")
+        return redirect(back), 303
+    flash(str(DONE_MESSAGES.get(DispositionAction(action), _("Done."))), "success")
+    return redirect(back)
