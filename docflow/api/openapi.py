@@ -648,7 +648,7 @@ SPEC["components"]["schemas"].update({
         "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
         "active": {"type": "boolean", "default": True}}},
     "AdminUserList": _admin_paged("AdminUser"),
-    "Role": {"type": "string", "enum": ["drafter", "verifier", "signer", "records_clerk", "archivist", "admin"]},
+    "Role": {"type": "string", "enum": ["drafter", "verifier", "signer", "records_clerk", "archivist", "admin", "leadership"]},
     "AdminAssignment": {"type": "object", "required": ["id", "position_id", "user", "starts_on"], "properties": {
         "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
         "unit": {"type": "string"}, "user": {"type": "string"}, "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
