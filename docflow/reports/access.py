@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from docflow.auth.models import Role, User
-from docflow.errors import N_, PermissionDenied
+from docflow.errors import N_, PermissionDenied, ValidationFailed
 from docflow.org.models import Position, Unit
 
 
@@ -50,7 +50,7 @@ def narrow_scope(session: Session, scope: ReportScope, unit_code: str) -> Report
     """Return the scope limited to one unit by its code, or refuse a unit the reader may not see."""
     unit = session.scalars(select(Unit).where(Unit.code == unit_code)).first()
     if unit is None:
-        raise PermissionDenied(N_("there is no unit %(code)s in your report"), field="unit", code=unit_code)
+        raise ValidationFailed(N_("there is no unit with the code %(code)s"), field="unit", code=unit_code)
     if not scope.city_wide and unit.id not in (scope.unit_ids or ()):
         raise PermissionDenied(N_("there is no unit %(code)s in your report"), field="unit", code=unit_code)
     return ReportScope(frozenset({unit.id}))

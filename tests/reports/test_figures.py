@@ -35,36 +35,27 @@ def test_every_figure_of_may_per_unit_and_for_the_city(db, history):
     assert report["timezone"] == "Asia/Jakarta" and report["incoming_available"] is False
 
 
-def test_a_letter_belongs_to_the_month_of_the_city_not_of_utc(db, history):
-    """Is the letter signed at 03:00 WIB on 1 May April's in UTC but May's in the report, and June's one not?"""
+def test_month_boundaries_trend_ranking_and_one_unit(db, history):
+    """Is a letter in the city's month, not UTC's; the trend the period before; the lagging units ranked?"""
     april = compute_report(db, Period(date(2026, 4, 1), date(2026, 4, 30), JAKARTA), now=NOW).total
     june = compute_report(db, Period(date(2026, 6, 1), date(2026, 6, 30), JAKARTA), now=NOW).total
+    # L2, signed at 03:00 WIB on 1 May (30 April in UTC), is May's; April keeps only its creation.
     assert (april.letters_signed, april.letters_sent, april.letters_created) == (0, 0, 1)
     # L3: submitted 31 May 10:00, signed 1 June 05:00 WIB (19 h), sent at 06:00 to five addressees, 4 pages.
     assert (june.letters_signed, june.letters_sent, june.pages_not_printed) == (1, 1, 20)
     assert june.hours() == {"median": 19.0, "p90": 19.0}
-    one_day = compute_report(db, Period(date(2026, 5, 1), date(2026, 5, 1), JAKARTA), now=NOW).total
-    assert (one_day.letters_signed, one_day.letters_sent) == (1, 1)
+    first_of_may = compute_report(db, Period(date(2026, 5, 1), date(2026, 5, 1), JAKARTA), now=NOW).total
+    assert (first_of_may.letters_signed, first_of_may.letters_sent) == (1, 1)
 
-
-def test_the_previous_period_is_the_same_length_just_before(db, history):
-    """Does the trend compare May with the 31 days before it (31 March to 30 April)?"""
     report = compute_report(db, MAY, now=NOW)
-    assert (report.previous_total.letters_created, report.previous_total.letters_signed) == (1, 0)
+    # The trend: the 31 days before May (31 March to 30 April).
     assert MAY.previous() == Period(date(2026, 3, 31), date(2026, 4, 30), JAKARTA)
-
-
-def test_the_units_behind_are_ranked_by_overdue_then_slowness(db, history):
-    """Is DINKES (121 h overdue letter, median 27.5 h, two returns) ranked before DISDIK, and BAPPEDA absent?"""
-    report = compute_report(db, MAY, now=NOW)
+    assert (report.previous_total.letters_created, report.previous_total.letters_signed) == (1, 0)
+    # DINKES (a letter 121 h overdue, two returns) before DISDIK (1 h overdue); BAPPEDA is not behind.
     assert [row.unit_code for row in units_behind(report)] == ["DINKES", "DISDIK"]
-
-
-def test_only_the_units_asked_for_have_rows_but_the_city_total_stays(db, history):
-    """Does a report for one unit keep the city's totals?"""
-    report = compute_report(db, MAY, now=NOW, unit_ids=[history.b.unit.id])
-    assert [row.unit_code for row in report.units] == ["DISDIK"]
-    assert report.total.letters_signed == 4
+    # One unit's rows, the city's totals all the same.
+    one = compute_report(db, MAY, now=NOW, unit_ids=[history.b.unit.id])
+    assert [row.unit_code for row in one.units] == ["DISDIK"] and one.total.letters_signed == 4
 
 
 @pytest.mark.parametrize(("values", "p", "expected"), [
