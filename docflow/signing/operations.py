@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError as PdfError
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -236,6 +238,15 @@ def _add_version(session: Session, store: ObjectStore, *, document: Document, ac
     return version
 
 
+def pdf_page_count(data: bytes) -> int | None:
+    """Return the number of pages of a PDF, or None when it cannot be read."""
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfError, ValueError, KeyError) as exc:
+        logger.warning("the page count of a signed PDF could not be read: %s", exc)
+        return None
+
+
 def _pdf_name(name: str, fallback: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{stem or fallback}.pdf"
@@ -363,6 +374,8 @@ def sign_document(session: Session, services: Services, *, actor: User, document
     level = signed_level_of(signed)
     version = _add_version(session, services.store, document=document, actor=actor, data=signed,
                            filename=_file_name(document.number or f"document-{document.id}"), comment=SIGNED_COMMENT)
+    # Known at once for the paperless report (pages not printed), not only once the worker reads the file.
+    version.page_count = pdf_page_count(signed)
     session.add(VerificationToken(
         token=token, document_id=document.id, version_id=version.id, credential_id=credential.row.id,
         sha256=version.sha256, signed_digest=signed_digest_of(signed), signer_name=actor.display_name,
