@@ -341,6 +341,21 @@ def _file_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]+", "-", number).strip("-") + ".pdf"
 
 
+REPORT_FIELD = "TandaTanganLaporan"
+
+
+def sign_pdf(session: Session, settings, *, actor: User, passphrase: str, pdf: bytes, reason: str,
+             location: str, now: datetime) -> bytes:
+    """PAdES-sign a PDF that is not a letter (a report for a meeting's minutes) with the actor's own certificate."""
+    credential = _unlock(session, actor, passphrase, now)
+    signer = _local_signer(session, credential, secret_key=ensure_secret_key(settings), now=now,
+                           tsa=timestamp_authority(settings.signing, settings.instance_file(settings.signing.tsa_ca_file)))
+    signed = signer.sign(pdf, field=REPORT_FIELD, reason=reason, location=location)
+    logger.info("user %s signed a report PDF with certificate %s (%s bytes)", actor.username,
+                credential.row.serial, len(signed))
+    return signed
+
+
 def sign_document(session: Session, services: Services, *, actor: User, document_id: int,
                   expected_revision: int | None, passphrase: str, now: datetime,
                   base_url: str | None = None) -> Document:

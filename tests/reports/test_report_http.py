@@ -168,3 +168,32 @@ def test_the_chart_library_is_the_pinned_one():
     installed = root / "node_modules/chart.js/dist/chart.umd.min.js"
     if installed.exists():
         assert installed.read_bytes() == vendored.read_bytes()
+
+
+def test_the_signed_pdf_for_the_minutes(client, db, services, login, history, leader, tmp_path):
+    """Is the PDF signed (PAdES, trusted) by the reader who asked, and does it carry the figures?"""
+    from docflow.extraction import PDF
+    from docflow.extraction.extract import extract_text
+    from tests.signing.helpers import PASSPHRASE, give_certificate, pyhanko_status
+
+    login(leader)
+    form = {**MAY, "unit": ""}
+    refused = client.post("/reports/pdf", data={**form, "passphrase": PASSPHRASE})
+    assert refused.status_code == 400 and "no valid signing certificate" in refused.get_data(as_text=True)
+    give_certificate(db, services, leader)
+    wrong = client.post("/reports/pdf", data={**form, "passphrase": "bukan kuncinya"})
+    assert wrong.status_code == 400 and wrong.mimetype != "application/pdf"
+
+    response = client.post("/reports/pdf", data={**form, "passphrase": PASSPHRASE})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "laporan-tanpa-kertas-2026-05-01-2026-05-31.pdf" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    status = pyhanko_status(data)
+    assert status.bottom_line and status.intact and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Sekretaris Daerah"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    text = extract_text(path, PDF).text
+    assert "Paperless report" in text and "Period 2026-05-01 to 2026-05-31" in text
+    assert "DINKES" in text and "DISDIK" in text and "43.9" in text
+    assert SECRET_SUBJECT not in text
