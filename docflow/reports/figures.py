@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from docflow.audit.models import AuditEvent
 from docflow.documents.models import Document, DocumentRecipient, DocumentState, Version
@@ -178,41 +178,42 @@ def _pages(session: Session, period: Period) -> tuple[dict[int, int], dict[int, 
     A letter's copies are its addressees plus its tembusan (at least one: the letter itself); its pages
     are those of its newest version, which for a signed letter is the signed PDF (nothing follows it).
     """
-    sent = (select(AuditEvent.document_id).where(AuditEvent.action == Action.SEND, _in(period, AuditEvent.created_at))
-            .distinct().subquery())
-    newest = (select(Version.document_id, func.max(Version.number).label("number"))
-              .join(sent, sent.c.document_id == Version.document_id).group_by(Version.document_id).subquery())
-    copies = (select(DocumentRecipient.document_id, func.count(DocumentRecipient.id).label("n"))
-              .join(sent, sent.c.document_id == DocumentRecipient.document_id)
-              .group_by(DocumentRecipient.document_id).subquery())
-    rows = session.execute(
-        select(Document.unit_id, Version.page_count, func.coalesce(copies.c.n, 0))
-        .join(sent, sent.c.document_id == Document.id)
-        .outerjoin(newest, newest.c.document_id == Document.id)
-        .outerjoin(Version, and_(Version.document_id == Document.id, Version.number == newest.c.number))
-        .outerjoin(copies, copies.c.document_id == Document.id))
+    # Three plain queries keyed by the sent letters: each planner (SQLite's too) walks the indexes.
+    sent_ids = (select(AuditEvent.document_id)
+                .where(AuditEvent.action == Action.SEND, _in(period, AuditEvent.created_at)).scalar_subquery())
+    units = dict(session.execute(select(Document.id, Document.unit_id).where(Document.id.in_(sent_ids))).all())
+    newest: dict[int, int | None] = {}
+    for document_id, page_count in session.execute(
+            select(Version.document_id, Version.page_count).where(Version.document_id.in_(sent_ids))
+            .order_by(Version.document_id, Version.number)):
+        newest[document_id] = page_count
+    copies = dict(session.execute(
+        select(DocumentRecipient.document_id, func.count(DocumentRecipient.id))
+        .where(DocumentRecipient.document_id.in_(sent_ids)).group_by(DocumentRecipient.document_id)).all())
     pages: dict[int, int] = defaultdict(int)
     unknown: dict[int, int] = defaultdict(int)
-    for unit_id, page_count, n in rows:
+    for document_id, unit_id in units.items():
+        page_count = newest.get(document_id)
         if page_count is None:
             unknown[unit_id] += 1
         else:
-            pages[unit_id] += page_count * max(1, n)
+            pages[unit_id] += page_count * max(1, copies.get(document_id, 0))
     return pages, unknown
 
 
 def _submit_to_sign(session: Session, period: Period) -> dict[int, list[float]]:
     """Return per unit the hours from each signed letter's first submission to its signature."""
-    first_submit = (select(AuditEvent.document_id, func.min(AuditEvent.created_at).label("at"))
-                    .where(AuditEvent.action == Action.SUBMIT).group_by(AuditEvent.document_id).subquery())
+    signed = (select(AuditEvent.document_id, AuditEvent.created_at)
+              .where(AuditEvent.action == Action.SIGN, _in(period, AuditEvent.created_at)).subquery())
+    submit = aliased(AuditEvent)
     rows = session.execute(
-        select(Document.unit_id, first_submit.c.at, AuditEvent.created_at)
-        .join(Document, Document.id == AuditEvent.document_id)
-        .join(first_submit, first_submit.c.document_id == AuditEvent.document_id)
-        .where(AuditEvent.action == Action.SIGN, _in(period, AuditEvent.created_at)))
+        select(Document.unit_id, signed.c.created_at, func.min(submit.created_at))
+        .select_from(signed).join(Document, Document.id == signed.c.document_id)
+        .join(submit, and_(submit.document_id == signed.c.document_id, submit.action == Action.SUBMIT))
+        .group_by(signed.c.document_id, signed.c.created_at, Document.unit_id))
     hours: dict[int, list[float]] = defaultdict(list)
-    for unit_id, submitted, signed in rows:
-        hours[unit_id].append(_hours(_utc(signed) - _utc(submitted)))
+    for unit_id, signed_at, submitted in rows:
+        hours[unit_id].append(_hours(_utc(signed_at) - _utc(submitted)))
     return hours
 
 
