@@ -336,28 +336,33 @@ def scoped(report: Report, unit_ids: Iterable[int] | None, codes: dict[int, str]
 
 
 class ReportCache:
-    """The reports computed lately, by period: a report is at most `max_age` seconds old when served.
+    """The periods counted lately: a report is at most `max_age` seconds old when served.
 
     Counting a year of a large city takes seconds; the meeting needs figures of the day, not of the
-    second, and the page says when they were counted.
+    second, and the page says when they were counted. Each period is counted on its own, so that the
+    trend (the period before) of one request is the figures of another.
     """
 
-    def __init__(self, max_age: float = 300, max_entries: int = 64) -> None:
+    def __init__(self, max_age: float = 300, max_entries: int = 128) -> None:
         self.max_age = max_age
         self.max_entries = max_entries
         self._reports: dict[tuple[date, date, str], Report] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, period: Period, now: datetime) -> Report:
-        """Return the city's report for the period, counted now or less than `max_age` seconds ago."""
+    def _period(self, session: Session, period: Period, now: datetime) -> Report:
         key = (period.start, period.end, period.zone.key)
         with self._lock:
             cached = self._reports.get(key)
         if cached is not None and 0 <= (_utc(now) - cached.computed_at).total_seconds() < self.max_age:
             return cached
-        report = compute_report(session, period, now=now)
+        report = compute_report(session, period, now=now, with_previous=False)
         with self._lock:
             if len(self._reports) >= self.max_entries:
                 self._reports.pop(next(iter(self._reports)))
             self._reports[key] = report
         return report
+
+    def get(self, session: Session, period: Period, now: datetime) -> Report:
+        """Return the city's report for the period and its trend, each counted less than `max_age` seconds ago."""
+        report = self._period(session, period, now)
+        return replace(report, previous_total=self._period(session, period.previous(), now).total)
