@@ -14,7 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_audit_events_action_created_at", "audit_events", ["action", "created_at"])
+    op.create_index("ix_audit_events_action_created_at", "audit_events", ["action", "created_at", "document_id"])
     op.create_index("ix_route_steps_state_due_at", "route_steps", ["state", "due_at"])
 
 
