@@ -138,3 +138,24 @@ def test_reindex_benchmark_searches_throughout(tmp_path: Path):
     assert all(phase["failed"] == 0 for phase in results["phases"].values())
     assert results["totals_that_changed"] == {}
     assert "during" in reindex_search.render(results)
+
+
+def test_report_benchmark_counts_what_it_built(tmp_path: Path):
+    """Does the report benchmark serve figures that match the letters it inserted (and go on from a build)?"""
+    from bench import report
+
+    instance = tmp_path / "report"
+    services = report.open_services(instance)
+    report.build(services, 400, 40)
+    report.build(services, 600, 40)  # goes on from the 400 already there
+    from docflow.audit.operations import verify_chain
+
+    with services.db.transaction() as session:
+        assert verify_chain(session) == []  # the audit records are chained as record_event chains them
+    services.close()
+    results = report.measure(instance, requests=5)
+    total = results["year_total"]
+    assert total["letters_created"] == 600
+    assert total["letters_signed"] + total["overdue_now"] <= 600 and total["letters_signed"] >= 500
+    assert total["signers"] == 80 and total["submit_to_sign_hours"]["median"] > 0
+    assert results["mixed"]["n"] == 5 and results["cold"]["year"]["n"] == 1
