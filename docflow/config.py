@@ -124,6 +124,14 @@ class SigningSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    # Estimated cost of one ream (500 sheets) printed, paper and toner, in rupiah; 0: no estimate shown.
+    cost_per_ream: float = 0.0
+    # A web process counts a period of the paperless report at most this often (the page says when).
+    cache_seconds: float = 300
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -135,6 +143,7 @@ class Settings:
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     signing: SigningSettings = field(default_factory=SigningSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -311,6 +320,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError("setting signing.tsa_timeout_seconds: must be greater than zero")
     if not 0 < s.mail.port < 65536:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
+    if s.reports.cost_per_ream < 0 or s.reports.cache_seconds < 0:
+        raise ConfigError("settings reports.cost_per_ream and reports.cache_seconds: must not be negative")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
     if s.index.posting_cache_mb < 0:

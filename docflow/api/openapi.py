@@ -807,6 +807,8 @@ SPEC["components"]["schemas"].update({
         "letters_without_page_count": {"type": "integer",
                                        "description": "Sent letters whose page count is not read yet."},
         "reams_not_printed": {"type": "number", "description": "pages_not_printed / 500."},
+        "paper_cost_saved": {"type": ["number", "null"], "description": "Rupiah: reams times the setting "
+                             "reports.cost_per_ream; null when that setting is 0."},
         "submit_to_sign_hours": {"type": "object", "required": ["median", "p90"], "description":
                                  "Hours from each signed letter's first submission to its signature.",
                                  "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},

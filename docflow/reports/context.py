@@ -1,6 +1,8 @@
 """What the report's page and API share within a request: the reader's scope and the cached figures."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ def report_cache() -> ReportCache:
     """Return the application's cache of counted reports."""
     cache = current_app.extensions.get(_CACHE)
     if cache is None:
-        cache = current_app.extensions[_CACHE] = ReportCache()
+        cache = current_app.extensions[_CACHE] = ReportCache(max_age=services().settings.reports.cache_seconds)
     return cache
 
 
@@ -29,4 +31,4 @@ def report_for(user, wanted: ReportRequest) -> Report:
         scope = narrow_scope(session, scope, wanted.unit_code)
     report = report_cache().get(session, wanted.period, services().now())
     codes = dict(session.execute(select(Unit.id, Unit.code)).all())
-    return scoped(report, scope.unit_ids, codes)
+    return replace(scoped(report, scope.unit_ids, codes), cost_per_ream=services().settings.reports.cost_per_ream)

@@ -15,8 +15,12 @@ from docflow.reports.figures import Figures, Report
 
 # The words of the PDF, in the reader's language (the caller translates them).
 LABELS = ("title", "period", "counted", "incoming", "city", "units", "figure", "this_period", "previous_period",
-          "unit", "created", "signed", "sent", "pages", "reams", "median", "p90", "returns", "overdue", "signers",
+          "unit", "created", "signed", "sent", "pages", "reams", "cost", "median", "p90", "returns", "overdue", "signers",
           "with_certificate", "signed_in_period", "no_value")
+
+
+def _rupiah(value: float | None) -> str:
+    return "" if value is None else f"{int(value):,}".replace(",", ".")
 
 
 def _hours(value: float | None, none: str) -> str:
@@ -49,6 +53,8 @@ def _city_rows(report: Report, words: Mapping[str, str]) -> list[list[str]]:
         both("sent", t.letters_sent, p.letters_sent if p else None),
         both("pages", t.pages_not_printed, p.pages_not_printed if p else None),
         both("reams", t.reams_not_printed, p.reams_not_printed if p else None),
+        *([both("cost", _rupiah(t.paper_cost(report.cost_per_ream)),
+                _rupiah(p.paper_cost(report.cost_per_ream)) if p else None)] if report.cost_per_ream > 0 else []),
         both("median", _hours(t.hours()["median"], none), _hours(p.hours()["median"], none) if p else None),
         both("p90", _hours(t.hours()["p90"], none), _hours(p.hours()["p90"], none) if p else None),
         both("returns", t.returns, p.returns if p else None),

@@ -7,7 +7,7 @@ import io
 from docflow.reports.figures import COUNT_FIGURES, INCOMING_FIGURES, Figures, Report
 
 CITY = "TOTAL"
-COLUMNS = ("unit", "unit_name", *COUNT_FIGURES, "reams_not_printed", "submit_to_sign_hours_median",
+COLUMNS = ("unit", "unit_name", *COUNT_FIGURES, "reams_not_printed", "paper_cost_saved", "submit_to_sign_hours_median",
            "submit_to_sign_hours_p90", "returns_per_letter", "overdue_longest_hours", *INCOMING_FIGURES)
 
 
@@ -15,8 +15,8 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _row(figures: Figures, code: str, name: str) -> list[str]:
-    data = figures.as_dict()
+def _row(figures: Figures, code: str, name: str, cost_per_ream: float) -> list[str]:
+    data = figures.as_dict(cost_per_ream)
     hours = data.pop("submit_to_sign_hours")
     data.update(unit=code, unit_name=name, submit_to_sign_hours_median=hours["median"],
                 submit_to_sign_hours_p90=hours["p90"])
@@ -31,6 +31,6 @@ def report_csv(report: Report, city_name: str) -> str:
                      report.period.zone.key, "computed_at", report.computed_at.isoformat()])
     writer.writerow(COLUMNS)
     for row in report.units:
-        writer.writerow(_row(row, row.unit_code, row.unit_name))
-    writer.writerow(_row(report.total, CITY, city_name))
+        writer.writerow(_row(row, row.unit_code, row.unit_name, report.cost_per_ream))
+    writer.writerow(_row(report.total, CITY, city_name, report.cost_per_ream))
     return out.getvalue()

@@ -94,12 +94,16 @@ class Figures:
         """Return the median and the 90th percentile of the hours from first submission to signature."""
         return {"median": percentile(self.submit_to_sign, 50), "p90": percentile(self.submit_to_sign, 90)}
 
-    def as_dict(self) -> dict:
+    def paper_cost(self, cost_per_ream: float) -> float | None:
+        """Return the estimated cost of the pages not printed (None when no cost per ream is set)."""
+        return round(self.pages_not_printed / PAGES_PER_REAM * cost_per_ream) if cost_per_ream > 0 else None
+
+    def as_dict(self, cost_per_ream: float = 0.0) -> dict:
         """Return the figures as the API gives them."""
         return {
             "unit": self.unit_code, "unit_name": self.unit_name,
             **{name: getattr(self, name) for name in COUNT_FIGURES},
-            "reams_not_printed": self.reams_not_printed,
+            "reams_not_printed": self.reams_not_printed, "paper_cost_saved": self.paper_cost(cost_per_ream),
             "submit_to_sign_hours": self.hours(),
             "returns_per_letter": self.returns_per_letter,
             "overdue_longest_hours": self.overdue_longest_hours,
@@ -116,14 +120,17 @@ class Report:
     units: list[Figures]
     total: Figures
     previous_total: Figures | None = None
+    # Rupiah per ream printed (setting reports.cost_per_ream): the estimate of the paper's cost; 0: none.
+    cost_per_ream: float = 0.0
 
     def as_dict(self) -> dict:
         """Return the report as the API gives it."""
         return {
             "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
             "timezone": self.period.zone.key, "computed_at": self.computed_at.astimezone(UTC).isoformat(),
-            "units": [f.as_dict() for f in self.units], "total": self.total.as_dict(),
-            "previous_total": self.previous_total.as_dict() if self.previous_total else None,
+            "units": [f.as_dict(self.cost_per_ream) for f in self.units],
+            "total": self.total.as_dict(self.cost_per_ream),
+            "previous_total": self.previous_total.as_dict(self.cost_per_ream) if self.previous_total else None,
             "incoming_available": False,
         }
 

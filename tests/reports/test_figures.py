@@ -27,11 +27,11 @@ def test_every_figure_of_may_per_unit_and_for_the_city(db, history):
     assert [row["unit"] for row in report["units"]] == ["BAPPEDA", "DINKES", "DISDIK"]
     for row in report["units"]:
         expected = {**EXPECTED_MAY[row["unit"]], "incoming_registered": None, "disposisi_issued": None,
-                    "disposisi_followed_up": None}
+                    "disposisi_followed_up": None, "paper_cost_saved": None}
         assert _figures(row) == expected, row["unit"]
     total = _figures(report["total"])
     assert total == {**EXPECTED_MAY_TOTAL, "incoming_registered": None, "disposisi_issued": None,
-                     "disposisi_followed_up": None}
+                     "disposisi_followed_up": None, "paper_cost_saved": None}
     assert report["timezone"] == "Asia/Jakarta" and report["incoming_available"] is False
 
 

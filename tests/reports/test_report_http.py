@@ -197,3 +197,28 @@ def test_the_signed_pdf_for_the_minutes(client, db, services, login, history, le
     assert "Paperless report" in text and "Period 2026-05-01 to 2026-05-31" in text
     assert "DINKES" in text and "DISDIK" in text and "43.9" in text
     assert SECRET_SUBJECT not in text
+
+
+def test_the_cost_of_the_paper_follows_the_setting(make_services, db, history, leader, token_for, login):
+    """With reports.cost_per_ream = 50,000, is May's 14 pages' cost Rp 1,400 in the JSON, the CSV and the page?"""
+    from docflow import create_app
+
+    app = create_app(make_services(reports={"cost_per_ream": 50_000}))
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    headers = token_for(leader)
+    body = _get(client, headers).get_json()
+    assert body["total"]["paper_cost_saved"] == 1400
+    assert [row["paper_cost_saved"] for row in body["units"]] == [0, 1100, 300]
+    table = list(csv.DictReader(io.StringIO(_get(client, headers, format="csv").get_data(as_text=True)
+                                            .split("\r\n", 1)[1])))
+    assert table[-1]["paper_cost_saved"] == "1400"
+    login(leader, client)
+    html = client.get("/reports", query_string=MAY).get_data(as_text=True)
+    assert "Estimated cost of the paper and printing saved (Rp)" in html and "<td>1.400</td>" in html
+
+
+def test_without_a_cost_per_ream_there_is_no_estimate(client, token_for, history, leader):
+    """Is the cost null (not zero) when no cost per ream is set?"""
+    assert _get(client, token_for(leader)).get_json()["total"]["paper_cost_saved"] is None
