@@ -812,6 +812,13 @@ SPEC["components"]["schemas"].update({
         "submit_to_sign_hours": {"type": "object", "required": ["median", "p90"], "description":
                                  "Hours from each signed letter's first submission to its signature.",
                                  "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
+        "verify_hold_hours": {"type": "object", "required": ["median", "p90"], "description":
+                              "Hours a verifier held a letter (from the submission or paraf that brought it to "
+                              "her desk to her paraf or return), for each such act in the period.",
+                              "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
+        "sign_hold_hours": {"type": "object", "required": ["median", "p90"], "description":
+                            "Hours the signer held a letter before signing or returning it.",
+                            "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
         "returns": {"type": "integer", "description": "Returns for revision in the period."},
         "returns_per_letter": _NULLABLE_HOURS,
         "overdue_now": {"type": "integer", "description": "Letters whose current step is past its due time now."},

@@ -15,7 +15,7 @@ from docflow.reports.figures import Figures, Report
 
 # The words of the PDF, in the reader's language (the caller translates them).
 LABELS = ("title", "period", "counted", "incoming", "city", "units", "figure", "this_period", "previous_period",
-          "unit", "created", "signed", "sent", "pages", "reams", "cost", "median", "p90", "returns", "overdue", "signers",
+          "unit", "created", "signed", "sent", "pages", "reams", "cost", "verify_hold", "sign_hold", "median", "p90", "returns", "overdue", "signers",
           "with_certificate", "signed_in_period", "no_value")
 
 
@@ -57,6 +57,9 @@ def _city_rows(report: Report, words: Mapping[str, str]) -> list[list[str]]:
                 _rupiah(p.paper_cost(report.cost_per_ream)) if p else None)] if report.cost_per_ream > 0 else []),
         both("median", _hours(t.hours()["median"], none), _hours(p.hours()["median"], none) if p else None),
         both("p90", _hours(t.hours()["p90"], none), _hours(p.hours()["p90"], none) if p else None),
+        both("verify_hold", _hours(t.verify_hold()["median"], none),
+             _hours(p.verify_hold()["median"], none) if p else None),
+        both("sign_hold", _hours(t.sign_hold()["median"], none), _hours(p.sign_hold()["median"], none) if p else None),
         both("returns", t.returns, p.returns if p else None),
         [words["overdue"], str(t.overdue_now), none],
         [words["signers"], str(t.signers), none],

@@ -8,7 +8,8 @@ from docflow.reports.figures import COUNT_FIGURES, INCOMING_FIGURES, Figures, Re
 
 CITY = "TOTAL"
 COLUMNS = ("unit", "unit_name", *COUNT_FIGURES, "reams_not_printed", "paper_cost_saved", "submit_to_sign_hours_median",
-           "submit_to_sign_hours_p90", "returns_per_letter", "overdue_longest_hours", *INCOMING_FIGURES)
+           "submit_to_sign_hours_p90", "verify_hold_hours_median", "verify_hold_hours_p90", "sign_hold_hours_median",
+           "sign_hold_hours_p90", "returns_per_letter", "overdue_longest_hours", *INCOMING_FIGURES)
 
 
 def _cell(value) -> str:
@@ -17,9 +18,10 @@ def _cell(value) -> str:
 
 def _row(figures: Figures, code: str, name: str, cost_per_ream: float) -> list[str]:
     data = figures.as_dict(cost_per_ream)
-    hours = data.pop("submit_to_sign_hours")
-    data.update(unit=code, unit_name=name, submit_to_sign_hours_median=hours["median"],
-                submit_to_sign_hours_p90=hours["p90"])
+    for spread in ("submit_to_sign_hours", "verify_hold_hours", "sign_hold_hours"):
+        values = data.pop(spread)
+        data[f"{spread}_median"], data[f"{spread}_p90"] = values["median"], values["p90"]
+    data.update(unit=code, unit_name=name)
     return [_cell(data[column]) for column in COLUMNS]
 
 

@@ -79,6 +79,9 @@ class Figures:
     signers_with_certificate: int = 0
     signers_who_signed: int = 0
     submit_to_sign: list[float] = field(default_factory=list, repr=False)
+    # Hours a letter stayed at one desk before it was initialled, signed or returned there.
+    verify_holds: list[float] = field(default_factory=list, repr=False)
+    sign_holds: list[float] = field(default_factory=list, repr=False)
 
     @property
     def reams_not_printed(self) -> float:
@@ -92,7 +95,15 @@ class Figures:
 
     def hours(self) -> dict[str, float | None]:
         """Return the median and the 90th percentile of the hours from first submission to signature."""
-        return {"median": percentile(self.submit_to_sign, 50), "p90": percentile(self.submit_to_sign, 90)}
+        return _spread(self.submit_to_sign)
+
+    def verify_hold(self) -> dict[str, float | None]:
+        """Return the median and 90th percentile of the hours a verifier held a letter (paraf or return)."""
+        return _spread(self.verify_holds)
+
+    def sign_hold(self) -> dict[str, float | None]:
+        """Return the median and 90th percentile of the hours a signer held a letter (signature or return)."""
+        return _spread(self.sign_holds)
 
     def paper_cost(self, cost_per_ream: float) -> float | None:
         """Return the estimated cost of the pages not printed (None when no cost per ream is set)."""
@@ -105,6 +116,7 @@ class Figures:
             **{name: getattr(self, name) for name in COUNT_FIGURES},
             "reams_not_printed": self.reams_not_printed, "paper_cost_saved": self.paper_cost(cost_per_ream),
             "submit_to_sign_hours": self.hours(),
+            "verify_hold_hours": self.verify_hold(), "sign_hold_hours": self.sign_hold(),
             "returns_per_letter": self.returns_per_letter,
             "overdue_longest_hours": self.overdue_longest_hours,
             **{name: None for name in INCOMING_FIGURES},
@@ -144,6 +156,10 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     low, high = math.floor(rank), math.ceil(rank)
     value = ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
     return round(value, 2)
+
+
+def _spread(values: Sequence[float]) -> dict[str, float | None]:
+    return {"median": percentile(values, 50), "p90": percentile(values, 90)}
 
 
 def _hours(delta: timedelta) -> float:
@@ -224,6 +240,35 @@ def _submit_to_sign(session: Session, period: Period) -> dict[int, list[float]]:
     return hours
 
 
+def _holds(session: Session, period: Period) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Return per unit the hours each desk held a letter before acting on it in the period, verifiers' and signers'.
+
+    A desk holds a letter from the submission or paraf that brought it there until its own paraf,
+    signature or return; a return from an approved letter is the signer's.
+    """
+    acting = (Action.INITIAL, Action.SIGN, Action.RETURN)
+    acted = (select(AuditEvent.document_id).where(AuditEvent.action.in_(acting), _in(period, AuditEvent.created_at))
+             .scalar_subquery())
+    rows = session.execute(
+        select(Document.unit_id, AuditEvent.document_id, AuditEvent.action, AuditEvent.from_state,
+               AuditEvent.created_at).join(Document, Document.id == AuditEvent.document_id)
+        .where(AuditEvent.document_id.in_(acted), AuditEvent.action.in_((Action.SUBMIT, *acting)))
+        .order_by(AuditEvent.document_id, AuditEvent.id))
+    verify: dict[int, list[float]] = defaultdict(list)
+    sign: dict[int, list[float]] = defaultdict(list)
+    start, end = period.starts_at, period.ends_at
+    document, handed = None, None
+    for unit_id, document_id, action, from_state, at in rows:
+        at = _utc(at)
+        if document_id != document:
+            document, handed = document_id, None
+        if action in acting and handed is not None and start <= at < end:
+            signer = action == Action.SIGN or (action == Action.RETURN and from_state == DocumentState.APPROVED)
+            (sign if signer else verify)[unit_id].append(_hours(at - handed))
+        handed = at if action in (Action.SUBMIT, Action.INITIAL) else None
+    return verify, sign
+
+
 def _overdue(session: Session, now: datetime) -> tuple[dict[int, int], dict[int, float]]:
     """Return per unit the letters whose current step is past its due time now, and the longest delay in hours."""
     rows = session.execute(
@@ -288,6 +333,7 @@ def compute_report(session: Session, period: Period, *, now: datetime, unit_ids:
     pages, unknown = _pages(session, period)
     returns = _returns(session, period)
     hours = _submit_to_sign(session, period)
+    verify_holds, sign_holds = _holds(session, period)
     overdue, longest = _overdue(session, now)
     signers, certified, active = _signers(session, period, today, now)
 
@@ -305,11 +351,14 @@ def compute_report(session: Session, period: Period, *, now: datetime, unit_ids:
             letters_without_page_count=unknown.get(uid, 0), returns=returns.get(uid, 0),
             overdue_now=overdue.get(uid, 0), overdue_longest_hours=longest.get(uid),
             signers=len(signers.get(uid, ())), signers_with_certificate=len(certified.get(uid, ())),
-            signers_who_signed=len(active.get(uid, ())), submit_to_sign=hours.get(uid, []))
+            signers_who_signed=len(active.get(uid, ())), submit_to_sign=hours.get(uid, []),
+            verify_holds=verify_holds.get(uid, []), sign_holds=sign_holds.get(uid, []))
         for name in ("letters_created", "letters_signed", "letters_sent", "pages_not_printed",
                      "letters_without_page_count", "returns", "overdue_now"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.submit_to_sign.extend(row.submit_to_sign)
+        total.verify_holds.extend(row.verify_holds)
+        total.sign_holds.extend(row.sign_holds)
         if row.overdue_longest_hours is not None:
             total.overdue_longest_hours = max(total.overdue_longest_hours or 0.0, row.overdue_longest_hours)
         all_signers |= signers.get(uid, set())

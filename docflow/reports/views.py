@@ -71,7 +71,8 @@ def _pdf_words(report, wanted, tz) -> dict[str, str]:
         "sent": _("Letters sent electronically"), "pages": _("Pages not printed"),
         "reams": _("Reams of paper (500 sheets) not used"),
         "cost": _("Estimated cost of the paper and printing saved (Rp)"), "median": _("Median hours"),
-        "p90": _("90th percentile hours"), "returns": _("Returns for revision"), "overdue": _("Letters overdue now"),
+        "p90": _("90th percentile hours"), "verify_hold": _("Median hours at a verifier"),
+        "sign_hold": _("Median hours at the signer"), "returns": _("Returns for revision"), "overdue": _("Letters overdue now"),
         "signers": _("Officials whose positions sign"), "with_certificate": _("With certificate"),
         "signed_in_period": _("Signed in period"), "no_value": "–",
     }

@@ -168,21 +168,28 @@ EXPECTED_MAY: dict[str, dict[str, Any]] = {
                 "letters_without_page_count": 0, "returns": 0, "overdue_now": 0, "signers": 3,
                 "signers_with_certificate": 0, "signers_who_signed": 0,
                 "submit_to_sign_hours": {"median": None, "p90": None}, "returns_per_letter": None,
-                "overdue_longest_hours": None, "reams_not_printed": 0.0},
+                "overdue_longest_hours": None, "reams_not_printed": 0.0,
+               "verify_hold_hours": {"median": None, "p90": None}, "sign_hold_hours": {"median": None, "p90": None}},
     "DINKES": {"letters_created": 4, "letters_signed": 2, "letters_sent": 2, "pages_not_printed": 3 * 3 + 2,
                "letters_without_page_count": 0, "returns": 2, "overdue_now": 1, "signers": 3,
                "signers_with_certificate": 1, "signers_who_signed": 1,
                "submit_to_sign_hours": {"median": 27.5, "p90": 43.9}, "returns_per_letter": 1.0,
-               "overdue_longest_hours": 121.0, "reams_not_printed": 0.02},
+               "overdue_longest_hours": 121.0, "reams_not_printed": 0.02,
+               # Verifiers held L1 2 h, 2 h (returned), 2 h; L3 0.5 h twice; L4 1 h (returned).
+               # The head held L1 22 h and L2 6 h (from its April paraf to its May signature).
+               "verify_hold_hours": {"median": 1.5, "p90": 2.0}, "sign_hold_hours": {"median": 14.0, "p90": 20.4}},
     "DISDIK": {"letters_created": 4, "letters_signed": 2, "letters_sent": 1, "pages_not_printed": 3,
                "letters_without_page_count": 0, "returns": 0, "overdue_now": 1, "signers": 3,
                "signers_with_certificate": 1, "signers_who_signed": 1,
                "submit_to_sign_hours": {"median": 21.0, "p90": 28.2}, "returns_per_letter": 0.0,
-               "overdue_longest_hours": 1.0, "reams_not_printed": 0.01},
+               "overdue_longest_hours": 1.0, "reams_not_printed": 0.01,
+               # Verifiers: L6 and L7 0.5 h each twice; L8 24 h and 1 h; L9 23 h and 1 h. The head: 11 h, 29 h.
+               "verify_hold_hours": {"median": 0.75, "p90": 23.3}, "sign_hold_hours": {"median": 20.0, "p90": 27.2}},
 }
 EXPECTED_MAY_TOTAL = {
     "letters_created": 8, "letters_signed": 4, "letters_sent": 3, "pages_not_printed": 14,
     "letters_without_page_count": 0, "returns": 2, "overdue_now": 2, "signers": 9, "signers_with_certificate": 2,
     "signers_who_signed": 2, "submit_to_sign_hours": {"median": 21.0, "p90": 42.6}, "returns_per_letter": 0.5,
     "overdue_longest_hours": 121.0, "reams_not_printed": 0.03,
+    "verify_hold_hours": {"median": 1.0, "p90": 16.7}, "sign_hold_hours": {"median": 16.5, "p90": 26.9},
 }

@@ -15,7 +15,8 @@ MAY = {"from": "2026-05-01", "to": "2026-05-31"}
 SECRET_SUBJECT = "Rahasia pemeriksaan khusus"
 # Figures of the period alone (overdue letters and certificates are counted at the real "now" over HTTP).
 PERIOD_FIGURES = ("letters_created", "letters_signed", "letters_sent", "pages_not_printed", "returns",
-                  "submit_to_sign_hours", "signers", "signers_with_certificate", "signers_who_signed")
+                  "submit_to_sign_hours", "verify_hold_hours", "sign_hold_hours", "signers",
+                  "signers_with_certificate", "signers_who_signed")
 
 
 @pytest.fixture
@@ -127,6 +128,7 @@ def test_the_csv_has_the_same_figures_as_the_json(client, token_for, history, le
         assert row["signers_with_certificate"] == str(figures["signers_with_certificate"])
         assert row["incoming_registered"] == ""
     assert table[1]["submit_to_sign_hours_p90"] == "43.9" and table[3]["pages_not_printed"] == "14"
+    assert (table[1]["verify_hold_hours_median"], table[2]["sign_hold_hours_p90"]) == ("1.5", "27.2")
 
 
 def test_the_page_in_english_and_in_indonesian(client, app, login, history, leader):
