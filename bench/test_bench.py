@@ -156,3 +156,24 @@ def test_worker_memory_benchmark_measures_capped_commits():
     assert max(c["characters"] for c in case["commits"]) <= 2 * 10_000
     assert case["worker_peak_rss_mib"] > 0 and case["longest_commit_s"] > 0
     assert "tiny" in worker_memory.render({"cases": [case]})
+
+
+def test_report_benchmark_counts_what_it_built(tmp_path: Path):
+    """Does the report benchmark serve figures that match the letters it inserted (and go on from a build)?"""
+    from bench import report
+
+    instance = tmp_path / "report"
+    services = report.open_services(instance)
+    report.build(services, 400, 40)
+    report.build(services, 600, 40)  # goes on from the 400 already there
+    from docflow.audit.operations import verify_chain
+
+    with services.db.transaction() as session:
+        assert verify_chain(session) == []  # the audit records are chained as record_event chains them
+    services.close()
+    results = report.measure(instance, requests=5)
+    total = results["year_total"]
+    assert total["letters_created"] == 600
+    assert total["letters_signed"] + total["overdue_now"] <= 600 and total["letters_signed"] >= 500
+    assert total["signers"] == 80 and total["submit_to_sign_hours"]["median"] > 0
+    assert results["mixed"]["n"] == 5 and results["cold"]["year"]["n"] == 1

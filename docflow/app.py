@@ -126,6 +126,13 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(archive_api_bp)  # bearer tokens, like the other API blueprints
     app.register_blueprint(archive_api_bp)
     app.register_blueprint(archive_bp)
+    from docflow.reports.api import bp as reports_api_bp
+    from docflow.reports.views import bp as reports_bp
+
+    csrf.exempt(reports_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(reports_api_bp)
+    app.register_blueprint(reports_bp)
+
     from docflow.incoming.api import bp as incoming_api_bp
     from docflow.incoming.views import bp as incoming_bp
 

@@ -244,7 +244,7 @@ def user() -> None:
 @user.command("create")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="drafter, verifier, signer, records_clerk, archivist or admin (repeatable).")
+              help="drafter, verifier, signer, records_clerk, archivist, admin or leadership (repeatable).")
 @click.option("--unit", "unit_code", default=None, help="Code of the person's unit (default: the first unit).")
 @click.option("--full-name", default="", help="Name shown to people.")
 @click.option("--nip", default=None, help="Civil servant number (NIP).")

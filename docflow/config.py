@@ -162,6 +162,14 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    # Estimated cost of one ream (500 sheets) printed, paper and toner, in rupiah; 0: no estimate shown.
+    cost_per_ream: float = 0.0
+    # A web process counts a period of the paperless report at most this often (the page says when).
+    cache_seconds: float = 300
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -177,6 +185,7 @@ class Settings:
     health: HealthSettings = field(default_factory=HealthSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -377,6 +386,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"setting health.{name}: must be greater than zero")
     if not 0 < s.mail.port < 65536:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
+    if s.reports.cost_per_ream < 0 or s.reports.cache_seconds < 0:
+        raise ConfigError("settings reports.cost_per_ream and reports.cache_seconds: must not be negative")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
     if s.index.posting_cache_mb < 0:

@@ -69,7 +69,7 @@ def _unit_options() -> list[tuple[Unit, int]]:
 def _roles() -> list[tuple[str, str]]:
     labels = {Role.DRAFTER: _("Drafter"), Role.VERIFIER: _("Verifier (paraf)"), Role.SIGNER: _("Signer"),
               Role.RECORDS_CLERK: _("Records clerk (TU)"), Role.ARCHIVIST: _("Archivist"),
-              Role.ADMIN: _("Administrator")}
+              Role.ADMIN: _("Administrator"), Role.LEADERSHIP: _("Leadership (city-wide report)")}
     return [(str(role), labels.get(role, str(role))) for role in Role]
 
 

@@ -674,7 +674,7 @@ SPEC["components"]["schemas"].update({
         "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
         "active": {"type": "boolean", "default": True}}},
     "AdminUserList": _admin_paged("AdminUser"),
-    "Role": {"type": "string", "enum": ["drafter", "verifier", "signer", "records_clerk", "archivist", "admin"]},
+    "Role": {"type": "string", "enum": ["drafter", "verifier", "signer", "records_clerk", "archivist", "admin", "leadership"]},
     "AdminAssignment": {"type": "object", "required": ["id", "position_id", "user", "starts_on"], "properties": {
         "id": {"type": "integer"}, "position_id": {"type": "integer"}, "position": {"type": "string"},
         "unit": {"type": "string"}, "user": {"type": "string"}, "starts_on": _DATE, "ends_on": _NULLABLE_DATE}},
@@ -1008,6 +1008,79 @@ SPEC["components"]["schemas"].update({
         "dispositions": {"type": "array", "items": {"$ref": "#/components/schemas/Disposition"}}}},
 })
 
+
+
+# The paperless report (docflow/reports): figures per unit and for the city, from the audit trail.
+_NULLABLE_HOURS = {"type": ["number", "null"]}
+_NOT_YET = {"type": "null", "description": "Counted once incoming letters are registered in Docflow; null until then."}
+SPEC["paths"]["/api/v1/reports/paperless"] = {
+    "get": {
+        "operationId": "paperlessReport",
+        "summary": "The paperless report of a period: letters signed and sent, pages not printed, time to signature, "
+                   "returns, overdue letters and signing readiness, per unit and for the whole city.",
+        "description": "For the city's leadership (role `leadership`): every unit. For a unit head (the holder, Plt. "
+                       "or Plh. of a unit's top desk): her unit's row; both see the city's totals. Others get 403. "
+                       "Days are the city's (workflow.timezone); figures may be up to 5 minutes old (`computed_at`). "
+                       "Overdue letters and certificates are counted at that moment, the rest within the period.",
+        "parameters": [
+            _query("from", {"type": "string", "format": "date"}, "First day (default: the month's first)."),
+            _query("to", {"type": "string", "format": "date"}, "Last day, included (default: the month's last)."),
+            _query("unit", {"type": "string", "maxLength": 40}, "Only this unit's row (its code)."),
+            _query("format", {"type": "string", "enum": ["json", "csv"], "default": "json"},
+                   "csv: the same figures, a row per unit and the city's (unit TOTAL) last."),
+        ],
+        "responses": {
+            "200": {"description": "The report.", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PaperlessReport"}},
+                "text/csv": {"schema": {"type": "string"}}}},
+            "400": _ERRORS, "401": _ERRORS, "403": _ERRORS,
+        },
+    },
+}
+SPEC["components"]["schemas"].update({
+    "PaperlessFigures": {"type": "object", "required": [
+        "unit", "letters_signed", "letters_sent", "pages_not_printed", "submit_to_sign_hours", "returns",
+        "overdue_now", "signers", "signers_with_certificate"], "properties": {
+        "unit": {"type": "string", "description": "The unit's code; empty for the city."},
+        "unit_name": {"type": "string"},
+        "letters_created": {"type": "integer"},
+        "letters_signed": {"type": "integer", "description": "Letters signed in the period."},
+        "letters_sent": {"type": "integer", "description": "Letters marked as sent in the period."},
+        "pages_not_printed": {"type": "integer", "description": "For each letter sent in the period: the pages of "
+                              "its signed PDF times its addressees plus tembusan (at least one copy)."},
+        "letters_without_page_count": {"type": "integer",
+                                       "description": "Sent letters whose page count is not read yet."},
+        "reams_not_printed": {"type": "number", "description": "pages_not_printed / 500."},
+        "paper_cost_saved": {"type": ["number", "null"], "description": "Rupiah: reams times the setting "
+                             "reports.cost_per_ream; null when that setting is 0."},
+        "submit_to_sign_hours": {"type": "object", "required": ["median", "p90"], "description":
+                                 "Hours from each signed letter's first submission to its signature.",
+                                 "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
+        "verify_hold_hours": {"type": "object", "required": ["median", "p90"], "description":
+                              "Hours a verifier held a letter (from the submission or paraf that brought it to "
+                              "her desk to her paraf or return), for each such act in the period.",
+                              "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
+        "sign_hold_hours": {"type": "object", "required": ["median", "p90"], "description":
+                            "Hours the signer held a letter before signing or returning it.",
+                            "properties": {"median": _NULLABLE_HOURS, "p90": _NULLABLE_HOURS}},
+        "returns": {"type": "integer", "description": "Returns for revision in the period."},
+        "returns_per_letter": _NULLABLE_HOURS,
+        "overdue_now": {"type": "integer", "description": "Letters whose current step is past its due time now."},
+        "overdue_longest_hours": _NULLABLE_HOURS,
+        "signers": {"type": "integer", "description": "Officials holding a desk whose eselon signs some type."},
+        "signers_with_certificate": {"type": "integer", "description": "... of them with a valid certificate."},
+        "signers_who_signed": {"type": "integer", "description": "... of them who signed in the period."},
+        "incoming_registered": _NOT_YET, "disposisi_issued": _NOT_YET, "disposisi_followed_up": _NOT_YET}},
+    "PaperlessReport": {"type": "object", "required": ["from", "to", "timezone", "computed_at", "units", "total"],
+                        "properties": {
+        "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+        "timezone": {"type": "string"}, "computed_at": _TIME,
+        "units": {"type": "array", "items": {"$ref": "#/components/schemas/PaperlessFigures"}},
+        "total": {"$ref": "#/components/schemas/PaperlessFigures"},
+        "previous_total": {"oneOf": [{"$ref": "#/components/schemas/PaperlessFigures"}, {"type": "null"}],
+                           "description": "The city in the period of the same length just before."},
+        "incoming_available": {"type": "boolean"}}},
+})
 
 @bp.get("/openapi.json")
 def openapi():

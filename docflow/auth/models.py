@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     RECORDS_CLERK = "records_clerk"
     ARCHIVIST = "archivist"
     ADMIN = "admin"
+    # Wali Kota, Sekda, Asisten, Inspektorat, the organisation bureau: see the city-wide paperless report.
+    LEADERSHIP = "leadership"
 
 
 class User(Base):

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError as PdfError
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -260,6 +262,15 @@ def _add_version(session: Session, store: ObjectStore, *, document: Document, ac
     return version
 
 
+def pdf_page_count(data: bytes) -> int | None:
+    """Return the number of pages of a PDF, or None when it cannot be read."""
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfError, ValueError, KeyError) as exc:
+        logger.warning("the page count of a signed PDF could not be read: %s", exc)
+        return None
+
+
 def _pdf_name(name: str, fallback: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{stem or fallback}.pdf"
@@ -358,6 +369,21 @@ SIGNING_NEEDS_PUBLIC_URL = N_("Signing is off until an administrator sets server
                               "the QR code of a signed letter points to.")
 
 
+REPORT_FIELD = "TandaTanganLaporan"
+
+
+def sign_pdf(session: Session, settings, *, actor: User, passphrase: str, pdf: bytes, reason: str,
+             location: str, now: datetime) -> bytes:
+    """PAdES-sign a PDF that is not a letter (a report for a meeting's minutes) with the actor's own certificate."""
+    credential = _unlock(session, actor, passphrase, now)
+    signer = _local_signer(session, credential, secret_key=ca_key_secret(settings), now=now,
+                           tsa=timestamp_authority(settings.signing, settings.instance_file(settings.signing.tsa_ca_file)))
+    signed = signer.sign(pdf, field=REPORT_FIELD, reason=reason, location=location)
+    logger.info("user %s signed a report PDF with certificate %s (%s bytes)", actor.username,
+                credential.row.serial, len(signed))
+    return signed
+
+
 def sign_document(session: Session, services: Services, *, actor: User, document_id: int,
                   expected_revision: int | None, passphrase: str, now: datetime) -> Document:
     """Sign a letter: number it, stamp block, QR code and footer on its PDF, PAdES-sign it, keep it as a version."""
@@ -401,6 +427,8 @@ def _sign_document(session: Session, services: Services, *, actor: User, documen
     level = signed_level_of(signed)
     version = _add_version(session, services.store, document=document, actor=actor, data=signed,
                            filename=_file_name(document.number or f"document-{document.id}"), comment=SIGNED_COMMENT)
+    # Known at once for the paperless report (pages not printed), not only once the worker reads the file.
+    version.page_count = pdf_page_count(signed)
     session.add(VerificationToken(
         token=token, document_id=document.id, version_id=version.id, credential_id=credential.row.id,
         sha256=version.sha256, signed_digest=signed_digest_of(signed), signer_name=actor.display_name,

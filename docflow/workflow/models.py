@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docflow.db import Base, utcnow
@@ -93,7 +93,8 @@ class RouteStep(Base):
     """One desk on a letter's route: up to a few verifiers in order, then one signer."""
 
     __tablename__ = "route_steps"
-    __table_args__ = (UniqueConstraint("document_id", "order"),)
+    # The state/due index finds the letters overdue now (the paperless report) without reading every step.
+    __table_args__ = (UniqueConstraint("document_id", "order"), Index("ix_route_steps_state_due_at", "state", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

@@ -43,6 +43,8 @@ def test_signed_letter_is_valid_pades_and_keeps_its_text(client, db, services, o
     assert body["state"] == "signed" and body["number"].startswith("000.8.3.3/1/DISKOMINFO/")
     # The draft stays as it was; the signed PDF is a new version.
     assert [v["comment"] for v in body["versions"]] == ["", "Ditandatangani secara elektronik (PAdES)"]
+    # Its page count is recorded at signing, before the worker reads the file (the paperless report counts it).
+    assert db.get(Document, letter.id).current_version.page_count == 1
     data = signed_file(db, services, letter.id)
     status = pyhanko_status(data)
     assert status.bottom_line and status.intact and status.valid and status.trusted
