@@ -24,14 +24,20 @@ class CorpusFile:
     size: int
 
 
+def corpus_missing() -> str | None:
+    """Return why the corpus tests cannot run (the corpus is absent), or None when they can."""
+    if (CORPUS_DIR / "MANIFEST.tsv").is_file():
+        return None
+    return (f"third-party corpus not found at {CORPUS_DIR} "
+            "(set DOCFLOW_TEST_CORPUS to its folder to run these tests)")
+
+
 def corpus_files() -> list[CorpusFile]:
     """Return every row of MANIFEST.tsv whose file is present, or skip when the corpus is absent."""
     manifest = CORPUS_DIR / "MANIFEST.tsv"
-    if not manifest.is_file():
-        pytest.skip(
-            f"third-party corpus not found at {CORPUS_DIR} "
-            "(set DOCFLOW_TEST_CORPUS to its folder to run these tests)"
-        )
+    missing = corpus_missing()
+    if missing:
+        pytest.skip(missing)
     rows = []
     with manifest.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
