@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from docflow.api.openapi import SPEC
 from tests.conftest import upload
@@ -80,4 +82,16 @@ def test_the_fuzzed_document_is_the_served_one(client):
 def test_api_answers_as_documented(case: Any, caller: dict[str, str]) -> None:
     # One app and one database per operation and caller: the cases of an operation share them, as the calls
     # to a real server share its state.
-    case.call_and_validate(headers=caller)
+    case.call_and_validate(headers=caller, excluded_checks=_excluded_checks(case))
+
+
+def _excluded_checks(case: Any) -> list[Any]:
+    """Leave out the checks that cannot apply to this case, each for its stated reason."""
+    excluded = []
+    if case.operation.path == "/readyz":
+        excluded.append(not_a_server_error)  # its 503 is the documented "not ready": no worker runs here
+    if case.media_type == "multipart/form-data":
+        # A form field is text on the wire: a number sent where the schema says string is the same text,
+        # so schemathesis's "type violation" is a valid title. Form inputs are checked in test_edge_input.
+        excluded.append(negative_data_rejection)
+    return excluded

@@ -60,7 +60,8 @@ def test_a_killed_workers_job_is_taken_over_within_seconds(tmp_path: Path, backe
         markers = tmp_path / "markers"
         markers.mkdir()
         env = {**os.environ, "DOCFLOW_SERVER__INSTANCE_DIR": str(tmp_path / "instance"),
-               "DOCFLOW_SERVER__SECRET_KEY": "test-secret-key", "DOCFLOW_DATABASE__URL": url,
+               "DOCFLOW_SERVER__SECRET_KEY": "test-secret-key", "DOCFLOW_SIGNING__CA_KEY_SECRET": "test-ca-key-secret",
+               "DOCFLOW_DATABASE__URL": url,
                "DOCFLOW_WORKER__LEASE_SECONDS": str(LEASE), "DOCFLOW_WORKER__POLL_INTERVAL": "0.1",
                "PYTHONUNBUFFERED": "1"}
         procs: list[subprocess.Popen] = []

@@ -827,7 +827,7 @@ _LETTER_ID = {"name": "letter_id", "in": "path", "required": True, "schema": _ID
 _DISPOSITION_ID = {"name": "disposition_id", "in": "path", "required": True, "schema": _ID}
 _DATE = {"type": "string", "format": "date"}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-_IDS = {"type": "array", "items": {"type": "integer"}}
+_IDS = {"type": "array", "items": _ID}
 _DISPOSITION_INPUT = {
     "type": "object", "required": ["recipients", "instructions"], "properties": {
         "recipients": {**_IDS, "description": "Position ids of the recipient desks; each must be below the desk "
@@ -837,7 +837,7 @@ _DISPOSITION_INPUT = {
         "due_on": {**_DATE, "description": "Today or later."},
         "priority": {"type": "string", "enum": ["biasa", "segera", "amat_segera"],
                      "description": "Default: the letter's urgency."},
-        "position_id": {"type": "integer", "description": "The addressee desk giving it, when the caller acts for "
+        "position_id": {**_ID, "description": "The addressee desk giving it, when the caller acts for "
                                                           "several (letter disposisi only)."}}}
 
 SPEC["paths"].update({
@@ -855,7 +855,7 @@ SPEC["paths"].update({
                                _query("state", {"type": "string", "enum": ["registered", "in_progress", "done"]},
                                       "registered: no disposisi yet; in_progress: a disposisi is open; done: all "
                                       "done or cancelled."),
-                               _query("unit_id", {"type": "integer"},
+                               _query("unit_id", _ID,
                                       "The unit's book; default: the caller's unit. Another unit's: archivists "
                                       "and administrators only.")],
                 "responses": {"200": _json("IncomingLetterPage", "The page."), "400": _ERRORS, "401": _ERRORS,
@@ -900,7 +900,7 @@ SPEC["paths"].update({
                             "and addressees come from the letter; it keeps its own file. Once per unit (409 after).",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["document_id"],
-                     "properties": {"document_id": {"type": "integer"}}}}}},
+                     "properties": {"document_id": _ID}}}}},
                  "responses": {"201": _json("IncomingLetter", "The registered letter."), "400": _ERRORS,
                                "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
     },

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from docflow.api.body import request_body, text_field
+from docflow.api.body import request_body
 from docflow.auth.access import api_login_required, api_token, api_user
 from docflow.auth.models import TokenScope
 from docflow.auth.operations import get_token, issue_token, list_tokens, revoke_token
 from docflow.auth.schemas import token_json
 from docflow.context import db_session, services
-from docflow.errors import N_, PermissionDenied
+from docflow.errors import N_, PermissionDenied, ValidationFailed
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/tokens")
 
@@ -27,8 +27,11 @@ def tokens():
 def create_token():
     """Issue a token for the caller: {name, scope, expires_in_days}; the token is in the answer only."""
     body = request_body()
-    scope = text_field(body, "scope") or TokenScope.READ
-    name = text_field(body, "name")
+    for field in ("name", "scope"):
+        if field in body and not isinstance(body[field], str):  # null, a number or an object: not text
+            raise ValidationFailed(N_("%(name)s must be text"), field=field, name=field)
+    scope = body.get("scope") or TokenScope.READ
+    name = body.get("name", "")
     caller = TokenScope(api_token().scope)
     # A token never issues a wider one: a leaked write token must not become an admin token.
     if scope in set(TokenScope) and TokenScope(scope).rank > caller.rank:

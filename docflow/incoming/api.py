@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from docflow.api.body import request_body
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
@@ -59,7 +59,7 @@ def list_instructions():
 def list_letters():
     """List one page of the unit's incoming book (the caller's unit unless unit_id is given)."""
     user = api_user()
-    unit_id = optional_int(request.args, "unit_id") or user.unit_id
+    unit_id = optional_id(request.args, "unit_id") or user.unit_id
     if unit_id is None:
         raise ValidationFailed(N_("your account belongs to no unit; say which unit's book (unit_id)"),
                                field="unit_id")
@@ -68,7 +68,7 @@ def list_letters():
                                field="unit_id")
     positions = acting_positions(user)
     page = incoming_book(db_session(), user, unit_id, positions=positions, state=_state_param(LetterState),
-                         page=int_param(request.args, "page", 1),
+                         page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                          per_page=int_param(request.args, "per_page", 20, maximum=100))
     return jsonify(results=[letter_json(letter, user, positions) for letter in page.items], total=page.total,
                    page=page.page, per_page=page.per_page)
@@ -120,7 +120,7 @@ def register_internal():
     user = api_user()
     session = db_session()
     svc = services()
-    document_id = optional_int(request_body(), "document_id")
+    document_id = optional_id(request_body(), "document_id")
     if document_id is None:
         raise ValidationFailed(N_("say which letter: document_id"), field="document_id")
     document = _internal_document(session, user, document_id, get_readable_document)
@@ -169,7 +169,7 @@ def dispose(letter_id: int):
     fields = validate_disposition_fields(data, _listed(data.get("recipients")), _listed(data.get("instructions")),
                                          on=svc.today())
     nodes = give_disposition(session, actor=user, letter=letter, fields=fields, on=svc.today(), now=svc.now(),
-                             positions=positions, from_position_id=optional_int(data, "position_id"))
+                             positions=positions, from_position_id=optional_id(data, "position_id"))
     response = jsonify(letter_id=letter.id, letter_state=letter.state,
                        dispositions=[disposition_json(n, positions) for n in nodes])
     response.status_code = 201
@@ -183,7 +183,7 @@ def list_mine():
     user = api_user()
     positions = acting_positions(user)
     page = my_dispositions(db_session(), positions, state=_state_param(DispositionState),
-                           page=int_param(request.args, "page", 1),
+                           page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                            per_page=int_param(request.args, "per_page", 20, maximum=100))
     return jsonify(results=[disposition_json(n, positions) for n in page.items], total=page.total,
                    page=page.page, per_page=page.per_page)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from docflow.api.params import int_param, optional_int
+from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
 from docflow.auth.access import web_user
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.classification import search_classification_codes
@@ -84,7 +84,7 @@ def book():
     page = None
     if user.unit_id is not None:
         page = incoming_book(db_session(), user, user.unit_id, positions=acting_positions(user), state=state,
-                             page=int_param(request.args, "page", 1), per_page=50)
+                             page=int_param(request.args, "page", 1, maximum=MAX_PAGE), per_page=50)
     may_register = can_register(user)
     internal = internal_letters_to_register(db_session(), user.unit_id) if may_register else []
     return render_template("incoming/book.html", page=page, state=state, states=list(LetterState),
@@ -232,7 +232,7 @@ def dispose(letter_id: int):
         require_fresh_form()
         nodes = give_disposition(session, actor=user, letter=letter, fields=_disposition_fields(), on=svc.today(),
                                  now=svc.now(), positions=positions,
-                                 from_position_id=optional_int(request.form, "position_id"))
+                                 from_position_id=optional_id(request.form, "position_id"))
     except DocflowError as exc:
         session.rollback()
         errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
@@ -250,7 +250,7 @@ def mine():
     state = request.args.get("state") or None
     if state not in DispositionState.__members__.values():
         state = None
-    page = my_dispositions(db_session(), positions, state=state, page=int_param(request.args, "page", 1),
+    page = my_dispositions(db_session(), positions, state=state, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                            per_page=50)
     return render_template("incoming/mine.html", page=page, state=state, states=list(DispositionState),
                            positions=positions, node_actions=node_actions, form=CsrfForm(), tz=services().timezone,
