@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PYTEST_ARGS ?=
+# The suite runs in this many processes (pytest-xdist), each test file whole in one of them.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast lint venv clean-venv translations
 
@@ -10,7 +12,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python -m docflow run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.test node_modules/.installed lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Undefined names, unused imports and syntax errors stop the build before the tests run.
 lint: $(VENV)/.test
@@ -18,7 +20,7 @@ lint: $(VENV)/.test
 
 # Everything but the slow suites (browser, corpus, fault injection).
 test-fast: $(VENV)/.test node_modules/.installed
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 venv: $(VENV)/.runtime
 
