@@ -401,7 +401,7 @@ class Worker:
 
     def _notify(self, jobs: Sequence[OutboxJob]) -> None:
         from docflow.documents.models import Document
-        from docflow.notifications.mail import MailUnavailable, compose, recipients, send
+        from docflow.notifications.mail import compose, recipients
 
         (job,) = jobs
         mail = self.settings.mail
@@ -416,19 +416,13 @@ class Worker:
                 # A job may name the page to open (an incoming letter's); by default the letter's own page.
                 link = f"{base}{job.payload.get('path') or f'/documents/{document.id}'}" if base else ""
                 message = compose(document, job.payload.get("event", ""), to=people, sender=mail.sender, link=link)
-        if message is not None:
-            try:
-                send(mail, message)
-            except MailUnavailable as exc:
-                raise RetryLater(str(exc)) from exc
-        with self.services.db.transaction() as session:
-            self._finish(session, jobs)
+        self._send_and_finish(jobs, message)
 
     def _mail_unlock_link(self, jobs: Sequence[OutboxJob]) -> None:
         from docflow.auth.models import User
         from docflow.auth.operations import unlock_link_token
         from docflow.config import ensure_secret_key
-        from docflow.notifications.mail import MailUnavailable, compose_unlock, send
+        from docflow.notifications.mail import compose_unlock
 
         (job,) = jobs
         mail, base = self.settings.mail, self.settings.server.public_url.rstrip("/")
@@ -439,9 +433,15 @@ class Worker:
                 # Signed here, not stored in the job: the outbox never holds a usable link.
                 link = f"{base}/login/unlock/{unlock_link_token(ensure_secret_key(self.settings), user)}"
                 message = compose_unlock(user, link=link, sender=mail.sender)
+        self._send_and_finish(jobs, message)
+
+    def _send_and_finish(self, jobs: Sequence[OutboxJob], message) -> None:
+        """Send the message (None: nothing to send) and finish the jobs; a mail server that fails retries later."""
+        from docflow.notifications.mail import MailUnavailable, send
+
         if message is not None:
             try:
-                send(mail, message)
+                send(self.settings.mail, message)
             except MailUnavailable as exc:
                 raise RetryLater(str(exc)) from exc
         with self.services.db.transaction() as session:
