@@ -170,6 +170,19 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    # When a letter's JRA years start: "next_year" (1 January of the year after it was filed, the
+    # usual rule) or "filing_date" (the day it was signed, or registered for an incoming letter).
+    count_from: str = "next_year"
+    # Who approves a destruction, by the batch's longest retention (active + inactive years):
+    # "MIN_YEARS:ESELON_LEVEL" pairs; the first pair whose MIN_YEARS the retention reaches gives the
+    # highest eselon level (1 = I ... 4 = IV) the approving official may hold at most.
+    destruction_approvers: tuple[str, ...] = ("0:2",)
+    # The panitia penilai (appraisal committee) by username; empty: any archivist but the proposer.
+    appraisal_panel: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -186,6 +199,7 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 
@@ -388,6 +402,13 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting mail.port: expected 1-65535, got {s.mail.port}")
     if s.reports.cost_per_ream < 0 or s.reports.cache_seconds < 0:
         raise ConfigError("settings reports.cost_per_ream and reports.cache_seconds: must not be negative")
+    if s.retention.count_from not in {"next_year", "filing_date"}:
+        raise ConfigError(f"setting retention.count_from: expected 'next_year' or 'filing_date', "
+                          f"got {s.retention.count_from!r}")
+    try:
+        approver_rules(s.retention.destruction_approvers)
+    except ValueError as exc:
+        raise ConfigError(f"setting retention.destruction_approvers: {exc}") from None
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
     if s.index.posting_cache_mb < 0:
@@ -407,6 +428,19 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             f"setting extraction.ocr_languages: expected Tesseract language names such as ind, eng, got {languages!r}"
         )
+
+
+def approver_rules(values: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Parse retention.destruction_approvers into (min_years, eselon_level) pairs, longest first."""
+    rules = []
+    for value in values:
+        years, sep, level = str(value).partition(":")
+        if not sep or not years.strip().isdigit() or level.strip() not in {"1", "2", "3", "4"}:
+            raise ValueError(f"expected pairs such as \"10:1\" (years:eselon level 1-4), got {value!r}")
+        rules.append((int(years), int(level)))
+    if not rules or min(r[0] for r in rules) != 0:
+        raise ValueError("one pair must start at 0 years, so that every batch has an approver")
+    return sorted(rules, reverse=True)
 
 
 def load_settings(

@@ -4,7 +4,7 @@ from docflow.auth.models import ApiToken, LoginAttempt, Role, User, UserRole, We
 from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
-from docflow.documents.models import DocumentDeskGrant  # noqa: F401
+from docflow.documents.models import DocumentDeskGrant, LegalHold  # noqa: F401
 from docflow.incoming.models import (  # noqa: F401
     AgendaRegister,
     Disposition,
@@ -15,6 +15,7 @@ from docflow.incoming.models import (  # noqa: F401
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob
+from docflow.retention.models import RetentionBatch, RetentionItem  # noqa: F401
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
 

@@ -40,6 +40,15 @@ class DocumentState(enum.StrEnum):
     RECEIVED = "received"
 
 
+class Custody(enum.StrEnum):
+    """Who keeps a filed letter (its place in the archive's life; JRA)."""
+
+    UNIT = "unit"                      # active, in the unit that made or received it
+    RECORDS_CENTRE = "records_centre"  # inactive, moved (pemindahan) to the archives unit's records centre
+    DESTROYED = "destroyed"            # its files destroyed by a signed berita acara pemusnahan
+    HANDED_OVER = "handed_over"        # permanent, handed over (penyerahan) to the regional archives
+
+
 class ExtractionStatus(enum.StrEnum):
     PENDING = "pending"
     OK = "ok"
@@ -76,6 +85,7 @@ class Document(Base):
     returned_version: Mapped[int | None]
     # Frozen at signing: position, name, NIP/rank, a.n./u.b./Plt./Plh. as it stands on the letter.
     signature_block: Mapped[str | None] = mapped_column(Text)
+    custody: Mapped[str] = mapped_column(String(20), default=Custody.UNIT, server_default=Custody.UNIT, index=True)
     # Bumped by every change; an action on a stale revision is refused (optimistic concurrency).
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -133,6 +143,8 @@ class Version(Base):
     ocr: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str | None] = deferred(mapped_column(Text))
     comment: Mapped[str] = mapped_column(String(1000), default="")
+    # Set when a signed berita acara pemusnahan destroyed the file: the row (its hash, size, name) stays.
+    destroyed_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -221,3 +233,22 @@ class DamagedObject(Base):
 
 
 Index("ix_versions_document_number", Version.document_id, Version.number)
+
+
+class LegalHold(Base):
+    """A legal hold on a letter: while it stands (not lifted) the letter is never destroyed."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Lifted by someone else than who placed it, with a reason.
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None]
+    lift_reason: Mapped[str] = mapped_column(Text, default="")
+
+    placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
+    lifted_by: Mapped[User | None] = relationship(foreign_keys=[lifted_by_id])
