@@ -417,6 +417,9 @@ def check(ctx: _Context, no_hashes: bool) -> None:
     if report.young_orphans:
         summary += (f"; {report.young_orphans} unclaimed object(s) still within the "
                     f"{ctx.settings.storage.orphan_grace_hours:g} h grace period")
+    if report.destroyed_versions:
+        summary += (f"; {report.destroyed_versions} version(s) destroyed by a signed berita acara pemusnahan "
+                    "(deleted on purpose, not missing)")
     click.echo(summary, err=True)
     if report.problems:
         sys.exit(1)

@@ -107,6 +107,13 @@ class InvalidTransition(DocflowError):
     code = "invalid_transition"
 
 
+class Gone(DocflowError):
+    """What was asked for existed and was destroyed on purpose (a berita acara pemusnahan): it will not return."""
+
+    status = 410
+    code = "gone"
+
+
 class Conflict(DocflowError):
     status = 409
     code = "conflict"

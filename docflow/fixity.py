@@ -38,12 +38,17 @@ class Problem:
 
 
 def _claimed_keys(services: Services) -> set[str]:
+    # A destroyed version claims nothing: its object is deleted on purpose (a copy left behind is an orphan).
     with services.db.transaction() as session:
-        return set(session.scalars(select(Version.storage_key).distinct()))
+        return set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct()))
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:
-    """Check that each version's object exists and matches its SHA-256.
+    """Check that each version's object exists and matches its SHA-256 (destroyed versions excepted).
+
+    A version destroyed by a signed berita acara pemusnahan has no object by design: it is not
+    missing (`destroyed_versions` counts them); its key, if another letter holds the same file,
+    is checked through that letter.
 
     With hashes verified, corrupt objects are recorded as damaged (downloads refuse them) and the
     record of one found intact again (restored from a backup, say) is removed.
@@ -54,7 +59,7 @@ def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Pro
     with services.db.transaction() as session:
         rows = session.execute(
             select(Version.id, Version.document_id, Version.number, Version.storage_key, Version.sha256, Version.size)
-            .order_by(Version.id)
+            .where(Version.destroyed_at.is_(None)).order_by(Version.id)
         ).all()
     for version_id, document_id, number, key, sha256, size in rows:
         subject = f"document {document_id} version {number} (object {key})"
@@ -147,6 +152,14 @@ def _documents_in_flight(session) -> set[int]:
     return ids
 
 
+def destroyed_versions(services: Services) -> int:
+    """Return how many versions were destroyed by decision (their objects deleted on purpose, not missing)."""
+    from sqlalchemy import func
+
+    with services.db.transaction() as session:
+        return session.scalar(select(func.count(Version.id)).where(Version.destroyed_at.is_not(None))) or 0
+
+
 def check_index(services: Services) -> list[Problem]:
     """Compare the search index with the database (documents still queued for the worker excepted)."""
     with services.db.transaction() as session:
@@ -189,6 +202,7 @@ class Report:
     problems: list[Problem]
     pending_jobs: int
     young_orphans: int
+    destroyed_versions: int = 0
 
 
 def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
@@ -202,4 +216,5 @@ def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     problems += check_audit(services)
     problems += [_temp_file_problem(services, scratch) for scratch in abandoned_temp_files(services)]
     young = len(find_orphans(services)) - len(old)
-    return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0))
+    return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0),
+                  destroyed_versions=destroyed_versions(services))

@@ -18,6 +18,8 @@ OCR_VERSION = "ocr_version"
 INDEX_DOCUMENT = "index_document"
 SWEEP_ORPHANS = "sweep_orphans"
 NOTIFY = "notify"
+# Deleting the stored files of letters destroyed by a signed berita acara pemusnahan (docflow/retention).
+DESTROY_OBJECTS = "destroy_objects"
 
 
 def enqueue_job(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> OutboxJob:

@@ -21,7 +21,8 @@ from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_o
 from docflow.extraction import OcrOptions, extract_text, read_text_layer
 from docflow.outbox.heartbeat import Heartbeat
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job, prune_finished_jobs
+from docflow.outbox.operations import DESTROY_OBJECTS, EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION
+from docflow.outbox.operations import enqueue_job, prune_finished_jobs
 from docflow.search.indexing import load_indexed, plan_index_batches
 from docflow.services import Services
 from search_index import IndexLockedError
@@ -36,6 +37,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "ocr": (OCR_VERSION,),
     "index": (INDEX_DOCUMENT,),
     "mail": (NOTIFY,),
+    "retention": (DESTROY_OBJECTS,),
 }
 SWEEP_EVERY = timedelta(hours=1)
 # Finished jobs deleted per transaction when pruning.
@@ -86,6 +88,7 @@ class Worker:
             INDEX_DOCUMENT: self._index,
             NOTIFY: self._notify,
             UNLOCK_MAIL: self._mail_unlock_link,
+            DESTROY_OBJECTS: self._destroy_objects,
         }
 
     # -- running -----------------------------------------------------------------------------
@@ -444,6 +447,18 @@ class Worker:
                 send(self.settings.mail, message)
             except MailUnavailable as exc:
                 raise RetryLater(str(exc)) from exc
+        with self.services.db.transaction() as session:
+            self._finish(session, jobs)
+
+    def _destroy_objects(self, jobs: Sequence[OutboxJob]) -> None:
+        """Delete the objects of versions a signed berita acara pemusnahan destroyed (committed before)."""
+        from docflow.retention.operations import delete_destroyed_objects
+
+        for job in jobs:
+            try:
+                delete_destroyed_objects(self.services.db.transaction, self.services.store, job.payload["keys"])
+            except StorageError as exc:
+                raise RetryLater(f"object store: {exc}") from exc
         with self.services.db.transaction() as session:
             self._finish(session, jobs)
 
