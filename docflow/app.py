@@ -140,6 +140,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(incoming_api_bp)
     app.register_blueprint(incoming_bp)
 
+    from docflow.retention.api import bp as retention_api_bp
+    from docflow.retention.views import bp as retention_bp
+
+    csrf.exempt(retention_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(retention_api_bp)
+    app.register_blueprint(retention_bp)
     from docflow.health.views import bp as health_bp
 
     app.register_blueprint(health_bp)

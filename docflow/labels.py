@@ -33,7 +33,41 @@ AUDIT_ACTIONS = {
     "register_incoming": _l("Registered as an incoming letter"), "dispose": _l("Disposisi given"),
     "disposition_read": _l("Disposisi read"), "disposition_follow_up": _l("Disposisi followed up"),
     "disposition_done": _l("Disposisi done"), "disposition_cancel": _l("Disposisi cancelled"),
+    "legal_hold_placed": _l("Put on legal hold"), "legal_hold_lifted": _l("Legal hold lifted"),
+    "transfer_proposed": _l("Proposed for transfer to the records centre"),
+    "transfer_approve": _l("Transfer approved by the unit head"), "transfer_reject": _l("Transfer rejected"),
+    "transfer_cancel": _l("Transfer proposal withdrawn"),
+    "transfer_berita_acara": _l("Berita acara pemindahan drafted"),
+    "transferred_to_records_centre": _l("Transferred to the records centre (inactive)"),
+    "destruction_proposed": _l("Proposed for destruction"),
+    "destruction_review": _l("Destruction list reviewed by the panitia penilai"),
+    "destruction_item_removed": _l("Taken off the destruction list by the panitia penilai"),
+    "destruction_approve": _l("Destruction approved by the authorised official"),
+    "destruction_reject": _l("Destruction rejected"), "destruction_cancel": _l("Destruction proposal withdrawn"),
+    "destruction_berita_acara": _l("Berita acara pemusnahan drafted"),
+    "files_destroyed": _l("Files destroyed (berita acara pemusnahan signed)"),
+    "destruction_blocked_by_hold": _l("Not destroyed: on legal hold"),
+    "handed_over": _l("Handed over to the regional archives (penyerahan)"),
 }
+# A letter's place in the archive's life (JRA), and the final fates of the retention schedule.
+RETENTION_STATUSES = {
+    "not_filed": _l("Not filed yet"), "active": _l("Active"), "due_for_transfer": _l("Due for transfer to inactive"),
+    "inactive": _l("Inactive (records centre)"), "due_for_decision": _l("Due for a decision on its final fate"),
+    "destroyed": _l("Destroyed"), "handed_over": _l("Handed over to the regional archives"),
+}
+FINAL_FATES = {"destroy": _l("Destroy (musnah)"), "permanent": _l("Keep permanently (permanen)"),
+               "review": _l("Review again (dinilai kembali)")}
+CUSTODIES = {"unit": _l("The unit (active)"), "records_centre": _l("The records centre (inactive)"),
+             "destroyed": _l("Destroyed"), "handed_over": _l("Handed over"), "all": _l("Anyone")}
+BATCH_KINDS = {"transfer": _l("Transfer to the records centre (pemindahan)"),
+               "destruction": _l("Destruction (pemusnahan)")}
+BATCH_STATES = {
+    "proposed": _l("Proposed"), "reviewed": _l("Reviewed by the panitia penilai"),
+    "awaiting_signature": _l("Approved: berita acara awaiting signature"), "done": _l("Carried out"),
+    "rejected": _l("Rejected"), "cancelled": _l("Withdrawn"),
+}
+BATCH_ACTIONS = {"review": _l("Confirm the review"), "approve": _l("Approve"), "reject": _l("Reject"),
+                 "cancel": _l("Withdraw the proposal")}
 
 # How far reading a version's text for search has come, in the versions table of a letter.
 EXTRACTION_STATES = {
@@ -83,6 +117,12 @@ extraction_label = _lookup(EXTRACTION_STATES)
 file_type_label = _lookup(FILE_TYPES)
 revocation_label = _lookup(REVOCATION_REASONS)
 credential_source_label = _lookup(CREDENTIAL_SOURCES)
+retention_label = _lookup(RETENTION_STATUSES)
+fate_label = _lookup(FINAL_FATES)
+custody_label = _lookup(CUSTODIES)
+batch_kind_label = _lookup(BATCH_KINDS)
+batch_state_label = _lookup(BATCH_STATES)
+batch_action_label = _lookup(BATCH_ACTIONS)
 
 
 def field_label(field: str | None) -> Any:
@@ -116,6 +156,9 @@ def init_app(app: Flask) -> None:
                            ("urgency_label", urgency_label), ("event_label", event_label),
                            ("extraction_label", extraction_label), ("file_type_label", file_type_label),
                            ("revocation_label", revocation_label), ("credential_source_label", credential_source_label),
-                           ("field_label", field_label),
+                           ("field_label", field_label), ("retention_label", retention_label),
+                           ("fate_label", fate_label), ("custody_label", custody_label),
+                           ("batch_kind_label", batch_kind_label), ("batch_state_label", batch_state_label),
+                           ("batch_action_label", batch_action_label),
                            ("local_time", local_time), ("local_date", local_date)):
         app.add_template_filter(function, name)

@@ -10,6 +10,9 @@ from docflow.api.params import FALSE_WORDS, MAX_ID, MAX_PAGE, TRUE_WORDS
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 _ERRORS = {"$ref": "#/components/responses/Errors"}
+# A file destroyed by a signed berita acara pemusnahan (the letter's details stay).
+_GONE = {"description": "The file was destroyed by decision (berita acara pemusnahan).",
+         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
 
 
 def _json(schema: str, description: str) -> dict[str, Any]:
@@ -153,7 +156,7 @@ SPEC: dict[str, Any] = {
                 "summary": "Download the current version's stored bytes.",
                 "parameters": [_DOCUMENT_ID],
                 "responses": {"200": _bytes(_VERIFIED_BYTES), "401": _ERRORS,
-                              "404": _ERRORS, "500": _ERRORS, "503": _ERRORS},
+                              "404": _ERRORS, "410": _GONE, "500": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/versions": {
@@ -186,7 +189,7 @@ SPEC: dict[str, Any] = {
                 "summary": "Download one version's stored bytes.",
                 "parameters": [_DOCUMENT_ID, _VERSION_NUMBER],
                 "responses": {"200": _bytes(_VERIFIED_BYTES), "401": _ERRORS,
-                              "404": _ERRORS, "500": _ERRORS, "503": _ERRORS},
+                              "404": _ERRORS, "410": _GONE, "500": _ERRORS, "503": _ERRORS},
             },
         },
         "/api/v1/documents/{document_id}/deadline": {
@@ -354,6 +357,9 @@ SPEC: dict[str, Any] = {
                                                   "description": "pending, ok, empty, encrypted or failed: <reason>"},
                             "encrypted": {"type": "boolean"}, "comment": {"type": "string"},
                             "created_at": {"type": "string", "format": "date-time"},
+                            "destroyed_at": {"type": ["string", "null"], "format": "date-time",
+                                             "description": "When a signed berita acara pemusnahan destroyed "
+                                                            "the file (its content is then 410)."},
                             "content_url": {"type": "string"}}},
             "VersionList": {"type": "object", "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}}},
@@ -372,6 +378,7 @@ SPEC: dict[str, Any] = {
                 "recipients": {"type": "array", "items": {"$ref": "#/components/schemas/Recipient"}},
                 "deadline": {**_DEADLINE, "type": ["string", "null"]},
                 "content_url": {"type": "string"},
+                "retention": {"$ref": "#/components/schemas/Retention"},
                 "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}}},
             "DocumentList": {"type": "object", "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
 from docflow.documents.access import readable_clause
-from docflow.documents.models import Document, DocumentState
+from docflow.documents.models import Custody, Document, DocumentState
 from docflow.org.models import Unit
 
 ARCHIVED_STATES = (DocumentState.SIGNED, DocumentState.SENT, DocumentState.FILED)
 PER_PAGE = 25
+CUSTODIES = (*[str(c) for c in Custody], "all")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class ArchiveFilter:
     doc_type: str = ""
     classification: str = ""
     year: int | None = None
+    # Who keeps the letters: "unit" (the units' active archives, the default), "records_centre",
+    # "destroyed", "handed_over", or "all".
+    custody: str = "unit"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def _conditions(user: User, positions: Iterable[int], chosen: ArchiveFilter,
         conditions.append(or_(Document.classification_code == chosen.classification,
                               Document.classification_code.like(chosen.classification.replace("%", "")
                                                                 .replace("_", "") + ".%")))
+    if chosen.custody != "all":
+        conditions.append(Document.custody == chosen.custody)
     if chosen.year is not None and skip != "year":
         conditions.append(_year() == chosen.year)
     return conditions

@@ -11,6 +11,7 @@ from docflow.documents.intake import receive_upload
 from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
 from docflow.documents.recipients import recipients_from_form, validate_recipients
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
+from docflow.documents.retention import retention_today
 from docflow.documents.schemas import document_json, version_json
 from docflow.errors import N_, ValidationFailed
 from docflow.workflow.queries import document_type_codes
@@ -73,7 +74,11 @@ def show(document_id: int):
     """Show one document with its versions."""
     user = api_user()
     positions = acting_positions(user)
-    return jsonify(document_json(get_readable_document(db_session(), user, document_id, positions), user, positions))
+    session = db_session()
+    document = get_readable_document(session, user, document_id, positions)
+    data = document_json(document, user, positions)
+    data["retention"] = retention_today(session, services(), document).as_json()
+    return jsonify(data)
 
 
 @bp.get("/<id:document_id>/content")

@@ -17,7 +17,7 @@ from flask import Response
 from docflow.context import db_session, services
 from docflow.documents.models import DamagedObject, Version
 from docflow.documents.operations import record_damaged_object
-from docflow.errors import N_, NotFound, ServiceUnavailable, StoredFileDamaged
+from docflow.errors import N_, Gone, NotFound, ServiceUnavailable, StoredFileDamaged
 from docflow.extraction import EXTENSIONS
 from docflow.services import Services
 from storage import IntegrityError, ObjectNotFound, StorageError
@@ -76,6 +76,9 @@ def _verified_chunks(svc: Services, version: Version, reader: BinaryIO, stack: E
 def send_version(version: Version, *, inline: bool = False) -> Response:
     """Stream a version's bytes, verified; inline only for PDF and images, under a sandboxing CSP."""
     svc = services()
+    if version.destroyed_at is not None:
+        raise Gone(N_("this file was destroyed by a signed berita acara pemusnahan; the letter's details, number "
+                      "and audit trail remain"))
     if db_session().get(DamagedObject, version.storage_key) is not None:
         raise StoredFileDamaged(N_("the stored file of this version is damaged and cannot be downloaded; ask an "
                                    "administrator to repair it (uploading the original file again repairs it)"))

@@ -135,3 +135,28 @@ def retention_of(session: Session, document: Document, *, today: date, tz: ZoneI
         status=status_on(document.custody, active_until, inactive_until, today),
         custody=document.custody, legal_hold=on_hold,
     )
+
+
+def retention_today(session: Session, services, document: Document) -> Retention:
+    """Return the letter's retention on the city's today, by the city's counting rule (services: docflow.services)."""
+    return retention_of(session, document, today=services.today(), tz=services.timezone,
+                        count_from=services.settings.retention.count_from)
+
+
+def retention_page(session: Session, documents, *, today: date, tz: ZoneInfo, count_from: str) -> dict[int, Retention]:
+    """Return the retention of each letter of a page, by id (the codes and holds read once)."""
+    documents = list(documents)
+    if not documents:
+        return {}
+    codes = {c.code: c for c in session.scalars(select(ClassificationCode).where(
+        ClassificationCode.code.in_({d.classification_code for d in documents})))}
+    held = set(session.scalars(select(LegalHold.document_id).where(
+        LegalHold.document_id.in_([d.id for d in documents]), LegalHold.lifted_at.is_(None))))
+    return {d.id: retention_of(session, d, today=today, tz=tz, count_from=count_from,
+                               code=codes.get(d.classification_code), on_hold=d.id in held) for d in documents}
+
+
+def standing_holds(session: Session, document_id: int) -> list[LegalHold]:
+    """Return the legal holds standing on a letter (not lifted), oldest first."""
+    return list(session.scalars(select(LegalHold).where(LegalHold.document_id == document_id,
+                                                        LegalHold.lifted_at.is_(None)).order_by(LegalHold.id)))

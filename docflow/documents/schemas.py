@@ -25,6 +25,7 @@ def version_json(version: Version) -> dict[str, Any]:
         "ocr": version.ocr,
         "comment": version.comment,
         "created_at": version.created_at.isoformat(),
+        "destroyed_at": version.destroyed_at.isoformat() if version.destroyed_at else None,
         "content_url": url_for("documents_api.version_content", document_id=version.document_id,
                                number=version.number),
     }

@@ -28,6 +28,7 @@ from docflow.documents.recipients import (
     validate_recipients,
 )
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
+from docflow.documents.retention import retention_today, standing_holds
 from docflow.workflow.queries import document_types
 from docflow.errors import N_, DocflowError, ServiceUnavailable, ValidationFailed
 from docflow.workflow.states import FROZEN_STATES
@@ -293,7 +294,9 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
         position_labels=_position_labels() if recipients_editable else [],
         # A refusal for someone who has no route form (not the drafter) is shown at the top.
-        refusals=list(route_errors) if route_edit is None else [], **_upload_context())
+        refusals=list(route_errors) if route_edit is None else [],
+        retention=retention_today(session, services(), document), holds=standing_holds(session, document.id),
+        may_hold=user.is_active and bool(user.roles & {Role.ARCHIVIST, Role.ADMIN}), **_upload_context())
 
 
 def _similar(user, document):

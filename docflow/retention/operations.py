@@ -34,7 +34,7 @@ from docflow.outbox.operations import DESTROY_OBJECTS, enqueue_index, enqueue_jo
 from docflow.retention.document import BeritaAcaraText, ListedLetter, berita_acara_pdf
 from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
 from docflow.retention.states import OPEN_STATES, BatchAction, Decider, batch_transition
-from docflow.workflow.models import StepKind, StepState
+from docflow.workflow.models import StepKind
 from docflow.workflow.operations import proposed_route, set_route
 from docflow.workflow.routes import StepSpec
 from docflow.workflow.signals import letter_signed
