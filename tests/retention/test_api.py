@@ -1,0 +1,148 @@
+"""The retention API and pages over HTTP, on the real day: letters signed years ago are due today."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from docflow.documents.models import Custody
+from docflow.fixity import check_all
+from tests.incoming.helpers import register
+from tests.retention.helpers import JAKARTA, build_archives, sign_through, signed_letter
+from tests.workflow.helpers import build_office
+
+
+@pytest.fixture
+def world(db, services):
+    """A Dinas whose letters were signed years ago, and the archives unit."""
+    office = build_office(db, "DISHUB")
+    archives = build_archives(db)
+    db.commit()
+    return office, archives
+
+
+def _years_ago(services, years: int) -> datetime:
+    return datetime(services.today().year - years, 3, 2, 9, 0, tzinfo=JAKARTA)
+
+
+def test_a_letter_shows_its_retention(client, db, services, token_for, world):
+    """Does GET /api/v1/documents/{id} carry the four retention names, counted from the year after signing?"""
+    office, _ = world
+    document = signed_letter(db, services, office, now=_years_ago(services, 3))
+    db.commit()
+    body = client.get(f"/api/v1/documents/{document.id}", headers=token_for(office.drafter)).get_json()
+    year = services.today().year
+    assert body["retention"]["active_until"] == f"{year - 1}-12-31"
+    assert body["retention"]["inactive_until"] == f"{year + 2}-12-31"
+    assert (body["retention"]["final_fate"], body["retention"]["status"]) == ("destroy", "due_for_transfer")
+    assert body["retention"]["classification_name"] == "Perjalanan Dinas"
+
+
+def test_an_incoming_letter_has_retention_too(client, db, services, token_for, world):
+    office, _ = world
+    letter = register(client, token_for(office.clerk), addressees=[office.head.id], classification_code="000.1.2")
+    assert letter.status_code == 201, letter.get_json()
+    document_id = letter.get_json()["document_id"]
+    body = client.get(f"/api/v1/documents/{document_id}", headers=token_for(office.clerk)).get_json()
+    assert body["retention"]["status"] == "active"
+    assert body["retention"]["active_until"] == f"{services.today().year + 2}-12-31"
+
+
+def test_holds_over_the_api(client, db, services, token_for, world):
+    office, archives = world
+    document = signed_letter(db, services, office, now=_years_ago(services, 6))
+    db.commit()
+    first, second = token_for(archives.archivist), token_for(archives.second)
+    assert client.post(f"/api/v1/documents/{document.id}/holds", json={"reason": "x"},
+                       headers=token_for(office.drafter)).status_code == 403
+    placed = client.post(f"/api/v1/documents/{document.id}/holds", json={"reason": "Perkara 7/2026"}, headers=first)
+    assert placed.status_code == 201, placed.get_json()
+    hold_id = placed.get_json()["id"]
+    listed = client.get("/api/v1/retention/due?list=hold", headers=first).get_json()
+    assert [r["document_id"] for r in listed["results"]] == [document.id]
+    refused = client.post("/api/v1/retention/batches", headers=first,
+                          json={"kind": "destruction", "document_ids": [document.id]})
+    assert refused.status_code == 409 and "legal hold" in refused.get_json()["errors"][0]["reason"]
+    same = client.post(f"/api/v1/retention/holds/{hold_id}/lift", json={"reason": "selesai"}, headers=first)
+    assert same.status_code == 403
+    lifted = client.post(f"/api/v1/retention/holds/{hold_id}/lift", json={"reason": "selesai"}, headers=second)
+    assert lifted.status_code == 200 and lifted.get_json()["lifted_by"] == archives.second.username
+
+
+def test_transfer_and_destruction_over_the_api(client, db, services, token_for, world, run_worker):
+    """From the lists through the decisions to the signed berita acara; the file answers 410 afterwards."""
+    office, archives = world
+    young = signed_letter(db, services, office, title="Surat muda", now=_years_ago(services, 3))
+    old = [signed_letter(db, services, office, title=f"Surat lama {n}", now=_years_ago(services, 6)) for n in range(2)]
+    db.commit()
+    arsip = token_for(archives.archivist)
+    assert client.get("/api/v1/retention/due", headers=token_for(office.drafter)).status_code == 403
+    due = client.get("/api/v1/retention/due?list=transfer", headers=arsip).get_json()
+    assert [r["document_id"] for r in due["results"]] == [young.id]
+    decision = client.get("/api/v1/retention/due?list=decision", headers=arsip).get_json()
+    assert {r["document_id"] for r in decision["results"]} == {d.id for d in old}
+
+    proposed = client.post("/api/v1/retention/batches", headers=arsip,
+                           json={"kind": "transfer", "document_ids": [young.id], "note": "Pemindahan tahunan"})
+    assert proposed.status_code == 201, proposed.get_json()
+    batch = proposed.get_json()
+    assert batch["actions"] == ["cancel"]
+    head = token_for(office.head_user)
+    assert client.get(f"/api/v1/retention/batches/{batch['id']}", headers=head).get_json()["actions"] == [
+        "approve", "reject"]
+    approved = client.post(f"/api/v1/retention/batches/{batch['id']}/approve", headers=head,
+                           json={"revision": batch["revision"]})
+    assert approved.status_code == 200, approved.get_json()
+    assert approved.get_json()["state"] == "awaiting_signature"
+    ba = db.get(type(young), approved.get_json()["berita_acara_id"])
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    db.commit()
+    assert client.get(f"/api/v1/retention/batches/{batch['id']}", headers=arsip).get_json()["state"] == "done"
+    assert client.get(f"/api/v1/documents/{young.id}", headers=arsip).get_json()["retention"]["status"] == "inactive"
+
+    proposed = client.post("/api/v1/retention/batches", headers=arsip,
+                           json={"kind": "destruction", "document_ids": [d.id for d in old]}).get_json()
+    panel = token_for(archives.second)
+    reviewed = client.post(f"/api/v1/retention/batches/{proposed['id']}/review", headers=panel,
+                           json={"remove": [{"document_id": old[1].id, "reason": "Masih diperlukan"}]})
+    assert reviewed.status_code == 200, reviewed.get_json()
+    assert [i["removed"] for i in reviewed.get_json()["items"]] == [False, True]
+    rejected = client.post(f"/api/v1/retention/batches/{proposed['id']}/reject", headers=head, json={})
+    assert rejected.status_code == 400  # a rejection says why
+    approved = client.post(f"/api/v1/retention/batches/{proposed['id']}/approve", headers=head, json={}).get_json()
+    assert client.get(f"/api/v1/documents/{old[0].id}/content", headers=arsip).status_code == 200
+    ba = db.get(type(young), approved["berita_acara_id"])
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    db.commit()
+    run_worker()
+    gone = client.get(f"/api/v1/documents/{old[0].id}/content", headers=arsip)
+    assert gone.status_code == 410 and "berita acara" in gone.get_json()["errors"][0]["reason"]
+    assert client.get(f"/api/v1/documents/{old[1].id}/content", headers=arsip).status_code == 200
+    shown = client.get(f"/api/v1/documents/{old[0].id}", headers=arsip).get_json()
+    assert shown["number"] == old[0].number and shown["retention"]["status"] == "destroyed"
+    assert shown["versions"][0]["destroyed_at"]
+    db.expire_all()
+    assert db.get(type(young), old[0].id).custody == Custody.DESTROYED
+    assert not [p for p in check_all(services).problems if p.kind in ("missing-object", "orphan-object")]
+
+
+def test_pages_show_retention_and_the_lists(client, db, services, login, make_user, world):
+    from docflow.auth.operations import set_password
+
+    office, archives = world
+    document = signed_letter(db, services, office, now=_years_ago(services, 3))
+    for user in (archives.archivist, office.drafter):
+        set_password(db, user, "correct horse battery")
+    db.commit()
+    login(office.drafter)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "Retention (JRA)" in page and "Due for transfer to inactive" in page and "Perjalanan Dinas" in page
+    assert 'id="hold-form"' not in page
+    assert client.get("/retention").status_code == 403
+    archive = client.get("/archive").get_data(as_text=True)
+    assert "Due for transfer to inactive" in archive
+    client.post("/logout")
+    login(archives.archivist)
+    lists = client.get("/retention?list=transfer").get_data(as_text=True)
+    assert f'value="{document.id}"' in lists and "propose-transfer" in lists
+    assert 'id="hold-form"' in client.get(f"/documents/{document.id}").get_data(as_text=True)
