@@ -1089,6 +1089,138 @@ SPEC["components"]["schemas"].update({
         "incoming_available": {"type": "boolean"}}},
 })
 
+# The archive's life (docflow/retention): retention of letters, the archives unit's lists, holds and batches.
+_BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": _ID}
+_HOLD_ID = {"name": "hold_id", "in": "path", "required": True, "schema": _ID}
+_REASON_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["reason"], "properties": {
+        "reason": {"type": "string", "maxLength": 4000, "description": "Why (required)."}}}}}}
+_FATE = {"type": "string", "enum": ["destroy", "permanent", "review"],
+         "description": "The JRA's final fate: destroy (musnah), permanent (permanen), review (dinilai kembali)."}
+_RETENTION_STATUS = {"type": "string", "enum": ["not_filed", "active", "due_for_transfer", "inactive",
+                                                "due_for_decision", "destroyed", "handed_over"]}
+_CUSTODY = {"type": "string", "enum": ["unit", "records_centre", "destroyed", "handed_over"]}
+_BATCH_RESPONSES = {"400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}
+SPEC["paths"].update({
+    "/api/v1/retention/due": {"get": {
+        "operationId": "retentionDue",
+        "summary": "The archives unit's lists: letters due for transfer to inactive, due for a decision on their "
+                   "final fate, or on legal hold (archivists and administrators).",
+        "description": "Dates follow the classification's JRA rule, counted as the city's setting "
+                       "retention.count_from says (by default from 1 January after the letter was filed), on the "
+                       "city's day. A letter already on an open batch of the same kind is left out. Titles are "
+                       "null for letters the caller may not read.",
+        "parameters": [_query("list", {"type": "string", "enum": ["transfer", "decision", "hold"],
+                                       "default": "transfer"}, "Which list."),
+                       _query("unit", {"type": "string", "maxLength": 40}, "Only this unit's letters (its code)."),
+                       _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                              "Page number."),
+                       _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+                              "Results per page.")],
+        "responses": {"200": _json("RetentionDuePage", "One page of the list."), "400": _ERRORS, "401": _ERRORS,
+                      "403": _ERRORS}}},
+    "/api/v1/retention/batches": {
+        "get": {"operationId": "listRetentionBatches",
+                "summary": "List transfer and destruction batches, newest first (archivists and administrators).",
+                "parameters": [_query("kind", {"type": "string", "enum": ["transfer", "destruction"]}, "Only this kind."),
+                               _query("state", {"type": "string", "enum": ["proposed", "reviewed", "awaiting_signature",
+                                                                          "done", "rejected", "cancelled"]},
+                                      "Only batches in this state."), *_PAGING],
+                "responses": {"200": _json("RetentionBatchPage", "One page of batches."), "400": _ERRORS,
+                              "401": _ERRORS, "403": _ERRORS}},
+        "post": {"operationId": "proposeRetentionBatch",
+                 "summary": "Propose a transfer (pemindahan) of one unit's letters due for it, or the destruction "
+                            "(pemusnahan) of letters due for a decision whose final fate is destroy and that are not "
+                            "on legal hold (archivists).",
+                 "description": "A transfer is then approved by the head of the letters' unit; a destruction is "
+                                "reviewed by the panitia penilai (retention.appraisal_panel, or another archivist), "
+                                "who may take letters off the list, then approved by an official of the eselon "
+                                "retention.destruction_approvers requires for the longest retention on the list. "
+                                "Approval drafts the berita acara as a letter of the proposer, routed through "
+                                "Docflow's route; the batch is carried out only when it is signed. Nothing is "
+                                "deleted before.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["kind", "document_ids"], "properties": {
+                         "kind": {"type": "string", "enum": ["transfer", "destruction"]},
+                         "document_ids": {"type": "array", "items": _ID, "minItems": 1, "maxItems": 500},
+                         "note": {"type": "string", "maxLength": 4000}}}}}},
+                 "responses": {"201": _json("RetentionBatch", "The proposed batch."), **_BATCH_RESPONSES}},
+    },
+    "/api/v1/retention/batches/{batch_id}": {"get": {
+        "operationId": "getRetentionBatch", "summary": "Show a batch, its list and the decisions the caller may take.",
+        "parameters": [_BATCH_ID],
+        "responses": {"200": _json("RetentionBatch", "The batch."), "401": _ERRORS, "404": _ERRORS}}},
+    "/api/v1/retention/batches/{batch_id}/{action}": {"post": {
+        "operationId": "decideRetentionBatch",
+        "summary": "Decide on a batch: review (the panitia penilai, optionally taking letters off the list with a "
+                   "reason each), approve (the unit head for a transfer, the authorised official for a "
+                   "destruction), reject (with a reason) or cancel (the archives unit, while proposed).",
+        "parameters": [_BATCH_ID, {"name": "action", "in": "path", "required": True, "schema": {
+            "type": "string", "enum": ["review", "approve", "reject", "cancel"]}}],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {
+                "reason": {"type": "string", "maxLength": 4000, "description": "Required to reject."},
+                "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
+                "remove": {"type": "array", "items": {"type": "object", "required": ["document_id", "reason"],
+                                                      "properties": {"document_id": _ID,
+                                                                     "reason": {"type": "string", "maxLength": 4000}}},
+                           "description": "review only: letters taken off the list, each with why."}}}}}},
+        "responses": {"200": _json("RetentionBatch", "The batch after the decision."), **_BATCH_RESPONSES}}},
+    "/api/v1/documents/{document_id}/holds": {"post": {
+        "operationId": "placeLegalHold",
+        "summary": "Put a letter on legal hold (archivists and administrators): it is never destroyed while the "
+                   "hold stands.",
+        "parameters": [_DOCUMENT_ID], "requestBody": _REASON_BODY,
+        "responses": {"201": _json("LegalHold", "The hold."), **_BATCH_RESPONSES}}},
+    "/api/v1/retention/holds/{hold_id}/lift": {"post": {
+        "operationId": "liftLegalHold",
+        "summary": "Lift a legal hold, saying why; never by the person who placed it.",
+        "parameters": [_HOLD_ID], "requestBody": _REASON_BODY,
+        "responses": {"200": _json("LegalHold", "The lifted hold."), **_BATCH_RESPONSES}}},
+})
+_LEGAL_HOLD = {"type": "object", "required": ["id", "document_id", "reason", "placed_by", "placed_at"], "properties": {
+    "id": {"type": "integer"}, "document_id": {"type": "integer"}, "reason": {"type": "string"},
+    "placed_by": {"type": "string"}, "placed_at": _TIME, "lifted_by": {"type": ["string", "null"]},
+    "lifted_at": _NULLABLE_TIME, "lift_reason": {"type": "string"}}}
+_BATCH = {"type": "object", "required": ["id", "kind", "state", "items", "actions"], "properties": {
+    "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["transfer", "destruction"]},
+    "state": {"type": "string", "enum": ["proposed", "reviewed", "awaiting_signature", "done", "rejected",
+                                         "cancelled"]},
+    "revision": {"type": "integer"}, "unit": {"type": ["string", "null"]}, "note": {"type": "string"},
+    "proposed_by": {"type": "string"}, "proposed_at": _TIME, "reviewed_by": {"type": ["string", "null"]},
+    "reviewed_at": _NULLABLE_TIME, "decided_by": {"type": ["string", "null"]}, "decided_at": _NULLABLE_TIME,
+    "decision_note": {"type": "string"},
+    "berita_acara_id": {"type": ["integer", "null"], "description": "The berita acara, a letter (documents API)."},
+    "berita_acara_url": {"type": ["string", "null"]}, "done_at": _NULLABLE_TIME,
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]},
+        "title": {"type": ["string", "null"]}, "removed": {"type": "boolean"}, "removed_reason": {"type": "string"}}}},
+    "actions": {"type": "array", "items": {"type": "string"}, "description": "What the caller may decide now."}}}
+SPEC["components"]["schemas"].update({
+    "Retention": {"type": "object", "required": ["active_until", "inactive_until", "final_fate", "status"],
+                  "description": "The letter's retention (JRA) on the city's day.", "properties": {
+        "active_until": {**_NULLABLE_DATE, "description": "Last day active in its unit (null until filed)."},
+        "inactive_until": {**_NULLABLE_DATE, "description": "Last day inactive in the records centre."},
+        "final_fate": _FATE, "final_fate_name": {"type": "string", "enum": ["musnah", "permanen", "dinilai kembali"]},
+        "status": _RETENTION_STATUS, "counted_from": _NULLABLE_DATE,
+        "classification_code": {"type": "string"}, "classification_name": {"type": "string"},
+        "active_years": {"type": "integer"}, "inactive_years": {"type": "integer"},
+        "custody": _CUSTODY, "legal_hold": {"type": "boolean"}}},
+    "LegalHold": _LEGAL_HOLD,
+    "RetentionBatch": _BATCH,
+    "RetentionBatchPage": _page_of("RetentionBatch"),
+    "RetentionDuePage": {"type": "object", "required": ["list", "results", "total", "page", "per_page"], "properties": {
+        "list": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "per_page": {"type": "integer"}, "results": {"type": "array", "items": {"type": "object", "properties": {
+            "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]},
+            "title": {"type": ["string", "null"]}, "unit": {"type": "string"},
+            "classification_code": {"type": "string"}, "custody": _CUSTODY,
+            "active_until": _NULLABLE_DATE, "inactive_until": _NULLABLE_DATE, "final_fate": _FATE,
+            "status": _RETENTION_STATUS, "legal_hold": {"type": "boolean"},
+            "hold": {"oneOf": [_LEGAL_HOLD, {"type": "null"}]}}}}}},
+})
+
+
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI description."""

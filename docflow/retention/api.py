@@ -67,11 +67,11 @@ def batches():
     items, total = list_batches(session, kind=_choice("kind", list(BatchKind)),
                                 state=_choice("state", list(BatchState)),
                                 page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
-                                per_page=int_param(request.args, "per_page", 50, maximum=100))
+                                per_page=int_param(request.args, "per_page", 20, maximum=100))
     positions = acting_positions(user)
     return jsonify(results=[_batch(b, user, ctx, positions) for b in items], total=total,
                    page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
-                   per_page=int_param(request.args, "per_page", 50, maximum=100))
+                   per_page=int_param(request.args, "per_page", 20, maximum=100))
 
 
 def _batch(batch, user, ctx, positions):
