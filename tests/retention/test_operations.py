@@ -208,3 +208,30 @@ def test_a_permanent_letter_is_never_proposed_for_destruction(db, services, worl
     with pytest.raises(Conflict, match="final fate"):
         propose_batch(db, actor=archives.archivist, kind="destruction", document_ids=[document.id], note="",
                       ctx=context(services, MUCH_LATER))
+
+
+def test_permanent_letters_are_handed_over_with_their_package(db, services, world, tmp_path):
+    """Does the penyerahan hook call the package writer, then record the hand-over in each letter's trail?"""
+    from docflow.documents.classification import ClassificationCode
+    from docflow.retention.operations import hand_over_permanent
+
+    office, archives = world
+    permanent = signed_letter(db, services, office, classification="000.8.3.3")
+    db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"  # rolled back with the test
+    written: list[list[int]] = []
+
+    def write_package(documents):
+        written.append([d.id for d in documents])
+        target = tmp_path / "penyerahan.zip"
+        target.write_bytes(b"package")
+        return str(target)
+
+    ctx = context(services, MUCH_LATER)
+    with pytest.raises(Conflict):
+        hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=context(services, LATER),
+                            write_package=write_package)
+    where = hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=ctx,
+                                write_package=write_package)
+    assert written == [[permanent.id]] and where.endswith("penyerahan.zip")
+    assert permanent.custody == Custody.HANDED_OVER
+    assert _actions(db, permanent.id)[-1] == "handed_over"
