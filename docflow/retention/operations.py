@@ -358,8 +358,8 @@ def _draft_berita_acara(session: Session, batch: RetentionBatch, approver: User,
         raise ValidationFailed(N_("the archivist who proposed the batch holds no desk today, so she cannot draft "
                                   "its berita acara; assign her a position first"))
     unit = session.get(Unit, batch.unit_id) if batch.unit_id else None
-    pdf = berita_acara_pdf(_text(batch, ctx, unit, approver, position), _listed(session, batch, ctx))
     text = _text(batch, ctx, unit, approver, position)
+    pdf = berita_acara_pdf(text, _listed(session, batch, ctx))
     fields = DocumentFields(title=f"{text.title.title()} ({_batch_label(batch)})", doc_type="berita_acara",
                             classification_code=_ba_classification(session))
     upload = receive_upload(io.BytesIO(pdf), f"berita-acara-{batch.kind}-{batch.id}.pdf", max_bytes=filing.max_bytes,

@@ -131,7 +131,7 @@ def test_pages_show_retention_and_the_lists(client, db, services, login, make_us
 
     office, archives = world
     document = signed_letter(db, services, office, now=_years_ago(services, 3))
-    for user in (archives.archivist, office.drafter):
+    for user in (archives.archivist, office.drafter, office.head_user):
         set_password(db, user, "correct horse battery")
     db.commit()
     login(office.drafter)
@@ -146,3 +146,6 @@ def test_pages_show_retention_and_the_lists(client, db, services, login, make_us
     lists = client.get("/retention?list=transfer").get_data(as_text=True)
     assert f'value="{document.id}"' in lists and "propose-transfer" in lists
     assert 'id="hold-form"' in client.get(f"/documents/{document.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(office.head_user)  # an official with nothing to decide now sees so, not a refusal
+    assert 'id="nothing-awaits"' in client.get("/retention").get_data(as_text=True)
