@@ -24,7 +24,7 @@ from docflow.config import RetentionSettings, WorkflowSettings, approver_rules
 from docflow.db import utcnow
 from docflow.documents.classification import ClassificationCode
 from docflow.documents.intake import receive_upload
-from docflow.documents.models import Custody, Document, LegalHold, Version
+from docflow.documents.models import Custody, Document, DocumentState, LegalHold, Version
 from docflow.documents.operations import DocumentFields, create_document
 from docflow.documents.retention import FATE_NAMES, RetentionStatus, is_on_hold, retention_of
 from docflow.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -271,6 +271,9 @@ def decide_batch(session: Session, *, actor: User, batch_id: int, action: str, c
         raise PermissionDenied(N_("this step is taken by Docflow itself"))
     _check_revision(batch, expected_revision)
     position = deciding_position(session, actor, batch, transition.decider, ctx)
+    if batch.state == BatchState.AWAITING_SIGNATURE and not berita_acara_stopped(batch):
+        raise Conflict(N_("the berita acara is on its route; the batch is withdrawn only if the berita acara is "
+                          "rejected or withdrawn"), field="action")
     reason = _reason(reason, required=transition.needs_reason)
     now = utcnow()
     if action == BatchAction.REVIEW:
@@ -298,6 +301,12 @@ def decide_batch(session: Session, *, actor: User, batch_id: int, action: str, c
     logger.info("user %s: %s on %s batch %s (%s -> %s)", actor.username, action, batch.kind, batch.id, before,
                 batch.state)
     return batch
+
+
+def berita_acara_stopped(batch: RetentionBatch) -> bool:
+    """Tell whether the batch's berita acara was rejected or withdrawn on its route (the batch may then be dropped)."""
+    return batch.berita_acara is not None and batch.berita_acara.state in (DocumentState.REJECTED,
+                                                                           DocumentState.WITHDRAWN)
 
 
 def _remove_items(session: Session, batch: RetentionBatch, actor: User, remove: dict[int, str]) -> None:

@@ -15,8 +15,8 @@ from docflow.documents.models import Custody, Document, LegalHold
 from docflow.documents.retention import RETAINED_STATES, RetentionStatus, retention_of, status_on, retention_dates
 from docflow.documents.retention import filed_on
 from docflow.errors import N_, NotFound, PermissionDenied
-from docflow.retention.models import BatchKind, RetentionBatch, RetentionItem
-from docflow.retention.operations import RetentionContext, deciding_position
+from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
+from docflow.retention.operations import RetentionContext, berita_acara_stopped, deciding_position
 from docflow.retention.states import OPEN_STATES, TRANSITIONS, Decider
 
 PER_PAGE = 50
@@ -134,6 +134,8 @@ def my_actions(session: Session, user: User, batch: RetentionBatch, ctx: Retenti
     actions = []
     for (kind, state, action), transition in TRANSITIONS.items():
         if kind != batch.kind or state != batch.state or transition.decider == Decider.SYSTEM:
+            continue
+        if state == BatchState.AWAITING_SIGNATURE and not berita_acara_stopped(batch):
             continue
         try:
             deciding_position(session, user, batch, transition.decider, ctx)

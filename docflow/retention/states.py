@@ -39,6 +39,8 @@ TRANSITIONS: dict[tuple[K, S, BatchAction], BatchTransition] = {
     (K.TRANSFER, S.PROPOSED, BatchAction.REJECT): BatchTransition(S.REJECTED, Decider.UNIT_HEAD, needs_reason=True),
     (K.TRANSFER, S.PROPOSED, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
     (K.TRANSFER, S.AWAITING_SIGNATURE, BatchAction.COMPLETE): BatchTransition(S.DONE, Decider.SYSTEM),
+    # Only once its berita acara was rejected or withdrawn on its route (checked by the operation).
+    (K.TRANSFER, S.AWAITING_SIGNATURE, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
     (K.DESTRUCTION, S.PROPOSED, BatchAction.REVIEW): BatchTransition(S.REVIEWED, Decider.PANEL),
     (K.DESTRUCTION, S.PROPOSED, BatchAction.REJECT): BatchTransition(S.REJECTED, Decider.PANEL, needs_reason=True),
     (K.DESTRUCTION, S.PROPOSED, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
@@ -46,6 +48,7 @@ TRANSITIONS: dict[tuple[K, S, BatchAction], BatchTransition] = {
     (K.DESTRUCTION, S.REVIEWED, BatchAction.REJECT): BatchTransition(S.REJECTED, Decider.OFFICIAL,
                                                                       needs_reason=True),
     (K.DESTRUCTION, S.AWAITING_SIGNATURE, BatchAction.COMPLETE): BatchTransition(S.DONE, Decider.SYSTEM),
+    (K.DESTRUCTION, S.AWAITING_SIGNATURE, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
 }
 
 # Batches whose letters may not be put on another batch of the same kind.

@@ -14,12 +14,14 @@ EXPECTED = {
     ("transfer", "proposed", "reject"): ("rejected", Decider.UNIT_HEAD),
     ("transfer", "proposed", "cancel"): ("cancelled", Decider.ARCHIVIST),
     ("transfer", "awaiting_signature", "complete"): ("done", Decider.SYSTEM),
+    ("transfer", "awaiting_signature", "cancel"): ("cancelled", Decider.ARCHIVIST),
     ("destruction", "proposed", "review"): ("reviewed", Decider.PANEL),
     ("destruction", "proposed", "reject"): ("rejected", Decider.PANEL),
     ("destruction", "proposed", "cancel"): ("cancelled", Decider.ARCHIVIST),
     ("destruction", "reviewed", "approve"): ("awaiting_signature", Decider.OFFICIAL),
     ("destruction", "reviewed", "reject"): ("rejected", Decider.OFFICIAL),
     ("destruction", "awaiting_signature", "complete"): ("done", Decider.SYSTEM),
+    ("destruction", "awaiting_signature", "cancel"): ("cancelled", Decider.ARCHIVIST),
 }
 
 

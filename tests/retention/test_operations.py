@@ -17,7 +17,7 @@ from storage import ObjectNotFound
 from tests.retention.helpers import (
     JAKARTA, LATER, MUCH_LATER, build_archives, context, filing, sign_through, signed_letter,
 )
-from tests.workflow.helpers import build_office
+from tests.workflow.helpers import act, build_office
 
 
 @pytest.fixture
@@ -235,3 +235,19 @@ def test_permanent_letters_are_handed_over_with_their_package(db, services, worl
     assert written == [[permanent.id]] and where.endswith("penyerahan.zip")
     assert permanent.custody == Custody.HANDED_OVER
     assert _actions(db, permanent.id)[-1] == "handed_over"
+
+
+def test_a_batch_is_withdrawn_only_once_its_berita_acara_stopped(db, services, world):
+    """Can the archives unit drop an approved batch while its berita acara is on its route? After a withdrawal?"""
+    office, archives = world
+    letter = signed_letter(db, services, office)
+    ctx = context(services, LATER)
+    batch = propose_batch(db, actor=archives.archivist, kind="transfer", document_ids=[letter.id], note="", ctx=ctx)
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    with pytest.raises(Conflict, match="on its route"):
+        decide_batch(db, actor=archives.archivist, batch_id=batch.id, action="cancel", ctx=ctx)
+    act(db, services, archives.archivist, batch.berita_acara, "withdraw")
+    decide_batch(db, actor=archives.archivist, batch_id=batch.id, action="cancel", ctx=ctx)
+    assert batch.state == BatchState.CANCELLED and letter.custody == Custody.UNIT
+    again = propose_batch(db, actor=archives.archivist, kind="transfer", document_ids=[letter.id], note="", ctx=ctx)
+    assert again.state == BatchState.PROPOSED  # the letter is free for a new batch
