@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -79,7 +79,12 @@ def filed_on(document: Document, tz: ZoneInfo) -> date | None:
     """Return the day the letter entered the archive: signed here, or registered as received."""
     if document.state not in RETAINED_STATES:
         return None
-    moment = document.signed_at or document.created_at
+    return filed_day(document.signed_at, document.created_at, tz)
+
+
+def filed_day(signed_at: datetime | None, created_at: datetime, tz: ZoneInfo) -> date:
+    """Return the city's day a retained letter was filed, from its columns (signed, else registered)."""
+    moment = signed_at or created_at
     if moment.tzinfo is None:  # stored naive in UTC on SQLite
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).date()

@@ -13,7 +13,7 @@ from docflow.documents.access import readable_clause
 from docflow.documents.classification import ClassificationCode
 from docflow.documents.models import Custody, Document, LegalHold
 from docflow.documents.retention import RETAINED_STATES, RetentionStatus, retention_of, status_on, retention_dates
-from docflow.documents.retention import filed_on
+from docflow.documents.retention import filed_day
 from docflow.errors import N_, NotFound, PermissionDenied
 from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
 from docflow.retention.operations import RetentionContext, berita_acara_stopped, deciding_position
@@ -68,21 +68,23 @@ def due_ids(session: Session, which: str, ctx: RetentionContext, unit_id: int | 
     codes = {c.code: c for c in session.scalars(select(ClassificationCode))}
     taken = set(session.scalars(select(RetentionItem.document_id).join(RetentionBatch).where(
         RetentionBatch.kind == kind, RetentionBatch.state.in_(OPEN_STATES), RetentionItem.removed_at.is_(None))))
-    stmt = (select(Document).where(Document.state.in_(RETAINED_STATES),
-                                   Document.custody.in_((Custody.UNIT, Custody.RECORDS_CENTRE)))
+    # Columns only: the list is computed over every retained letter, so no objects are built for them.
+    stmt = (select(Document.id, Document.classification_code, Document.signed_at,
+                   Document.created_at, Document.custody)
+            .where(Document.state.in_(RETAINED_STATES), Document.custody.in_((Custody.UNIT, Custody.RECORDS_CENTRE)))
             .order_by(Document.id))
     if unit_id is not None:
         stmt = stmt.where(Document.unit_id == unit_id)
     found: list[tuple[date, int]] = []
-    for document in session.scalars(stmt.execution_options(yield_per=2000)):
-        code = codes.get(document.classification_code)
-        filed = filed_on(document, ctx.tz)
-        if code is None or filed is None or document.id in taken:
+    for document_id, code_name, signed_at, created_at, custody in session.execute(stmt):
+        code = codes.get(code_name)
+        if code is None or document_id in taken:
             continue
+        filed = filed_day(signed_at, created_at, ctx.tz)
         _, active_until, inactive_until = retention_dates(filed, code.active_years, code.inactive_years,
                                                           ctx.settings.count_from)
-        if status_on(document.custody, active_until, inactive_until, ctx.today) == wanted:
-            found.append((active_until if which == DueList.TRANSFER else inactive_until, document.id))
+        if status_on(custody, active_until, inactive_until, ctx.today) == wanted:
+            found.append((active_until if which == DueList.TRANSFER else inactive_until, document_id))
     return [document_id for _, document_id in sorted(found)]
 
 
