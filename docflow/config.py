@@ -103,6 +103,9 @@ class WorkerSettings:
     retry_base_seconds: float = 10
     lease_seconds: float = 30
     finished_retention_days: float = 14
+    # Login attempts and ended browser sessions are kept this long (the throttle reads one day).
+    login_retention_days: float = 30
+    session_retention_days: float = 30
 
 
 @dataclass(frozen=True)
@@ -345,10 +348,14 @@ def _validate(settings: Settings) -> None:
         "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
         "worker.lease_seconds": s.worker.lease_seconds,
         "worker.finished_retention_days": s.worker.finished_retention_days,
+        "worker.session_retention_days": s.worker.session_retention_days,
     }
     for name, value in positive.items():
         if value <= 0:
             raise ConfigError(f"setting {name}: must be greater than zero, got {value!r}")
+    if s.worker.login_retention_days < 2:
+        # The login throttle reads the last day of attempts; keep a day more.
+        raise ConfigError(f"setting worker.login_retention_days: must be at least 2, got {s.worker.login_retention_days!r}")
     try:
         from zoneinfo import ZoneInfo
 

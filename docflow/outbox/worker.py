@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,7 +39,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "mail": (NOTIFY,),
 }
 SWEEP_EVERY = timedelta(hours=1)
-# Finished jobs deleted per transaction when pruning.
+# Rows (finished jobs, login attempts, sessions) deleted per transaction when pruning.
 PRUNE_CHUNK = 5000
 # How often the loop asks whether the index's large segments are due for a merge.
 MERGE_CHECK_SECONDS = 10.0
@@ -459,15 +460,48 @@ class Worker:
         if removed:
             logger.info("swept %d orphan objects", len(removed))
         sweep_temp_files(self.services)
-        self.prune_finished()
+        prune_history(self.services)
 
     def prune_finished(self) -> int:
-        """Delete the jobs finished longer than `worker.finished_retention_days` ago; return how many."""
-        before = utcnow() - timedelta(days=self.settings.worker.finished_retention_days)
-        total = 0
-        while True:
-            with self.services.db.transaction() as session:
-                pruned = prune_finished_jobs(session, before, limit=PRUNE_CHUNK)
-            total += pruned
-            if pruned < PRUNE_CHUNK:
-                return total
+        """Prune what is past its retention (`prune_history`); return how many finished jobs went."""
+        return prune_history(self.services).jobs
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """How many rows past their retention one pruning deleted."""
+
+    jobs: int
+    login_attempts: int
+    web_sessions: int
+
+
+def prune_history(services: Services) -> Pruned:
+    """Delete finished jobs, login attempts and ended browser sessions older than their retention settings."""
+    from docflow.auth.operations import prune_login_attempts, prune_web_sessions
+
+    now = utcnow()
+    worker, server = services.settings.worker, services.settings.server
+    jobs_before = now - timedelta(days=worker.finished_retention_days)
+    logins_before = now - timedelta(days=worker.login_retention_days)
+    sessions_before = now - timedelta(days=worker.session_retention_days)
+    lifetime = timedelta(hours=server.session_lifetime_hours)
+    idle = timedelta(minutes=server.idle_timeout_minutes)
+    return Pruned(
+        jobs=_in_chunks(services, lambda session: prune_finished_jobs(session, jobs_before, limit=PRUNE_CHUNK)),
+        login_attempts=_in_chunks(services, lambda session: prune_login_attempts(session, logins_before,
+                                                                                 limit=PRUNE_CHUNK)),
+        web_sessions=_in_chunks(services, lambda session: prune_web_sessions(
+            session, sessions_before, lifetime=lifetime, idle=idle, limit=PRUNE_CHUNK)),
+    )
+
+
+def _in_chunks(services: Services, prune: Callable[[Session], int]) -> int:
+    """Run a pruning step, one transaction per chunk, until a chunk comes back short."""
+    total = 0
+    while True:
+        with services.db.transaction() as session:
+            pruned = prune(session)
+        total += pruned
+        if pruned < PRUNE_CHUNK:
+            return total
