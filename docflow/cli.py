@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from docflow.config import ConfigError, Settings, load_settings
 from docflow.services import Services
+from search_index import IndexLockedError, SearchIndexError
 
 logger = logging.getLogger("docflow.cli")
 
@@ -87,19 +88,19 @@ def init(ctx: _Context) -> None:
     ctx.needs_current_schema = False
     _init(ctx.services)
     click.echo(f"Docflow is ready: database {ctx.services.db.engine.url.render_as_string(hide_password=True)}, "
-               f"{ctx.settings.storage.backend} store, index at {ctx.settings.index_path}", err=True)
+               f"{ctx.settings.storage.backend} store, {ctx.services.index.describe()}", err=True)
 
 
-def _warm_posting_cache(index) -> None:
-    """Decode the commonest words' postings while the first requests arrive (see SearchIndex)."""
+def _warm_index(index) -> None:
+    """Prepare the engine's first searches while the first requests arrive (see SearchEngine.warm)."""
     started = time.monotonic()
     try:
-        lists, postings = index.warm_posting_cache()
-    except Exception:  # an empty or rebuilding index: searches decode as they go
-        logger.exception("could not warm the search index's posting cache")
+        done = index.warm()
+    except Exception:  # an empty or rebuilding index: searches warm as they go
+        logger.exception("could not warm the search index")
         return
-    logger.info("decoded %d posting lists (%d postings) of common words in %.1f s", lists, postings,
-                time.monotonic() - started)
+    if done:
+        logger.info("%s in %.1f s", done, time.monotonic() - started)
 
 
 @cli.command()
@@ -113,8 +114,12 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
 
     from docflow import create_app
 
+    try:
+        ctx.services.index.check_node()  # a single-node index written on another machine: refuse
+    except SearchIndexError as exc:
+        raise click.ClickException(str(exc)) from None
     app = create_app(ctx.services)
-    threading.Thread(target=_warm_posting_cache, args=(ctx.services.index,), name="warm-postings",
+    threading.Thread(target=_warm_index, args=(ctx.services.index,), name="warm-index",
                      daemon=True).start()
     logger.info("serving Docflow on http://%s:%d", host, port)
     waitress_serve(app, host=host, port=port, threads=threads or ctx.settings.server.threads,
@@ -142,11 +147,16 @@ def worker(ctx: _Context, once: bool, queues: str | None) -> None:
         if not kinds:
             raise click.BadParameter("name at least one queue", param_hint="--queues")
     w = Worker(ctx.services, kinds=kinds)
-    if once:
-        ctx.services.index.ensure_ready()
-        click.echo(f"{w.run_pending()} jobs done", err=True)
-    else:
-        w.run_forever()
+    try:
+        if once:
+            ctx.services.index.ensure_ready()
+            if w.takes_index_jobs:
+                ctx.services.index.claim_writer()
+            click.echo(f"{w.run_pending()} jobs done", err=True)
+        else:
+            w.run_forever()
+    except IndexLockedError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.group()

@@ -56,6 +56,7 @@ class StorageSettings:
 
 @dataclass(frozen=True)
 class IndexSettings:
+    backend: str = "whoosh"
     path: str = "index"
     posting_cache_mb: int = 64
     max_text_chars: int = 500_000
@@ -397,6 +398,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("settings reports.cost_per_ream and reports.cache_seconds: must not be negative")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
+    if s.index.backend not in {"whoosh", "postgres"}:
+        raise ConfigError(f"setting index.backend: expected 'whoosh' or 'postgres', got {s.index.backend!r}")
+    if s.index.backend == "postgres" and not s.database_url.startswith("postgresql"):
+        raise ConfigError("setting index.backend: 'postgres' keeps the index in the database, so database.url "
+                          f"must be a postgresql:// URL, got {s.database.url!r}")
     if s.index.posting_cache_mb < 0:
         raise ConfigError(f"setting index.posting_cache_mb: must not be negative, got {s.index.posting_cache_mb!r}")
     from docflow.extraction import ALLOWED_TYPES

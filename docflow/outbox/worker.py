@@ -95,13 +95,20 @@ class Worker:
         """Ask the loop to finish the job in hand and return."""
         self._stop.set()
 
+    @property
+    def takes_index_jobs(self) -> bool:
+        """Tell whether this worker writes the search index."""
+        return self._takes(INDEX_DOCUMENT)
+
     def run_forever(self) -> None:
         """Process jobs until stopped (SIGTERM or SIGINT in the main thread)."""
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
-        if self._takes(INDEX_DOCUMENT):
+        if self.takes_index_jobs:
             self.services.index.ensure_ready()
+            # A single-node engine (Whoosh) allows one writer: a second worker on its folder stops here.
+            self.services.index.claim_writer()
         logger.info("worker %s started (%s)", os.getpid(),
                     "every queue" if self.kinds is None else "kinds " + ", ".join(sorted(self.kinds)))
         heartbeat = Heartbeat(self.services.db)
@@ -124,7 +131,7 @@ class Worker:
     def _maybe_merge(self) -> None:
         """Start merging the index's large segments in a thread, when due and none is running.
 
-        The merge runs beside indexing (search_index.merging), so new documents stay quick to
+        The merge runs beside indexing (search_index.whoosh_engine.merging), so new documents stay quick to
         find while it lasts; stop() cancels it.
         """
         now = time.monotonic()

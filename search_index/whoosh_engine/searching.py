@@ -21,12 +21,12 @@ from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
 from search_index.analysis import COMPOUNDS, iter_terms, stem_word
-from search_index.docsets import EMPTY, DocSet
+from search_index.whoosh_engine.docsets import EMPTY, DocSet
 from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
 from search_index.query import can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
-from search_index.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
+from search_index.whoosh_engine.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
 from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
 
 logger = logging.getLogger(__name__)
