@@ -23,7 +23,9 @@ def _postgres_engine_missing() -> str | None:
     from docflow.config import ConfigError, load_settings
 
     try:
-        load_settings(overrides={"index": {"backend": "postgres"}}, environ={})
+        load_settings(overrides={"index": {"backend": "postgres"},
+                                 "database": {"url": "postgresql+psycopg://docflow@127.0.0.1/docflow"},
+                                 "server": {"secret_key": "a"}, "signing": {"ca_key_secret": "b"}}, environ={})
     except ConfigError as exc:
         return f"this build has no PostgreSQL search engine ([index] backend = \"postgres\"): {exc}"
     return None
