@@ -115,14 +115,17 @@ def test_backup_refuses_a_server_database(tmp_path):
 
 
 @pytest.mark.slow
-def test_postgresql_back_up_restore_into_a_fresh_database_and_instance(tmp_path):
+@pytest.mark.parametrize("engine", ["whoosh", "postgres"])
+def test_postgresql_back_up_restore_into_a_fresh_database_and_instance(tmp_path, engine):
     """README's drill on the production path: pg_dump and the objects, pg_restore into a fresh database and a
-    fresh instance folder with the same configuration; check passes, the CA key opens, search answers."""
+    fresh instance folder with the same configuration; check passes, the CA key opens, search answers
+    (with the index in a folder, or in the database itself)."""
     from tests import pg
 
     original, backup, restored = tmp_path / "original", tmp_path / "backup", tmp_path / "restored"
     with pg.postgres_databases(2) as (source_url, restore_url):
-        secrets = {"DOCFLOW_SERVER__SECRET_KEY": "drill-secret-key", "DOCFLOW_SIGNING__CA_KEY_SECRET": "drill-ca-secret"}
+        secrets = {"DOCFLOW_SERVER__SECRET_KEY": "drill-secret-key", "DOCFLOW_SIGNING__CA_KEY_SECRET": "drill-ca-secret",
+                   "DOCFLOW_INDEX__BACKEND": engine}
 
         def cli(instance: Path, url: str, *args: str, stdin: str | None = None, check: bool = True):
             env = {**_env(instance), **secrets, "DOCFLOW_DATABASE__URL": url}
