@@ -90,6 +90,11 @@ def test_concurrent_puts_of_the_same_bytes(storage_backend: Backend) -> None:
             "moto 5.2.5 answers 500 to overlapping PUTs of one key (it closes the replaced key's "
             "buffer while another request reads it); runs on the filesystem and on real MinIO"
         )
+    if storage_backend.name == "s3rver":
+        pytest.skip(
+            "s3rver 3.7.1 rewrites an object's file in place, so a GET during an overlapping PUT of the "
+            "same key reads it cut short (S3 replaces objects atomically); runs on the filesystem and real MinIO"
+        )
     store = storage_backend.store
     data = GeneratedStream(2 * MiB, seed=11).read()
 
