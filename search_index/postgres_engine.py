@@ -197,6 +197,8 @@ class PostgresBatch:
 
     def apply(self, conn: Connection) -> None:
         """Write the collected changes on an open transaction."""
+        # Shared: writers go side by side; a rebuild takes it exclusively and they wait for its commit.
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(hashtext('docflow search_entries'))"))
         gone = [doc_id for doc_id, row in self._ops.items() if row is None]
         rows = [row for row in self._ops.values() if row is not None]
         if gone:
@@ -332,6 +334,7 @@ class PostgresEngine(SearchEngine):
 
     backend = "postgres"
     single_node = False
+    writes_in_database = True
 
     def __init__(self, database_url: str, *, local_tz: tzinfo = timezone.utc, pool_size: int = 5,
                  engine: Engine | None = None) -> None:
@@ -389,11 +392,20 @@ class PostgresEngine(SearchEngine):
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self) -> Iterator[PostgresBatch]:
-        """Collect upserts and deletes; write them in one transaction at exit, or not at all on an exception."""
+    def writer(self, connection: Connection | None = None) -> Iterator[PostgresBatch]:
+        """Collect upserts and deletes; write them at exit in one transaction, or not at all on an exception.
+
+        With `connection` (an open transaction of the application's database, the worker's) the
+        rows are written on it and commit with it: together with the jobs they finish, or not at all.
+        """
         batch = PostgresBatch(self._analysis)
         yield batch
         if not len(batch):
+            return
+        if connection is not None:
+            self._check_version(connection)
+            batch.apply(connection)
+            logger.info("Wrote %d search index changes in the caller's transaction", len(batch))
             return
         with self._connect(write=True) as conn:
             self._check_version(conn)
