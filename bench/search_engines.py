@@ -30,14 +30,10 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 
 from bench.common import (
     REPO,
@@ -58,6 +54,7 @@ from bench.dataset import create_searcher, ensure_org, insert_letters
 from bench.index_delay import letter_pdf, marker_word
 from bench.search_latency import COMMON_WORDS, FILTER_WORDS, PHRASES, SEARCHER, SEARCHER_UNIT, TWO_WORDS, UNIT_COUNT
 from bench.synthetic import LetterGenerator
+from eval.engines import scratch_database
 from docflow.auth.models import User
 from docflow.config import load_settings
 from docflow.documents.models import Document
@@ -69,22 +66,6 @@ ENGINES = ("whoosh", "postgres")
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SECRETS = {"DOCFLOW_SERVER__SECRET_KEY": "bench-session-secret", "DOCFLOW_SIGNING__CA_KEY_SECRET": "bench-ca-secret"}
 FOUND_TIMEOUT = 60.0
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    """Create a database for the run on the server of `server_url`; drop it afterwards."""
-    url = make_url(server_url)
-    name = f"docflow_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _instance(workdir: Path, engine: str, url: str) -> ServeInstance:

@@ -45,7 +45,16 @@ from search_index.engine import SearchEngine
 from search_index.errors import IndexOutdatedError, SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, IndexedDocument, SearchHit, SearchRequest, SearchResults
-from search_index.query import build_parser, can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
+from search_index.query import (
+    build_parser,
+    can_relax,
+    is_browse,
+    normalize_query_text,
+    parse_query,
+    parse_relaxed,
+    positive_leaves as _positive_leaves,
+    proximity_words as _proximity_words,
+)
 from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
@@ -261,29 +270,6 @@ def to_tsquery(q: wq.Query) -> str | None:
         kept = [p for p in parts if p is not None]
         return "(" + " | ".join(kept) + ")" if kept else None
     raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
-
-
-def _positive_leaves(q: wq.Query) -> list[wq.Query]:
-    if isinstance(q, wq.Not):
-        return []
-    if q.is_leaf():
-        return [q]
-    leaves: list[wq.Query] = []
-    for child in q.children():
-        leaves.extend(_positive_leaves(child))
-    return leaves
-
-
-def _proximity_words(q: wq.Query) -> list[str]:
-    """Return the distinct body terms of the query's words and phrases, in query order (as the Whoosh engine)."""
-    words: list[str] = []
-    for leaf in _positive_leaves(q):
-        if leaf.field() != "body" or not isinstance(leaf, (wq.Term, wq.Phrase)):
-            continue
-        for word in (leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]):
-            if isinstance(word, str) and word not in words:
-                words.append(word)
-    return words
 
 
 # -- scoring -------------------------------------------------------------------------------
