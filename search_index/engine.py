@@ -43,6 +43,9 @@ class SearchEngine(ABC):
     backend: str = ""
     #: Whether the index lives on one machine only (then one worker writes it, and one node reads it).
     single_node: bool = True
+    #: Whether the index lives in the application's database: then writer() takes the caller's open
+    #: transaction, and index rows commit together with what the caller commits (the job's end).
+    writes_in_database: bool = False
 
     @abstractmethod
     def describe(self) -> str:
@@ -53,8 +56,13 @@ class SearchEngine(ABC):
         """Create an empty index if there is none; raise IndexOutdatedError if it needs a rebuild."""
 
     @abstractmethod
-    def writer(self) -> AbstractContextManager[IndexBatch]:
-        """Collect upserts and deletes; commit them once at exit, or not at all on an exception."""
+    def writer(self, connection: Any = None) -> AbstractContextManager[IndexBatch]:
+        """Collect upserts and deletes; commit them once at exit, or not at all on an exception.
+
+        `connection`: an open SQLAlchemy connection of the application's database, for an engine
+        that `writes_in_database`; the changes are then written on it at exit and commit with it.
+        Other engines ignore it.
+        """
 
     @abstractmethod
     def rebuild(self, docs: Iterable[IndexedDocument], processes: int = 1) -> int:

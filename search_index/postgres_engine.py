@@ -45,7 +45,16 @@ from search_index.engine import SearchEngine
 from search_index.errors import IndexOutdatedError, SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, IndexedDocument, SearchHit, SearchRequest, SearchResults
-from search_index.query import build_parser, can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
+from search_index.query import (
+    build_parser,
+    can_relax,
+    is_browse,
+    normalize_query_text,
+    parse_query,
+    parse_relaxed,
+    positive_leaves as _positive_leaves,
+    proximity_words as _proximity_words,
+)
 from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
@@ -197,6 +206,8 @@ class PostgresBatch:
 
     def apply(self, conn: Connection) -> None:
         """Write the collected changes on an open transaction."""
+        # Shared: writers go side by side; a rebuild takes it exclusively and they wait for its commit.
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(hashtext('docflow search_entries'))"))
         gone = [doc_id for doc_id, row in self._ops.items() if row is None]
         rows = [row for row in self._ops.values() if row is not None]
         if gone:
@@ -261,29 +272,6 @@ def to_tsquery(q: wq.Query) -> str | None:
     raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
 
 
-def _positive_leaves(q: wq.Query) -> list[wq.Query]:
-    if isinstance(q, wq.Not):
-        return []
-    if q.is_leaf():
-        return [q]
-    leaves: list[wq.Query] = []
-    for child in q.children():
-        leaves.extend(_positive_leaves(child))
-    return leaves
-
-
-def _proximity_words(q: wq.Query) -> list[str]:
-    """Return the distinct body terms of the query's words and phrases, in query order (as the Whoosh engine)."""
-    words: list[str] = []
-    for leaf in _positive_leaves(q):
-        if leaf.field() != "body" or not isinstance(leaf, (wq.Term, wq.Phrase)):
-            continue
-        for word in (leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]):
-            if isinstance(word, str) and word not in words:
-                words.append(word)
-    return words
-
-
 # -- scoring -------------------------------------------------------------------------------
 
 
@@ -332,6 +320,7 @@ class PostgresEngine(SearchEngine):
 
     backend = "postgres"
     single_node = False
+    writes_in_database = True
 
     def __init__(self, database_url: str, *, local_tz: tzinfo = timezone.utc, pool_size: int = 5,
                  engine: Engine | None = None) -> None:
@@ -389,11 +378,20 @@ class PostgresEngine(SearchEngine):
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self) -> Iterator[PostgresBatch]:
-        """Collect upserts and deletes; write them in one transaction at exit, or not at all on an exception."""
+    def writer(self, connection: Connection | None = None) -> Iterator[PostgresBatch]:
+        """Collect upserts and deletes; write them at exit in one transaction, or not at all on an exception.
+
+        With `connection` (an open transaction of the application's database, the worker's) the
+        rows are written on it and commit with it: together with the jobs they finish, or not at all.
+        """
         batch = PostgresBatch(self._analysis)
         yield batch
         if not len(batch):
+            return
+        if connection is not None:
+            self._check_version(connection)
+            batch.apply(connection)
+            logger.info("Wrote %d search index changes in the caller's transaction", len(batch))
             return
         with self._connect(write=True) as conn:
             self._check_version(conn)

@@ -392,18 +392,31 @@ class Worker:
                 entries, gone = load_indexed(session, group, max_text_chars=index_settings.max_text_chars)
             chars = sum(len(entry.body) for entry in entries)
             started = time.monotonic()
-            try:
-                with self.services.index.writer() as batch:
-                    for entry in entries:
-                        batch.upsert(entry)
-                    for doc_id in gone:
-                        batch.delete(doc_id)
-            except IndexLockedError as exc:
-                raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
-            took = time.monotonic() - started
+            finished = [job for doc_id in group for job in jobs_of[doc_id]]
+            index = self.services.index
+            if index.writes_in_database:
+                # The index rows and the jobs' end commit in one transaction: both or neither.
+                with self.services.db.transaction() as session:
+                    with index.writer(session.connection()) as batch:
+                        for entry in entries:
+                            batch.upsert(entry)
+                        for doc_id in gone:
+                            batch.delete(doc_id)
+                    took = time.monotonic() - started
+                    self._finish(session, finished)
+            else:
+                try:
+                    with index.writer() as batch:
+                        for entry in entries:
+                            batch.upsert(entry)
+                        for doc_id in gone:
+                            batch.delete(doc_id)
+                except IndexLockedError as exc:
+                    raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
+                took = time.monotonic() - started
+                with self.services.db.transaction() as session:
+                    self._finish(session, finished)
             del entries, batch
-            with self.services.db.transaction() as session:
-                self._finish(session, [job for doc_id in group for job in jobs_of[doc_id]])
             logger.info("indexed %d documents (%d removed) in %.2f s, %d characters of text",
                         len(group) - len(gone), len(gone), took, chars)
 

@@ -339,8 +339,8 @@ class SearchIndex(SearchEngine):
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self) -> Iterator[WhooshBatch]:
-        """Collect upserts and deletes; commit them once at exit, or not at all on an exception."""
+    def writer(self, connection: object = None) -> Iterator[WhooshBatch]:
+        """Collect upserts and deletes; commit them once at exit, or not at all on an exception (`connection` unused)."""
         batch = WhooshBatch(self._local_tz)
         yield batch
         if not len(batch):
