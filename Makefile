@@ -1,4 +1,5 @@
 # Docflow: the two commands are `make run` (serve on the embedded default) and `make test`.
+# Another interpreter in a venv of its own: `make test-fast PYTHON=python3.13 VENV=.venv313` (Debian 13).
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -16,7 +17,7 @@ test: $(VENV)/.test node_modules/.installed lint
 
 # Undefined names, unused imports and syntax errors stop the build before the tests run.
 lint: $(VENV)/.test
-	$(BIN)/ruff check --select F,E9 --exclude .venv --quiet .
+	$(BIN)/ruff check --select F,E9 --exclude .venv,$(VENV) --quiet .
 
 # Everything but the slow suites (browser, corpus, fault injection).
 test-fast: $(VENV)/.test node_modules/.installed

@@ -44,7 +44,7 @@ from docflow.outbox.worker import Worker
 from docflow.search.indexing import iter_all_indexed
 from docflow.services import Services
 from search_index import analysis
-from search_index.index import WRITER_LIMIT_MB
+from search_index.whoosh_engine.index import WRITER_LIMIT_MB
 from search_index.schema import build_schema, document_fields
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def time_worker(services: Services, count: int,
     done = worker.run_pending(max_rounds=count)
     indexing, indexing_cpu = time.perf_counter() - started, _cpu_with_children() - cpu_started
     # Commits merge only small segments; the running worker merges the large ones beside them
-    # (search_index.merging), in a child process on the other core. Counted too, since raw
+    # (search_index.whoosh_engine.merging), in a child process on the other core. Counted too, since raw
     # Whoosh's commits do their merging inline.
     services.index.merge_pending()
     if profile is not None:

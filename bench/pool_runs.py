@@ -7,7 +7,7 @@ the postings to a run file whenever `limit-mb` of them are held, then merges eve
 the segment at commit. At 1,000,000 letters that is some 290 runs per process, and profiles
 showed the spilling alone at 22% of the process's time (bench/README.md section 6). This
 indexes --count synthetic letters (the analyzer and schema of Docflow, 300-800 words each)
-once with Whoosh's own pool and once with `search_index.pooling.writer`, at the reindex's pool
+once with Whoosh's own pool and once with `search_index.whoosh_engine.pooling.writer`, at the reindex's pool
 limit, and reports per pool: the seconds adding (spills included), the seconds of the commit
 (the merge of the runs and the segment's writing), the runs and their bytes, and the segment's
 bytes. The stemmer's cache is warmed by one pass first, so neither pool pays for it. The two
@@ -30,8 +30,8 @@ from whoosh.writing import PostingPool
 
 from bench.common import BenchError, format_table, machine_info, make_workdir, setup_logging, write_results
 from bench.synthetic import LetterGenerator
-from search_index import pooling
-from search_index.building import PART_LIMIT_MB
+from search_index.whoosh_engine import pooling
+from search_index.whoosh_engine.building import PART_LIMIT_MB
 from search_index.models import IndexedDocument
 from search_index.schema import build_schema, document_fields
 

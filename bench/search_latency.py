@@ -53,7 +53,7 @@ from docflow.documents.models import Document
 from docflow.search.indexing import load_indexed
 from docflow.services import Services
 from search_index import SearchRequest
-from search_index.index import CURRENT_LINK
+from search_index.whoosh_engine.index import CURRENT_LINK
 from search_index.schema import build_schema
 
 logger = logging.getLogger(__name__)

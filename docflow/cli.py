@@ -1,4 +1,4 @@
-"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
+"""The command line: init, serve, worker, jobs, prune, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
 from __future__ import annotations
 
 import getpass
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from docflow.config import ConfigError, Settings, load_settings
 from docflow.services import Services
+from search_index import IndexLockedError, SearchIndexError
 
 logger = logging.getLogger("docflow.cli")
 
@@ -87,19 +88,19 @@ def init(ctx: _Context) -> None:
     ctx.needs_current_schema = False
     _init(ctx.services)
     click.echo(f"Docflow is ready: database {ctx.services.db.engine.url.render_as_string(hide_password=True)}, "
-               f"{ctx.settings.storage.backend} store, index at {ctx.settings.index_path}", err=True)
+               f"{ctx.settings.storage.backend} store, {ctx.services.index.describe()}", err=True)
 
 
-def _warm_posting_cache(index) -> None:
-    """Decode the commonest words' postings while the first requests arrive (see SearchIndex)."""
+def _warm_index(index) -> None:
+    """Prepare the engine's first searches while the first requests arrive (see SearchEngine.warm)."""
     started = time.monotonic()
     try:
-        lists, postings = index.warm_posting_cache()
-    except Exception:  # an empty or rebuilding index: searches decode as they go
-        logger.exception("could not warm the search index's posting cache")
+        done = index.warm()
+    except Exception:  # an empty or rebuilding index: searches warm as they go
+        logger.exception("could not warm the search index")
         return
-    logger.info("decoded %d posting lists (%d postings) of common words in %.1f s", lists, postings,
-                time.monotonic() - started)
+    if done:
+        logger.info("%s in %.1f s", done, time.monotonic() - started)
 
 
 @cli.command()
@@ -113,8 +114,12 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
 
     from docflow import create_app
 
+    try:
+        ctx.services.index.check_node()  # a single-node index written on another machine: refuse
+    except SearchIndexError as exc:
+        raise click.ClickException(str(exc)) from None
     app = create_app(ctx.services)
-    threading.Thread(target=_warm_posting_cache, args=(ctx.services.index,), name="warm-postings",
+    threading.Thread(target=_warm_index, args=(ctx.services.index,), name="warm-index",
                      daemon=True).start()
     logger.info("serving Docflow on http://%s:%d", host, port)
     waitress_serve(app, host=host, port=port, threads=threads or ctx.settings.server.threads,
@@ -142,11 +147,77 @@ def worker(ctx: _Context, once: bool, queues: str | None) -> None:
         if not kinds:
             raise click.BadParameter("name at least one queue", param_hint="--queues")
     w = Worker(ctx.services, kinds=kinds)
-    if once:
-        ctx.services.index.ensure_ready()
-        click.echo(f"{w.run_pending()} jobs done", err=True)
-    else:
-        w.run_forever()
+    try:
+        if once:
+            ctx.services.index.ensure_ready()
+            if w.takes_index_jobs:
+                ctx.services.index.claim_writer()
+            click.echo(f"{w.run_pending()} jobs done", err=True)
+        else:
+            w.run_forever()
+    except IndexLockedError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.group()
+def jobs() -> None:
+    """Look at the worker's jobs and retry dead ones."""
+
+
+@jobs.command("list")
+@click.option("--dead", is_flag=True, help="Only jobs that failed for good (the ones `check` reports).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1, max=10_000))
+@pass_ctx
+def jobs_list(ctx: _Context, dead: bool, limit: int) -> None:
+    """List jobs, newest first: id, kind, state, attempts, last change (city time), what they work on, last error."""
+    from docflow.outbox.models import JobState
+    from docflow.outbox.operations import list_jobs
+
+    tz = ctx.services.timezone
+    with ctx.services.db.transaction() as session:
+        rows = [(job.id, job.kind, job.state, job.attempts, job.finished_at or job.run_after, job.payload,
+                 (job.last_error or "").splitlines()[0][:200] if job.last_error else "")
+                for job in list_jobs(session, state=JobState.DEAD if dead else None, limit=limit)]
+    for job_id, kind, state, attempts, when, payload, error in rows:
+        stamp = when.astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "-"
+        details = " ".join(f"{key}={value}" for key, value in sorted(payload.items()))
+        click.echo("\t".join([str(job_id), kind, state, str(attempts), stamp, details, error]))
+    click.echo(f"{len(rows)} job(s)" + (" dead" if dead else ""), err=True)
+
+
+@jobs.command("retry")
+@click.argument("job_ids", nargs=-1, type=click.IntRange(min=1, max=2_147_483_647))
+@click.option("--all-dead", is_flag=True, help="Retry every dead job.")
+@pass_ctx
+def jobs_retry(ctx: _Context, job_ids: tuple[int, ...], all_dead: bool) -> None:
+    """Queue dead jobs again with fresh attempts (recorded in the audit trail): by id, or --all-dead."""
+    from docflow.db import utcnow
+    from docflow.errors import DocflowError
+    from docflow.outbox.operations import retry_dead_jobs
+
+    if bool(job_ids) == all_dead:
+        raise click.UsageError("name the dead jobs' ids, or give --all-dead")
+    by = f"the command line ({getpass.getuser()})"
+    try:
+        with ctx.services.db.transaction() as session:
+            retried = [(job.id, job.kind) for job in retry_dead_jobs(
+                session, None if all_dead else job_ids, by=by, now=utcnow())]
+    except DocflowError as exc:
+        raise click.ClickException(f"{exc.reason}; nothing was retried") from None
+    for job_id, kind in retried:
+        click.echo(f"queued job {job_id} ({kind}) again")
+    click.echo(f"{len(retried)} dead job(s) queued again", err=True)
+
+
+@cli.command()
+@pass_ctx
+def prune(ctx: _Context) -> None:
+    """Delete finished jobs, login attempts and ended browser sessions past their retention (the worker does it hourly)."""
+    from docflow.outbox.worker import prune_history
+
+    pruned = prune_history(ctx.services)
+    click.echo(f"deleted {pruned.jobs} finished job(s), {pruned.login_attempts} login attempt(s) and "
+               f"{pruned.web_sessions} ended browser session(s)", err=True)
 
 
 def _ensure_admin(services: Services) -> tuple[str, str | None]:

@@ -56,6 +56,7 @@ class StorageSettings:
 
 @dataclass(frozen=True)
 class IndexSettings:
+    backend: str = "whoosh"
     path: str = "index"
     posting_cache_mb: int = 64
     max_text_chars: int = 500_000
@@ -103,6 +104,9 @@ class WorkerSettings:
     retry_base_seconds: float = 10
     lease_seconds: float = 30
     finished_retention_days: float = 14
+    # Login attempts and ended browser sessions are kept this long (the throttle reads one day).
+    login_retention_days: float = 30
+    session_retention_days: float = 30
 
 
 @dataclass(frozen=True)
@@ -359,10 +363,14 @@ def _validate(settings: Settings) -> None:
         "worker.max_attempts": s.worker.max_attempts, "worker.retry_base_seconds": s.worker.retry_base_seconds,
         "worker.lease_seconds": s.worker.lease_seconds,
         "worker.finished_retention_days": s.worker.finished_retention_days,
+        "worker.session_retention_days": s.worker.session_retention_days,
     }
     for name, value in positive.items():
         if value <= 0:
             raise ConfigError(f"setting {name}: must be greater than zero, got {value!r}")
+    if s.worker.login_retention_days < 2:
+        # The login throttle reads the last day of attempts; keep a day more.
+        raise ConfigError(f"setting worker.login_retention_days: must be at least 2, got {s.worker.login_retention_days!r}")
     try:
         from zoneinfo import ZoneInfo
 
@@ -411,6 +419,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"setting retention.destruction_approvers: {exc}") from None
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
+    if s.index.backend not in {"whoosh", "postgres"}:
+        raise ConfigError(f"setting index.backend: expected 'whoosh' or 'postgres', got {s.index.backend!r}")
+    if s.index.backend == "postgres" and not s.database_url.startswith("postgresql"):
+        raise ConfigError("setting index.backend: 'postgres' keeps the index in the database, so database.url "
+                          f"must be a postgresql:// URL, got {s.database.url!r}")
     if s.index.posting_cache_mb < 0:
         raise ConfigError(f"setting index.posting_cache_mb: must not be negative, got {s.index.posting_cache_mb!r}")
     from docflow.extraction import ALLOWED_TYPES

@@ -10,10 +10,19 @@ from sqlalchemy.engine import Connection
 
 from docflow.config import Settings
 from docflow.db import Database, make_engine
-from search_index import SearchIndex
+from search_index import SearchEngine, open_engine
 from storage import ObjectStore, open_store
 
 logger = logging.getLogger(__name__)
+
+
+def open_index(settings: Settings) -> SearchEngine:
+    """Return the search engine `[index] backend` names (date filters and the year facet follow the city's calendar)."""
+    local_tz = ZoneInfo(settings.workflow.timezone)
+    if settings.index.backend == "postgres":
+        return open_engine("postgres", database_url=settings.database_url, local_tz=local_tz)
+    return open_engine("whoosh", path=settings.index_path, local_tz=local_tz,
+                       posting_cache_mb=settings.index.posting_cache_mb)
 
 
 @dataclass
@@ -23,7 +32,7 @@ class Services:
     settings: Settings
     db: Database
     store: ObjectStore
-    index: SearchIndex
+    index: SearchEngine
 
     @classmethod
     def from_settings(cls, settings: Settings, *, bind: Connection | None = None) -> Services:
@@ -37,8 +46,7 @@ class Services:
             db=Database(engine, bind=bind),
             store=open_store(settings.storage_options),
             # Date filters and the year facet follow the city's calendar.
-            index=SearchIndex(settings.index_path, local_tz=ZoneInfo(settings.workflow.timezone),
-                              posting_cache_mb=settings.index.posting_cache_mb),
+            index=open_index(settings),
         )
 
     @property

@@ -6,7 +6,7 @@ import re
 from whoosh import matching, qparser
 from whoosh.fields import Schema
 from whoosh.qparser import plugins
-from whoosh.query import And, NullQuery, Or, Phrase, Prefix, Query, SpanNear2, Term
+from whoosh.query import And, Not, NullQuery, Or, Phrase, Prefix, Query, SpanNear2, Term
 
 from search_index.analysis import COMPOUNDS, is_pair, pair_term
 from search_index.errors import QuerySyntaxError
@@ -225,3 +225,33 @@ def _check_operands(kinds: list[str]) -> None:
             raise QuerySyntaxError("AND/OR needs a search word on its left.", "missing_operand")
         if kind in ("op", "not") and after not in ("word", "(", "not"):
             raise QuerySyntaxError("AND/OR/NOT needs a search word on its right.", "missing_operand")
+
+
+def positive_leaves(q: Query) -> list[Query]:
+    """Return the leaf queries that can contribute to a match (those not under a NOT)."""
+    if isinstance(q, Not):
+        return []
+    if q.is_leaf():
+        return [q]
+    leaves: list[Query] = []
+    for child in q.children():
+        leaves.extend(positive_leaves(child))
+    return leaves
+
+
+def proximity_words(q: Query) -> list[str]:
+    """Return the distinct prose terms of the query's words and phrases in the body, in query order."""
+    words: list[str] = []
+    for leaf in positive_leaves(q):
+        if leaf.field() != "body":
+            continue
+        if isinstance(leaf, Phrase):
+            texts = list(leaf.words)
+        elif isinstance(leaf, Term):
+            texts = [leaf.text]
+        else:
+            continue
+        for text in texts:
+            if isinstance(text, str) and text not in words:
+                words.append(text)
+    return words

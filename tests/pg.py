@@ -95,18 +95,40 @@ def throwaway_cluster() -> Iterator[str]:
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """Yield the URL of a fresh, uniquely named database, dropped afterwards."""
+    with postgres_databases(1) as (url,):
+        yield url
+
+
+@contextmanager
+def postgres_databases(count: int) -> Iterator[list[str]]:
+    """Yield the URLs of `count` fresh databases on one server (a backup's source and its restore), dropped after."""
     with _server() as admin_url:
         url = make_url(admin_url)
-        name = f"docflow_test_{uuid.uuid4().hex[:12]}"
+        names = [f"docflow_test_{uuid.uuid4().hex[:12]}" for _ in range(count)]
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            yield url.set(database=name).render_as_string(hide_password=False)
+            with admin.connect() as conn:
+                for name in names:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+            yield [url.set(database=name).render_as_string(hide_password=False) for name in names]
         finally:
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                for name in names:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def libpq_url(url: str) -> str:
+    """Return a SQLAlchemy URL as the plain postgresql:// URL that psql, pg_dump and pg_restore take."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pg_tool(name: str) -> str:
+    """Return the path of a PostgreSQL client program (pg_dump, pg_restore), or raise naming what is missing."""
+    found = _pg_bin(name)
+    if found is None:
+        raise RuntimeError(f"{name} not found: install Debian's postgresql-client (make test does)")
+    return found
 
 
 @contextmanager

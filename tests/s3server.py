@@ -1,13 +1,17 @@
-"""S3 servers for tests: moto's S3 server in a child process on loopback, or a real MinIO from the environment."""
+"""S3 servers for tests: moto's S3 server and s3rver (Node.js, npm) in child processes on loopback, or a real
+MinIO from the environment."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from minio import Minio
@@ -69,6 +73,51 @@ def running_moto_server() -> Iterator[tuple[S3Server, subprocess.Popen[str]]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        proc.stdout.close()
+
+
+REPO = Path(__file__).resolve().parent.parent
+S3RVER = REPO / "node_modules" / "s3rver" / "bin" / "s3rver.js"
+
+
+@pytest.fixture(scope="session")
+def s3rver_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """Run s3rver once per session on a free port of 127.0.0.1: a second S3 server, not written in Python."""
+    with running_s3rver(tmp_path_factory.mktemp("s3rver")) as server:
+        yield server
+
+
+@contextmanager
+def running_s3rver(directory: Path) -> Iterator[S3Server]:
+    """Run s3rver (pinned in package.json, installed by `make test`) keeping its objects in directory."""
+    node = shutil.which("node")
+    if node is None or not S3RVER.exists():
+        pytest.fail("s3rver is not installed: run `npm ci` (make test does) with Node.js on the PATH")
+    proc = subprocess.Popen([node, str(S3RVER), "--directory", str(directory), "--address", "127.0.0.1",
+                             "--port", "0", "--no-vhost-buckets"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    reader = None
+    try:
+        line = proc.stdout.readline()
+        while line and not line.startswith("S3rver listening on "):
+            line = proc.stdout.readline()
+        if not line:
+            pytest.fail(f"s3rver did not start (exit code {proc.poll()})")
+        # It goes on logging every request: read the log away, so that a full pipe never blocks it.
+        reader = threading.Thread(target=proc.stdout.read, name="s3rver-log", daemon=True)
+        reader.start()
+        # s3rver checks AWS signatures (v2 and v4) against its one built-in key pair.
+        yield S3Server(line.removeprefix("S3rver listening on ").strip(), "S3RVER", "S3RVER", secure=False)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if reader is not None:
+            reader.join(timeout=10)
         proc.stdout.close()
 
 

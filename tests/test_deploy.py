@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from tests.multinode import make_certificate
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
@@ -48,27 +49,8 @@ def test_units_run_the_documented_commands():
     assert "DOCFLOW_CONFIG=/etc/docflow.toml" in web and "DOCFLOW_CONFIG=/etc/docflow.toml" in worker
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "docflow.example.go.id")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(now - timedelta(minutes=1)).not_valid_after(now + timedelta(days=1))
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "fullchain.pem", folder / "privkey.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
 def _nginx_t(tmp_path: Path, site_text: str) -> subprocess.CompletedProcess:
-    cert, key = _self_signed(tmp_path)
+    cert, key = make_certificate(tmp_path)
     site = tmp_path / "docflow.conf"
     site.write_text(site_text.replace("/etc/ssl/docflow/fullchain.pem", str(cert))
                     .replace("/etc/ssl/docflow/privkey.pem", str(key)))

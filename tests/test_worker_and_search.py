@@ -134,9 +134,9 @@ def test_retry_with_backoff_then_dead(services, db, make_user):
 
 
 def test_the_worker_merges_large_index_segments_in_the_background_and_stop_cancels(services, monkeypatch):
-    """Large segments are merged beside the loop (search_index.merging); a stopping worker drops the merge."""
+    """Large segments are merged beside the loop (search_index.whoosh_engine.merging); a stopping worker drops the merge."""
     from docflow.outbox.worker import Worker
-    from search_index import merging
+    from search_index.whoosh_engine import merging
     from tests.search_index.factories import make_document
 
     monkeypatch.setattr(merging, "SMALL_SEGMENT_DOCS", 3)

@@ -30,6 +30,8 @@ def _wait_for(predicate, timeout: float, what: str):
 
 
 def _start(env: dict[str, str], seconds: float, markers: Path, log: Path) -> subprocess.Popen:
+    # The Whoosh engine allows one writer per index folder: each worker gets its own (the leases are under test).
+    env = {**env, "DOCFLOW_INDEX__PATH": str(log.with_suffix(".index"))}
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "tests.outbox_child", str(seconds), str(markers)],
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=out)

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -477,3 +477,35 @@ def end_web_session(session: Session, token: str | None) -> None:
     if row is not None and row.ended_at is None:
         row.ended_at = utcnow()
         session.flush()
+
+
+def prune_login_attempts(session: Session, before: datetime, *, limit: int = 10_000) -> int:
+    """Delete up to `limit` login attempts made before `before`; return how many went.
+
+    The throttle reads a day of attempts (PAIR_MEMORY), so `before` must lie further back; callers
+    loop, one transaction per call.
+    """
+    if before > utcnow() - PAIR_MEMORY:
+        raise ValueError("login attempts of the last 24 hours are still read by the throttle")
+    ids = session.scalars(select(LoginAttempt.id).where(LoginAttempt.at < before)
+                          .order_by(LoginAttempt.id).limit(limit)).all()
+    if ids:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(ids)))
+        logger.info("pruned %d login attempts made before %s", len(ids), before.isoformat(timespec="seconds"))
+    return len(ids)
+
+
+def prune_web_sessions(session: Session, before: datetime, *, lifetime: timedelta, idle: timedelta,
+                       limit: int = 10_000) -> int:
+    """Delete up to `limit` browser sessions that ended (logged out, expired or idle) before `before`.
+
+    A session nobody closed ended when its lifetime or its idle time ran out.
+    """
+    ended = or_(WebSession.ended_at < before,
+                and_(WebSession.ended_at.is_(None),
+                     or_(WebSession.last_seen_at < before - idle, WebSession.created_at < before - lifetime)))
+    ids = session.scalars(select(WebSession.id).where(ended).order_by(WebSession.id).limit(limit)).all()
+    if ids:
+        session.execute(delete(WebSession).where(WebSession.id.in_(ids)))
+        logger.info("pruned %d browser sessions ended before %s", len(ids), before.isoformat(timespec="seconds"))
+    return len(ids)

@@ -14,14 +14,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from docflow.config import HealthSettings
-from search_index import SearchIndex, SearchRequest
+from search_index import SearchEngine
 from storage import ObjectStore
 
 logger = logging.getLogger(__name__)
-
-# A query every index answers, for a principal no document names: it reads postings and returns nothing.
-PROBE = SearchRequest(q="surat", principals=("readiness-probe",), per_page=1, autocorrect=False)
-
 
 @dataclass(frozen=True)
 class Readiness:
@@ -44,7 +40,7 @@ def _run(checks: dict[str, str], name: str, check: Callable[[], str | None]) -> 
     checks[name] = problem or "ok"
 
 
-def check_readiness(session: Session, store: ObjectStore, index: SearchIndex, limits: HealthSettings,
+def check_readiness(session: Session, store: ObjectStore, index: SearchEngine, limits: HealthSettings,
                     now: datetime) -> Readiness:
     """Check the database, the object store, the index, the worker's heartbeat and the queue's age."""
     from docflow.outbox.heartbeat import last_heartbeat
@@ -85,9 +81,6 @@ def check_readiness(session: Session, store: ObjectStore, index: SearchIndex, li
         _run(checks, "worker", worker)
         _run(checks, "queue", queue)
     _run(checks, "storage", store.check_health)
-    _run(checks, "index", lambda: _probe_index(index))
+    _run(checks, "index", index.check_health)
     return Readiness(checks)
 
-
-def _probe_index(index: SearchIndex) -> None:
-    index.search(PROBE)  # opens the reader and walks a word's postings; raises when it cannot

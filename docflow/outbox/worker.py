@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,7 +41,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "retention": (DESTROY_OBJECTS,),
 }
 SWEEP_EVERY = timedelta(hours=1)
-# Finished jobs deleted per transaction when pruning.
+# Rows (finished jobs, login attempts, sessions) deleted per transaction when pruning.
 PRUNE_CHUNK = 5000
 # How often the loop asks whether the index's large segments are due for a merge.
 MERGE_CHECK_SECONDS = 10.0
@@ -97,13 +98,20 @@ class Worker:
         """Ask the loop to finish the job in hand and return."""
         self._stop.set()
 
+    @property
+    def takes_index_jobs(self) -> bool:
+        """Tell whether this worker writes the search index."""
+        return self._takes(INDEX_DOCUMENT)
+
     def run_forever(self) -> None:
         """Process jobs until stopped (SIGTERM or SIGINT in the main thread)."""
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
-        if self._takes(INDEX_DOCUMENT):
+        if self.takes_index_jobs:
             self.services.index.ensure_ready()
+            # A single-node engine (Whoosh) allows one writer: a second worker on its folder stops here.
+            self.services.index.claim_writer()
         logger.info("worker %s started (%s)", os.getpid(),
                     "every queue" if self.kinds is None else "kinds " + ", ".join(sorted(self.kinds)))
         heartbeat = Heartbeat(self.services.db)
@@ -126,7 +134,7 @@ class Worker:
     def _maybe_merge(self) -> None:
         """Start merging the index's large segments in a thread, when due and none is running.
 
-        The merge runs beside indexing (search_index.merging), so new documents stay quick to
+        The merge runs beside indexing (search_index.whoosh_engine.merging), so new documents stay quick to
         find while it lasts; stop() cancels it.
         """
         now = time.monotonic()
@@ -387,18 +395,31 @@ class Worker:
                 entries, gone = load_indexed(session, group, max_text_chars=index_settings.max_text_chars)
             chars = sum(len(entry.body) for entry in entries)
             started = time.monotonic()
-            try:
-                with self.services.index.writer() as batch:
-                    for entry in entries:
-                        batch.upsert(entry)
-                    for doc_id in gone:
-                        batch.delete(doc_id)
-            except IndexLockedError as exc:
-                raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
-            took = time.monotonic() - started
+            finished = [job for doc_id in group for job in jobs_of[doc_id]]
+            index = self.services.index
+            if index.writes_in_database:
+                # The index rows and the jobs' end commit in one transaction: both or neither.
+                with self.services.db.transaction() as session:
+                    with index.writer(session.connection()) as batch:
+                        for entry in entries:
+                            batch.upsert(entry)
+                        for doc_id in gone:
+                            batch.delete(doc_id)
+                    took = time.monotonic() - started
+                    self._finish(session, finished)
+            else:
+                try:
+                    with index.writer() as batch:
+                        for entry in entries:
+                            batch.upsert(entry)
+                        for doc_id in gone:
+                            batch.delete(doc_id)
+                except IndexLockedError as exc:
+                    raise Postpone(f"the index is busy (a reindex may be running): {exc}") from exc
+                took = time.monotonic() - started
+                with self.services.db.transaction() as session:
+                    self._finish(session, finished)
             del entries, batch
-            with self.services.db.transaction() as session:
-                self._finish(session, [job for doc_id in group for job in jobs_of[doc_id]])
             logger.info("indexed %d documents (%d removed) in %.2f s, %d characters of text",
                         len(group) - len(gone), len(gone), took, chars)
 
@@ -474,15 +495,48 @@ class Worker:
         if removed:
             logger.info("swept %d orphan objects", len(removed))
         sweep_temp_files(self.services)
-        self.prune_finished()
+        prune_history(self.services)
 
     def prune_finished(self) -> int:
-        """Delete the jobs finished longer than `worker.finished_retention_days` ago; return how many."""
-        before = utcnow() - timedelta(days=self.settings.worker.finished_retention_days)
-        total = 0
-        while True:
-            with self.services.db.transaction() as session:
-                pruned = prune_finished_jobs(session, before, limit=PRUNE_CHUNK)
-            total += pruned
-            if pruned < PRUNE_CHUNK:
-                return total
+        """Prune what is past its retention (`prune_history`); return how many finished jobs went."""
+        return prune_history(self.services).jobs
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """How many rows past their retention one pruning deleted."""
+
+    jobs: int
+    login_attempts: int
+    web_sessions: int
+
+
+def prune_history(services: Services) -> Pruned:
+    """Delete finished jobs, login attempts and ended browser sessions older than their retention settings."""
+    from docflow.auth.operations import prune_login_attempts, prune_web_sessions
+
+    now = utcnow()
+    worker, server = services.settings.worker, services.settings.server
+    jobs_before = now - timedelta(days=worker.finished_retention_days)
+    logins_before = now - timedelta(days=worker.login_retention_days)
+    sessions_before = now - timedelta(days=worker.session_retention_days)
+    lifetime = timedelta(hours=server.session_lifetime_hours)
+    idle = timedelta(minutes=server.idle_timeout_minutes)
+    return Pruned(
+        jobs=_in_chunks(services, lambda session: prune_finished_jobs(session, jobs_before, limit=PRUNE_CHUNK)),
+        login_attempts=_in_chunks(services, lambda session: prune_login_attempts(session, logins_before,
+                                                                                 limit=PRUNE_CHUNK)),
+        web_sessions=_in_chunks(services, lambda session: prune_web_sessions(
+            session, sessions_before, lifetime=lifetime, idle=idle, limit=PRUNE_CHUNK)),
+    )
+
+
+def _in_chunks(services: Services, prune: Callable[[Session], int]) -> int:
+    """Run a pruning step, one transaction per chunk, until a chunk comes back short."""
+    total = 0
+    while True:
+        with services.db.transaction() as session:
+            pruned = prune(session)
+        total += pruned
+        if pruned < PRUNE_CHUNK:
+            return total

@@ -11,7 +11,7 @@ from docflow.db import Database
 from docflow.documents.access import reader_principals
 from docflow.documents.models import Document, DocumentRecipient, Version
 from docflow.org.models import Position
-from search_index import IndexedDocument, IndexOutdatedError, SearchIndex
+from search_index import IndexedDocument, IndexOutdatedError, SearchEngine
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def database_fingerprints(session: Session, batch: int = 1000) -> dict[int, str]
         session.expunge_all()
 
 
-def index_differences(session: Session, index: SearchIndex) -> tuple[set[int], set[int], set[int]]:
+def index_differences(session: Session, index: SearchEngine) -> tuple[set[int], set[int], set[int]]:
     """Return (missing from index, stale in index, in index but not in database)."""
     in_db = database_fingerprints(session)
     in_index = index.fingerprints()
@@ -196,7 +196,7 @@ def index_differences(session: Session, index: SearchIndex) -> tuple[set[int], s
     return missing, stale, extra
 
 
-def rebuild_index(db: Database, index: SearchIndex, processes: int = 1, *,
+def rebuild_index(db: Database, index: SearchEngine, processes: int = 1, *,
                   max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> tuple[int, int]:
     """Rebuild the index from the database and swap it in; return (documents indexed, queued again).
 
@@ -214,7 +214,7 @@ def rebuild_index(db: Database, index: SearchIndex, processes: int = 1, *,
     return count, len(missing | stale | extra)
 
 
-def ensure_index(db: Database, index: SearchIndex, *, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> bool:
+def ensure_index(db: Database, index: SearchEngine, *, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> bool:
     """Make the index ready, rebuilding one made under other fields (it is derived data); tell if it was rebuilt."""
     try:
         index.ensure_ready()

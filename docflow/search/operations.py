@@ -24,7 +24,7 @@ from docflow.errors import N_, ServiceUnavailable, ValidationFailed
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import INDEX_DOCUMENT
 from docflow.search.params import parse_search
-from search_index import QuerySyntaxError, SearchIndex, SearchIndexError, SearchResults
+from search_index import QuerySyntaxError, SearchEngine, SearchIndexError, SearchResults
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _checked(session: Session, user: User, positions: frozenset[int],
                    total=max(0, results.total - len(refused)))
 
 
-def search_documents(session: Session, index: SearchIndex, user: User, args: Any,
+def search_documents(session: Session, index: SearchEngine, user: User, args: Any,
                      positions: Iterable[int] = ()) -> SearchResults:
     """Search what the user may read now; bad syntax is a ValidationFailed on `q`."""
     positions = frozenset(positions)
@@ -97,7 +97,7 @@ def search_documents(session: Session, index: SearchIndex, user: User, args: Any
         raise ServiceUnavailable(N_("search is unavailable right now; please try again shortly")) from exc
 
 
-def similar_documents(session: Session, index: SearchIndex, user: User, document: Document,
+def similar_documents(session: Session, index: SearchEngine, user: User, document: Document,
                       positions: Iterable[int] = (), limit: int = 5) -> SearchResults:
     """Return letters like `document` among those the user may read (the caller has checked it is readable)."""
     positions = frozenset(positions)

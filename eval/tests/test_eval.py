@@ -202,3 +202,20 @@ def test_readme_without_markers_is_refused(tmp_path: Path) -> None:
     readme.write_text("# no markers\n", encoding="utf-8")
     with pytest.raises(run.EvaluationError):
         run.update_readme(readme, "figures")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_postgres_engine_ranks_within_two_hundredths_of_whoosh(tmp_path: Path) -> None:
+    """Is the PostgreSQL engine's nDCG@10 within 0.02 of the Whoosh engine's, overall and in every group?"""
+    from eval import engines
+    from tests import pg
+
+    records, queries = run.load_jsonl(run.COLLECTION_FILE), run.load_jsonl(run.QUERIES_FILE)
+    with pg.postgres_database() as url:
+        result = engines.compare(records, queries, url, tmp_path)
+    summary = result["summary"]
+    assert set(summary) == {*GROUPS, "overall"}
+    for group, row in summary.items():
+        assert row["postgres_ndcg"] >= row["whoosh_ndcg"] - engines.TOLERANCE, (group, row)
+    assert summary["overall"]["whoosh_ndcg"] > 0.9  # both engines really ranked

@@ -1,4 +1,9 @@
-"""Fixtures for the search index suite: a real Whoosh index in a temporary directory."""
+"""Fixtures for the search index suite: a real index of each engine.
+
+The engine-neutral modules (CONTRACT_MODULES) form the contract suite: their `index` is each
+engine in turn, a Whoosh folder and a PostgreSQL database, and every test must pass on both.
+The other modules test the Whoosh engine's own machinery (segments, merges, postings).
+"""
 from __future__ import annotations
 
 import multiprocessing
@@ -7,16 +12,60 @@ from pathlib import Path
 
 import pytest
 
-from search_index import IndexedDocument, SearchIndex, SearchRequest, SearchResults
+from search_index import IndexedDocument, SearchEngine, SearchIndex, SearchRequest, SearchResults, open_engine
+
+
+CONTRACT_MODULES = frozenset({"test_search", "test_permissions", "test_writes", "test_relevance_features",
+                              "test_query_syntax"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_name" in metafunc.fixturenames:
+        contract = metafunc.module.__name__.rsplit(".", 1)[-1] in CONTRACT_MODULES
+        names = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)] if contract else ["whoosh"]
+        metafunc.parametrize("engine_name", names)
+
+
+@pytest.fixture(scope="session")
+def _index_database() -> Iterator[str]:
+    from tests import pg
+
+    with pg.postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[SearchIndex]:
-    """An empty, ready index that is closed after the test."""
-    search_index = SearchIndex(tmp_path / "index", lock_timeout=2.0)
-    search_index.ensure_ready()
-    yield search_index
-    search_index.close()
+def make_index(request: pytest.FixtureRequest, engine_name: str,
+               tmp_path: Path) -> Iterator[Callable[..., SearchEngine]]:
+    """Return a maker of empty, ready indexes of the engine under test (closed after the test)."""
+    made: list[SearchEngine] = []
+
+    def make(**options: object) -> SearchEngine:
+        if engine_name == "postgres":
+            from sqlalchemy import create_engine, text
+
+            url = request.getfixturevalue("_index_database")
+            engine = open_engine("postgres", database_url=url, **options)
+            engine.ensure_ready()
+            wipe = create_engine(url)
+            with wipe.begin() as conn:
+                conn.execute(text("TRUNCATE search_entries, search_words"))
+            wipe.dispose()
+        else:
+            engine = SearchIndex(tmp_path / f"index-{len(made)}", lock_timeout=2.0, **options)
+            engine.ensure_ready()
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.close()
+
+
+@pytest.fixture
+def index(make_index: Callable[..., SearchEngine]) -> SearchEngine:
+    """An empty, ready index of the engine under test, closed after the test."""
+    return make_index()
 
 
 def add(index: SearchIndex, *docs: IndexedDocument) -> None:

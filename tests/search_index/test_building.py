@@ -1,4 +1,4 @@
-"""Rebuilding with several processes (search_index.building): the same index, one segment per process."""
+"""Rebuilding with several processes (search_index.whoosh_engine.building): the same index, one segment per process."""
 from __future__ import annotations
 
 import multiprocessing
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search_index import IndexedDocument, SearchIndex, SearchIndexError, building
+from search_index import IndexedDocument, SearchIndex, SearchIndexError
+from search_index.whoosh_engine import building
 from tests.search_index.conftest import add, ids, search
 from tests.search_index.factories import make_document, synthetic_corpus
 

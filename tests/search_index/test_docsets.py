@@ -1,7 +1,7 @@
 """Bitmap document sets."""
 from __future__ import annotations
 
-from search_index.docsets import EMPTY, DocSet
+from search_index.whoosh_engine.docsets import EMPTY, DocSet
 
 
 def test_set_operations_and_counts() -> None:

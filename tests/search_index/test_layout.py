@@ -243,7 +243,7 @@ def test_a_killed_rebuild_leaves_nothing_once_the_index_is_opened_again(index: S
 def test_opening_a_commit_that_a_newer_one_just_deleted_opens_the_newer(index: SearchIndex,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker's commit can delete the table of contents a reader is about to read: it tries again."""
-    from search_index import reader
+    from search_index.whoosh_engine import reader
 
     add(index, make_document(1, title="Prasasti"))
     real = reader.FileStorage

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from search_index import SearchIndex, merging
+from search_index import SearchIndex
+from search_index.whoosh_engine import merging
 from tests.search_index.conftest import add, ids, search
 from tests.search_index.factories import make_document
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 from whoosh import query as wq
 
-from search_index import SearchIndex, reader
+from search_index import SearchIndex
+from search_index.whoosh_engine import reader
 from search_index.analysis import analyze
-from search_index.docsets import DocSet
+from search_index.whoosh_engine.docsets import DocSet
 from tests.search_index.conftest import add_in_commits
 from tests.search_index.factories import synthetic_corpus
 

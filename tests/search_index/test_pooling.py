@@ -1,4 +1,4 @@
-"""Writers whose posting pool pickles its runs in batches and merges them all in one pass (search_index.pooling)."""
+"""Writers whose posting pool pickles its runs in batches and merges them all in one pass (search_index.whoosh_engine.pooling)."""
 from __future__ import annotations
 
 import pickle
@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.externalsort import SortingPool
 from whoosh.fields import ID, TEXT, Schema
 
-from search_index import pooling
+from search_index.whoosh_engine import pooling
 
 SCHEMA = Schema(id=ID(stored=True, unique=True), body=TEXT(phrase=True))
 # A pool this small spills a run file every few documents.

@@ -1,4 +1,4 @@
-"""search_index.postings reads Whoosh posting blocks exactly as Whoosh's own code does."""
+"""search_index.whoosh_engine.postings reads Whoosh posting blocks exactly as Whoosh's own code does."""
 from __future__ import annotations
 
 import random
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from search_index import SearchIndex, postings
-from search_index.reader import leaf_postings
+from search_index import SearchIndex
+from search_index.whoosh_engine import postings
+from search_index.whoosh_engine.reader import leaf_postings
 from tests.search_index.factories import make_document
 
 

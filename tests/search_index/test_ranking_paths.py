@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from search_index import SearchIndex, SearchRequest, SearchResults
-from search_index import searching
-from search_index.reader import PostingCache
+from search_index.whoosh_engine import searching
+from search_index.whoosh_engine.reader import PostingCache
 from tests.search_index.conftest import add_in_commits
 from tests.search_index.factories import synthetic_corpus
 
@@ -142,7 +142,7 @@ def test_posting_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
 
 def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After warm_posting_cache, searches for common words decode nothing and rank as without a cache."""
-    from search_index import reader
+    from search_index.whoosh_engine import reader
 
     index = SearchIndex(tmp_path / "warm")
     index.ensure_ready()
@@ -177,7 +177,7 @@ def test_warming_decodes_the_lists_searches_then_read(tmp_path, monkeypatch: pyt
     assert all(("directory", *key) in kept and ("bits", *key) in kept for key in decoded)
     plain = SearchIndex(tmp_path / "warm", posting_cache_mb=0)
 
-    from search_index.index import WARM_FIELDS
+    from search_index.whoosh_engine.index import WARM_FIELDS
 
     decode = reader._all_blocks
     directory_of = reader.block_directory
@@ -215,7 +215,7 @@ def test_warming_an_empty_index_does_nothing(tmp_path) -> None:
 
 def test_term_sets_of_old_segments_are_reused_after_a_commit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit makes a new generation; only its new segment's term sets are computed again."""
-    from search_index import reader
+    from search_index.whoosh_engine import reader
     from tests.search_index.factories import make_document
 
     index = SearchIndex(tmp_path / "bits")

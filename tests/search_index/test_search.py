@@ -97,16 +97,13 @@ def test_date_range_is_inclusive_on_created(letters: SearchIndex) -> None:
     assert ids(search(letters, "", date_from=date(2026, 3, 2), date_to=date(2026, 3, 1))) == []
 
 
-def test_dates_follow_the_configured_calendar(tmp_path) -> None:
+def test_dates_follow_the_configured_calendar(make_index) -> None:
     """30 Dec 18:00 UTC is already 31 Dec 01:00 in Jakarta (WIB)."""
-    wib_index = SearchIndex(tmp_path / "wib", local_tz=WIB)
-    wib_index.ensure_ready()
+    wib_index = make_index(local_tz=WIB)
     add(wib_index, make_document(3, created=datetime(2025, 12, 30, 18, 0, tzinfo=timezone.utc)))
-    try:
-        assert ids(search(wib_index, "", date_from=date(2025, 12, 31), date_to=date(2025, 12, 31))) == [3]
-        assert ids(search(wib_index, "", date_to=date(2025, 12, 30))) == []
-    finally:
-        wib_index.close()
+    assert ids(search(wib_index, "", date_from=date(2025, 12, 31), date_to=date(2025, 12, 31))) == [3]
+    assert ids(search(wib_index, "", date_to=date(2025, 12, 30))) == []
+    assert search(wib_index, "", facets=True).facets["year"] == {"2025": 1}
 
 
 def test_sort_by_date(letters: SearchIndex) -> None:

@@ -70,7 +70,12 @@ def test_duplicate_put_keeps_one_object_and_touches_it(storage_backend: Backend)
 
     assert second.key == first.key
     assert second.size == len(data)
-    assert second.modified > before
+    if storage_backend.name == "s3rver":
+        # s3rver 3.7.1 keeps LastModified on a copy onto itself (S3, MinIO, Ceph RGW and SeaweedFS
+        # move it), so there an old orphan uploaded again may be swept before its row commits.
+        assert second.modified == before
+    else:
+        assert second.modified > before
     assert store.stat(first.key).modified == second.modified
     assert second.repaired is None
     assert [info.key for info in store.iter_objects()] == [first.key]
@@ -84,6 +89,11 @@ def test_concurrent_puts_of_the_same_bytes(storage_backend: Backend) -> None:
         pytest.skip(
             "moto 5.2.5 answers 500 to overlapping PUTs of one key (it closes the replaced key's "
             "buffer while another request reads it); runs on the filesystem and on real MinIO"
+        )
+    if storage_backend.name == "s3rver":
+        pytest.skip(
+            "s3rver 3.7.1 rewrites an object's file in place, so a GET during an overlapping PUT of the "
+            "same key reads it cut short (S3 replaces objects atomically); runs on the filesystem and real MinIO"
         )
     store = storage_backend.store
     data = GeneratedStream(2 * MiB, seed=11).read()

@@ -21,12 +21,20 @@ from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
 from search_index.analysis import COMPOUNDS, iter_terms, stem_word
-from search_index.docsets import EMPTY, DocSet
+from search_index.whoosh_engine.docsets import EMPTY, DocSet
 from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
-from search_index.query import can_relax, is_browse, normalize_query_text, parse_query, parse_relaxed
-from search_index.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
+from search_index.query import (
+    can_relax,
+    is_browse,
+    normalize_query_text,
+    parse_query,
+    parse_relaxed,
+    positive_leaves as _positive_leaves,
+    proximity_words,
+)
+from search_index.whoosh_engine.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
 from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -461,24 +469,6 @@ def _rank_near_first(view: View, q: wq.Query, allowed: DocSet,
     return matched, (head + tail)[:wanted]
 
 
-def proximity_words(q: wq.Query) -> list[str]:
-    """Return the distinct prose terms of the query's words and phrases, in query order."""
-    words: list[str] = []
-    for leaf in _positive_leaves(q):
-        if leaf.field() != "body":
-            continue
-        if isinstance(leaf, wq.Phrase):
-            texts = list(leaf.words)
-        elif isinstance(leaf, wq.Term):
-            texts = [leaf.text]
-        else:
-            continue
-        for text in texts:
-            if isinstance(text, str) and text not in words:
-                words.append(text)
-    return words
-
-
 def _closeness(view: View, words: list[str], docnums: list[int]) -> dict[int, float]:
     """Return, per document, how close together the query's words stand (0 to 1).
 
@@ -612,18 +602,6 @@ def _by_date(view: View, docs: DocSet, newest: bool, upto: int) -> list[int]:
 
 
 # -- hits ----------------------------------------------------------------------------------
-
-
-def _positive_leaves(q: wq.Query) -> list[wq.Query]:
-    """Return the leaf queries that can contribute to a match (those not under a NOT)."""
-    if isinstance(q, wq.Not):
-        return []
-    if q.is_leaf():
-        return [q]
-    leaves: list[wq.Query] = []
-    for child in q.children():
-        leaves.extend(_positive_leaves(child))
-    return leaves
 
 
 def _highlight_terms(view: View, q: wq.Query) -> dict[str, frozenset[str]]:

@@ -1,4 +1,4 @@
-"""The search index: one writer process, many reader threads, atomic rebuilds.
+"""The Whoosh engine: one writer process, many reader threads, atomic rebuilds, on one machine.
 
 Layout under the base directory::
 
@@ -6,12 +6,14 @@ Layout under the base directory::
     index-20260301T101500.123456Z/             (a Whoosh index)
     index-20260214T080000.000000Z/             (the previous one, kept for readers still on it)
     write.lock                                 (held by writer() and rebuild())
+    writer.owner                               (held by the worker that writes the index: host and pid)
 """
 from __future__ import annotations
 
 import fcntl
 import logging
 import os
+import socket
 import shutil
 import threading
 import time
@@ -26,10 +28,11 @@ from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.fields import Schema
 from whoosh.writing import IndexWriter
 
-from search_index import building, merging, pooling
+from search_index.whoosh_engine import building, merging, pooling
 from search_index.errors import IndexDamagedError, IndexLockedError, IndexOutdatedError, SearchIndexError
+from search_index.engine import SearchEngine
 from search_index.models import IndexedDocument, SearchRequest, SearchResults
-from search_index.reader import (
+from search_index.whoosh_engine.reader import (
     CACHE_MIN_POSTINGS,
     POSTING_BYTES,
     USE_MMAP,
@@ -40,13 +43,15 @@ from search_index.reader import (
     warm_postings,
 )
 from search_index.schema import SCHEMA_VERSION, build_schema, document_fields
-from search_index.searching import run_search, similar_documents, suggest_titles
+from search_index.whoosh_engine.searching import run_search, similar_documents, suggest_titles
 
 logger = logging.getLogger(__name__)
 
 CURRENT_LINK = "current"
 INDEX_DIR_PREFIX = "index-"
 LOCK_FILE = "write.lock"
+# Names the worker that writes this folder (the engine is single-node: one writer, see claim_writer).
+OWNER_FILE = "writer.owner"
 VERSION_FILE = "docflow-schema-version"
 # Whoosh's table of contents of a commit of the index named MAIN (its default name).
 TOC_PATTERN = "_MAIN_*.toc"
@@ -91,7 +96,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-class IndexBatch:
+class WhooshBatch:
     """Changes collected inside `SearchIndex.writer()`, applied in one commit at its end."""
 
     def __init__(self, local_tz: tzinfo) -> None:
@@ -122,8 +127,11 @@ class IndexBatch:
                 writer.update_document(**document_fields(doc, self._local_tz))
 
 
-class SearchIndex:
-    """Full-text index of documents under one base directory, which it owns entirely."""
+class SearchIndex(SearchEngine):
+    """Full-text index of documents under one base directory, which it owns entirely (single-node)."""
+
+    backend = "whoosh"
+    single_node = True
 
     def __init__(self, path: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
                  local_tz: tzinfo = timezone.utc, posting_cache_mb: int = DEFAULT_POSTING_CACHE_MB) -> None:
@@ -138,6 +146,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._closed = False
+        self._owner_fd: int | None = None
         self._posting_cache = (PostingCache(max_postings=posting_cache_mb * 1_000_000 // POSTING_BYTES,
                                             min_postings=CACHE_MIN_POSTINGS) if posting_cache_mb > 0 else None)
 
@@ -145,6 +154,49 @@ class SearchIndex:
     def path(self) -> Path:
         """Return the base directory."""
         return self._base
+
+    def describe(self) -> str:
+        """Return where the index lives."""
+        return f"Whoosh index at {self._base} (single-node)"
+
+    # -- one writer, one node ------------------------------------------------------------
+
+    def claim_writer(self) -> None:
+        """Hold the folder's owner lock for the life of this process; refuse if another worker holds it.
+
+        The lock is an flock on OWNER_FILE, released by the kernel when the process dies, so a
+        crashed worker never leaves a stale claim; the file names the holder for the message.
+        """
+        if self._owner_fd is not None:
+            return
+        self._base.mkdir(parents=True, exist_ok=True)
+        path = self._base / OWNER_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise IndexLockedError(
+                f"the Whoosh index folder {self._base} is already written by {holder}. The Whoosh engine is "
+                "single-node: run one worker per index folder, or use [index] backend = \"postgres\" for "
+                "several workers or nodes") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"worker pid {os.getpid()} on host {socket.gethostname()}\n".encode(), 0)
+        self._owner_fd = fd
+
+    def check_node(self) -> None:
+        """Refuse to serve a folder whose writer runs on another machine (a shared network folder)."""
+        try:
+            holder = (self._base / OWNER_FILE).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        host = holder.rsplit(" on host ", 1)[-1] if " on host " in holder else ""
+        if host and host != socket.gethostname():
+            raise IndexLockedError(
+                f"the Whoosh index folder {self._base} is written by {holder}, another machine. The Whoosh "
+                "engine is single-node: use [index] backend = \"postgres\" for several nodes (if that machine "
+                f"no longer writes this folder, delete {self._base / OWNER_FILE})")
 
     # -- layout --------------------------------------------------------------------------
 
@@ -287,9 +339,9 @@ class SearchIndex:
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self) -> Iterator[IndexBatch]:
-        """Collect upserts and deletes; commit them once at exit, or not at all on an exception."""
-        batch = IndexBatch(self._local_tz)
+    def writer(self, connection: object = None) -> Iterator[WhooshBatch]:
+        """Collect upserts and deletes; commit them once at exit, or not at all on an exception (`connection` unused)."""
+        batch = WhooshBatch(self._local_tz)
         yield batch
         if not len(batch):
             return
@@ -343,7 +395,7 @@ class SearchIndex:
         """Merge one level of large segments if one is due; return how many documents the merge wrote.
 
         The write lock is held only to choose the segments and to swap the merged one in; the
-        merge runs in a child process meanwhile, so writer() commits go on (search_index.merging).
+        merge runs in a child process meanwhile, so writer() commits go on (search_index.whoosh_engine.merging).
         `between` runs after the merge and before the swap (for tests). A rebuild swapped in
         meanwhile makes the merge moot: it is dropped; so does setting `cancel` (the child is
         terminated and 0 returned).
@@ -430,7 +482,7 @@ class SearchIndex:
         """Index `docs` into a fresh directory, then switch readers to it atomically; return the count.
 
         With `processes` above 1, that many child processes index the documents side by side
-        (search_index.building), leaving one segment each.
+        (search_index.whoosh_engine.building), leaving one segment each.
         """
         if processes < 1:
             raise ValueError(f"processes must be at least 1, got {processes}")
@@ -545,6 +597,15 @@ class SearchIndex:
         with self._reading() as view:
             return warm_postings(view, self._posting_cache, WARM_FIELDS, fill)
 
+    def warm(self) -> str | None:
+        """Decode the commonest words' postings (see warm_posting_cache); return what was decoded."""
+        lists, postings = self.warm_posting_cache()
+        return f"decoded {lists} posting lists ({postings} postings) of common words"
+
+    def check_health(self) -> None:
+        """Open the reader and walk a word's postings for a principal no document names."""
+        self.search(SearchRequest(q="surat", principals=("readiness-probe",), per_page=1, autocorrect=False))
+
     def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5,
                 hidden: frozenset[int] = frozenset()) -> SearchResults:
         """Return readable letters like the given one (never the letter itself); none if it is unreadable."""
@@ -574,4 +635,7 @@ class SearchIndex:
             if self._generation is not None:
                 self._generation.retire()
                 self._generation = None
+            if self._owner_fd is not None:
+                os.close(self._owner_fd)  # releases the owner lock
+                self._owner_fd = None
 

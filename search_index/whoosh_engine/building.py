@@ -4,7 +4,7 @@ Whoosh analyses and pools postings in pure Python, so one process builds at most
 worth: at 100,000 letters a rebuild takes a quarter of an hour, at 1,000,000 hours. Here the
 caller's process reads the documents and hands them out in batches through a queue; each of
 `processes` spawned children indexes what it takes into a segment of its own scratch index
-(as a merge does, search_index.merging), and once all have finished their segments are moved
+(as a merge does, search_index.whoosh_engine.merging), and once all have finished their segments are moved
 into the new index and committed together. The index's statistics (document frequencies,
 average lengths) are those of the whole collection, so searches rank exactly as on a
 one-segment index; a later merge (merging.choose_merge) joins the segments when it is due.
@@ -21,9 +21,9 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search_index import pooling
+from search_index.whoosh_engine import pooling
 from search_index.errors import SearchIndexError
-from search_index.merging import child_answer, move_segment_files, send_outcome, stop_child
+from search_index.whoosh_engine.merging import child_answer, move_segment_files, send_outcome, stop_child
 from search_index.models import IndexedDocument
 from search_index.schema import build_schema, document_fields
 

@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-from search_index import pooling
+from search_index.whoosh_engine import pooling
 
 SMALL_SEGMENT_DOCS = 100
 SMALL_SEGMENT_COUNT = 6

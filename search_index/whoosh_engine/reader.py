@@ -29,9 +29,9 @@ from whoosh.qparser import OrGroup, QueryParser
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search_index.docsets import EMPTY, DocSet
+from search_index.whoosh_engine.docsets import EMPTY, DocSet
 from search_index.errors import IndexDamagedError, SearchIndexError
-from search_index.postings import block_directory
+from search_index.whoosh_engine.postings import block_directory
 from search_index.query import build_parser
 
 logger = logging.getLogger(__name__)
@@ -313,7 +313,7 @@ def _all_blocks(matcher: W3LeafMatcher, offsets: array | None = None) -> list[tu
             offsets.append(position)
             position = matcher._nextoffset
         if matcher._ids is None:
-            matcher._read_ids()  # delta-decoded in C (search_index.postings)
+            matcher._read_ids()  # delta-decoded in C (search_index.whoosh_engine.postings)
         if matcher._weights is None:
             matcher._read_weights()
         # Whoosh keeps a block's differing weights as Python floats (about 32 bytes each); they
@@ -699,7 +699,7 @@ class View:
     def seek_postings(self, subsearcher: Searcher, fieldname: str, text: str | bytes) -> Matcher:
         """Return a term's posting matcher in one segment, for skipping to documents far apart.
 
-        A long list's matcher gets the list's block directory (search_index.postings), kept in
+        A long list's matcher gets the list's block directory (search_index.whoosh_engine.postings), kept in
         the posting cache, so that skip_to reads only the header of the block it lands in.
         Raises TermNotFound for a term the segment lacks.
         """

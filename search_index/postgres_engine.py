@@ -1,0 +1,958 @@
+"""The PostgreSQL engine: the index as rows of the application's database, read by every node.
+
+Each document is one row of `search_entries`: the stored fields for hits and filters, its readers
+as a text array (GIN), and one tsvector `terms` holding the terms of Docflow's own analysis
+(search_index.analysis, through the same field analyzers as the Whoosh engine) with their
+positions, each term prefixed by its field ("b:rapat", "t:undang", "n:800/12/2025"), so one GIN
+index answers every field, and phrases are checked on positions with tsquery's <-> operator. No
+PostgreSQL text-search configuration analyses anything: tsvector and tsquery are built here
+from Docflow's terms, so both engines match the same words.
+
+Queries are parsed by the shared query language (search_index.query) and translated to one
+tsquery; the permission filter, the filters, the totals and the facets are SQL. Ranking is the
+Whoosh engine's BM25F (same field boosts, k1, b and idf), computed here from the term positions of
+the candidate rows (every match when there are few, else the best by ts_rank), then reordered by
+the closeness of the query's words as the Whoosh engine does. Highlights reuse
+search_index.highlighting on the stored title and body.
+
+The tables are created by the engine itself (ensure_ready, CREATE ... IF NOT EXISTS), not by an
+Alembic migration: they are derived data, versioned like the Whoosh folder (search_meta holds the
+analysis version; a mismatch raises IndexOutdatedError until `reindex`), and SQLite instances
+never have them.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from whoosh import qparser
+from whoosh import query as wq
+
+from search_index import boilerplate
+from search_index.analysis import COMPOUNDS, iter_terms, stem_word
+from search_index.engine import SearchEngine
+from search_index.errors import IndexOutdatedError, SearchIndexError
+from search_index.highlighting import highlight_fragments, highlight_whole
+from search_index.models import MAX_PER_PAGE, SORTS, IndexedDocument, SearchHit, SearchRequest, SearchResults
+from search_index.query import (
+    build_parser,
+    can_relax,
+    is_browse,
+    normalize_query_text,
+    parse_query,
+    parse_relaxed,
+    positive_leaves as _positive_leaves,
+    proximity_words as _proximity_words,
+)
+from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build_schema
+
+logger = logging.getLogger(__name__)
+
+# Bump when the tables or the term encoding change (with search_index.schema.SCHEMA_VERSION).
+LAYOUT_VERSION = 1
+VERSION = f"{SCHEMA_VERSION}.{LAYOUT_VERSION}"
+
+# The prefix of each field's terms in the one tsvector.
+FIELD_CODES = {"title": "t", "number": "n", "body": "b", "author": "a", "recipients": "r", "title_ac": "c",
+               "spell": "s"}
+# Fields whose token counts are kept for BM25's length normalisation (in this order in `lengths`).
+LENGTH_FIELDS = ("title", "number", "body", "author", "recipients")
+_PAIR_BASE = {pair: base for base, pair in PAIR_FIELDS.items()}
+# tsvector keeps positions 1..16383 and at most 256 per term.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_TERM = 255
+
+K1 = 1.2
+B = 0.75
+# Up to this many matches every one is scored exactly; past it the best PRESELECT by ts_rank are.
+SCORE_ALL_BELOW = 3000
+PRESELECT = 600
+# As in the Whoosh engine (search_index.whoosh_engine.searching).
+SUGGEST_BELOW = 3
+MAX_EDIT_DISTANCE = 2
+MAX_AUTOCOMPLETE = 50
+MAX_HIGHLIGHT_TERMS = 200
+RERANK_DEPTH = 30
+PROXIMITY_BOOST = 0.5
+SIMILAR_FIELDS = {"title": 2.0, "body": 1.0}
+SIMILAR_TERMS = 12
+# Document frequencies and field statistics are cached this long per process.
+STATS_SECONDS = 30.0
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS search_entries (
+        doc_id bigint PRIMARY KEY,
+        title text NOT NULL,
+        body text NOT NULL,
+        number text,
+        doc_type text NOT NULL,
+        unit text NOT NULL,
+        state text NOT NULL,
+        security_class text NOT NULL,
+        classification text NOT NULL,
+        year text NOT NULL,
+        created timestamptz NOT NULL,
+        updated timestamptz NOT NULL,
+        readers text[] NOT NULL,
+        fingerprint text NOT NULL,
+        lengths integer[] NOT NULL,
+        terms tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_entries_terms ON search_entries USING gin (terms)",
+    "CREATE INDEX IF NOT EXISTS search_entries_readers ON search_entries USING gin (readers)",
+    "CREATE INDEX IF NOT EXISTS search_entries_created ON search_entries (created, doc_id)",
+    # Words as written, for "did you mean" (only ever added: a word no readable row holds is never offered).
+    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS search_meta (key text PRIMARY KEY, value text NOT NULL)",
+)
+
+
+def _quote(lexeme: str) -> str:
+    """Return a lexeme quoted for tsvector and tsquery input."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def lexeme(field: str, term: str) -> str:
+    """Return the tsvector lexeme of a field's term."""
+    return f"{FIELD_CODES[field]}:{term}"
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    values: dict[str, Any]
+    words: set[str]
+
+
+class _Analysis:
+    """The field analyzers of the shared schema, turning a document into its row."""
+
+    def __init__(self, local_tz: tzinfo) -> None:
+        self.schema = build_schema()
+        self.local_tz = local_tz
+
+    def row(self, doc: IndexedDocument) -> _Row:
+        for token in doc.readers:
+            if not token or any(ch.isspace() for ch in token):
+                raise SearchIndexError(f"reader token {token!r} of document {doc.id} is empty or has spaces")
+        if doc.created.tzinfo is None or doc.updated.tzinfo is None:
+            raise SearchIndexError("datetimes given to the index must be timezone-aware")
+        body = boilerplate.strip(doc.body)
+        sources = {"title": doc.title, "number": doc.number or "", "body": body, "author": doc.author,
+                   "recipients": doc.recipients, "title_ac": doc.title, "spell": f"{doc.title}\n{body}"}
+        positions: dict[str, list[int]] = defaultdict(list)
+        lengths = dict.fromkeys(LENGTH_FIELDS, 0)
+        words: set[str] = set()
+        for field, value in sources.items():
+            if not value:
+                continue
+            for token in self.schema[field].analyzer(value, positions=True, mode="index"):
+                if field in lengths:
+                    lengths[field] += 1
+                if field == "spell":
+                    words.add(token.text)
+                slots = positions[lexeme(field, token.text)]
+                if len(slots) < MAX_POSITIONS_PER_TERM:
+                    slots.append(min(token.pos + 1, MAX_POSITION))
+        terms = " ".join(f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items())
+        values = {
+            "doc_id": doc.id, "title": doc.title, "body": body, "number": doc.number, "doc_type": doc.doc_type,
+            "unit": doc.unit, "state": doc.state, "security_class": doc.security_class,
+            "classification": doc.classification, "year": str(doc.created.astimezone(self.local_tz).year),
+            "created": doc.created, "updated": doc.updated, "readers": list(doc.readers),
+            "fingerprint": doc.fingerprint, "lengths": [lengths[f] for f in LENGTH_FIELDS], "terms": terms,
+        }
+        return _Row(values, words)
+
+
+_COLUMNS = ("doc_id", "title", "body", "number", "doc_type", "unit", "state", "security_class", "classification",
+            "year", "created", "updated", "readers", "fingerprint", "lengths", "terms")
+_INSERT = ("INSERT INTO search_entries ({cols}) VALUES ({vals}) ".format(
+    cols=", ".join(_COLUMNS), vals=", ".join("CAST(:terms AS tsvector)" if c == "terms" else f":{c}" for c in _COLUMNS)))
+# A slower worker must not overwrite a newer entry written meanwhile by another (several workers may run).
+_UPSERT = _INSERT + "ON CONFLICT (doc_id) DO UPDATE SET {sets} WHERE search_entries.updated <= EXCLUDED.updated".format(
+    sets=", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "doc_id"))
+
+
+class PostgresBatch:
+    """Changes collected inside `PostgresEngine.writer()`, written in one transaction at its end."""
+
+    def __init__(self, analysis: _Analysis) -> None:
+        self._analysis = analysis
+        self._ops: dict[int, _Row | None] = {}
+
+    def upsert(self, doc: IndexedDocument) -> None:
+        """Add the document, replacing any indexed document with the same id."""
+        self._ops[doc.id] = self._analysis.row(doc)  # analysed now: errors name the document
+
+    def delete(self, doc_id: int) -> None:
+        """Remove the document with this id, if it is indexed."""
+        self._ops[doc_id] = None
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def apply(self, conn: Connection) -> None:
+        """Write the collected changes on an open transaction."""
+        # Shared: writers go side by side; a rebuild takes it exclusively and they wait for its commit.
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(hashtext('docflow search_entries'))"))
+        gone = [doc_id for doc_id, row in self._ops.items() if row is None]
+        rows = [row for row in self._ops.values() if row is not None]
+        if gone:
+            conn.execute(text("DELETE FROM search_entries WHERE doc_id = ANY(:ids)"), {"ids": gone})
+        if rows:
+            conn.execute(text(_UPSERT), [row.values for row in rows])
+            _add_words(conn, set().union(*(row.words for row in rows)))
+
+
+def _add_words(conn: Connection, words: set[str]) -> None:
+    if words:
+        # Sorted: two workers adding overlapping words take the row locks in one order (no deadlock).
+        conn.execute(text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) "
+                          "ON CONFLICT DO NOTHING"), {"words": sorted(words)})
+
+
+# -- query translation -----------------------------------------------------------------------
+
+
+def _leaf_words(q: wq.Query) -> tuple[str, list[str]]:
+    """Return (field, words) of a term or phrase, a pair-field term read as the phrase it stands for."""
+    if isinstance(q, wq.Phrase):
+        return q.fieldname, list(q.words)
+    if q.fieldname in _PAIR_BASE:
+        return _PAIR_BASE[q.fieldname], q.text.split(" ")
+    return q.fieldname, [q.text]
+
+
+def to_tsquery(q: wq.Query) -> str | None:
+    """Return the tsquery text of a parsed query, or None if it can match nothing."""
+    if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+        return None
+    if isinstance(q, wq.Prefix):
+        return f"{_quote(lexeme(q.fieldname, q.text))}:*"
+    if isinstance(q, (wq.Term, wq.Phrase)):
+        field, words = _leaf_words(q)
+        if field not in FIELD_CODES or not words:
+            return None
+        lexemes = [_quote(lexeme(field, w)) for w in words]
+        slop = getattr(q, "slop", 1)
+        if len(lexemes) == 1:
+            return lexemes[0]
+        if slop <= 1:
+            return "(" + " <-> ".join(lexemes) + ")"
+        # Near (unordered, within `slop`): each neighbouring pair within the distance, either order.
+        pairs = []
+        for a, b in zip(lexemes, lexemes[1:]):
+            pairs.append("(" + " | ".join(f"{x} <{k}> {y}" for k in range(1, slop + 1) for x, y in ((a, b), (b, a)))
+                         + ")")
+        return "(" + " & ".join(pairs) + ")"
+    if isinstance(q, wq.Not):
+        inner = to_tsquery(q.query)
+        return None if inner is None else f"!{inner}"
+    if isinstance(q, (wq.And, wq.Or)):
+        parts = [to_tsquery(child) for child in q.subqueries]
+        if isinstance(q, wq.And):
+            if any(p is None for p in parts):
+                return None
+            return "(" + " & ".join(parts) + ")" if parts else None
+        kept = [p for p in parts if p is not None]
+        return "(" + " | ".join(kept) + ")" if kept else None
+    raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
+
+
+# -- scoring -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    """What scoring needs of one candidate row: its field lengths and the query's terms' positions."""
+
+    lengths: dict[str, int]
+    positions: dict[str, list[int]]  # lexeme -> positions
+
+
+class _Stats:
+    """Collection statistics for BM25, cached per process for STATS_SECONDS."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.expires = 0.0
+        self.count = 0
+        self.avg: dict[str, float] = {}
+        self.df: dict[str, int] = {}
+
+
+def _bm25(idf: float, tf: float, fl: float, avgfl: float) -> float:
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def _phrase_matches(lists: list[list[int]], slop: int) -> int:
+    """Return how many times the words occur in order, side by side (slop 1), or within `slop` in any order."""
+    if any(not p for p in lists):
+        return 0
+    if slop <= 1:
+        following = [set(p) for p in lists[1:]]
+        return sum(1 for start in lists[0] if all(start + i + 1 in s for i, s in enumerate(following)))
+    count = 0
+    for start in lists[0]:
+        if all(any(abs(p - start) <= slop for p in other) for other in lists[1:]):
+            count += 1
+    return count
+
+
+# -- the engine ------------------------------------------------------------------------------
+
+
+class PostgresEngine(SearchEngine):
+    """Full-text index in PostgreSQL tables of the application's database (any number of nodes)."""
+
+    backend = "postgres"
+    single_node = False
+    writes_in_database = True
+
+    def __init__(self, database_url: str, *, local_tz: tzinfo = timezone.utc, pool_size: int = 5,
+                 engine: Engine | None = None) -> None:
+        """Connect to the database at `database_url`; `local_tz` sets the calendar of date filters and years."""
+        self._engine = engine if engine is not None else create_engine(
+            database_url, pool_size=pool_size, pool_pre_ping=True)
+        self._owns_engine = engine is None
+        self._local_tz = local_tz
+        self._analysis = _Analysis(local_tz)
+        self._parser = build_parser(self._analysis.schema)
+        self._relaxed_parser = build_parser(self._analysis.schema, group=qparser.OrGroup)
+        self._stats = _Stats()
+        self._closed = False
+
+    def describe(self) -> str:
+        """Return where the index lives."""
+        return f"PostgreSQL index in {self._engine.url.render_as_string(hide_password=True)}"
+
+    # -- layout --------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        if self._closed:
+            raise SearchIndexError("search index is closed")
+        try:
+            with (self._engine.begin() if write else self._engine.connect()) as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise SearchIndexError(f"the PostgreSQL search index cannot be used: {exc}".splitlines()[0]) from exc
+
+    def ensure_ready(self) -> None:
+        """Create the tables if there are none; raise IndexOutdatedError if they need a rebuild."""
+        with self._connect(write=True) as conn:
+            # One creator at a time: two nodes starting together must not race on CREATE.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('docflow search_entries'))"))
+            for statement in _DDL:
+                conn.execute(text(statement))
+            found = conn.scalar(text("SELECT value FROM search_meta WHERE key = 'version'"))
+            if found is None:
+                if conn.scalar(text("SELECT count(*) FROM search_entries")):
+                    found = "none"
+                else:
+                    conn.execute(text("INSERT INTO search_meta (key, value) VALUES ('version', :v)"), {"v": VERSION})
+                    found = VERSION
+        if found != VERSION:
+            raise IndexOutdatedError(f"the PostgreSQL search index has version {found}, this code needs {VERSION}: "
+                                     "rebuild it (docflow reindex)")
+
+    def _check_version(self, conn: Connection) -> None:
+        found = conn.scalar(text("SELECT value FROM search_meta WHERE key = 'version'"))
+        if found != VERSION:
+            raise IndexOutdatedError(f"the PostgreSQL search index has version {found}, this code needs {VERSION}: "
+                                     "rebuild it (docflow reindex)")
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, connection: Connection | None = None) -> Iterator[PostgresBatch]:
+        """Collect upserts and deletes; write them at exit in one transaction, or not at all on an exception.
+
+        With `connection` (an open transaction of the application's database, the worker's) the
+        rows are written on it and commit with it: together with the jobs they finish, or not at all.
+        """
+        batch = PostgresBatch(self._analysis)
+        yield batch
+        if not len(batch):
+            return
+        if connection is not None:
+            self._check_version(connection)
+            batch.apply(connection)
+            logger.info("Wrote %d search index changes in the caller's transaction", len(batch))
+            return
+        with self._connect(write=True) as conn:
+            self._check_version(conn)
+            batch.apply(conn)
+        logger.info("Committed %d search index changes", len(batch))
+
+    def rebuild(self, docs: Iterable[IndexedDocument], processes: int = 1) -> int:
+        """Replace every row in one transaction: readers see the old index until it commits (MVCC).
+
+        `processes` is accepted for the interface; analysis runs in this process.
+        """
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
+        self.ensure_ready_for_rebuild()
+        seen: set[int] = set()
+        with self._connect(write=True) as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('docflow search_entries'))"))
+            conn.execute(text("DELETE FROM search_entries"))
+            chunk: list[_Row] = []
+            for doc in docs:
+                if doc.id in seen:
+                    raise SearchIndexError(f"document {doc.id} appears twice in the rebuild")
+                seen.add(doc.id)
+                chunk.append(self._analysis.row(doc))
+                if len(chunk) >= 200:
+                    self._insert(conn, chunk)
+                    chunk = []
+            self._insert(conn, chunk)
+            conn.execute(text("INSERT INTO search_meta (key, value) VALUES ('version', :v) "
+                              "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"), {"v": VERSION})
+        with self._stats.lock:
+            self._stats.expires = 0.0
+        logger.info("Rebuilt the PostgreSQL search index with %d documents", len(seen))
+        return len(seen)
+
+    def ensure_ready_for_rebuild(self) -> None:
+        """Create the tables if missing, whatever version the rows were written under."""
+        try:
+            self.ensure_ready()
+        except IndexOutdatedError:
+            pass
+
+    @staticmethod
+    def _insert(conn: Connection, rows: list[_Row]) -> None:
+        if rows:
+            conn.execute(text(_INSERT), [row.values for row in rows])
+            _add_words(conn, set().union(*(row.words for row in rows)))
+
+    # -- statistics ----------------------------------------------------------------------
+
+    def _collection(self, conn: Connection) -> _Stats:
+        stats = self._stats
+        with stats.lock:
+            if time.monotonic() >= stats.expires:
+                row = conn.execute(text(
+                    "SELECT count(*), " + ", ".join(f"coalesce(avg(lengths[{i + 1}]), 0)"
+                                                     for i in range(len(LENGTH_FIELDS))) + " FROM search_entries")).one()
+                stats.count = int(row[0])
+                stats.avg = {field: float(row[i + 1]) or 1.0 for i, field in enumerate(LENGTH_FIELDS)}
+                stats.df = {}
+                stats.expires = time.monotonic() + STATS_SECONDS
+        return stats
+
+    def _doc_frequency(self, conn: Connection, tsquery: str) -> int:
+        stats = self._stats
+        found = stats.df.get(tsquery)
+        if found is None:
+            found = int(conn.scalar(text("SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q AS tsquery)"),
+                                    {"q": tsquery}))
+            if len(stats.df) > 50_000:
+                stats.df.clear()
+            stats.df[tsquery] = found
+        return found
+
+    def _idf(self, conn: Connection, tsquery: str) -> float:
+        count = self._collection(conn).count
+        return math.log(max(count, 1) / (self._doc_frequency(conn, tsquery) + 1)) + 1
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _where(self, request_principals: tuple[str, ...], hidden: frozenset[int], params: dict[str, Any],
+               request: SearchRequest | None = None) -> list[str]:
+        """Return the SQL conditions of the permission filter and the request's filters (params filled in)."""
+        where = ["readers && CAST(:principals AS text[])"]
+        params["principals"] = list(request_principals)
+        if hidden:
+            where.append("NOT (doc_id = ANY(:hidden))")
+            params["hidden"] = sorted(hidden)
+        if request is None:
+            return where
+        for column, values in (("doc_type", request.doc_types), ("unit", request.units),
+                               ("state", request.states), ("security_class", request.security_classes)):
+            if values:
+                where.append(f"{column} = ANY(:{column}s)")
+                params[f"{column}s"] = list(values)
+        classification = (request.classification or "").strip().rstrip(".")
+        if classification:
+            # "000.8" covers itself and its descendants ("000.8.3.3"), not a sibling like "000.81".
+            where.append("(classification = :classification OR starts_with(classification, :classification_dot))")
+            params["classification"] = classification
+            params["classification_dot"] = classification + "."
+        if request.date_from is not None:
+            where.append("created >= :date_from")
+            params["date_from"] = self._local_midnight(request.date_from)
+        if request.date_to is not None:
+            where.append("created < :date_to")
+            params["date_to"] = self._local_midnight(request.date_to + timedelta(days=1))
+        return where
+
+    def _local_midnight(self, day: date) -> datetime:
+        return datetime.combine(day, dtime.min, tzinfo=self._local_tz)
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Run a search for a user; only documents readable by `request.principals` count (facets too)."""
+        if request.sort not in SORTS:
+            raise SearchIndexError(f"unknown sort {request.sort!r}; use one of {', '.join(SORTS)}")
+        with self._connect() as conn:
+            results = self._run_query(conn, request, request.q)
+            if request.autocorrect and results.total == 0 and results.suggestion is not None:
+                corrected = self._run_query(conn, request, results.suggestion)
+                if corrected.total:
+                    return replace(corrected, suggestion=None, corrected_query=results.suggestion)
+            return results
+
+    def _run_query(self, conn: Connection, request: SearchRequest, q: str) -> SearchResults:
+        page = max(1, request.page)
+        per_page = min(max(1, request.per_page), MAX_PER_PAGE)
+        start = (page - 1) * per_page
+        wanted = start + per_page
+        if not request.principals:
+            return SearchResults(total=0, page=page, per_page=per_page, hits=[], suggestion=None,
+                                 facets={f: {} for f in FACET_FIELDS} if request.facets else {})
+        params: dict[str, Any] = {}
+        where = self._where(request.principals, request.hidden, params, request)
+        parsed: wq.Query | None = None
+        tsquery: str | None = None
+        relaxed: wq.Query | None = None
+        partial: list[tuple[float, int]] = []
+        partial_total = 0
+        if not is_browse(q):
+            parsed = parse_query(self._parser, q)
+            tsquery = to_tsquery(parsed)
+            if tsquery is None:
+                where.append("false")
+            else:
+                where.append("terms @@ CAST(:tsquery AS tsquery)")
+                params["tsquery"] = tsquery
+        condition = " AND ".join(where)
+        candidates: list[int] | None = None
+        if parsed is not None and request.sort == "relevance":
+            # Most queries match few rows: fetch them all (every one is scored), counting only past the limit.
+            candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} LIMIT :cap"),
+                                           {**params, "cap": SCORE_ALL_BELOW + 1}))
+        if candidates is not None and len(candidates) <= SCORE_ALL_BELOW:
+            total = len(candidates)
+        else:
+            candidates = None
+            total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition}"), params))
+        ranked: list[tuple[float, int]] = []
+        if parsed is None or request.sort != "relevance":
+            order = "created ASC, doc_id ASC" if request.sort == "oldest" else "created DESC, doc_id ASC"
+            page_ids = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} "
+                                              f"ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                         {**params, "limit": per_page, "offset": start}))
+            page_docs = [(d, 0.0, False) for d in page_ids]
+        else:
+            if total:
+                ranked = self._rank(conn, parsed, tsquery, condition, params, total, wanted, candidates)
+            if len(ranked) < wanted and total < wanted and can_relax(q):
+                relaxed = parse_relaxed(self._relaxed_parser, q)
+                relaxed_tsquery = to_tsquery(relaxed)
+                if relaxed_tsquery is not None:
+                    rparams = dict(params, relaxed=relaxed_tsquery)
+                    rcondition = " AND ".join(
+                        [w for w in where if w != "terms @@ CAST(:tsquery AS tsquery)" and w != "false"]
+                        + ["terms @@ CAST(:relaxed AS tsquery)"]
+                        + (["NOT (terms @@ CAST(:tsquery AS tsquery))"] if tsquery is not None else []))
+                    partial_total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {rcondition}"),
+                                                    rparams))
+                    if partial_total:
+                        partial = self._rank(conn, relaxed, relaxed_tsquery, rcondition, rparams, partial_total,
+                                             wanted - len(ranked))
+            page_docs = [(d, s, False) for s, d in ranked] + [(d, s, True) for s, d in partial]
+            page_docs = page_docs[start:]
+        terms = self._highlight_terms(conn, parsed, [d for d, _s, p in page_docs if not p]) if parsed else {}
+        partial_terms = self._highlight_terms(conn, relaxed, [d for d, _s, p in page_docs if p]) if partial else {}
+        hits = self._hits(conn, [(d, s, partial_terms if p else terms, p) for d, s, p in page_docs])
+        suggestion = None
+        if parsed is not None and total < SUGGEST_BELOW:
+            suggestion = self._did_you_mean(conn, q, parsed, total, request)
+        facets = self._facets(conn, condition, params) if request.facets else {}
+        return SearchResults(total=total, page=page, per_page=per_page, hits=hits, suggestion=suggestion,
+                             facets=facets, partial_total=partial_total)
+
+    # -- ranking -------------------------------------------------------------------------
+
+    def _rank(self, conn: Connection, q: wq.Query, tsquery: str, condition: str, params: dict[str, Any],
+              total: int, wanted: int, candidates: list[int] | None = None) -> list[tuple[float, int]]:
+        """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness."""
+        if candidates is not None:
+            pass
+        elif total <= SCORE_ALL_BELOW:
+            candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition}"), params))
+        else:
+            # ts_rank with the field boosts as weights picks the rows worth scoring exactly.
+            candidates = list(conn.scalars(text(
+                f"SELECT doc_id FROM search_entries WHERE {condition} "
+                "ORDER BY ts_rank(terms, CAST(:tsquery_rank AS tsquery)) DESC, doc_id LIMIT :preselect"),
+                {**params, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
+        docs = self._load_docs(conn, q, candidates)
+        self._fetch_frequencies(conn, q)
+        scored = [(self._score(conn, q, docs[d])[1], d) for d in candidates if d in docs]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        words = _proximity_words(q)
+        if len(words) < 2:
+            return scored[:wanted]
+        head, tail = scored[:RERANK_DEPTH], scored[RERANK_DEPTH:]
+        head = [(score * (1.0 + PROXIMITY_BOOST * self._closeness(words, docs[d])), d) for score, d in head]
+        head.sort(key=lambda item: (-item[0], item[1]))
+        return (head + tail)[:wanted]
+
+    def _load_docs(self, conn: Connection, q: wq.Query, ids: list[int]) -> dict[int, _Doc]:
+        """Read the field lengths and the positions of q's terms (and of its prefixes' terms) in these rows."""
+        if not ids:
+            return {}
+        lexemes: set[str] = set()
+        prefixes: set[str] = set()
+        for leaf in _positive_leaves(q) + self._negative_leaves(q):
+            if isinstance(leaf, wq.Prefix):
+                prefixes.add(lexeme(leaf.fieldname, leaf.text).replace("\\", "\\\\").replace("%", "\\%")
+                             .replace("_", "\\_") + "%")
+            elif isinstance(leaf, (wq.Term, wq.Phrase)):
+                field, words = _leaf_words(leaf)
+                if field in FIELD_CODES:
+                    lexemes.update(lexeme(field, w) for w in words)
+        for word in _proximity_words(q):
+            lexemes.add(lexeme("body", word))
+        rows = conn.execute(text(
+            "SELECT e.doc_id, e.lengths, (SELECT jsonb_object_agg(u.lexeme, u.positions) FROM unnest(e.terms) u "
+            "WHERE u.lexeme = ANY(:lexemes) OR u.lexeme LIKE ANY(:prefixes)) FROM search_entries e "
+            "WHERE e.doc_id = ANY(:ids)"),
+            {"ids": ids, "lexemes": sorted(lexemes), "prefixes": sorted(prefixes)})
+        return {doc_id: _Doc(dict(zip(LENGTH_FIELDS, lengths)), positions or {}) for doc_id, lengths, positions in rows}
+
+    def _fetch_frequencies(self, conn: Connection, q: wq.Query) -> None:
+        """Count, in one statement, the documents of each of q's terms and phrases not counted lately."""
+        self._collection(conn)
+        wanted = set()
+        for leaf in _positive_leaves(q):
+            if isinstance(leaf, (wq.Term, wq.Phrase)):
+                field, words = _leaf_words(leaf)
+                if field not in FIELD_CODES:
+                    continue
+                wanted.update(_quote(lexeme(field, w)) for w in words)
+                if isinstance(leaf, wq.Term) and len(words) > 1:
+                    wanted.add(to_tsquery(leaf))
+        missing = sorted(wanted - self._stats.df.keys())
+        if not missing:
+            return
+        selects = ", ".join(f"(SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q{i} AS tsquery))"
+                            for i in range(len(missing)))
+        counts = conn.execute(text(f"SELECT {selects}"), {f"q{i}": m for i, m in enumerate(missing)}).one()
+        if len(self._stats.df) > 50_000:
+            self._stats.df.clear()
+        self._stats.df.update(zip(missing, map(int, counts)))
+
+    @staticmethod
+    def _negative_leaves(q: wq.Query) -> list[wq.Query]:
+        if isinstance(q, wq.Not):
+            return _positive_leaves(q.query)
+        if q.is_leaf():
+            return []
+        found: list[wq.Query] = []
+        for child in q.children():
+            found.extend(PostgresEngine._negative_leaves(child))
+        return found
+
+    def _score(self, conn: Connection, q: wq.Query, doc: _Doc) -> tuple[bool, float]:
+        """Return (whether q matches the row, its score), adding as Whoosh's matchers add."""
+        if isinstance(q, wq.Prefix):
+            start = lexeme(q.fieldname, q.text)
+            matched = any(lex.startswith(start) for lex in doc.positions)
+            return matched, (q.boost if matched else 0.0)
+        if isinstance(q, (wq.Term, wq.Phrase)):
+            field, words = _leaf_words(q)
+            if field not in FIELD_CODES:
+                return False, 0.0
+            lists = [doc.positions.get(lexeme(field, w), []) for w in words]
+            if len(words) == 1:
+                tf = len(lists[0])
+                if not tf:
+                    return False, 0.0
+                return True, self._term_score(conn, field, words[0], tf, doc) * q.boost
+            slop = getattr(q, "slop", 1)
+            occurrences = _phrase_matches(lists, slop)
+            if not occurrences:
+                return False, 0.0
+            if isinstance(q, wq.Term):  # a pair-field term: scored as the pair, as one term
+                tsq = to_tsquery(q)
+                idf = self._idf(conn, tsq)
+                avg = self._stats.avg.get(field, 1.0)
+                return True, _bm25(idf, occurrences, max(doc.lengths.get(field, 1) - 1, 1), max(avg - 1, 1.0)) * q.boost
+            score = sum(self._term_score(conn, field, w, len(p), doc) for w, p in zip(words, lists))
+            return True, score * q.boost
+        if isinstance(q, wq.Not):
+            matched, _score = self._score(conn, q.query, doc)
+            return not matched, 0.0
+        if isinstance(q, (wq.And, wq.Or)):
+            results = [self._score(conn, child, doc) for child in q.subqueries]
+            if isinstance(q, wq.And):
+                matched = all(m for m, _s in results)
+            else:
+                matched = any(m for m, _s in results)
+            score = sum(s for m, s in results if m)
+            if len(q.subqueries) > 1 and q.boost != 1.0:
+                score *= q.boost
+            return matched, score if matched else 0.0
+        return False, 0.0
+
+    def _term_score(self, conn: Connection, field: str, word: str, tf: int, doc: _Doc) -> float:
+        idf = self._idf(conn, _quote(lexeme(field, word)))
+        avg = self._collection(conn).avg.get(field, 1.0)
+        return _bm25(idf, tf, doc.lengths.get(field, 0) or 1, avg)
+
+    @staticmethod
+    def _closeness(words: list[str], doc: _Doc) -> float:
+        pairs = list(zip(words, words[1:]))
+        total = 0.0
+        for a, b in pairs:
+            first = sorted(doc.positions.get(lexeme("body", a), []))
+            second = sorted(doc.positions.get(lexeme("body", b), []))
+            if not first or not second:
+                continue
+            least = min(abs(x - y) for x in first for y in second)
+            total += 1.0 / max(least, 1)
+        return total / len(pairs)
+
+    # -- hits, highlights, facets --------------------------------------------------------
+
+    def _highlight_terms(self, conn: Connection, q: wq.Query, ids: list[int]) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        prefixes: list[tuple[str, str]] = []
+        for leaf in _positive_leaves(q):
+            if isinstance(leaf, wq.Prefix):
+                prefixes.append((leaf.fieldname, leaf.text))
+            elif isinstance(leaf, (wq.Term, wq.Phrase)):
+                field, words = _leaf_words(leaf)
+                found[field].update(words)
+        if prefixes and ids:
+            patterns = [lexeme(f, t).replace("%", "\\%").replace("_", "\\_") + "%" for f, t in prefixes]
+            codes = {code: field for field, code in FIELD_CODES.items()}
+            for (lex,) in conn.execute(text(
+                    "SELECT DISTINCT u.lexeme FROM search_entries e CROSS JOIN LATERAL unnest(e.terms) u "
+                    "WHERE e.doc_id = ANY(:ids) AND u.lexeme LIKE ANY(:patterns) LIMIT :limit"),
+                    {"ids": ids, "patterns": patterns, "limit": MAX_HIGHLIGHT_TERMS}):
+                code, _, term = lex.partition(":")
+                found[codes.get(code, "")].add(term)
+        found["title"].update(stem_word(word) for word in found.pop("title_ac", ()))
+        return {field: frozenset(list(texts)[:MAX_HIGHLIGHT_TERMS]) for field, texts in found.items()}
+
+    def _hits(self, conn: Connection, page: list[tuple[int, float, dict[str, frozenset[str]], bool]]) -> list[SearchHit]:
+        if not page:
+            return []
+        rows = {row.doc_id: row for row in conn.execute(text(
+            "SELECT doc_id, title, body, number, doc_type, unit, state, created FROM search_entries "
+            "WHERE doc_id = ANY(:ids)"), {"ids": [d for d, *_ in page]})}
+        hits = []
+        for doc_id, score, terms, partial in page:
+            row = rows.get(doc_id)
+            if row is None:
+                continue  # removed between the two statements
+            hits.append(SearchHit(
+                id=row.doc_id, title=row.title, number=row.number, doc_type=row.doc_type, unit=row.unit,
+                state=row.state, created=row.created.astimezone(timezone.utc), score=score,
+                title_html=highlight_whole(row.title, terms.get("title", frozenset())),
+                fragments=highlight_fragments(row.body, terms.get("body", frozenset())), partial=partial))
+        return hits
+
+    @staticmethod
+    def _facets(conn: Connection, condition: str, params: dict[str, Any]) -> dict[str, dict[str, int]]:
+        facets: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
+        sets = ", ".join(f"({field})" for field in FACET_FIELDS)
+        rows = conn.execute(text(f"SELECT {', '.join(FACET_FIELDS)}, count(*), "
+                                 f"{', '.join(f'GROUPING({f})' for f in FACET_FIELDS)} FROM search_entries "
+                                 f"WHERE {condition} GROUP BY GROUPING SETS ({sets})"), params)
+        n = len(FACET_FIELDS)
+        for row in rows:
+            for i, field in enumerate(FACET_FIELDS):
+                if row[n + 1 + i] == 0 and row[i]:
+                    facets[field][row[i]] = int(row[n])
+        return {field: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for field, counts in facets.items()}
+
+    # -- did you mean --------------------------------------------------------------------
+
+    def _did_you_mean(self, conn: Connection, q: str, parsed: wq.Query, total: int,
+                      request: SearchRequest) -> str | None:
+        """Propose a corrected query, only from words of readable documents and only if it finds more."""
+        params: dict[str, Any] = {}
+        readable = " AND ".join(self._where(request.principals, request.hidden, params))
+
+        def readable_has(tsquery: str) -> bool:
+            return bool(conn.scalar(text(f"SELECT EXISTS (SELECT 1 FROM search_entries WHERE {readable} "
+                                         "AND terms @@ CAST(:probe AS tsquery))"), {**params, "probe": tsquery}))
+
+        spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        for leaf in _positive_leaves(parsed):
+            if isinstance(leaf, wq.Term) and getattr(leaf, "startchar", None) is not None:
+                spans[(leaf.startchar, leaf.endchar)].append((leaf.fieldname, leaf.text))
+        query_text = normalize_query_text(q)
+        replacements: list[tuple[int, int, str]] = []
+        for (startchar, endchar), field_terms in spans.items():
+            known = [to_tsquery(wq.Term(f, t)) for f, t in field_terms]
+            known = [k for k in known if k]
+            if known and readable_has(" | ".join(known)):
+                continue
+            words = list(iter_terms(query_text[startchar:endchar], stem=False))
+            if len(words) != 1 or any(ch.isdigit() for ch in words[0][0]):
+                continue
+            typed, word_start, word_end = words[0]
+            if readable_has(_quote(lexeme("spell", typed))):
+                continue
+            before = list(iter_terms(query_text[:startchar], stem=False))
+            previous = before[-1][0] if before else None
+            correction = self._closest_word(conn, typed, previous, readable, params)
+            if correction is not None:
+                replacements.append((startchar + word_start, startchar + word_end, correction))
+        if not replacements:
+            return None
+        corrected = query_text
+        for startchar, endchar, word in sorted(replacements, reverse=True):
+            corrected = corrected[:startchar] + word + corrected[endchar:]
+        try:
+            corrected_query = to_tsquery(parse_query(self._parser, corrected))
+        except SearchIndexError:
+            return None
+        if corrected_query is None:
+            return None
+        params2: dict[str, Any] = {}
+        condition = " AND ".join(self._where(request.principals, request.hidden, params2, request))
+        found = conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition} "
+                                 "AND terms @@ CAST(:corrected AS tsquery)"), {**params2, "corrected": corrected_query})
+        return corrected if found > total else None
+
+    def _closest_word(self, conn: Connection, typed: str, previous: str | None, readable: str,
+                      params: dict[str, Any]) -> str | None:
+        """Return the nearest word written in readable documents (fewest edits, then a compound, then commonest)."""
+        near = [word for word in conn.scalars(text(
+            "SELECT word FROM search_words WHERE starts_with(word, :first) AND length(word) BETWEEN :low AND :high"),
+            {"first": typed[:1], "low": len(typed) - MAX_EDIT_DISTANCE, "high": len(typed) + MAX_EDIT_DISTANCE})
+            if word != typed and _distance(typed, word) <= MAX_EDIT_DISTANCE]
+        ranked = []
+        for candidate in near:
+            count = conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {readable} "
+                                     "AND terms @@ CAST(:probe AS tsquery)"),
+                                {**params, "probe": _quote(lexeme("spell", candidate))})
+            if count:
+                compound = 0 if (previous, candidate) in COMPOUNDS else 1
+                ranked.append((_distance(typed, candidate), compound, -count, candidate))
+        return min(ranked)[3] if ranked else None
+
+    # -- more like this, autocomplete ------------------------------------------------------
+
+    def similar(self, doc_id: int, principals: tuple[str, ...], limit: int = 5,
+                hidden: frozenset[int] = frozenset()) -> SearchResults:
+        """Return readable letters sharing the most distinctive title and body words of one readable letter."""
+        limit = min(max(1, limit), MAX_PER_PAGE)
+        empty = SearchResults(total=0, page=1, per_page=limit, hits=[], suggestion=None, facets={})
+        if not principals:
+            return empty
+        with self._connect() as conn:
+            params: dict[str, Any] = {}
+            readable = " AND ".join(self._where(principals, hidden, params))
+            rows = conn.execute(text(
+                f"SELECT u.lexeme, cardinality(u.positions) FROM search_entries e CROSS JOIN LATERAL unnest(e.terms) u "
+                f"WHERE e.doc_id = :source AND {readable} AND (starts_with(u.lexeme, 't:') OR starts_with(u.lexeme, 'b:'))"),
+                {**params, "source": doc_id}).all()
+            if not rows:
+                return empty
+            stats = self._collection(conn)
+            weights: dict[str, float] = defaultdict(float)
+            field_of = {"t": "title", "b": "body"}
+            for lex, tf in rows:
+                code, _, term = lex.partition(":")
+                # Bo1 (as Whoosh's key_terms), with the document frequency for the collection frequency.
+                f = max(self._doc_frequency(conn, _quote(lex)), 1) / max(stats.count, 1)
+                weights[term] += (tf * math.log2((1.0 + f) / f) + math.log2(1.0 + f)) * SIMILAR_FIELDS[field_of[code]]
+            best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:SIMILAR_TERMS]
+            q = wq.Or([wq.Term(field, term, boost=weight * boost) for term, weight in best
+                       for field, boost in (("title", 3.0), ("body", 1.0))])
+            tsquery = to_tsquery(q)
+            condition = f"{readable} AND doc_id <> :source AND terms @@ CAST(:tsquery AS tsquery)"
+            params.update(source=doc_id, tsquery=tsquery)
+            total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition}"), params))
+            ranked = self._rank(conn, q, tsquery, condition, params, total, limit) if total else []
+            terms = {field: frozenset(term for term, _w in best) for field in SIMILAR_FIELDS}
+            hits = self._hits(conn, [(d, s, terms, False) for s, d in ranked])
+            return SearchResults(total=total, page=1, per_page=limit, hits=hits, suggestion=None, facets={})
+
+    def suggest(self, prefix: str, principals: tuple[str, ...], limit: int = 8,
+                hidden: frozenset[int] = frozenset()) -> list[str]:
+        """Return up to `limit` distinct titles of readable documents matching the typed words, newest first."""
+        limit = min(max(0, limit), MAX_AUTOCOMPLETE)
+        analyzer = self._analysis.schema["title_ac"].analyzer
+        words = [t.text for t in analyzer(prefix, mode="query")]
+        if not words or not limit or not principals:
+            return []
+        complete_last = prefix[-1:].isspace()
+        parts = [_quote(lexeme("title_ac", w)) for w in words]
+        if not complete_last:
+            parts[-1] += ":*"
+        with self._connect() as conn:
+            params: dict[str, Any] = {}
+            readable = " AND ".join(self._where(principals, hidden, params))
+            rows = conn.scalars(text(f"SELECT title FROM search_entries WHERE {readable} "
+                                     "AND terms @@ CAST(:q AS tsquery) ORDER BY created DESC, doc_id LIMIT :n"),
+                                {**params, "q": " & ".join(parts), "n": limit * 4})
+            titles: list[str] = []
+            seen: set[str] = set()
+            for title in rows:
+                folded = " ".join(title.split()).casefold()
+                if title and folded not in seen:
+                    seen.add(folded)
+                    titles.append(title)
+                    if len(titles) == limit:
+                        break
+            return titles
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def fingerprints(self) -> dict[int, str]:
+        """Return id -> fingerprint for every indexed document."""
+        with self._connect() as conn:
+            return {int(d): f for d, f in conn.execute(text("SELECT doc_id, fingerprint FROM search_entries"))}
+
+    def doc_count(self) -> int:
+        """Return the number of indexed documents."""
+        with self._connect() as conn:
+            return int(conn.scalar(text("SELECT count(*) FROM search_entries")))
+
+    def check_health(self) -> None:
+        """Check the version and run a search for a principal no document names."""
+        with self._connect() as conn:
+            try:
+                self._check_version(conn)
+            except SearchIndexError:
+                raise
+        self.search(SearchRequest(q="surat", principals=("readiness-probe",), per_page=1, autocorrect=False))
+
+    def close(self) -> None:
+        """Release the connections; searching after close() is an error."""
+        self._closed = True
+        if self._owns_engine:
+            self._engine.dispose()
+
+
+def _distance(a: str, b: str) -> int:
+    """Return the Levenshtein distance between two words."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
