@@ -140,6 +140,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(incoming_api_bp)
     app.register_blueprint(incoming_bp)
 
+    from docflow.incoming.pending_api import bp as pending_api_bp
+    from docflow.incoming.pending_views import bp as pending_bp
+
+    csrf.exempt(pending_api_bp)
+    app.register_blueprint(pending_api_bp)
+    app.register_blueprint(pending_bp)
+
     from docflow.health.views import bp as health_bp
 
     app.register_blueprint(health_bp)

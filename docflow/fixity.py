@@ -38,8 +38,10 @@ class Problem:
 
 
 def _claimed_keys(services: Services) -> set[str]:
+    from docflow.incoming.intake import claimed_keys
+
     with services.db.transaction() as session:
-        return set(session.scalars(select(Version.storage_key).distinct()))
+        return set(session.scalars(select(Version.storage_key).distinct())) | claimed_keys(session)
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:

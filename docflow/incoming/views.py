@@ -116,7 +116,7 @@ def register_internal(document_id: int):
     return redirect(url_for(".show", letter_id=letter.id))
 
 
-def _register_form(values, errors, status=200, *, duplicate=None):
+def _register_form(values, errors, status=200, *, duplicate=None, **extra):
     user = web_user()
     svc = services()
     return render_template(
@@ -127,7 +127,7 @@ def _register_form(values, errors, status=200, *, duplicate=None):
         classification_codes=search_classification_codes(db_session(), limit=10_000),
         security_classes=list(SecurityClass), urgencies=list(Urgency), today=svc.today().isoformat(),
         max_mb=svc.settings.max_upload_bytes / 2**20,
-        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)),
+        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)), **extra,
     ), status
 
 
