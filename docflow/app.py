@@ -147,6 +147,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pending_api_bp)
     app.register_blueprint(pending_bp)
 
+    from docflow.incoming.instruction_views import bp as instructions_admin_bp
+
+    app.register_blueprint(instructions_admin_bp)
+
     from docflow.health.views import bp as health_bp
 
     app.register_blueprint(health_bp)
