@@ -37,7 +37,6 @@ from docflow.config import load_settings
 from docflow.documents.models import Document, DocumentDeskGrant, ExtractionStatus, Version
 from docflow.incoming.models import Disposition, DispositionInstruction, IncomingAddressee, IncomingLetter
 from docflow.incoming.models import disposition_instruction_links
-from docflow.org.models import Position, Unit
 from docflow.org.operations import assign_position, create_position, create_unit
 from docflow.services import Services
 
