@@ -19,6 +19,8 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from docflow.errors import N_, DocflowError, Message
 from docflow.incoming.intake import (
     Arrival,
@@ -194,6 +196,10 @@ def _take_message(services, conn: imaplib.IMAP4, source: MailboxSource, unit_id:
         with services.db.transaction() as session:
             record_pending(session, unit_id=unit_id, arrival=arrival, upload=upload, file_key=file_key,
                            original_key=original_key, reason=reason)
+    except IntegrityError:  # another worker took the same message in at the same moment
+        result.duplicates += 1
+        _mark_taken(conn, uid)
+        return
     finally:
         if upload is not None:
             upload.close()

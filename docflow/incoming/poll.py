@@ -20,8 +20,11 @@ def poll_sources(services, sources: IntakeSources | None = None) -> dict[str, ob
     """Read every mailbox and folder once; one that is down is logged and recorded, the others go on."""
     sources = configured_sources(services.settings) if sources is None else sources
     rounds: dict[str, object] = {}
-    for mailbox in sources.mailboxes:
-        rounds[mailbox.key] = poll_mailbox(services, mailbox)
-    for folder in sources.folders:
-        rounds[folder.key] = poll_folder(services, folder)
+    for source, poll in [*((m, poll_mailbox) for m in sources.mailboxes), *((f, poll_folder) for f in sources.folders)]:
+        try:
+            rounds[source.key] = poll(services, source)
+        except Exception:  # the database or the store failed mid-round: the source is read again next round
+            logger.exception("intake %s failed this round; nothing was marked taken, it is read again later",
+                             source.key)
+            rounds[source.key] = None
     return rounds

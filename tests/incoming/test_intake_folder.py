@@ -95,3 +95,19 @@ def test_the_sources_file_is_checked_and_reads_secrets(tmp_path):
     with pytest.raises(ConfigError, match="security"):
         parse_sources({"mailbox": [{"name": "x", "unit": "U", "host": "h", "username": "u", "password": "p",
                                     "security": "ssl3"}]}, base=tmp_path, origin="intake.toml", environ={})
+
+
+def test_the_worker_reads_the_configured_sources(tmp_path, office, make_services, db):
+    """Does the worker's round read intake.sources_file and take in a scanner's file?"""
+    from docflow.outbox.worker import Worker
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "surat.pdf").write_bytes(make_pdf("Surat"))
+    _aged(scans / "surat.pdf")
+    sources = tmp_path / "intake.toml"
+    sources.write_text(f'[[folder]]\nname = "scanner"\nunit = "DISKOMINFO"\npath = "{scans}"\n')
+    services = make_services(intake={"sources_file": str(sources)})
+    Worker(services)._maybe_take_in()
+    assert [r.filename for r in db.scalars(select(PendingRegistration))] == ["surat.pdf"]
+    assert (scans / "taken" / "surat.pdf").exists()
