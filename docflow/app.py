@@ -146,6 +146,18 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(retention_api_bp)  # bearer tokens, like the other API blueprints
     app.register_blueprint(retention_api_bp)
     app.register_blueprint(retention_bp)
+
+    from docflow.incoming.pending_api import bp as pending_api_bp
+    from docflow.incoming.pending_views import bp as pending_bp
+
+    csrf.exempt(pending_api_bp)
+    app.register_blueprint(pending_api_bp)
+    app.register_blueprint(pending_bp)
+
+    from docflow.incoming.instruction_views import bp as instructions_admin_bp
+
+    app.register_blueprint(instructions_admin_bp)
+
     from docflow.health.views import bp as health_bp
 
     app.register_blueprint(health_bp)

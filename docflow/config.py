@@ -187,6 +187,20 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    # TOML file (relative to the instance directory) naming each unit's mailbox and scanner folder;
+    # empty: no intake without typing (see docs/intake-sources.example.toml).
+    sources_file: str = ""
+    # The worker reads every mailbox and folder this often; after a failure it waits as long again.
+    poll_seconds: float = 60
+    # A message larger than this is not fetched: it stays in the mailbox and is listed as failed.
+    max_message_mb: float = 60
+    # A scanner's file is read once it has not changed for this long (the scanner may still be writing).
+    settle_seconds: float = 10
+    timeout_seconds: float = 30
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -204,6 +218,7 @@ class Settings:
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     # Folder that relative paths are resolved against (the config file's folder).
     base_dir: Path = REPO_ROOT
 

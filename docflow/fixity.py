@@ -39,8 +39,10 @@ class Problem:
 
 def _claimed_keys(services: Services) -> set[str]:
     # A destroyed version claims nothing: its object is deleted on purpose (a copy left behind is an orphan).
+    from docflow.incoming.intake import claimed_keys
+
     with services.db.transaction() as session:
-        return set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct()))
+        return set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct())) | claimed_keys(session)
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:

@@ -12,6 +12,7 @@ from docflow.incoming.models import (  # noqa: F401
     IncomingAddressee,
     IncomingLetter,
 )
+from docflow.incoming.intake_models import IntakeSource, PendingRegistration  # noqa: F401
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob

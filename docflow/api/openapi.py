@@ -1221,6 +1221,75 @@ SPEC["components"]["schemas"].update({
 })
 
 
+# Intake without typing: the clerk's "to register" list ------------------------------------------------
+
+_PENDING_ID = {"name": "pending_id", "in": "path", "required": True, "schema": _ID}
+_PENDING_STATES = ["pending", "failed", "registered", "discarded"]
+
+SPEC["paths"].update({
+    "/api/v1/pending-registrations": {
+        "get": {"operationId": "listPendingRegistrations", "tags": ["incoming"],
+                "summary": "One page of the letters that arrived in the caller's unit's mailbox or scanner folder "
+                           "(records clerks), oldest first: by default those waiting (pending) and those that could "
+                           "not be read (failed, with the reason).",
+                "parameters": [*_PAGING, _query("state", {"type": "string", "enum": _PENDING_STATES},
+                                                "Only intakes in this state.")],
+                "responses": {"200": _json("PendingRegistrationPage", "The page."), "400": _ERRORS,
+                              "401": _ERRORS, "403": _ERRORS}},
+    },
+    "/api/v1/pending-registrations/{pending_id}": {
+        "get": {"operationId": "getPendingRegistration", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                "summary": "Show one intake of the caller's unit.",
+                "responses": {"200": _json("PendingRegistration", "The intake."), "401": _ERRORS, "403": _ERRORS,
+                              "404": _ERRORS}},
+    },
+    "/api/v1/pending-registrations/{pending_id}/register": {
+        "post": {"operationId": "registerPendingRegistration", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                 "summary": "Complete an intake into an incoming letter through the usual registration (agenda "
+                            "number, duplicate check, OCR): the prefilled fields, overridden by those given. A "
+                            "failed intake cannot be registered (400); one already decided answers 409.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["sender_number", "sender_date", "addressees"],
+                     "properties": {
+                         "sender": {"type": "string", "maxLength": 300},
+                         "sender_person": {"type": "string", "maxLength": 200},
+                         "sender_number": {"type": "string", "maxLength": 120}, "sender_date": _DATE,
+                         "received_on": _DATE, "subject": {"type": "string", "maxLength": 500},
+                         "doc_type": {"type": "string"}, "classification_code": {"type": "string"},
+                         "security_class": {"type": "string",
+                                            "enum": ["biasa", "terbatas", "rahasia", "sangat_rahasia"]},
+                         "urgency": {"type": "string", "enum": ["biasa", "segera", "amat_segera"]},
+                         "addressees": _IDS, "confirm_duplicate": {"type": "boolean"}}}}}},
+                 "responses": {"201": _json("IncomingLetter", "The registered letter."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS, "413": _ERRORS,
+                               "415": _ERRORS, "503": _ERRORS}},
+    },
+    "/api/v1/pending-registrations/{pending_id}/discard": {
+        "post": {"operationId": "discardPendingRegistration", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                 "summary": "Discard an intake, saying why (audited).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["reason"],
+                     "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 1000}}}}}},
+                 "responses": {"200": _json("PendingRegistration", "The discarded intake."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+})
+SPEC["components"]["schemas"].update({
+    "PendingRegistration": {"type": "object", "required": ["id", "state", "channel", "prefilled"], "properties": {
+        "id": {"type": "integer"}, "unit_id": {"type": "integer"},
+        "channel": {"type": "string", "enum": ["mail", "folder"]},
+        "state": {"type": "string", "enum": _PENDING_STATES},
+        "sender": {"type": "string"}, "sender_address": {"type": "string"}, "subject": {"type": "string"},
+        "received_at": _TIME, "filename": {"type": "string"}, "mime_type": {"type": "string"},
+        "size": {"type": ["integer", "null"]},
+        "reason": {"type": ["string", "null"], "description": "Why it could not be read (failed)."},
+        "letter_id": {"type": ["integer", "null"]}, "discard_reason": {"type": ["string", "null"]},
+        "prefilled": {"type": "object", "properties": {
+            "sender": {"type": "string"}, "subject": {"type": "string"}, "received_on": {"type": "string"}}}}},
+    "PendingRegistrationPage": _page_of("PendingRegistration"),
+})
+
+
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI description."""

@@ -96,7 +96,7 @@ class DatabaseCollector(Collector):
             last = last_heartbeat(session)
             if last is not None:
                 beat.add_metric([], _seconds_since(last, now))
-            figures = [depth, age, lag, outcomes, beat]
+            figures = [depth, age, lag, outcomes, beat, *_intake_figures(session)]
         except Exception:
             logger.warning("metrics: the database did not answer", exc_info=True)
             up.add_metric([], 0)
@@ -114,6 +114,27 @@ class DatabaseCollector(Collector):
             logger.warning("metrics: the search index could not be read", exc_info=True)
         else:
             yield indexed
+
+
+def _intake_figures(session: Session) -> list[Metric]:
+    """Return each mailbox's and scanner folder's health and the intakes waiting per state."""
+    from docflow.incoming.intake_models import IntakeSource, PendingRegistration
+
+    up = GaugeMetricFamily("docflow_intake_source_up",
+                           "1 when the mailbox or scanner folder answered the worker's last round, else 0.",
+                           labels=["source"])
+    failures = GaugeMetricFamily("docflow_intake_source_failures",
+                                 "Rounds in a row the mailbox or folder could not be read.", labels=["source"])
+    for name, count in session.execute(select(IntakeSource.name, IntakeSource.consecutive_failures)):
+        up.add_metric([name], 0 if count else 1)
+        failures.add_metric([name], count)
+    waiting = GaugeMetricFamily("docflow_intake_waiting", "Intakes waiting for a clerk, by state (pending, failed).",
+                                labels=["state"])
+    for state, count in session.execute(select(PendingRegistration.state, func.count())
+                                        .where(PendingRegistration.state.in_(("pending", "failed")))
+                                        .group_by(PendingRegistration.state)):
+        waiting.add_metric([state], count)
+    return [up, failures, waiting]
 
 
 def _seconds_since(then: datetime, now: datetime) -> float:

@@ -161,3 +161,30 @@ def internal_letters_to_register(session: Session, unit_id: int, *, limit: int =
 def internal_letter_to_register(session: Session, unit_id: int, document_id: int) -> Document | None:
     """Return the letter if it is one that the unit's clerk may register from another unit (see above)."""
     return session.scalars(_to_register(unit_id).where(Document.id == document_id)).first()
+
+
+def pending_count_for(session: Session, user: User) -> int:
+    """Return how many e-mail or folder intakes wait for the user to register them (records clerks; else 0)."""
+    from docflow.incoming.access import can_register
+    from docflow.incoming.intake import open_count
+
+    if not can_register(user):
+        return 0
+    return open_count(session, user.unit_id)
+
+
+def pending_registrations(session: Session, unit_id: int, *, state: str | None = None, page: int = 1,
+                          per_page: int = 20) -> Page:
+    """Return one page of a unit's intakes: open ones (pending, failed) by default, oldest first."""
+    from docflow.incoming.intake_models import OPEN_STATES, PendingRegistration
+
+    conditions = [PendingRegistration.unit_id == unit_id]
+    if state:
+        conditions.append(PendingRegistration.state == state)
+    else:
+        conditions.append(PendingRegistration.state.in_(OPEN_STATES))
+    total = session.scalar(select(func.count(PendingRegistration.id)).where(*conditions)) or 0
+    items = session.scalars(select(PendingRegistration).where(*conditions)
+                            .order_by(PendingRegistration.received_at, PendingRegistration.id)
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(items), total, page, per_page)

@@ -116,7 +116,7 @@ def register_internal(document_id: int):
     return redirect(url_for(".show", letter_id=letter.id))
 
 
-def _register_form(values, errors, status=200, *, duplicate=None):
+def _register_form(values, errors, status=200, *, duplicate=None, **extra):
     user = web_user()
     svc = services()
     return render_template(
@@ -127,7 +127,7 @@ def _register_form(values, errors, status=200, *, duplicate=None):
         classification_codes=search_classification_codes(db_session(), limit=10_000),
         security_classes=list(SecurityClass), urgencies=list(Urgency), today=svc.today().isoformat(),
         max_mb=svc.settings.max_upload_bytes / 2**20,
-        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)),
+        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)), **extra,
     ), status
 
 
@@ -205,13 +205,52 @@ def sheet(letter_id: int):
     user = web_user()
     session = db_session()
     letter = get_readable_letter(session, user, letter_id, acting_positions(user))
+    return render_template("incoming/sheet.html", letter=letter, document=letter.document,
+                           rows=_sheet_rows(session, letter), tz=services().timezone, now=services().now())
+
+
+def _sheet_rows(session, letter):
     rows, stack = [], [(0, item) for item in reversed(disposition_tree(session, letter))]
     while stack:
         depth, item = stack.pop()
         rows.append((depth, item.node))
         stack.extend((depth + 1, child) for child in reversed(item.children))
-    return render_template("incoming/sheet.html", letter=letter, document=letter.document, rows=rows,
-                           tz=services().timezone, now=services().now())
+    return rows
+
+
+@bp.get("/incoming/<id:letter_id>/sheet.pdf")
+@login_required
+def sheet_pdf(letter_id: int):
+    """Download the letter's lembar disposisi as a PDF, times in the city's time zone."""
+    from flask import Response
+    from flask_babel import format_date
+
+    from docflow.incoming.sheet_pdf import sheet_pdf as render_sheet
+    from docflow.labels import security_label, urgency_label
+
+    user = web_user()
+    session = db_session()
+    svc = services()
+    letter = get_readable_letter(session, user, letter_id, acting_positions(user))
+    words = {
+        "title": _("Disposition sheet (lembar disposisi)"), "agenda": _("Agenda"), "received_on": _("Received on"),
+        "sender": _("Sender"), "sender_number": _("Sender's number and date"), "subject": _("Subject"),
+        "security": _("Security class"), "urgency": _("Urgency"), "addressed_to": _("Addressed to"),
+        "disposisi": _("Disposisi"), "from": _("From"), "to": _("To"), "instructions": _("Instructions"),
+        "note": _("Note"), "given_at": _("Given on"), "due_on": _("Due on"), "state": _("State"),
+        "follow_up": _("Follow-up"), "none_yet": _("No disposisi yet."),
+        "as_of": _("A view of the disposisi tree for the archive, as of %(when)s; the disposisi itself is given "
+                   "and followed in Docflow.", when="%(when)s"),
+    }
+    pdf = render_sheet(letter, _sheet_rows(session, letter), words=words, tz=svc.timezone, now=svc.now(),
+                       date_text=lambda d: format_date(d, "long"), state_text=lambda s: str(NODE_STATE_LABELS[s]),
+                       security_text=str(security_label(letter.document.security_class)),
+                       urgency_text=str(urgency_label(letter.document.urgency)))
+    response = Response(pdf, mimetype="application/pdf")
+    name = f"lembar-disposisi-{letter.agenda_number}-{letter.agenda_year}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _disposition_fields():

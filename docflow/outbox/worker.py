@@ -80,6 +80,7 @@ class Worker:
         self.lease = timedelta(seconds=self.settings.worker.lease_seconds)
         self._stop = threading.Event()
         self._last_sweep = float("-inf")  # the first round sweeps, however long ago the machine booted
+        self._next_intake = 0.0
         self._next_merge_check = 0.0
         self._merge_backoff = 0.0
         self._merging: threading.Thread | None = None
@@ -119,6 +120,7 @@ class Worker:
             heartbeat.beat()
             try:
                 self._maybe_sweep()
+                self._maybe_take_in()
                 worked = self.run_once()
             except Exception:  # a fault outside any job (database down): log, wait, go on
                 logger.exception("worker loop failed; retrying")
@@ -496,6 +498,15 @@ class Worker:
             logger.info("swept %d orphan objects", len(removed))
         sweep_temp_files(self.services)
         prune_history(self.services)
+
+    def _maybe_take_in(self) -> None:
+        """Read the units' mailboxes and scanner folders when due (the worker that sends mail does it)."""
+        if not self.settings.intake.sources_file or not self._takes(NOTIFY) or time.monotonic() < self._next_intake:
+            return
+        self._next_intake = time.monotonic() + self.settings.intake.poll_seconds
+        from docflow.incoming.poll import poll_sources
+
+        poll_sources(self.services)
 
     def prune_finished(self) -> int:
         """Prune what is past its retention (`prune_history`); return how many finished jobs went."""
