@@ -19,7 +19,7 @@ from docflow.documents.intake import Upload
 from docflow.documents.models import Document, RecipientKind, SecurityClass, Urgency
 from docflow.documents.operations import DocumentFields, create_document, validate_document_fields
 from docflow.documents.recipients import RecipientSpec
-from docflow.drafting.fields import BODY_FIELD, SIGNING_FIELDS, NotALetter, fields_in, fill_docx
+from docflow.signing.fields import BODY_FIELD, SIGNING_FIELDS, NotALetter, fields_in, fill_docx
 from docflow.drafting.models import LetterTemplate
 from docflow.drafting.queries import template_bytes
 from docflow.errors import N_, Conflict, Message, PermissionDenied, ValidationFailed

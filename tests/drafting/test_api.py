@@ -5,7 +5,7 @@ import io
 
 from docx import Document as open_docx
 
-from docflow.drafting.fields import fields_in
+from docflow.signing.fields import fields_in
 from tests.signing.helpers import make_office, signed_file
 
 NATIONAL_TYPES = {"peraturan", "keputusan", "instruksi", "surat_edaran", "surat_perintah", "surat_tugas",

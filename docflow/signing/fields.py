@@ -13,9 +13,13 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+import qrcode
 from docx import Document as open_docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.document import Document as DocxDocument
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -24,6 +28,7 @@ FIELD = re.compile(r"\$\{([a-z_]+)\}")
 SIGNING_FIELDS = frozenset({"nomor", "tanggal", "ttd"})
 BODY_FIELD = "isi"
 QR_WIDTH_CM = 2.2
+QR_GAP_PT = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class SignatureBlock:
     heading: Sequence[str]
     qr_png: bytes | None
     rest: Sequence[str]
+    url: str = ""
 
 
 class NotALetter(ValueError):
@@ -142,9 +148,30 @@ def _expand_signature(paragraph: Paragraph, block: SignatureBlock) -> None:
         run = runs[0] if runs else new.add_run()
         run.text = ""
         if kind == "qr":
-            run.add_picture(io.BytesIO(block.qr_png), width=Cm(QR_WIDTH_CM))
+            # Clear of the descenders above and the name below.
+            new.paragraph_format.space_before = Pt(QR_GAP_PT)
+            new.paragraph_format.space_after = Pt(QR_GAP_PT)
+            inline = run.add_picture(io.BytesIO(block.qr_png), width=Cm(QR_WIDTH_CM))
+            if block.url:
+                _link_picture(paragraph, inline, block.url)
         else:
             run.text = "\n".join(block.rest)
+
+
+def _link_picture(paragraph: Paragraph, inline, url: str) -> None:
+    """Make the picture a link (the QR code's address), which LibreOffice keeps in the PDF."""
+    rel = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    doc_pr = inline._inline.docPr
+    link = OxmlElement("a:hlinkClick")
+    link.set(qn("r:id"), rel)
+    doc_pr.append(link)
+
+
+def qr_png(url: str) -> bytes:
+    """Return the QR code of an address as a PNG."""
+    out = io.BytesIO()
+    qrcode.make(url, box_size=8, border=0).save(out)
+    return out.getvalue()
 
 
 def fill_docx(data: bytes, values: Mapping[str, str], *, body: Sequence[str] | None = None,
