@@ -107,6 +107,31 @@ def _font_for(letter_font: str = "") -> str:
     return fonts.get("serif" if serif else "sans") or fonts.get("sans") or fonts.get("serif") or "Helvetica"
 
 
+def _covering(font: str, text: str) -> str:
+    """Return the font, or the installed one that has a glyph for every letter of the text (DejaVu is widest)."""
+    if not font.startswith("Docflow"):
+        return font
+    candidates = [font] + ([f"{font}Wide"] if f"{font}Wide" in _wide_fonts() else [])
+    for name in candidates:
+        face = pdfmetrics.getFont(name).face
+        if all(ord(ch) in face.charToGlyph or ch.isspace() for ch in text):
+            return name
+    return candidates[-1]
+
+
+@functools.cache
+def _wide_fonts() -> frozenset[str]:
+    """Register DejaVu as the fallback of each family, for letters Liberation lacks."""
+    names = set()
+    for family, paths in FONT_FILES.items():
+        wide = paths[-1]
+        if Path(wide).is_file() and family in _fonts():
+            name = f"{_fonts()[family]}Wide"
+            pdfmetrics.registerFont(TTFont(name, wide))
+            names.add(name)
+    return frozenset(names)
+
+
 def _printable(text: str, font: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if font.startswith("Docflow"):
@@ -192,9 +217,10 @@ class _Sheet:
 
     def text(self, x: float, y: float, lines: Sequence[str], font: str, size: float) -> None:
         """Write lines downwards from a baseline."""
-        self.canvas.setFont(font, size)
         for i, line in enumerate(lines):
-            self.canvas.drawString(x - self.left, y - self.bottom - i * (size + 2), _printable(line, font))
+            face = _covering(font, line)
+            self.canvas.setFont(face, size)
+            self.canvas.drawString(x - self.left, y - self.bottom - i * (size + 2), _printable(line, face))
 
     def qr(self, x: float, y: float, url: str) -> None:
         """Draw the QR code with its lower left corner at (x, y)."""
