@@ -6,8 +6,9 @@ import io
 import logging
 import re
 import secrets
+import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -35,7 +36,16 @@ from docflow.signing.queries import active_authority, all_authorities, usable_cr
 from docflow.signing.fields import NotALetter, SignatureBlock, fields_in, fill_docx, qr_png
 from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, placement_of, stamp_letter
 from docflow.signing.validation import signed_digest_of, signed_level_of
-from docflow.workflow.operations import available_actions, check_deadline, lock_document, perform_action
+from docflow.org.queries import capacity_for
+from docflow.workflow.operations import (
+    Acting,
+    available_actions,
+    check_deadline,
+    current_step,
+    lock_document,
+    perform_action,
+    signature_block,
+)
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, transition_for
 from storage import IntegrityError, ObjectStore, StorageError, StorageUnavailable
 
@@ -344,14 +354,52 @@ class Placement(StrEnum):
     MARGIN = "margin"    # the last resort: the number in the top margin, the block under the last line
 
 
+def _odt_has_fields(data: bytes) -> bool:
+    # Without converting (a page view): the text of content.xml, tags dropped, names the fields.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as odt:
+            text = re.sub(r"<[^>]+>", "", odt.read("content.xml").decode("utf-8", "replace"))
+    except (zipfile.BadZipFile, KeyError):
+        return False
+    return "${nomor}" in text or "${ttd}" in text
+
+
 def signing_placement(store: ObjectStore, document: Document) -> Placement:
     """Tell where signing will place the number and the signature block on this letter."""
-    if letter_with_fields(store, document) is not None:
+    source = _draft_source(document)
+    if source is not None and source.mime_type == ODT:
+        if _odt_has_fields(_read(store, source)):
+            return Placement.FIELDS
+    elif source is not None and letter_with_fields(store, document) is not None:
         return Placement.FIELDS
     current = document.current_version
     if current is not None and current.mime_type == PDF and placement_of(_read(store, current)) == "markers":
         return Placement.MARKERS
     return Placement.MARGIN
+
+
+@dataclass(frozen=True)
+class SigningPreview:
+    """What the signer is told before she signs: in what capacity, the block, and where it will stand."""
+
+    heading: str
+    capacity: str | None
+    block: str
+    placement: Placement
+
+
+def signing_preview(session: Session, store: ObjectStore, *, actor: User, document: Document,
+                    on: date) -> SigningPreview | None:
+    """Return the signature the actor would make on the letter today, or None when no signing step waits for her."""
+    step = current_step(document)
+    if step is None:
+        return None
+    capacity = capacity_for(session, actor, step.position_id, on, author_id=document.author_id)
+    if capacity is None:
+        return None
+    block = signature_block(session, step, Acting(actor, capacity))
+    return SigningPreview(heading=_position_label(block), capacity=capacity.via, block=block,
+                          placement=signing_placement(store, document))
 
 
 def prepare_signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: Document,
