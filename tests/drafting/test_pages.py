@@ -119,3 +119,26 @@ def test_the_plh_is_told_before_signing_that_she_signs_as_plh(client, db, servic
     login(office.head_user)
     page = client.get(f"/documents/{body['id']}").get_data(as_text=True)
     assert 'id="passphrase-sign"' not in page and "You sign as" not in page
+
+
+def test_an_odt_template_is_kept_as_docx_with_its_fields(client, db, services, make_unit, make_user, login, token_for):
+    """Is a template uploaded as ODT (LibreOffice's own format) converted once, its fields intact, and does a
+    draft from it fill them?"""
+    from docflow.extraction import DOCX
+    from docflow.signing.conversion import _convert
+
+    odt = _convert(_default("surat_dinas"), DOCX, "odt", "odt", timeout=120)
+    admin = make_user(roles=(Role.ADMIN,))
+    login(admin)
+    added = client.post("/admin/templates", content_type="multipart/form-data", data={
+        "doc_type": "surat_dinas", "unit_id": "", "name": "Surat dinas (ODT)",
+        "file": (io.BytesIO(odt), "surat-dinas.odt")})
+    assert added.status_code == 302, added.get_data(as_text=True)
+    template = _template_ids(client, token_for(admin))["Surat dinas (ODT)"]
+    drafter = make_user(unit=make_unit("DISHUB"))
+    body = client.post("/api/v1/documents/from-template", headers=token_for(drafter), json={
+        "template": template, "title": "Permohonan izin trayek", "body": "Dengan hormat.",
+        "recipients": [{"kind": "to", "name": "Kepala Terminal"}]}).get_json()
+    data = signed_file(db, services, body["id"])
+    assert fields_in(data) == {"nomor", "tanggal", "ttd"}
+    assert "Permohonan izin trayek" in _text(data) and "Kepala Terminal" in _text(data)
