@@ -1087,7 +1087,7 @@ SPEC["paths"]["/api/v1/templates"] = {
     "get": {
         "operationId": "listTemplates",
         "summary": "List the active letter templates (DOCX with fields such as ${nomor}, ${ttd}), by document type.",
-        "parameters": [_query("document_type", {"type": "string", "maxLength": 40}, "Only templates of this type."),
+        "parameters": [_query("document_type", {"type": "string"}, "Only templates of this type."),
                        _query("unit_id", _ID, "Only the city's templates and this unit's.")],
         "responses": {"200": _json("TemplateList", "The templates."), "400": _ERRORS, "401": _ERRORS},
     },
