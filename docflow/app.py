@@ -158,6 +158,13 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(instructions_admin_bp)
 
+    from docflow.drafting.api import bp as drafting_api_bp
+    from docflow.drafting.views import bp as drafting_bp
+
+    csrf.exempt(drafting_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(drafting_api_bp)
+    app.register_blueprint(drafting_bp)
+
     from docflow.health.views import bp as health_bp
 
     app.register_blueprint(health_bp)

@@ -1290,6 +1290,57 @@ SPEC["components"]["schemas"].update({
 })
 
 
+# Drafting (docflow/drafting): letter templates per document type and unit, and drafts started from them.
+SPEC["paths"]["/api/v1/templates"] = {
+    "get": {
+        "operationId": "listTemplates",
+        "summary": "List the active letter templates (DOCX with fields such as ${nomor}, ${ttd}), by document type.",
+        "parameters": [_query("document_type", {"type": "string"}, "Only templates of this type."),
+                       _query("unit_id", _ID, "Only the city's templates and this unit's.")],
+        "responses": {"200": _json("TemplateList", "The templates."), "400": _ERRORS, "401": _ERRORS},
+    },
+}
+SPEC["paths"]["/api/v1/documents/from-template"] = {
+    "post": {
+        "operationId": "createDocumentFromTemplate",
+        "summary": "Start a draft from a template: its header fields and body are filled now; the number, the date "
+                   "and the signature block (with the QR code) when it is signed.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["template", "title"],
+            "properties": {
+                "template": {**_ID, "description": "A template's id (GET /api/v1/templates)."},
+                "title": {"type": "string", "maxLength": 500, "description": "Hal (subject)."},
+                "body": {"type": "string", "maxLength": 100000,
+                         "description": "The body: one paragraph a line, blank lines ignored."},
+                "position_id": {**_ID, "description": "The drafter's desk, when the drafter holds several."},
+                "classification_code": {"type": "string", "default": "000", "pattern": r"^\d{3}(\.\d{1,3})*$"},
+                "security_class": {"$ref": "#/components/schemas/SecurityClass"},
+                "urgency": {"$ref": "#/components/schemas/Urgency"},
+                "deadline": _DEADLINE,
+                "lampiran": {"type": "string", "maxLength": 300, "description": "Lampiran (enclosures); default -."},
+                "tempat": {"type": "string", "maxLength": 300,
+                           "description": "Where the letter is written (default: the city, from the unit tree)."},
+                "tempat_tujuan": {"type": "string", "maxLength": 300,
+                                  "description": "The addressee's place (di ...); default Tempat."},
+                "recipients": {"type": "array", "maxItems": 100,
+                               "items": {"$ref": "#/components/schemas/RecipientSpec"},
+                               "description": "Yth. (kind to) and Tembusan (kind cc), filled into the header."},
+            }}}}},
+        "responses": {"201": _json("Document", "The new draft (a DOCX version)."), "400": _ERRORS, "401": _ERRORS,
+                      "403": _ERRORS, "404": _ERRORS, "409": _ERRORS, "503": _ERRORS, "507": _ERRORS},
+    },
+}
+SPEC["components"]["schemas"].update({
+    "Template": {"type": "object", "required": ["id", "document_type", "unit", "name"], "properties": {
+        "id": {"type": "integer"}, "document_type": {"type": "string"},
+        "unit": {"type": ["string", "null"], "description": "The unit's code; null for the whole city."},
+        "name": {"type": "string"}, "builtin": {"type": "boolean", "description": "A default shipped with Docflow."},
+        "active": {"type": "boolean"}}},
+    "TemplateList": {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Template"}}}},
+})
+
+
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI description."""

@@ -275,12 +275,13 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
     session = db_session()
     route_edit = _route_edit(user, document, route_steps, list(route_errors))
     trail = audit_trail(session, document.id)
+    actions = available_actions(session, user, document, services().today())
     recipients_editable = is_drafter(user, document, acting_positions(user)) and document.state in EDITABLE_STATES
     return render_template(
         "documents/show.html", document=document, form=form,
         permissions=permissions(user, document, acting_positions(user)), Permission=Permission,
         document_type=document_types(session).get(document.doc_type), errors=errors,
-        actions=available_actions(session, user, document, services().today()),
+        actions=actions, signing_preview=_signing_preview(user, document) if "sign" in actions else None,
         deadline_notice=deadline_passed(document, services().today()),
         deadline_editable=may_set_deadline(session, user, document, services().today()),
         trail=trail, readable_comments=_readable_comments(trail), replaced_by=replacement_of(session, document.id),
@@ -297,6 +298,17 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         refusals=list(route_errors) if route_edit is None else [],
         retention=retention_today(session, services(), document), holds=standing_holds(session, document.id),
         may_hold=user.is_active and bool(user.roles & {Role.ARCHIVIST, Role.ADMIN}), **_upload_context())
+
+
+def _signing_preview(user, document):
+    """Return what the signer is told before signing (capacity, block, placement), or None if it cannot be read."""
+    from docflow.signing.operations import signing_preview
+
+    try:
+        return signing_preview(db_session(), services().store, actor=user, document=document,
+                               on=services().today())
+    except DocflowError:
+        return None  # the file cannot be read now: signing itself says why
 
 
 def _similar(user, document):

@@ -62,17 +62,48 @@ def active_delegation(session: Session, position_id: int, on: date) -> Delegatio
                                                     _active_delegation(on))).first()
 
 
-def capacity_for(session: Session, user: User, position_id: int, on: date) -> Capacity | None:
-    """Return how the user may act for the position on a day, or None if they may not."""
+def _standing_in(session: Session, position_id: int, on: date, author_id: int | None) -> Delegation | None:
+    delegation = active_delegation(session, position_id, on)
+    # A delegate never acts on her own letter; for that letter the desk stays with its holder.
+    if delegation is not None and author_id is not None and delegation.delegate_user_id == author_id:
+        return None
+    return delegation
+
+
+def capacity_for(session: Session, user: User, position_id: int, on: date, *,
+                 author_id: int | None = None) -> Capacity | None:
+    """Return how the user may act for the position on a day, or None if they may not.
+
+    The one rule of standing in: while a Plt./Plh. assignment is in force for a desk, its delegate
+    alone acts for it (verifies, signs, disposes), as "Plh." or "Plt."; the holder, away, does not,
+    and gets the desk back the day the assignment ends or is revoked. Reading is not acting: the
+    holder keeps reading her desk's letters meanwhile. With `author_id` (the letter's drafter): a
+    delegate who drafted the letter does not stand in for it (the holder acts on it), and a holder
+    who drafted it keeps acting on her own draft.
+    """
     position = session.get(Position, position_id)
     if position is None or not user.is_active:
         return None
+    delegation = _standing_in(session, position_id, on, author_id)
+    if delegation is not None:
+        if delegation.delegate_user_id == user.id:
+            return Capacity(position=position, via=delegation.kind, delegation=delegation)
+        if author_id is None or author_id != user.id:
+            return None
+        # Her own draft stays hers: the holder who wrote it acts on it in person, even while a Plh. stands in.
     if position_id in held_position_ids(session, user.id, on):
         return Capacity(position=position, via="holder")
-    delegation = active_delegation(session, position_id, on)
-    if delegation is not None and delegation.delegate_user_id == user.id:
-        return Capacity(position=position, via=delegation.kind, delegation=delegation)
     return None
+
+
+def acting_people(session: Session, position_id: int, on: date, *, author_id: int | None = None) -> list[User]:
+    """Return who acts for a desk on a day under capacity_for's rule: its Plt./Plh. if one is in force, else
+    its holders."""
+    delegation = _standing_in(session, position_id, on, author_id)
+    if delegation is not None:
+        delegate = session.get(User, delegation.delegate_user_id)
+        return [delegate] if delegate is not None else []
+    return holders(session, position_id, on)
 
 
 def can_be_acted_for(session: Session, position_id: int, on: date) -> bool:

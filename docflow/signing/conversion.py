@@ -83,6 +83,15 @@ def find_soffice() -> str | None:
 
 def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Return the PDF LibreOffice makes of a DOCX or ODT document."""
+    return _convert(data, mime, "pdf:writer_pdf_Export", "pdf", timeout=timeout)
+
+
+def convert_to_docx(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Return an ODT (or DOCX) document as DOCX, so that its fields are filled one way."""
+    return _convert(data, mime, "docx:MS Word 2007 XML", "docx", timeout=timeout)
+
+
+def _convert(data: bytes, mime: str, export_filter: str, extension: str, *, timeout: float) -> bytes:
     suffix = CONVERTIBLE.get(mime)
     if suffix is None:
         raise ConversionFailed(N_("only DOCX and ODT drafts are converted to PDF, not %(type)s"), field="file", type=mime)
@@ -96,7 +105,7 @@ def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) 
         source.write_bytes(data)
         out_dir = work / "out"
         command = [*network_isolation(), soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export_filter,
                    "--outdir", str(out_dir), str(source)]
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         try:
@@ -115,12 +124,12 @@ def convert_to_pdf(data: bytes, mime: str, *, timeout: float = DEFAULT_TIMEOUT) 
             logger.error("LibreOffice did not convert a %s draft within %g s", suffix, timeout)
             raise ConverterUnavailable(N_("LibreOffice did not finish converting within %(seconds)s s; try again "
                                           "later"), seconds=f"{timeout:g}") from None
-        result = out_dir / "draft.pdf"
+        result = out_dir / f"draft.{extension}"
         if process.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip()[-300:]
             logger.warning("LibreOffice failed on a %s draft (exit %s): %s", suffix, process.returncode, detail)
             raise ConversionFailed(N_("LibreOffice could not turn this draft into a PDF; open it in a word processor, "
                                       "save it again and upload it, or upload a PDF"), field="file")
         pdf = result.read_bytes()
-    logger.info("converted a %s draft of %d bytes to a PDF of %d bytes", suffix, len(data), len(pdf))
+    logger.info("converted a %s draft of %d bytes to %s of %d bytes", suffix, len(data), extension, len(pdf))
     return pdf

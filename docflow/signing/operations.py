@@ -6,8 +6,10 @@ import io
 import logging
 import re
 import secrets
+import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
@@ -22,18 +24,28 @@ from docflow.config import SigningSettings, ca_key_secret
 from docflow.health.metrics import count_signing_failure
 from docflow.documents.models import Document, ExtractionStatus, Version
 from docflow.errors import N_, Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
-from docflow.extraction import PDF
+from docflow.extraction import DOCX, ODT, PDF
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_job
 from docflow.services import Services
 from docflow.signing import pki
 from docflow.signing.backend import LocalCASigner, Signer, TimestampAuthority
-from docflow.signing.conversion import CONVERTIBLE, DEFAULT_TIMEOUT, convert_to_pdf
+from docflow.signing.conversion import CONVERTIBLE, DEFAULT_TIMEOUT, convert_to_docx, convert_to_pdf
 from docflow.signing.errors import CertificateProblem, SigningError
 from docflow.signing.models import CertificateAuthority, CredentialSource, SignerCredential, VerificationToken
 from docflow.signing.queries import active_authority, all_authorities, usable_credential
-from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, stamp_letter
+from docflow.signing.fields import NotALetter, SignatureBlock, fields_in, fill_docx, qr_png
+from docflow.signing.stamping import LetterStamp, block_lines, indonesian_date, placement_of, stamp_letter
 from docflow.signing.validation import signed_digest_of, signed_level_of
-from docflow.workflow.operations import available_actions, check_deadline, lock_document, perform_action
+from docflow.org.queries import capacity_for
+from docflow.workflow.operations import (
+    Acting,
+    available_actions,
+    check_deadline,
+    current_step,
+    lock_document,
+    perform_action,
+    signature_block,
+)
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, transition_for
 from storage import IntegrityError, ObjectStore, StorageError, StorageUnavailable
 
@@ -296,6 +308,100 @@ def signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: 
     return version
 
 
+def _draft_source(document: Document) -> Version | None:
+    """Return the DOCX/ODT the letter is written in: the current version, or the one its signing PDF came from."""
+    versions = document.versions
+    if not versions:
+        return None
+    current = versions[-1]
+    if current.mime_type in CONVERTIBLE:
+        return current
+    if current.mime_type == PDF and current.comment == PDF_FOR_SIGNING and len(versions) > 1 \
+            and versions[-2].mime_type in CONVERTIBLE:
+        return versions[-2]
+    return None
+
+
+def letter_with_fields(store: ObjectStore, document: Document) -> bytes | None:
+    """Return the letter as DOCX when it has fields for the number or the signature block, else None."""
+    source = _draft_source(document)
+    if source is None:
+        return None
+    data = _read(store, source)
+    if source.mime_type == ODT:
+        data = convert_to_docx(data, ODT, timeout=DEFAULT_TIMEOUT)
+    try:
+        found = fields_in(data)
+    except NotALetter:
+        return None
+    return data if found & {"nomor", "ttd"} else None
+
+
+def fill_fields(docx: bytes, stamp: LetterStamp) -> bytes:
+    """Fill the signing fields of a DOCX letter: the number, the date and the block with the QR code."""
+    lines = list(stamp.signature_lines)
+    gap = lines.index("") if "" in lines else 1
+    block = SignatureBlock(heading=lines[:gap], qr_png=qr_png(stamp.verify_url),
+                           rest=[line for line in lines[gap:] if line], url=stamp.verify_url)
+    return fill_docx(docx, {"nomor": stamp.number, "tanggal": stamp.date_text}, signature=block)
+
+
+class Placement(StrEnum):
+    """Where the number and the signature block will go on a letter, as the signer is told before signing."""
+
+    FIELDS = "fields"    # the letter's own ${nomor} / ${ttd} fields (a DOCX/ODT draft)
+    MARKERS = "markers"  # marker text found in the PDF
+    MARGIN = "margin"    # the last resort: the number in the top margin, the block under the last line
+
+
+def _odt_has_fields(data: bytes) -> bool:
+    # Without converting (a page view): the text of content.xml, tags dropped, names the fields.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as odt:
+            text = re.sub(r"<[^>]+>", "", odt.read("content.xml").decode("utf-8", "replace"))
+    except (zipfile.BadZipFile, KeyError):
+        return False
+    return "${nomor}" in text or "${ttd}" in text
+
+
+def signing_placement(store: ObjectStore, document: Document) -> Placement:
+    """Tell where signing will place the number and the signature block on this letter."""
+    source = _draft_source(document)
+    if source is not None and source.mime_type == ODT:
+        if _odt_has_fields(_read(store, source)):
+            return Placement.FIELDS
+    elif source is not None and letter_with_fields(store, document) is not None:
+        return Placement.FIELDS
+    current = document.current_version
+    if current is not None and current.mime_type == PDF and placement_of(_read(store, current)) == "markers":
+        return Placement.MARKERS
+    return Placement.MARGIN
+
+
+@dataclass(frozen=True)
+class SigningPreview:
+    """What the signer is told before she signs: in what capacity, the block, and where it will stand."""
+
+    heading: str
+    capacity: str | None
+    block: str
+    placement: Placement
+
+
+def signing_preview(session: Session, store: ObjectStore, *, actor: User, document: Document,
+                    on: date) -> SigningPreview | None:
+    """Return the signature the actor would make on the letter today, or None when no signing step waits for her."""
+    step = current_step(document)
+    if step is None:
+        return None
+    capacity = capacity_for(session, actor, step.position_id, on, author_id=document.author_id)
+    if capacity is None:
+        return None
+    block = signature_block(session, step, Acting(actor, capacity))
+    return SigningPreview(heading=_position_label(block), capacity=capacity.via, block=block,
+                          placement=signing_placement(store, document))
+
+
 def prepare_signing_pdf(session: Session, store: ObjectStore, *, actor: User, document: Document,
                         timeout: float = DEFAULT_TIMEOUT) -> Version:
     """Make (once) the PDF a DOCX/ODT draft will be signed as, so the drafter can check it before signing."""
@@ -409,8 +515,10 @@ def _sign_document(session: Session, services: Services, *, actor: User, documen
         transition_for(document.state, Action.SIGN)
         raise PermissionDenied(N_("this letter does not wait for your signature"))
     check_deadline(document, Action.SIGN, now.date())  # before converting and stamping anything
-    source = signing_pdf(session, services.store, actor=actor, document=document, timeout=DEFAULT_TIMEOUT)
-    pdf = _read(services.store, source)
+    fielded = letter_with_fields(services.store, document)
+    if fielded is None:
+        pdf = _read(services.store, signing_pdf(session, services.store, actor=actor, document=document,
+                                                timeout=DEFAULT_TIMEOUT))
     document = perform_action(session, actor=actor, document_id=document_id, action=Action.SIGN,
                               expected_revision=expected_revision, now=now, settings=settings.workflow)
     token = secrets.token_urlsafe(24)
@@ -418,10 +526,14 @@ def _sign_document(session: Session, services: Services, *, actor: User, documen
     signer = _local_signer(session, credential, secret_key=secret_key, now=now,
                            tsa=timestamp_authority(settings.signing, settings.instance_file(settings.signing.tsa_ca_file)))
     description = signer.describe()
-    stamped = stamp_letter(pdf, LetterStamp(
+    stamp = LetterStamp(
         number=document.number or "", signature_lines=block_lines(document.signature_block or ""),
         date_text=indonesian_date(now.date()), verify_url=f"{base}{VERIFY_PATH}{token}",
-        footer=FOOTER.format(issuer=description.issuer_name)))
+        footer=FOOTER.format(issuer=description.issuer_name))
+    if fielded is not None:
+        # The letter's own fields take the number, the date and the block: LibreOffice sets them in its fonts.
+        pdf = convert_to_pdf(fill_fields(fielded, stamp), DOCX, timeout=DEFAULT_TIMEOUT)
+    stamped = stamp_letter(pdf, stamp, fields_filled=fielded is not None)
     signed = signer.sign(stamped, field=SIGNATURE_FIELD, reason=f"Penandatanganan naskah dinas {document.number}",
                          location=document.unit.name)
     level = signed_level_of(signed)

@@ -85,13 +85,13 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
         if is_personal(document):
             # Secrecy follows the person: only the author herself, not her desk's other holders or Plt./Plh.
             if document.author_id == user.id and user.is_active:
-                capacity = (capacity_for(session, user, document.author_position_id, on)
+                capacity = (capacity_for(session, user, document.author_position_id, on, author_id=user.id)
                             if document.author_position_id is not None else None)
                 return Acting(user, capacity if capacity is not None and capacity.via == "holder" else None)
             raise PermissionDenied(N_("only the drafter of this secret letter, in person, may do this"))
         if document.author_position_id is not None:
             # The holder of the drafter's desk, or its Plt. (vacant post) or Plh. (holder away) on the day.
-            capacity = capacity_for(session, user, document.author_position_id, on)
+            capacity = capacity_for(session, user, document.author_position_id, on, author_id=document.author_id)
             if capacity is not None:
                 return Acting(user, capacity)
         elif document.author_id == user.id:
@@ -108,7 +108,7 @@ def _resolve_slot(session: Session, user: User, document: Document, slot: Slot, 
         raise PermissionDenied(N_("no step of this letter waits for you"))
     if user.id == document.author_id:
         raise PermissionDenied(N_("nobody may verify or sign their own letter"))
-    capacity = capacity_for(session, user, step.position_id, on)
+    capacity = capacity_for(session, user, step.position_id, on, author_id=document.author_id)
     if capacity is None:
         raise PermissionDenied(N_("this step waits for %(position)s, or whoever acts for that desk"),
                                position=step.position.title)

@@ -12,6 +12,7 @@ from docflow.audit.models import AuditEvent
 from docflow.auth.models import User
 from docflow.documents.access import DELIVERED_STATES, PERSONAL_CLASSES
 from docflow.documents.models import Document, DocumentGrant, DocumentRecipient, DocumentState
+from docflow.org.queries import capacity_for
 from docflow.workflow.models import DocumentTypeRule, RouteStep, StepKind, StepState
 
 
@@ -59,6 +60,8 @@ def inbox(session: Session, user: User, positions: Iterable[int], now: datetime)
             document = documents[step.document_id]
             if document.author_id == user.id:
                 continue  # nobody verifies or signs their own letter
+            if capacity_for(session, user, step.position_id, now.date(), author_id=document.author_id) is None:
+                continue  # a holder away while a Plh. stands in: the step waits for the Plh. only
             task = "sign" if step.kind == StepKind.SIGN else "verify"
             items.append(InboxItem(document, task, step.due_at, step))
     # Letters drafted at a desk belong to whoever holds it now; desk-less drafts and secret ones

@@ -12,7 +12,7 @@ from docflow.api.params import MAX_ID, parse_whole_number
 from docflow.errors import N_, ValidationFailed
 from docflow.org.models import Position
 from docflow.auth.models import User
-from docflow.org.queries import active_delegation, can_be_acted_for, holders, position_chain
+from docflow.org.queries import acting_people, can_be_acted_for, position_chain
 from docflow.workflow.models import DocumentTypeRule, SigningMode, StepKind
 
 
@@ -140,11 +140,9 @@ def validate_route(session: Session, rule: DocumentTypeRule, author_position: Po
 
 
 def _people_at(session: Session, position_id: int, on: date, author_id: int | None) -> set[int]:
-    """Return who may act for a desk on a day (its holders and its Plt./Plh.), never the letter's author."""
-    people = {user.id for user in holders(session, position_id, on)}
-    delegation = active_delegation(session, position_id, on)
-    if delegation is not None:
-        people.add(delegation.delegate_user_id)
+    """Return who may act for a desk on a day (its Plt./Plh. while one is in force, else its holders), never the
+    letter's author."""
+    people = {user.id for user in acting_people(session, position_id, on, author_id=author_id)}
     people.discard(author_id)
     return people
 

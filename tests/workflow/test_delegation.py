@@ -119,9 +119,9 @@ def test_the_delegate_sees_the_absent_officials_queue_in_the_api(client, db, ser
     document = _approved(db, services, office, now=services.now())
     results = client.get("/api/v1/inbox", headers=token_for(office.outsider)).get_json()["results"]
     assert [(r["document_id"], r["task"]) for r in results] == [(document.id, "sign")]
-    # The holder still sees it too: the queue is the desk's, whoever acts for it.
+    # The holder, away, does not: while the Plh. is in force the letter waits in one queue only.
     results = client.get("/api/v1/inbox", headers=token_for(office.head_user)).get_json()["results"]
-    assert [(r["document_id"], r["task"]) for r in results] == [(document.id, "sign")]
+    assert [(r["document_id"], r["task"]) for r in results] == []
     # Signing through the API also makes the PAdES signature (docflow.signing); the route's part is the operation.
     act(db, services, office.outsider, document, "sign", now=services.now())
     db.commit()
@@ -281,3 +281,28 @@ def test_the_drafter_who_moved_no_longer_sees_the_returned_letter(db, services, 
     db.rollback()
     gone = inbox(db, office.drafter, acting_position_ids(db, office.drafter.id, later.date()), later)
     assert [(i.document.id, i.task) for i in gone] == []
+
+
+def test_while_a_plh_is_in_force_only_the_plh_signs_and_the_holder_gets_the_desk_back(db, services, office):
+    """One rule: during a Plh. only the Plh. sees and signs the head's letters; the day it ends (or it is revoked),
+    only the head does again."""
+    first, last = NOW.date(), NOW.date() + 5 * DAY
+    delegation = create_delegation(db, position=office.head, delegate=office.secretary_user, kind="plh",
+                                   starts_on=first, ends_on=last)
+    document = _approved(db, services, office)
+    assert _queue(db, office.head_user, NOW) == []
+    assert _queue(db, office.secretary_user, NOW) == [(document.id, "sign")]
+    with pytest.raises(PermissionDenied):
+        act(db, services, office.head_user, document, "sign", now=NOW)
+    db.rollback()
+    # After the last day the head is back, and the Plh. no longer acts.
+    after = _at(last + DAY)
+    assert _queue(db, office.head_user, after) == [(document.id, "sign")]
+    assert _queue(db, office.secretary_user, after) == []
+    # Revoked early: the head is back at once.
+    revoke_delegation(db, delegation)
+    db.commit()
+    assert _queue(db, office.head_user, NOW) == [(document.id, "sign")]
+    act(db, services, office.head_user, document, "sign", now=NOW)
+    db.commit()
+    assert document.signature_block.splitlines()[0] == f"{office.head.title},"

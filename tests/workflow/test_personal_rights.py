@@ -175,25 +175,33 @@ def test_a_plt_alone_at_two_desks_of_a_route_is_refused_and_left_out_of_the_prop
 
 
 def test_a_plh_who_initialled_may_not_also_sign(db, services, office):
-    """The secretary initials, then stands in for the head (Plh.): is her signature refused, and a return not?"""
-    create_delegation(db, position=office.head, delegate=office.secretary_user, kind="plh", starts_on=TODAY,
-                      ends_on=TODAY + WEEK)
-    db.commit()
+    """The secretary initials, then stands in for the head (Plh.): is her signature refused, and a return not? And
+    while the Plh. is in force, is a route through her own desk to the head's refused, since she alone acts at both?"""
     document = _letter(db, services, office.drafter, SecurityClass.BIASA)
-    _route(db, services, office, document, office.subhead, office.secretary)  # the head holds her desk: allowed
+    _route(db, services, office, document, office.subhead, office.secretary)
     for actor, action in ((office.drafter, "submit"), (office.subhead_user, "initial"),
                           (office.secretary_user, "initial")):
         act(db, services, actor, document, action)
     db.commit()
     assert document.state == DocumentState.APPROVED
+    create_delegation(db, position=office.head, delegate=office.secretary_user, kind="plh", starts_on=TODAY,
+                      ends_on=TODAY + WEEK)
+    db.commit()
     assert available_actions(db, office.secretary_user, document, TODAY) == ["return", "reject"]
     with pytest.raises(PermissionDenied) as refused:
         act(db, services, office.secretary_user, document, "sign")
     assert "already initialled" in refused.value.reason and office.secretary.title in refused.value.reason
     db.rollback()
-    act(db, services, office.head_user, document, "sign")
+    with pytest.raises(PermissionDenied):
+        act(db, services, office.head_user, document, "sign")  # away: the Plh. alone acts for her desk
+    db.rollback()
+    act(db, services, office.secretary_user, document, "return", comment=REASON)
     db.commit()
-    assert document.state == DocumentState.SIGNED
+    assert document.state == DocumentState.RETURNED
+    later = _letter(db, services, office.drafter, SecurityClass.BIASA, title="Surat kedua")
+    with pytest.raises(ValidationFailed) as refused:
+        _route(db, services, office, later, office.subhead, office.secretary)
+    assert "alone holds or stands in" in refused.value.reason
 
 
 def test_initialling_twice_is_refused_when_the_delegation_starts_after_the_route(db, services, office):
