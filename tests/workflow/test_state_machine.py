@@ -104,22 +104,32 @@ class LetterMachine(RuleBasedStateMachine):
 
     # -- the model ---------------------------------------------------------------------------------
 
-    def _may_act_for(self, user_id: int, position_id: int, *, any_day: bool = False) -> bool:
-        """Tell who may act for a desk today: its holder, or the Plh. of the sub-head within her dates."""
-        if self.holder_of[position_id] == user_id:
-            return True
-        return (position_id == self.desks["subhead"] and user_id == self.user_ids["drafter2"]
-                and (any_day or PLH_FROM <= self.now.date() <= PLH_TO))
+    def _may_act_for(self, user_id: int, position_id: int, *, any_day: bool = False,
+                     author_id: int | None = None) -> bool:
+        """Tell who may act for a desk today, by org.queries.capacity_for's one rule of standing in.
+
+        While the Plh. of the sub-head is in force she alone acts for that desk, except on a letter she
+        drafted herself (there the holder acts); the holder still acts on her own drafts. `any_day`
+        (near misses) counts the holder and the Plh. on any day."""
+        holder = self.holder_of[position_id] == user_id
+        plh = self.user_ids["drafter2"]
+        if position_id != self.desks["subhead"] or author_id == plh:
+            return holder
+        if any_day:
+            return holder or user_id == plh
+        if not PLH_FROM <= self.now.date() <= PLH_TO:
+            return holder
+        return user_id == plh or (holder and author_id == user_id)
 
     def _fills(self, user_id: int, document: Document, slot: Slot) -> bool:
         """Tell whether the user fills the slot of an action on the letter, by the model."""
         if slot == Slot.DRAFTER:
-            return self._may_act_for(user_id, document.author_position_id)
+            return self._may_act_for(user_id, document.author_position_id, author_id=document.author_id)
         if slot == Slot.RECORDS_CLERK:
             return user_id == self.user_ids["clerk"]
         current = [s for s in document.steps if s.state == StepState.CURRENT]
         return (len(current) == 1 and user_id != document.author_id
-                and self._may_act_for(user_id, current[0].position_id))
+                and self._may_act_for(user_id, current[0].position_id, author_id=document.author_id))
 
     # -- running an attempt ------------------------------------------------------------------------
 
@@ -230,7 +240,7 @@ class LetterMachine(RuleBasedStateMachine):
         with self.services.db.transaction() as session:
             document = self._letter(session, document_id)
             expected = (document.state in (S.DRAFT, S.RETURNED)
-                        and self._may_act_for(actor_id, document.author_position_id))
+                        and self._may_act_for(actor_id, document.author_position_id, author_id=document.author_id))
 
         def operation(session: Session) -> None:
             revise(session, self.services, session.get(User, actor_id), self._letter(session, document_id),
@@ -248,7 +258,7 @@ class LetterMachine(RuleBasedStateMachine):
             document = self._letter(session, document_id)
             revision = document.revision
             expected = (document.state in (S.DRAFT, S.RETURNED)
-                        and self._may_act_for(actor_id, document.author_position_id)
+                        and self._may_act_for(actor_id, document.author_position_id, author_id=document.author_id)
                         and document.author_position_id not in {s.position_id for s in steps})
 
         def operation(session: Session) -> None:
