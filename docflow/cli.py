@@ -681,3 +681,19 @@ def backup(ctx: _Context, destination: str) -> None:
                f"{report.objects_present} already there" + ("; secret_key copied" if report.secret_key_copied else "")
                + f"; keep the configuration file ({'DOCFLOW_CONFIG' if os.environ.get('DOCFLOW_CONFIG') else 'config.toml'}) "
                "with it: it holds the secrets", err=True)
+
+
+@cli.command("verify-package")
+@click.argument("package", type=click.Path(exists=True, dir_okay=False))
+def verify_package(package: str) -> None:
+    """Check an export package offline: BagIt manifests, every file's SHA-256, the audit records' hashes."""
+    from docflow.audit.operations import record_hash
+    from docflow.export.bag import verify_bag
+
+    report = verify_bag(package, record_hash=record_hash)
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(f"{report.files} file(s), {report.octets} bytes, {report.audit_records} audit record(s): "
+               + ("the package is intact" if report.ok else f"{len(report.problems)} problem(s)"), err=True)
+    if not report.ok:
+        sys.exit(1)
