@@ -1,4 +1,5 @@
-"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
+"""The command line: init, serve, worker, run, user, unit, token, reindex, check, sweep, ca, secret, backup,
+export, import, import-legacy, verify-package."""
 from __future__ import annotations
 
 import getpass
@@ -697,3 +698,48 @@ def verify_package(package: str) -> None:
                + ("the package is intact" if report.ok else f"{len(report.problems)} problem(s)"), err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("destination", type=click.Path(file_okay=False))
+@pass_ctx
+def export_(ctx: _Context, destination: str) -> None:
+    """Export the whole instance (rows, objects, settings without secrets) into a new folder."""
+    from pathlib import Path
+
+    from docflow.export.instance import TransferRefused, export_instance
+    from storage import StorageError
+
+    started = time.monotonic()
+    try:
+        report = export_instance(ctx.services, Path(destination), progress=lambda m: click.echo(m, err=True))
+    except (TransferRefused, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported {sum(report.rows.values())} row(s) of {len(report.rows)} table(s) and {report.objects} "
+               f"object(s) ({report.object_bytes} bytes) in {time.monotonic() - started:.1f} s; the secrets "
+               "(server.secret_key, signing.ca_key_secret, ...) are not exported: carry the configuration over",
+               err=True)
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@pass_ctx
+def import_(ctx: _Context, source: str) -> None:
+    """Import a whole-instance export into this new, empty instance, then rebuild the search index."""
+    from pathlib import Path
+
+    from docflow.export.instance import TransferRefused, import_instance
+    from storage import StorageError
+
+    ctx.needs_current_schema = False
+    _init(ctx.services)
+    started = time.monotonic()
+    try:
+        report = import_instance(ctx.services, Path(source), progress=lambda m: click.echo(m, err=True))
+    except (TransferRefused, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"imported {sum(report.rows.values())} row(s) of {len(report.rows)} table(s) and {report.objects} "
+               f"object(s) ({report.object_bytes} bytes), indexed {report.indexed} document(s) in "
+               f"{time.monotonic() - started:.1f} s; run `python -m docflow check` to confirm", err=True)
