@@ -743,3 +743,43 @@ def import_(ctx: _Context, source: str) -> None:
     click.echo(f"imported {sum(report.rows.values())} row(s) of {len(report.rows)} table(s) and {report.objects} "
                f"object(s) ({report.object_bytes} bytes), indexed {report.indexed} document(s) in "
                f"{time.monotonic() - started:.1f} s; run `python -m docflow check` to confirm", err=True)
+
+
+@cli.command("import-legacy")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and file, report each problem, write nothing.")
+@click.option("--as", "username", default="admin", show_default=True,
+              help="The person recorded as importing the letters (in their audit trail).")
+@pass_ctx
+def import_legacy(ctx: _Context, manifest: str, dry_run: bool, username: str) -> None:
+    """Import a legacy archive: a CSV manifest (or a ZIP holding it and the files); letters keep their numbers."""
+    from pathlib import Path
+
+    from docflow.auth.models import User
+    from docflow.export.legacy import LegacyImportRefused, check_manifest, import_plan, open_manifest
+
+    services = ctx.services
+    with services.db.session() as session:
+        actor = session.scalar(select(User).where(User.username == username))
+    if actor is None:
+        raise click.ClickException(f"no user {username!r}: name the importing person with --as")
+    path = Path(manifest)
+    echo = lambda message: click.echo(message, err=True)  # noqa: E731
+    try:
+        with open_manifest(path) as (text, files):
+            plan = check_manifest(services, text, files, progress=echo)
+            for row, problem in plan.problems:
+                click.echo(f"row {row}: {problem}")
+            echo(f"{plan.rows} row(s): {len(plan.letters)} to import, {len(plan.done)} imported before, "
+                 f"{len({row for row, _ in plan.problems})} with problems")
+            if plan.problems:
+                raise click.ClickException("nothing was imported: correct the rows above and run again"
+                                           if not dry_run else "the manifest has problems (dry run: nothing written)")
+            if dry_run:
+                echo("dry run: nothing was written")
+                return
+            report = import_plan(services, plan, files, actor_id=actor.id, manifest=path.name, progress=echo)
+    except LegacyImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    echo(f"imported {report.imported} letter(s) in {report.seconds:.1f} s, skipped {report.skipped} imported "
+         "before; the worker reads (OCR) and indexes them")

@@ -33,6 +33,7 @@ AUDIT_ACTIONS = {
     "register_incoming": _l("Registered as an incoming letter"), "dispose": _l("Disposisi given"),
     "disposition_read": _l("Disposisi read"), "disposition_follow_up": _l("Disposisi followed up"),
     "disposition_done": _l("Disposisi done"), "disposition_cancel": _l("Disposisi cancelled"),
+    "import_legacy": _l("Imported from a legacy archive, with its original number and date"),
 }
 
 # How far reading a version's text for search has come, in the versions table of a letter.

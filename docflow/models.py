@@ -5,6 +5,7 @@ from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.documents.models import DocumentDeskGrant  # noqa: F401
+from docflow.export.models import LegacyImport  # noqa: F401
 from docflow.incoming.models import (  # noqa: F401
     AgendaRegister,
     Disposition,

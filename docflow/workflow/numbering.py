@@ -69,6 +69,11 @@ def allocate_number(session: Session, document: Document, rule: DocumentTypeRule
         assert register is not None
     register.last_seq += 1
     number = format_number(register.pattern, seq=register.last_seq, document=document, when=when)
+    # A letter imported from a legacy archive keeps its number; the register passes over it.
+    while session.scalar(select(Document.id).where(Document.number == number, Document.id != document.id).limit(1)):
+        logger.info("number %s is held by an imported letter; register %s moves on", number, register.id)
+        register.last_seq += 1
+        number = format_number(register.pattern, seq=register.last_seq, document=document, when=when)
     session.add(AllocatedNumber(register_id=register.id, seq=register.last_seq, number=number,
                                 document_id=document.id))
     document.number = number
