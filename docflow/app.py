@@ -116,7 +116,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(api_bp)
     from docflow.workflow.views import bp as workflow_bp
 
-    for bp in (auth_bp, documents_bp, search_bp, workflow_bp, admin_bp):
+    from docflow.export.views import bp as export_bp
+
+    for bp in (auth_bp, documents_bp, search_bp, workflow_bp, admin_bp, export_bp):
         app.register_blueprint(bp)
     from docflow.signing.api import bp as signing_api_bp
     from docflow.signing.views import bp as signing_bp

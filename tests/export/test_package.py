@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from docflow.audit.operations import record_hash
 from docflow.cli import cli
 from docflow.export.bag import verify_bag
-from tests.conftest import upload
+from tests.conftest import PASSWORD, upload
 from tests.fixtures import make_pdf
 from tests.signing.helpers import PASSPHRASE, act, approved_letter, give_certificate, make_office, setup_ca
 
@@ -131,3 +131,30 @@ def test_search_result_package(client, db, services, office, token_for, run_work
     assert response.status_code == 200
     metadata = {name for name in _members(response.get_data()) if name.endswith("metadata.json")}
     assert metadata == {f"data/documents/{wanted['id']}/metadata.json"}
+
+
+def test_pages_offer_packages_and_stream_them(app, client, db, services, office, token_for, login, run_worker,
+                                              make_user):
+    """Do the letter and search pages link to their packages, streamed (never whole in memory), for readers only?"""
+    drafter = token_for(office.drafter)
+    doc = upload(client, drafter, make_pdf("Undangan rapat koordinasi kearsipan"), title="Undangan arsip").get_json()
+    run_worker()
+    from docflow.auth.operations import set_password
+
+    set_password(db, office.drafter, PASSWORD)
+    db.commit()
+    login(office.drafter)
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert f'href="/documents/{doc["id"]}/package" data-package="package-status"' in page
+    response = client.get(f"/documents/{doc['id']}/package")
+    assert response.status_code == 200 and response.is_streamed
+    assert int(response.headers["X-Package-Estimated-Bytes"]) == doc["versions"][0]["size"]
+    assert verify_bag(io.BytesIO(response.get_data()), record_hash=record_hash).ok
+    results = client.get("/search/results?q=arsip").get_data(as_text=True)
+    assert 'href="/search/package?q=arsip"' in results
+    members = _members(client.get("/search/package?q=arsip").get_data())
+    assert f"data/documents/{doc['id']}/metadata.json" in members
+    outsider = app.test_client()
+    login(make_user(), outsider)
+    assert outsider.get(f"/documents/{doc['id']}/package").status_code == 404
+    assert not [n for n in _members(outsider.get("/search/package?q=arsip").get_data()) if n.endswith("metadata.json")]
