@@ -8,6 +8,7 @@ from docflow.context import acting_positions, db_session, services
 from docflow.documents.queries import get_readable_document
 from docflow.errors import N_, ValidationFailed
 from docflow.export.download import package_response
+from docflow.search.params import MAX_QUERY
 from docflow.export.selection import parse_ids, readable_ids, search_result_ids
 
 bp = Blueprint("export_api", __name__, url_prefix="/api/v1")
@@ -38,6 +39,8 @@ def selection_package():
         search = data["search"]
         if not isinstance(search, dict) or not all(isinstance(v, str) for v in search.values()):
             raise ValidationFailed(N_("search takes the search parameters as text"), field="search")
+        if len(search.get("q", "")) > MAX_QUERY:  # before trimming, as the description counts it
+            raise ValidationFailed(N_("the query is longer than %(max)s characters"), field="q", max=MAX_QUERY)
         ids = search_result_ids(db_session(), services().index, user, search, positions)
         description = f"hasil pencarian: {search.get('q', '')}"[:200]
     return package_response(ids, user, name="paket-naskah.zip", description=description)
