@@ -213,11 +213,11 @@ def verify_bag(source: str | IO[bytes], *,
             report.problems.append(f"{name}: in the bag but not in the manifest")
         for name in sorted(manifest.keys() - payload):
             report.problems.append(f"{name}: in the manifest but missing from the bag")
-        for name in sorted(payload & manifest.keys()):
+        for name in sorted(payload):
             digest, size = _hash_member(archive, members[name])
             report.files += 1
             report.octets += size
-            if digest != manifest[name]:
+            if name in manifest and digest != manifest[name]:
                 report.problems.append(f"{name}: sha256 {digest} differs from the manifest's {manifest[name]}")
         if "tagmanifest-sha256.txt" in members:
             tags = _read_manifest(archive.read(members["tagmanifest-sha256.txt"]).decode("utf-8"),
@@ -230,9 +230,9 @@ def verify_bag(source: str | IO[bytes], *,
         if "bag-info.txt" in members:
             info = archive.read(members["bag-info.txt"]).decode("utf-8", "replace")
             oxum = re.search(r"^Payload-Oxum:\s*(\d+)\.(\d+)\s*$", info, re.MULTILINE)
-            if oxum and (int(oxum.group(1)), int(oxum.group(2))) != (report.octets, len(manifest)):
+            if oxum and (int(oxum.group(1)), int(oxum.group(2))) != (report.octets, report.files):
                 report.problems.append(f"Payload-Oxum {oxum.group(1)}.{oxum.group(2)} does not match the payload "
-                                       f"({report.octets} bytes in {len(manifest)} files)")
+                                       f"({report.octets} bytes in {report.files} files)")
         if record_hash is not None:
             for name in sorted(payload):
                 if PurePosixPath(name).name == "audit.json":

@@ -158,3 +158,33 @@ def test_pages_offer_packages_and_stream_them(app, client, db, services, office,
     login(make_user(), outsider)
     assert outsider.get(f"/documents/{doc['id']}/package").status_code == 404
     assert not [n for n in _members(outsider.get("/search/package?q=arsip").get_data()) if n.endswith("metadata.json")]
+
+
+def test_bag_streams_in_pieces_and_names_extra_and_missing_files():
+    """Is a large file written out piece by piece (never held whole), and does the check name added and lost files?"""
+    from docflow.export.bag import BagWriter, Entry, bytes_entry
+
+    big = bytes(range(256)) * 16384  # 4 MiB
+
+    def pieces():
+        for start in range(0, len(big), 256 * 1024):
+            yield big[start:start + 256 * 1024]
+
+    chunks = list(BagWriter(root="bag").stream([Entry("documents/1/versions/v1-a.pdf", pieces, len(big)),
+                                                bytes_entry("documents/1/metadata.json", b"{}")]))
+    assert len(chunks) > 10 and max(len(c) for c in chunks) < 1024 * 1024
+    data = b"".join(chunks)
+    assert verify_bag(io.BytesIO(data)).ok
+    extra = io.BytesIO(_rezip(data, lambda name, content: content))
+    with zipfile.ZipFile(extra, "a") as archive:
+        archive.writestr("bag/data/documents/1/tambahan.txt", b"disisipkan")
+    problems = verify_bag(extra).problems
+    assert problems[0] == "data/documents/1/tambahan.txt: in the bag but not in the manifest"
+    assert any(p.startswith("Payload-Oxum") for p in problems)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if not info.filename.endswith("metadata.json"):
+                target.writestr(info.filename, source.read(info))
+    assert "data/documents/1/metadata.json: in the manifest but missing from the bag" in verify_bag(out).problems
+    assert verify_bag(io.BytesIO(b"bukan zip")).problems[0].startswith("not a readable ZIP file")
