@@ -17,10 +17,10 @@ from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
-from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
+from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, HeldNumber, NumberRegister, RouteStep
 
 __all__ = [
-    "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
+    "AllocatedNumber", "ApiToken", "HeldNumber", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
     "Document",
     "DocumentGrant", "DocumentRecipient", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role",
     "RouteStep", "Unit", "User", "UserRole", "Version", "WebSession", "LoginAttempt", "WorkerHeartbeat",

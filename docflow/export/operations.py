@@ -16,6 +16,8 @@ from docflow.documents.models import Document, DocumentState, ExtractionStatus, 
 from docflow.errors import N_, Conflict
 from docflow.export.models import LegacyImport
 from docflow.outbox.operations import EXTRACT_VERSION, enqueue_job
+from docflow.workflow.models import DocumentTypeRule
+from docflow.workflow.numbering import hold_imported_number
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,8 @@ def import_legacy_letter(session: Session, *, actor: User, letter: LegacyLetter,
                          manifest: str, tz: ZoneInfo) -> Document:
     """Add a filed letter keeping its original number and date, its version, the import record and an audit record.
 
-    The file is already stored under `storage_key` (upload, then claim). No register number is taken.
+    The file is already stored under `storage_key` (upload, then claim). No register number is taken;
+    a number written with its type's pattern holds its sequence, which the register then passes over.
     """
     key = source_key(letter.number, letter.day, upload.sha256)
     if (existing := already_imported(session, key)) is not None:
@@ -78,6 +81,7 @@ def import_legacy_letter(session: Session, *, actor: User, letter: LegacyLetter,
     )
     session.add(document)
     session.flush()
+    hold_imported_number(session, document, session.get(DocumentTypeRule, letter.doc_type))
     version = Version(document=document, number=1, storage_key=storage_key, sha256=upload.sha256, size=upload.size,
                       mime_type=upload.mime_type, original_filename=upload.filename, created_by_id=actor.id,
                       comment="", extraction_status=ExtractionStatus.PENDING)

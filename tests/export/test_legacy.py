@@ -12,7 +12,7 @@ from docflow.audit.models import AuditEvent
 from docflow.documents.models import Document
 from docflow.export.legacy import LegacyImportRefused, check_manifest, import_plan, open_manifest
 from docflow.export.models import LegacyImport
-from docflow.workflow.models import AllocatedNumber, NumberRegister
+from docflow.workflow.models import AllocatedNumber, HeldNumber, NumberRegister
 from tests.conftest import upload
 from tests.fixtures import make_pdf
 from tests.signing.helpers import PASSPHRASE, act, approved_letter, give_certificate, make_office, setup_ca
@@ -129,16 +129,26 @@ def test_a_later_register_number_passes_over_an_imported_one(client, db, service
     setup_ca(db, services)
     give_certificate(db, services, office.head_user)
     year = services.today().year
-    taken = f"000.8.3.3/1/DISKOMINFO/{year}"
-    manifest = _archive(tmp_path / "arsip", [f"{taken},{year}-01-02,nota_dinas,000.8.3.3,DISKOMINFO,,biasa,a.pdf,"],
-                        {"a.pdf": make_pdf("Surat yang diimpor")})
+    manifest = _archive(tmp_path / "arsip", [
+        f"000.8.3.3/1/DISKOMINFO/{year},{year}-01-02,nota_dinas,000.8.3.3,DISKOMINFO,,biasa,a.pdf,",
+        # Another classification code, the same register: its sequence is held too.
+        f"000/02/DISKOMINFO/{year},{year}-01-03,nota_dinas,000,DISKOMINFO,,biasa,b.pdf,",
+        # Last year's, and one written another way: they hold nothing this year.
+        f"000/3/DISKOMINFO/{year - 1},{year - 1}-12-30,nota_dinas,000,DISKOMINFO,,biasa,c.pdf,",
+        f"ND-4/{year},{year}-01-04,nota_dinas,000,DISKOMINFO,,biasa,d.pdf,",
+    ], {name: make_pdf(f"Surat yang diimpor {name}") for name in ("a.pdf", "b.pdf", "c.pdf", "d.pdf")})
     assert _run(services, manifest, office.clerk).problems == []
-    letter = approved_letter(client, office, token_for)
-    body = act(client, token_for(office.head_user), letter.id, "sign", letter.revision, passphrase=PASSPHRASE).get_json()
-    assert body["number"] == f"000.8.3.3/2/DISKOMINFO/{year}"
+    assert sorted(db.scalars(select(HeldNumber.seq).where(HeldNumber.year == year))) == [1, 2]
+    signed = []
+    for _ in range(2):
+        letter = approved_letter(client, office, token_for)
+        body = act(client, token_for(office.head_user), letter.id, "sign", letter.revision,
+                   passphrase=PASSPHRASE).get_json()
+        signed.append(body["number"])
+    assert signed == [f"000.8.3.3/3/DISKOMINFO/{year}", f"000.8.3.3/4/DISKOMINFO/{year}"]
     # A manifest naming a number already given by a register is refused for that row.
-    manifest = _archive(tmp_path / "lagi", [f"{body['number']},{year}-01-03,nota_dinas,000,DISKOMINFO,,biasa,b.pdf,"],
-                        {"b.pdf": make_pdf("Lain")})
+    manifest = _archive(tmp_path / "lagi", [f"{body['number']},{year}-01-03,nota_dinas,000,DISKOMINFO,,biasa,e.pdf,"],
+                        {"e.pdf": make_pdf("Lain")})
     with open_manifest(manifest) as (text, files):
         assert check_manifest(services, text, files).problems == [
             (2, f"number {body['number']} is already used by document {letter.id}")]
