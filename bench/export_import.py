@@ -1,24 +1,28 @@
 """Export and import rates against the upload rate measured in the same run.
 
-    .venv/bin/python -m bench.export_import [--count 10000] [--size-kb 20]
+    .venv/bin/python -m bench.export_import [--count 10000] [--uploads 1000] [--size-kb 20]
 
-N distinct PDFs (bench/upload_throughput.py's generator) are uploaded through a fresh instance's
-real `serve` process, one client, no worker (the baseline, in documents per second). That instance
-is then exported whole (`python -m docflow export DIR`) and as one BagIt package of every letter
+Distinct PDFs (bench/upload_throughput.py's generator) are uploaded through a fresh instance's
+real `serve` process, one client, no worker: the baseline, in documents per second (`--uploads`
+of them; a rate per document, so fewer than --count serve). Then --count legacy PDFs (the same
+files, each made distinct by a trailing PDF comment naming its number), as a folder and a CSV
+manifest, are imported into a second fresh instance with OCR off (`python -m docflow import-legacy
+manifest.csv`, its check of every row and file included). That instance of --count letters is
+exported whole (`python -m docflow export DIR`) and as one BagIt package of every letter
 (`package_stream`, the code behind GET /api/v1/documents/{id}/package and POST /api/v1/packages,
-written to a file and then checked with `verify-package`); the export is imported into a second
-fresh instance (`python -m docflow import DIR`, with its index rebuild); and the same N PDFs, as a
-legacy archive (folder + CSV manifest), are imported into a third fresh instance with OCR off
-(`python -m docflow import-legacy manifest.csv`, its check of every row and file included).
-Commands are timed from the outside, process start included. Every figure is N / seconds, and its
-ratio to the upload rate of the same run.
+written to a file, then checked with `verify-package`), and the export is imported into a third
+fresh instance (`python -m docflow import DIR`, index rebuild included). Commands are timed from
+the outside, process start included. Each figure is documents / seconds and its ratio to the
+upload rate of the same run.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,18 +90,30 @@ def _fresh(instance_dir: Path, *, ocr: bool = True) -> ServeInstance:
     return instance
 
 
-def run(count: int, size_kb: int, keep: bool = False) -> dict[str, Any]:
+def run(count: int, size_kb: int, uploads: int = 1000, keep: bool = False) -> dict[str, Any]:
     """Run every measurement once and return the results."""
     workdir = make_workdir("export")
     try:
-        pdfs = make_pdfs(count, size_kb * 1000)
-        total_mb = sum(len(p.data) for p in pdfs) / 1e6
+        uploads = min(uploads, count)
+        pdfs = make_pdfs(uploads, size_kb * 1000)
         info = machine_info(workdir)
-        source_dir = workdir / "source"
-        logger.info("uploading %d PDFs (%.1f MB) over HTTP", count, total_mb)
-        upload = upload_run(pdfs, source_dir, 1)
+        logger.info("uploading %d PDFs over HTTP (the baseline)", uploads)
+        upload = upload_run(pdfs, workdir / "upload", 1)
+        shutil.rmtree(workdir / "upload", ignore_errors=True)
         rate = upload["docs_per_s"]
-        source = _fresh(source_dir)
+        letters = [_Pdf(pdfs[i % uploads].title, pdfs[i % uploads].data + f"\n% naskah {i}\n".encode())
+                   for i in range(count)]
+        total_mb = sum(len(p.data) for p in letters) / 1e6
+        logger.info("importing %d legacy PDFs (%.1f MB) with OCR off", count, total_mb)
+        manifest = _legacy_archive(letters, workdir / "arsip")
+        del letters
+        source_dir = workdir / "legacy"
+        source = _fresh(source_dir, ocr=False)
+        source.cli("init")
+        source.cli("unit", "create", UNITS[7][0], UNITS[7][1])
+        source.cli("user", "create", "admin", "--role", "admin", "--unit", UNITS[7][0], stdin="bench-password-123\n")
+        legacy_s = _timed_cli(source, "import-legacy", str(manifest))
+        shutil.rmtree(workdir / "arsip", ignore_errors=True)
         export_dir = workdir / "export"
         logger.info("exporting the instance")
         export_s = _timed_cli(source, "export", str(export_dir))
@@ -105,28 +121,22 @@ def run(count: int, size_kb: int, keep: bool = False) -> dict[str, Any]:
         package_s, packaged = _package_all(source_dir, workdir / "paket.zip")
         logger.info("checking the package offline")
         verify_s = _timed_cli(source, "verify-package", str(workdir / "paket.zip"))
+        (workdir / "paket.zip").unlink()
         logger.info("importing the export into a fresh instance")
         target = _fresh(workdir / "target")
         import_s = _timed_cli(target, "import", str(export_dir))
-        logger.info("importing %d legacy PDFs with OCR off", count)
-        manifest = _legacy_archive(pdfs, workdir / "arsip")
-        legacy = _fresh(workdir / "legacy", ocr=False)
-        legacy.cli("init")
-        legacy.cli("unit", "create", UNITS[7][0], UNITS[7][1])
-        legacy.cli("user", "create", "admin", "--role", "admin", "--unit", UNITS[7][0], stdin="bench-password-123\n")
-        legacy_s = _timed_cli(legacy, "import-legacy", str(manifest))
         if packaged != count:
             raise RuntimeError(f"the package holds {packaged} letters, not {count}")
         rows = {}
-        for name, seconds in (("instance export (python -m docflow export)", export_s),
+        for name, seconds in (("legacy import, OCR off (check + import)", legacy_s),
+                              ("instance export (python -m docflow export)", export_s),
                               ("BagIt package of every letter (streamed ZIP to a file)", package_s),
                               ("verify-package of that ZIP", verify_s),
-                              ("instance import into an empty instance, index rebuilt", import_s),
-                              ("legacy import, OCR off (check + import)", legacy_s)):
+                              ("instance import into an empty instance, index rebuilt", import_s)):
             rows[name] = {"seconds": round(seconds, 1), "docs_per_s": round(count / seconds, 1),
                           "ratio_to_upload": round(count / seconds / rate, 2)}
-        return {"count": count, "size_kb": size_kb, "total_mb": round(total_mb, 1), "machine": info,
-                "upload": upload, "results": rows}
+        return {"count": count, "uploads": uploads, "size_kb": size_kb, "total_mb": round(total_mb, 1),
+                "machine": info, "load_average": os.getloadavg(), "upload": upload, "results": rows}
     finally:
         if keep:
             logger.info("kept %s", workdir)
@@ -134,26 +144,35 @@ def run(count: int, size_kb: int, keep: bool = False) -> dict[str, Any]:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _Pdf:
+    title: str
+    data: bytes
+
+
 def render(results: dict[str, Any]) -> str:
     """Return the results as a table."""
     upload = results["upload"]
-    rows = [["upload over HTTP, 1 client (baseline)", upload["seconds"], upload["docs_per_s"], 1.0]]
+    rows = [[f"upload over HTTP, 1 client ({results['uploads']} letters; the baseline)", upload["seconds"],
+             upload["docs_per_s"], 1.0]]
     rows += [[name, r["seconds"], r["docs_per_s"], r["ratio_to_upload"]] for name, r in results["results"].items()]
-    return (f"{results['count']} letters of ~{results['size_kb']} KB ({results['total_mb']} MB)\n"
-            + format_table(["what", "seconds", "docs/s", "x upload"], rows))
+    return (f"{results['count']} letters, {results['total_mb']} MB\n"
+            + format_table(["what", "seconds", "docs/s", "x upload"], rows)
+            + f"\nload average at the end: {', '.join(f'{x:.1f}' for x in results['load_average'])}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--uploads", type=int, default=1000, help="Letters uploaded for the baseline rate.")
     parser.add_argument("--size-kb", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="Keep the scratch folder.")
     parser.add_argument("--no-save", action="store_true", help="Do not write bench/results/export_import.json.")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
-    results = run(args.count, args.size_kb, keep=args.keep)
+    results = run(args.count, args.size_kb, uploads=args.uploads, keep=args.keep)
     if not args.no_save:
         write_results("export_import", results)
     print(render(results))
