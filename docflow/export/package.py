@@ -15,6 +15,7 @@ session, and the files are read from the store as they are written out.
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
@@ -157,36 +158,49 @@ def _document_entries(session: Session, store: ObjectStore, document: Document, 
              "note": "each record's hash is SHA-256 over its fields and prev_hash (the hash of the record "
                      "before it in the city's whole chain); verify-package recomputes every one"}
     report = _signature_report(session, store, token, trust)
+    report_path = f"{folder}/signature-report.json"
     entries = [json_entry(f"{folder}/metadata.json", metadata),
                bytes_entry(f"{folder}/ringkasan.txt", _summary(document, token, events, incoming, tz).encode()),
                json_entry(f"{folder}/audit.json", audit),
-               json_entry(f"{folder}/signature-report.json", report)]
+               bytes_entry(report_path, report) if isinstance(report, bytes)
+               else Entry(report_path, report.chunks)]
     return entries, versions
 
 
-def _signature_report(session: Session, store: ObjectStore, token: Any, trust: Trust | None) -> dict[str, Any]:
+def _signature_report(session: Session, store: ObjectStore, token: Any, trust: Trust | None) -> Entry | bytes:
+    """Return the report, or an entry that checks the signature when it is written (outside the read transaction)."""
     if token is None:
-        return {"signed": False, "detail": "the letter was not signed in Docflow"}
+        return _json_bytes({"signed": False, "detail": "the letter was not signed in Docflow"})
     version = session.get(Version, token.version_id)
     report: dict[str, Any] = {"signed": True, "version": version.number if version else None,
                               "sha256": token.sha256, "signer": token.signer_name,
                               "signed_at": plain(token.signed_at), "pades_level": token.pades_level,
-                              "checked_at": plain(datetime.now().astimezone()), "signatures": []}
+                              "signatures": []}
     if trust is None or not trust[0]:
         report["detail"] = "not checked: no certificate authority is configured"
     elif version is None or version.size > MAX_CHECKED_BYTES:
         report["detail"] = "not checked: the signed file is too large to check here"
     else:
-        report.update(_check(store, version, trust))
-    return report
+        key = version.storage_key
+
+        def checked() -> list[bytes]:
+            # pyHanko takes a while per signature: on SQLite a read transaction would hold the write lock meanwhile.
+            return [_json_bytes(report | {"checked_at": plain(datetime.now().astimezone())}
+                                | _check(store, key, trust))]
+        return Entry("", checked)
+    return _json_bytes(report)
 
 
-def _check(store: ObjectStore, version: Version, trust: Trust) -> dict[str, Any]:
+def _json_bytes(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _check(store: ObjectStore, key: str, trust: Trust) -> dict[str, Any]:
     from docflow.signing.validation import check_signatures
     from storage import StorageError
 
     try:
-        with store.open(version.storage_key, verify=True) as reader:
+        with store.open(key, verify=True) as reader:
             data = reader.read()
     except StorageError as exc:
         return {"detail": f"not checked: the signed file could not be read ({exc})"}
