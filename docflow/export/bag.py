@@ -21,8 +21,6 @@ from typing import IO
 BAGIT_VERSION = "1.0"
 _CHUNK = 256 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-# Files that are compressed (metadata, text); stored files (PDF, images) are mostly compressed already.
-_TEXT_SUFFIXES = (".json", ".txt", ".pem", ".csv")
 
 
 def safe_name(name: str, fallback: str = "file") -> str:
@@ -66,6 +64,9 @@ class Entry:
     path: str
     chunks: Callable[[], Iterable[bytes]]
     size: int | None = None
+    # What the package writes itself (metadata, reports) is deflated; the letters' files go as they are
+    # (most are compressed already), so the ZIP's size is known from theirs and progress can be shown.
+    compress: bool = False
 
 
 @dataclass
@@ -83,22 +84,22 @@ class BagWriter:
         with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:  # type: ignore[arg-type]
             for entry in entries:
                 yield from self._write(archive, sink, f"data/{entry.path}", entry.chunks(), entry.size,
-                                       payload=True)
+                                       payload=True, compress=entry.compress)
             tag_files = self._tag_files()
             tag_manifest = []
             for name, data in tag_files:
                 tag_manifest.append((hashlib.sha256(data).hexdigest(), name))
-                yield from self._write(archive, sink, name, [data], len(data), payload=False)
+                yield from self._write(archive, sink, name, [data], len(data), payload=False, compress=True)
             data = "".join(f"{digest}  {_encode_path(name)}\n" for digest, name in tag_manifest).encode()
-            yield from self._write(archive, sink, "tagmanifest-sha256.txt", [data], len(data), payload=False)
+            yield from self._write(archive, sink, "tagmanifest-sha256.txt", [data], len(data), payload=False,
+                                   compress=True)
         yield sink.take()
 
     def _write(self, archive: zipfile.ZipFile, sink: _Sink, name: str, chunks: Iterable[bytes],
-               size: int | None, *, payload: bool) -> Iterator[bytes]:
+               size: int | None, *, payload: bool, compress: bool) -> Iterator[bytes]:
         info = zipfile.ZipInfo(f"{self.root}/{name}", date_time=datetime.now(UTC).timetuple()[:6])
         info.external_attr = 0o644 << 16
-        compressed = name.endswith(_TEXT_SUFFIXES)
-        info.compress_type = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         if size is not None:
             info.file_size = size
         digest = hashlib.sha256()
@@ -128,7 +129,7 @@ class BagWriter:
 
 def bytes_entry(path: str, data: bytes) -> Entry:
     """Return an entry holding bytes already in memory (metadata, reports)."""
-    return Entry(path, lambda: [data], len(data))
+    return Entry(path, lambda: [data], len(data), compress=True)
 
 
 def json_entry(path: str, value: object) -> Entry:

@@ -163,7 +163,7 @@ def _document_entries(session: Session, store: ObjectStore, document: Document, 
                bytes_entry(f"{folder}/ringkasan.txt", _summary(document, token, events, incoming, tz).encode()),
                json_entry(f"{folder}/audit.json", audit),
                bytes_entry(report_path, report) if isinstance(report, bytes)
-               else Entry(report_path, report.chunks)]
+               else Entry(report_path, report.chunks, compress=True)]
     return entries, versions
 
 
