@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bench import (
+    export_import,
     index_delay,
     indexing_rate,
     pool_runs,
@@ -73,6 +74,14 @@ def test_upload_benchmark_runs_against_a_real_server():
     assert results["raw"]["mb_per_s"] > 0
     table = upload_throughput.render(results)
     assert "HTTP upload (serve)" in table and "floor + one SQLite row" in table
+
+
+def test_export_import_benchmark_moves_every_letter():
+    """Does a tiny run upload, export, package, verify and import every letter, with ratios to the upload rate?"""
+    results = export_import.run(count=3, size_kb=20, uploads=2)
+    assert results["upload"]["docs_per_s"] > 0 and len(results["results"]) == 5
+    assert all(r["docs_per_s"] > 0 and r["ratio_to_upload"] > 0 for r in results["results"].values())
+    assert "legacy import, OCR off" in export_import.render(results)
 
 
 def test_indexing_benchmark_drains_every_job():

@@ -106,15 +106,19 @@ def _register_blueprints(app: Flask) -> None:
     from docflow.documents.api import bp as documents_api_bp
     from docflow.documents.views import bp as documents_bp
     from docflow.search.api import bp as search_api_bp
+    from docflow.export.api import bp as export_api_bp
     from docflow.search.views import bp as search_bp
     from docflow.workflow.api import bp as workflow_api_bp
 
-    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, admin_api_bp, auth_api_bp, openapi_bp):
+    for api_bp in (documents_api_bp, search_api_bp, workflow_api_bp, admin_api_bp, auth_api_bp, openapi_bp,
+                   export_api_bp):
         csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry them
         app.register_blueprint(api_bp)
     from docflow.workflow.views import bp as workflow_bp
 
-    for bp in (auth_bp, documents_bp, search_bp, workflow_bp, admin_bp):
+    from docflow.export.views import bp as export_bp
+
+    for bp in (auth_bp, documents_bp, search_bp, workflow_bp, admin_bp, export_bp):
         app.register_blueprint(bp)
     from docflow.signing.api import bp as signing_api_bp
     from docflow.signing.views import bp as signing_bp

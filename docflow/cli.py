@@ -1,4 +1,5 @@
-"""The command line: init, serve, worker, jobs, prune, run, user, unit, token, reindex, check, sweep, ca, secret, backup."""
+"""The command line: init, serve, worker, jobs, prune, run, user, unit, token, reindex, check, sweep, ca, secret, backup,
+export, import, import-legacy, verify-package."""
 from __future__ import annotations
 
 import getpass
@@ -755,3 +756,104 @@ def backup(ctx: _Context, destination: str) -> None:
                f"{report.objects_present} already there" + ("; secret_key copied" if report.secret_key_copied else "")
                + f"; keep the configuration file ({'DOCFLOW_CONFIG' if os.environ.get('DOCFLOW_CONFIG') else 'config.toml'}) "
                "with it: it holds the secrets", err=True)
+
+
+@cli.command("verify-package")
+@click.argument("package", type=click.Path(exists=True, dir_okay=False))
+def verify_package(package: str) -> None:
+    """Check an export package offline: BagIt manifests, every file's SHA-256, the audit records' hashes."""
+    from docflow.audit.operations import record_hash
+    from docflow.export.bag import verify_bag
+
+    report = verify_bag(package, record_hash=record_hash)
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(f"{report.files} file(s), {report.octets} bytes, {report.audit_records} audit record(s): "
+               + ("the package is intact" if report.ok else f"{len(report.problems)} problem(s)"), err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("destination", type=click.Path(file_okay=False))
+@pass_ctx
+def export_(ctx: _Context, destination: str) -> None:
+    """Export the whole instance (rows, objects, settings without secrets) into a new folder."""
+    from pathlib import Path
+
+    from docflow.export.instance import TransferRefused, export_instance
+    from storage import StorageError
+
+    started = time.monotonic()
+    try:
+        report = export_instance(ctx.services, Path(destination), progress=lambda m: click.echo(m, err=True))
+    except (TransferRefused, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported {sum(report.rows.values())} row(s) of {len(report.rows)} table(s) and {report.objects} "
+               f"object(s) ({report.object_bytes} bytes) in {time.monotonic() - started:.1f} s; the secrets "
+               "(server.secret_key, signing.ca_key_secret, ...) are not exported: carry the configuration over",
+               err=True)
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@pass_ctx
+def import_(ctx: _Context, source: str) -> None:
+    """Import a whole-instance export into this new, empty instance, then rebuild the search index."""
+    from pathlib import Path
+
+    from docflow.export.instance import TransferRefused, import_instance
+    from storage import StorageError
+
+    ctx.needs_current_schema = False
+    _init(ctx.services)
+    started = time.monotonic()
+    try:
+        report = import_instance(ctx.services, Path(source), progress=lambda m: click.echo(m, err=True))
+    except (TransferRefused, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"imported {sum(report.rows.values())} row(s) of {len(report.rows)} table(s) and {report.objects} "
+               f"object(s) ({report.object_bytes} bytes), indexed {report.indexed} document(s) in "
+               f"{time.monotonic() - started:.1f} s; run `python -m docflow check` to confirm", err=True)
+
+
+@cli.command("import-legacy")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and file, report each problem, write nothing.")
+@click.option("--as", "username", default="admin", show_default=True,
+              help="The person recorded as importing the letters (in their audit trail).")
+@pass_ctx
+def import_legacy(ctx: _Context, manifest: str, dry_run: bool, username: str) -> None:
+    """Import a legacy archive: a CSV manifest (or a ZIP holding it and the files); letters keep their numbers."""
+    from pathlib import Path
+
+    from docflow.auth.models import User
+    from docflow.export.legacy import LegacyImportRefused, check_manifest, import_plan, open_manifest
+
+    services = ctx.services
+    with services.db.session() as session:
+        actor = session.scalar(select(User).where(User.username == username))
+    if actor is None:
+        raise click.ClickException(f"no user {username!r}: name the importing person with --as")
+    path = Path(manifest)
+    echo = lambda message: click.echo(message, err=True)  # noqa: E731
+    try:
+        with open_manifest(path) as (text, files):
+            plan = check_manifest(services, text, files, progress=echo)
+            for row, problem in plan.problems:
+                click.echo(f"row {row}: {problem}")
+            echo(f"{plan.rows} row(s): {len(plan.letters)} to import, {len(plan.done)} imported before, "
+                 f"{len({row for row, _ in plan.problems})} with problems")
+            if plan.problems:
+                raise click.ClickException("nothing was imported: correct the rows above and run again"
+                                           if not dry_run else "the manifest has problems (dry run: nothing written)")
+            if dry_run:
+                echo("dry run: nothing was written")
+                return
+            report = import_plan(services, plan, files, actor_id=actor.id, manifest=path.name, progress=echo)
+    except LegacyImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    echo(f"imported {report.imported} letter(s) in {report.seconds:.1f} s, skipped {report.skipped} imported "
+         "before; the worker reads (OCR) and indexes them")

@@ -48,6 +48,7 @@ AUDIT_ACTIONS = {
     "files_destroyed": _l("Files destroyed (berita acara pemusnahan signed)"),
     "destruction_blocked_by_hold": _l("Not destroyed: on legal hold"),
     "handed_over": _l("Handed over to the regional archives (penyerahan)"),
+    "import_legacy": _l("Imported from a legacy archive, with its original number and date"),
 }
 # A letter's place in the archive's life (JRA), and the final fates of the retention schedule.
 RETENTION_STATUSES = {

@@ -6,6 +6,7 @@ from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.documents.models import DocumentDeskGrant, LegalHold  # noqa: F401
 from docflow.drafting.models import LetterTemplate  # noqa: F401
+from docflow.export.models import LegacyImport  # noqa: F401
 from docflow.incoming.models import (  # noqa: F401
     AgendaRegister,
     Disposition,
@@ -19,10 +20,10 @@ from docflow.outbox.heartbeat import WorkerHeartbeat
 from docflow.outbox.models import OutboxJob
 from docflow.retention.models import RetentionBatch, RetentionItem  # noqa: F401
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
-from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
+from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, HeldNumber, NumberRegister, RouteStep
 
 __all__ = [
-    "AllocatedNumber", "ApiToken", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
+    "AllocatedNumber", "ApiToken", "HeldNumber", "Assignment", "AuditEvent", "AuditHead", "Base", "DamagedObject", "Delegation",
     "Document",
     "DocumentGrant", "DocumentRecipient", "DocumentTypeRule", "NumberRegister", "OutboxJob", "Position", "Role",
     "RouteStep", "Unit", "User", "UserRole", "Version", "WebSession", "LoginAttempt", "WorkerHeartbeat",

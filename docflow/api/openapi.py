@@ -1341,6 +1341,37 @@ SPEC["components"]["schemas"].update({
 })
 
 
+# Export packages (docflow/export): a ZIP of a BagIt bag, streamed; `python -m docflow verify-package` checks it.
+_PACKAGE = {"description": "A ZIP holding one BagIt bag (RFC 8493): per letter every version's file, metadata.json, "
+                           "ringkasan.txt (an Indonesian summary), audit.json (its audit records with their hashes) and "
+                           "signature-report.json; the CA certificates and CRLs under data/trust/; SHA-256 manifests. "
+                           "Streamed: X-Package-Documents and X-Package-Estimated-Bytes tell the size ahead.",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
+SPEC["paths"]["/api/v1/documents/{document_id}/package"] = {
+    "get": {
+        "operationId": "getDocumentPackage",
+        "summary": "Download one letter's export package (a ZIP of a BagIt bag).",
+        "parameters": [_DOCUMENT_ID],
+        "responses": {"200": _PACKAGE, "401": _ERRORS, "404": _ERRORS, "503": _ERRORS},
+    },
+}
+SPEC["paths"]["/api/v1/packages"] = {
+    "post": {
+        "operationId": "createPackage",
+        "summary": "Download the export package of a selection of letters or of a search result.",
+        "description": "Send either `ids` (every one must be a letter you may read, else 404 naming it) or `search` "
+                       "(the parameters of GET /search; the letters matching the whole query that you may read, "
+                       "at most 10,000).",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {
+                "ids": {"type": "array", "minItems": 1, "maxItems": 10000, "items": _ID},
+                "search": {"type": "object", "additionalProperties": {"type": "string"},
+                           "properties": {"q": {"type": "string", "maxLength": 500}}}}}}}},
+        "responses": {"200": _PACKAGE, "400": _ERRORS, "401": _ERRORS, "404": _ERRORS, "503": _ERRORS},
+    },
+}
+
+
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI description."""

@@ -25,9 +25,20 @@ _HASHED_FIELDS = (
 
 def event_hash(event: AuditEvent) -> str:
     """Return the SHA-256 over an event's content and the previous event's hash."""
-    content: dict[str, Any] = {name: getattr(event, name) for name in _HASHED_FIELDS}
-    content["created_at"] = event.created_at.isoformat(timespec="microseconds")
-    content["prev_hash"] = event.prev_hash
+    return record_hash(event_record(event))
+
+
+def event_record(event: AuditEvent) -> dict[str, Any]:
+    """Return an event as the plain record its hash is computed over (and export packages carry)."""
+    record: dict[str, Any] = {name: getattr(event, name) for name in _HASHED_FIELDS}
+    record["created_at"] = event.created_at.isoformat(timespec="microseconds")
+    record["prev_hash"] = event.prev_hash
+    return record
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """Return the SHA-256 of a plain audit record (extra keys such as id and hash are ignored)."""
+    content = {name: record[name] for name in (*_HASHED_FIELDS, "created_at", "prev_hash")}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -105,6 +105,54 @@
     });
   });
 
+  // Download an export package with its progress shown on the page: the server streams the ZIP and
+  // announces an estimate of its size (the sum of its files). Without script the link downloads it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-package]");
+    if (!link || !window.fetch || !window.ReadableStream || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    var status = document.getElementById(link.getAttribute("data-package"));
+    if (!status || link.getAttribute("aria-busy") === "true") { return; }
+    event.preventDefault();
+    var bar = status.querySelector("progress");
+    var text = status.querySelector("[data-package-text]");
+    status.hidden = false;
+    bar.value = 0;
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || !response.body) { window.location.assign(link.href); return; }
+      var total = parseInt(response.headers.get("X-Package-Estimated-Bytes") || "0", 10);
+      var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+      var reader = response.body.getReader();
+      var parts = [];
+      var received = 0;
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) { return; }
+          parts.push(chunk.value);
+          received += chunk.value.length;
+          if (total) { bar.value = Math.min(99, Math.round(100 * received / total)); }
+          text.textContent = status.getAttribute("data-received").replace("{mb}", (received / 1048576).toFixed(1));
+          return pump();
+        });
+      }
+      return pump().then(function () {
+        bar.value = 100;
+        var save = document.createElement("a");
+        save.href = URL.createObjectURL(new Blob(parts, { type: "application/zip" }));
+        save.download = match ? match[1] : "paket-naskah.zip";
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(save.href); }, 60000);
+        text.textContent = status.getAttribute("data-done");
+      });
+    }).catch(function () {
+      window.location.assign(link.href);
+    }).then(function () {
+      link.removeAttribute("aria-busy");
+    });
+  });
+
   // Show the chosen classification code's name under the picker.
   document.querySelectorAll("input[data-classification]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));

@@ -72,6 +72,25 @@ class AllocatedNumber(Base):
     allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class HeldNumber(Base):
+    """A number a letter brought with it (imported from a legacy archive): its register passes over its sequence.
+
+    Nothing is taken from the register (its last number stays); when the register reaches this
+    sequence it moves on, so a new letter never gets the number an imported one carries.
+    """
+
+    __tablename__ = "held_numbers"
+    __table_args__ = (Index("ix_held_numbers_register", "scope_key", "doc_type", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(40))
+    doc_type: Mapped[str] = mapped_column(ForeignKey("document_types.code"))
+    year: Mapped[int]
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(120))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+
+
 class StepKind(enum.StrEnum):
     VERIFY = "verify"  # paraf
     SIGN = "sign"      # tanda tangan

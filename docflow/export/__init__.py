@@ -1,0 +1,1 @@
+"""Export packages of letters, whole-instance export and import, and the import of legacy archives."""
