@@ -14,6 +14,7 @@ from docflow.incoming.models import (  # noqa: F401
 )
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
+from docflow.reports.models import ReportSnapshot  # noqa: F401
 from docflow.outbox.models import OutboxJob
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401
 from docflow.workflow.models import AllocatedNumber, DocumentTypeRule, NumberRegister, RouteStep
