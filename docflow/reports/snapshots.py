@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docflow.org.models import Unit
 from docflow.reports.figures import Period, Report, compute_report
 from docflow.reports.models import ReportSnapshot
 
@@ -58,8 +59,17 @@ def _snapshot(session: Session, period: Period) -> ReportSnapshot | None:
         ReportSnapshot.timezone == period.zone.key)).first()
 
 
-def _due(snapshot: ReportSnapshot | None, period: Period, now: datetime, refresh: timedelta) -> bool:
-    if snapshot is None:
+def _unit_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(Unit.code)))
+
+
+def _same_units(snapshot: ReportSnapshot, codes: set[str]) -> bool:
+    """Tell whether the snapshot has a row for each unit of the city now (a unit made since is not in it)."""
+    return {row["unit_code"] for row in snapshot.figures["units"]} == codes
+
+
+def _due(snapshot: ReportSnapshot | None, period: Period, now: datetime, refresh: timedelta, codes: set[str]) -> bool:
+    if snapshot is None or not _same_units(snapshot, codes):
         return True
     counted = snapshot.computed_at
     if counted > now:  # a clock set back: count again
@@ -71,10 +81,11 @@ def _due(snapshot: ReportSnapshot | None, period: Period, now: datetime, refresh
 def due_periods(session: Session, periods: Iterable[Period], *, now: datetime, refresh_seconds: float) -> list[Period]:
     """Return the periods whose snapshot is missing or due to be counted again, the oldest first."""
     refresh = timedelta(seconds=refresh_seconds)
+    codes = _unit_codes(session)
     due = []
     for period in periods:
         snapshot = _snapshot(session, period)
-        if _due(snapshot, period, now, refresh):
+        if _due(snapshot, period, now, refresh, codes):
             due.append((snapshot.computed_at if snapshot else datetime.min.replace(tzinfo=now.tzinfo), period))
     return [period for _, period in sorted(due, key=lambda pair: pair[0])]
 
@@ -97,9 +108,10 @@ def store_snapshot(session: Session, period: Period, *, now: datetime) -> Report
 
 
 def load_snapshot(session: Session, period: Period, *, now: datetime, max_age_seconds: float) -> Report | None:
-    """Return the period's report as last counted ahead, or None when none is kept or it is too old."""
+    """Return the period's report as last counted ahead, or None when none is kept, it is too old, or the
+    city has a unit that it lacks (or no longer has one of its units)."""
     snapshot = _snapshot(session, period)
-    if snapshot is None:
+    if snapshot is None or not _same_units(snapshot, _unit_codes(session)):
         return None
     age = (now - snapshot.computed_at).total_seconds()
     if age < 0 or age > max_age_seconds:

@@ -86,6 +86,19 @@ def test_which_periods_are_counted_ahead_and_when_again(db, history):
     assert load_snapshot(db, MAY, now=NOW + DAY + timedelta(seconds=1), max_age_seconds=DAY.total_seconds()) is None
 
 
+def test_a_unit_made_after_the_counting_makes_the_snapshot_stale(db, history, make_unit):
+    """Is a snapshot without a row for a unit made since neither served nor left as it is?"""
+    store_snapshot(db, MAY, now=NOW)
+    assert load_snapshot(db, MAY, now=NOW, max_age_seconds=60) is not None
+    make_unit("DISPAR", name="Dinas Pariwisata")
+    db.flush()
+    assert load_snapshot(db, MAY, now=NOW, max_age_seconds=60) is None
+    assert due_periods(db, [MAY], now=NOW, refresh_seconds=600) == [MAY]
+    store_snapshot(db, MAY, now=NOW)
+    assert [row.unit_code for row in load_snapshot(db, MAY, now=NOW, max_age_seconds=60).units] == [
+        "BAPPEDA", "DINKES", "DISDIK", "DISPAR"]
+
+
 def test_the_worker_counts_ahead_and_the_api_serves_what_it_counted(client, db, services, token_for, make_user,
                                                                     history):
     """Does the API serve this month as the worker counted it, saying when, until the worker counts it again?"""
