@@ -55,7 +55,9 @@ from docflow.auth.operations import create_token, create_user
 from docflow.documents.models import Document, DocumentRecipient, ExtractionStatus, Version
 from docflow.org.models import Position, Unit
 from docflow.org.operations import assign_position, create_position, create_unit
+from docflow.reports.figures import Period
 from docflow.reports.models import ReportSnapshot
+from docflow.reports.snapshots import store_snapshot
 from docflow.services import Services
 from docflow.workflow.models import RouteStep
 
@@ -239,33 +241,35 @@ def build(services: Services, letters: int, units: int, seed: int = 20) -> int:
     return letters
 
 
-def _periods() -> list[tuple[str, date, date]]:
+def _periods(names: list[str] | None = None) -> list[tuple[str, date, date]]:
     months = []
     for month in range(1, 13):
         last = (date(YEAR, month % 12 + 1, 1) if month < 12 else date(YEAR + 1, 1, 1)) - timedelta(days=1)
         months.append((f"month {month:02d}", date(YEAR, month, 1), last))
     quarters = [(f"quarter {q + 1}", months[3 * q][1], months[3 * q + 2][2]) for q in range(4)]
-    return months + quarters + [("year", date(YEAR, 1, 1), date(YEAR, 12, 31))]
+    every = months + quarters + [("year", date(YEAR, 1, 1), date(YEAR, 12, 31))]
+    return [p for p in every if names is None or p[0] in names]
 
 
 def _path(start: date, end: date) -> str:
     return f"/api/v1/reports/paperless?from={start.isoformat()}&to={end.isoformat()}"
 
 
-def _timed_run(server: ServeInstance, token: str, requests: int) -> dict[str, Any]:
-    """Time each period's first request, then a stream cycling over the 17 periods, on a fresh server."""
+def _timed_run(server: ServeInstance, token: str, requests: int, names: list[str] | None = None) -> dict[str, Any]:
+    """Time each period's first request, then a stream cycling over the periods, on a fresh server."""
     server.start()
     client = HttpClient(server.port, token, timeout=900)
     first: dict[str, list[float]] = {"month": [], "quarter": [], "year": []}
     figures = computed = None
-    for name, start, end in _periods():
+    periods = _periods(names)
+    for name, start, end in periods:
         began = time.perf_counter()
         body = client.get_json(_path(start, end))
         first[name.split()[0]].append(time.perf_counter() - began)
+        logger.info("%s: %.0f ms", name, 1000 * (time.perf_counter() - began))
         if name == "year":
             figures, computed = body["total"], body["computed_at"]
     stream = []
-    periods = _periods()
     for n in range(requests):
         _, start, end = periods[n % len(periods)]
         began = time.perf_counter()
@@ -281,7 +285,7 @@ def _timed_run(server: ServeInstance, token: str, requests: int) -> dict[str, An
 
 
 def measure(instance_dir: Path, requests: int, database_url: str | None = None,
-            baseline: bool = True) -> dict[str, Any]:
+            baseline: bool = True, names: list[str] | None = None) -> dict[str, Any]:
     """Serve the instance and time the report: first counted by the web (baseline), then from snapshots."""
     overrides = _overrides(instance_dir, database_url)
     services = open_services(instance_dir, database_url)
@@ -296,18 +300,28 @@ def measure(instance_dir: Path, requests: int, database_url: str | None = None,
     with ServeInstance(instance_dir, log_level="WARNING") as server:
         server.env.update(_env(overrides))
         if baseline:
-            results["baseline"] = _timed_run(server, token, requests)
+            results["baseline"] = _timed_run(server, token, requests, names)
         from docflow.outbox.worker import Worker
 
         began = time.perf_counter()
-        counted = Worker(services).refresh_reports()
+        if names is None:
+            counted = Worker(services).refresh_reports()
+        else:  # only the periods measured, and the periods before them (the worker would count all 34)
+            counted = 0
+            for _, start, end in _periods(names):
+                period = Period(date.fromisoformat(str(start)), end, services.timezone)
+                for one in (period, period.previous()):
+                    with services.db.transaction() as session:
+                        store_snapshot(session, one, now=services.now())
+                    counted += 1
+                    logger.info("counted %s to %s ahead", one.start, one.end)
         results["worker_refresh"] = {"seconds": round(time.perf_counter() - began, 1), "periods": counted}
         with services.db.transaction() as session:
             results["worker_refresh"]["slowest"] = [
                 {"from": str(a), "to": str(b), "seconds": round(c, 1)} for a, b, c in session.execute(
                     select(ReportSnapshot.period_start, ReportSnapshot.period_end, ReportSnapshot.seconds)
                     .order_by(ReportSnapshot.seconds.desc()).limit(5))]
-        results["snapshots"] = _timed_run(server, token, requests)
+        results["snapshots"] = _timed_run(server, token, requests, names)
     services.close()
     return results
 
@@ -336,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL database (empty, or one this script built with --reuse)")
     parser.add_argument("--reuse", action="store_true", help="keep an instance already built (or go on with it)")
     parser.add_argument("--no-baseline", action="store_true", help="measure only the snapshots")
+    parser.add_argument("--periods", default=None, help="only these periods, comma-separated "
+                        "('month 06,quarter 2,year'; default: the 12 months, 4 quarters and the year)")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
@@ -351,13 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     build(services, args.letters, args.units)
     build_seconds = round(time.monotonic() - began, 1)
     services.close()
-    results = measure(instance_dir, args.requests, args.database_url, baseline=not args.no_baseline)
+    names = [n.strip() for n in args.periods.split(",")] if args.periods else None
+    results = measure(instance_dir, args.requests, args.database_url, baseline=not args.no_baseline, names=names)
     print(format_table(["requests", "n", "p50 ms", "p95 ms", "max ms"], _rows(results)))
     print(json.dumps({"letters": args.letters, "units": args.units, "build_s": build_seconds,
                       "worker_refresh": results["worker_refresh"]}, default=str))
     if not args.no_save:
         database = "postgresql" if args.database_url else "sqlite"
-        write_results("report", {"letters": args.letters, "units": args.units, "database": database,
+        write_results("report", {"letters": args.letters, "units": args.units, "database": database, "periods": names,
                                  "build_seconds": build_seconds, **results, "machine": machine_info(instance_dir)})
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docflow.db import Base
@@ -23,7 +23,7 @@ class ReportSnapshot(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime]
     # Seconds the counting took (the worker's cost of keeping this period current).
-    seconds: Mapped[float] = mapped_column(default=0.0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
