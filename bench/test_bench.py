@@ -181,8 +181,10 @@ def test_report_benchmark_counts_what_it_built(tmp_path: Path):
         assert verify_chain(session) == []  # the audit records are chained as record_event chains them
     services.close()
     results = report.measure(instance, requests=5)
-    total = results["year_total"]
+    total = results["baseline"]["year_total"]
     assert total["letters_created"] == 600
     assert total["letters_signed"] + total["overdue_now"] <= 600 and total["letters_signed"] >= 500
     assert total["signers"] == 80 and total["submit_to_sign_hours"]["median"] > 0
-    assert results["mixed"]["n"] == 5 and results["cold"]["year"]["n"] == 1
+    assert results["baseline"]["mixed"]["n"] == 5 and results["baseline"]["first"]["year"]["n"] == 1
+    # The snapshots the worker counted give the same figures as the web counted (and say when).
+    assert results["snapshots"]["year_total"] == total and results["worker_refresh"]["periods"] >= 17

@@ -1,5 +1,5 @@
-"""The command line: init, serve, worker, jobs, prune, run, user, unit, token, reindex, check, sweep, ca, secret, backup,
-export, import, import-legacy, verify-package."""
+"""The command line: init, serve, worker, jobs, prune, run, report, user, unit, token, reindex, check, sweep, ca,
+secret, backup, export, import, import-legacy, verify-package."""
 from __future__ import annotations
 
 import getpass
@@ -133,7 +133,8 @@ def serve(ctx: _Context, host: str, port: int, threads: int | None) -> None:
 @cli.command()
 @click.option("--once", is_flag=True, help="Run every due job, then exit.")
 @click.option("--queues", default=None, metavar="NAMES",
-              help="Take only these queues' jobs, comma-separated: extract, ocr, index, mail (default: all).")
+              help="Take only these queues' jobs, comma-separated: extract, ocr, index, mail, reports "
+                   "(default: all).")
 @pass_ctx
 def worker(ctx: _Context, once: bool, queues: str | None) -> None:
     """Carry out outbox jobs: text extraction, indexing, sweeping (the only index writer)."""
@@ -306,6 +307,20 @@ def _read_password(confirm: bool) -> str:
     if confirm and getpass.getpass("Repeat password: ") != first:
         raise click.ClickException("the passwords differ")
     return first
+
+
+@cli.group()
+def report() -> None:
+    """The paperless report."""
+
+
+@report.command("refresh")
+@pass_ctx
+def report_refresh(ctx: _Context) -> None:
+    """Count this year's report periods ahead now (what the worker does every few minutes)."""
+    from docflow.outbox.worker import Worker
+
+    click.echo(f"{Worker(ctx.services).refresh_reports()} periods counted", err=True)
 
 
 @cli.group()

@@ -171,6 +171,11 @@ class ReportSettings:
     cost_per_ream: float = 0.0
     # A web process counts a period of the paperless report at most this often (the page says when).
     cache_seconds: float = 300
+    # The worker counts this year's months, quarters and the year ahead (report snapshots); a period
+    # reaching into the last day is counted again when its snapshot is this old.
+    refresh_seconds: float = 600
+    # The web serves a snapshot up to this old (the page says when it was counted); older, it counts itself.
+    snapshot_max_age_seconds: float = 172800
 
 
 @dataclass(frozen=True)
@@ -432,6 +437,9 @@ def _validate(settings: Settings) -> None:
         approver_rules(s.retention.destruction_approvers)
     except ValueError as exc:
         raise ConfigError(f"setting retention.destruction_approvers: {exc}") from None
+    if s.reports.refresh_seconds <= 0 or s.reports.snapshot_max_age_seconds < 0:
+        raise ConfigError("settings reports.refresh_seconds (> 0) and reports.snapshot_max_age_seconds (>= 0): "
+                          "out of range")
     if s.storage.orphan_grace_hours < 0:
         raise ConfigError("setting storage.orphan_grace_hours: must not be negative")
     if s.index.backend not in {"whoosh", "postgres"}:

@@ -17,6 +17,7 @@ from docflow.incoming.models import (  # noqa: F401
 from docflow.incoming.intake_models import IntakeSource, PendingRegistration  # noqa: F401
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat
+from docflow.reports.models import ReportSnapshot  # noqa: F401
 from docflow.outbox.models import OutboxJob
 from docflow.retention.models import RetentionBatch, RetentionItem  # noqa: F401
 from docflow.signing.models import CertificateAuthority, SignerCredential, VerificationToken  # noqa: F401

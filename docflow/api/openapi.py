@@ -1019,7 +1019,8 @@ SPEC["components"]["schemas"].update({
 
 # The paperless report (docflow/reports): figures per unit and for the city, from the audit trail.
 _NULLABLE_HOURS = {"type": ["number", "null"]}
-_NOT_YET = {"type": "null", "description": "Counted once incoming letters are registered in Docflow; null until then."}
+_TREND_ITEM = {"type": "object", "required": ["previous", "change"], "properties": {
+    "previous": _NULLABLE_HOURS, "change": {"type": ["number", "null"], "description": "This period minus the one before."}}}
 SPEC["paths"]["/api/v1/reports/paperless"] = {
     "get": {
         "operationId": "paperlessReport",
@@ -1027,8 +1028,11 @@ SPEC["paths"]["/api/v1/reports/paperless"] = {
                    "returns, overdue letters and signing readiness, per unit and for the whole city.",
         "description": "For the city's leadership (role `leadership`): every unit. For a unit head (the holder, Plt. "
                        "or Plh. of a unit's top desk): her unit's row; both see the city's totals. Others get 403. "
-                       "Days are the city's (workflow.timezone); figures may be up to 5 minutes old (`computed_at`). "
-                       "Overdue letters and certificates are counted at that moment, the rest within the period.",
+                       "Days are the city's (workflow.timezone). This year's months, quarters and the year (and "
+                       "the periods just before them) are counted ahead by the worker every reports.refresh_seconds; "
+                       "other periods when asked, kept up to reports.cache_seconds: `computed_at` says when the "
+                       "figures were counted. Overdue letters and certificates are counted at that moment, the rest "
+                       "within the period.",
         "parameters": [
             _query("from", {"type": "string", "format": "date"}, "First day (default: the month's first)."),
             _query("to", {"type": "string", "format": "date"}, "Last day, included (default: the month's last)."),
@@ -1077,7 +1081,19 @@ SPEC["components"]["schemas"].update({
         "signers": {"type": "integer", "description": "Officials holding a desk whose eselon signs some type."},
         "signers_with_certificate": {"type": "integer", "description": "... of them with a valid certificate."},
         "signers_who_signed": {"type": "integer", "description": "... of them who signed in the period."},
-        "incoming_registered": _NOT_YET, "disposisi_issued": _NOT_YET, "disposisi_followed_up": _NOT_YET}},
+        "incoming_registered": {"type": "integer", "description": "Incoming letters registered in the unit's book "
+                                "in the period."},
+        "disposisi_issued": {"type": "integer", "description": "Disposisi nodes given in the period about the "
+                             "unit's incoming letters."},
+        "disposisi_followed_up": {"type": "integer", "description": "... whose follow-up was reported in the "
+                                  "period."},
+        "incoming_with_disposisi": {"type": "integer", "description": "Of the letters registered in the period, "
+                                    "those with a disposisi given in Docflow (not on paper)."},
+        "incoming_paperless_share": {"type": ["number", "null"], "description": "incoming_with_disposisi / "
+                                     "incoming_registered (4 decimals); null when none was registered."},
+        "trend": {"oneOf": [{"type": "null"}, {"type": "object", "additionalProperties": _TREND_ITEM}],
+                  "description": "Units only: main figures in the period of the same length just before, and "
+                                 "the change."}}},
     "PaperlessReport": {"type": "object", "required": ["from", "to", "timezone", "computed_at", "units", "total"],
                         "properties": {
         "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},

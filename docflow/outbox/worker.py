@@ -31,6 +31,11 @@ from storage import IntegrityError, ObjectNotFound, StorageError, make_scratch_f
 
 logger = logging.getLogger(__name__)
 
+# Not an outbox job: the worker's own round of counting the report's periods ahead (docflow.reports.snapshots).
+REFRESH_REPORTS = "refresh_reports"
+# How often the loop asks whether a report period is due to be counted again.
+REPORT_CHECK_SECONDS = 60.0
+
 # Job kinds by queue, for workers given `--queues`. An extraction that meets scans queues their
 # OCR apart, so that workers on other hosts can take the slow OCR and leave extraction quick.
 QUEUES: dict[str, tuple[str, ...]] = {
@@ -39,6 +44,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "index": (INDEX_DOCUMENT,),
     "mail": (NOTIFY,),
     "retention": (DESTROY_OBJECTS,),
+    "reports": (REFRESH_REPORTS,),
 }
 SWEEP_EVERY = timedelta(hours=1)
 # Rows (finished jobs, login attempts, sessions) deleted per transaction when pruning.
@@ -84,6 +90,8 @@ class Worker:
         self._next_merge_check = 0.0
         self._merge_backoff = 0.0
         self._merging: threading.Thread | None = None
+        self._next_report_check = 0.0
+        self._reporting: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Sequence[OutboxJob]], None]] = {
             EXTRACT_VERSION: self._extract,
             OCR_VERSION: self._ocr,
@@ -127,10 +135,14 @@ class Worker:
                 worked = 0
             if self._takes(INDEX_DOCUMENT):
                 self._maybe_merge()
+            if self._takes(REFRESH_REPORTS):
+                self._maybe_refresh_reports()
             if not worked:
                 self._stop.wait(self.settings.worker.poll_interval)
         if self._merging is not None:
             self._merging.join()  # stop() cancels a running merge: this is quick
+        if self._reporting is not None:
+            self._reporting.join()  # it stops between two periods
         logger.info("worker %s stopped", os.getpid())
 
     def _maybe_merge(self) -> None:
@@ -162,6 +174,29 @@ class Worker:
             logger.exception("merging the index's segments failed; trying again in %.0f s", self._merge_backoff)
         else:
             self._merge_backoff = 0.0
+
+    def _maybe_refresh_reports(self) -> None:
+        """Count the report's due periods ahead in a thread, when none is running (jobs go on meanwhile)."""
+        now = time.monotonic()
+        if now < self._next_report_check or (self._reporting is not None and self._reporting.is_alive()):
+            return
+        self._next_report_check = now + REPORT_CHECK_SECONDS
+        self._reporting = threading.Thread(target=self.refresh_reports, name="report-snapshots", daemon=True)
+        self._reporting.start()
+
+    def refresh_reports(self) -> int:
+        """Count every due period of the paperless report ahead (snapshots); return how many were counted."""
+        from docflow.reports.snapshots import refresh_snapshots
+
+        try:
+            counted = refresh_snapshots(self.services.db.transaction, zone=self.services.timezone,
+                                        now=self.services.now, refresh_seconds=self.settings.reports.refresh_seconds,
+                                        stop=self._stop.is_set)
+        except Exception:
+            logger.exception("counting the paperless report ahead failed; trying again in %.0f s",
+                             REPORT_CHECK_SECONDS)
+            return 0
+        return len(counted)
 
     def run_pending(self, max_rounds: int = 1000) -> int:
         """Run due jobs until none is left (for tests and one-off runs); return how many ran."""

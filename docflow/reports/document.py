@@ -14,7 +14,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from docflow.reports.figures import Figures, Report
 
 # The words of the PDF, in the reader's language (the caller translates them).
-LABELS = ("title", "period", "counted", "incoming", "city", "units", "figure", "this_period", "previous_period",
+LABELS = ("title", "period", "counted", "incoming_registered", "disposisi_issued", "disposisi_followed_up",
+          "incoming_share", "city", "units", "figure", "this_period", "previous_period",
           "unit", "created", "signed", "sent", "pages", "reams", "cost", "verify_hold", "sign_hold", "median", "p90", "returns", "overdue", "signers",
           "with_certificate", "signed_in_period", "no_value")
 
@@ -65,7 +66,16 @@ def _city_rows(report: Report, words: Mapping[str, str]) -> list[list[str]]:
         [words["signers"], str(t.signers), none],
         [words["with_certificate"], str(t.signers_with_certificate), none],
         both("signed_in_period", t.signers_who_signed, p.signers_who_signed if p else None),
+        both("incoming_registered", t.incoming_registered, p.incoming_registered if p else None),
+        both("disposisi_issued", t.disposisi_issued, p.disposisi_issued if p else None),
+        both("disposisi_followed_up", t.disposisi_followed_up, p.disposisi_followed_up if p else None),
+        both("incoming_share", _share(t, none), _share(p, none) if p else None),
     ]
+
+
+def _share(row: Figures, none: str) -> str:
+    share = row.incoming_paperless_share
+    return none if share is None else f"{row.incoming_with_disposisi} / {row.incoming_registered} ({share:.0%})"
 
 
 def _unit_row(row: Figures, none: str) -> list[str]:
@@ -87,7 +97,6 @@ def report_pdf(report: Report, words: Mapping[str, str]) -> bytes:
         Paragraph(escape(words["title"]), styles["Title"]),
         Paragraph(escape(words["period"]), styles["Normal"]),
         Paragraph(escape(words["counted"]), styles["Normal"]),
-        Paragraph(escape(words["incoming"]), styles["Italic"]),
         Spacer(1, 5 * mm),
         Paragraph(escape(words["city"]), styles["Heading2"]),
         _table(_city_rows(report, words)),

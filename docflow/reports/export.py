@@ -9,7 +9,8 @@ from docflow.reports.figures import COUNT_FIGURES, INCOMING_FIGURES, Figures, Re
 CITY = "TOTAL"
 COLUMNS = ("unit", "unit_name", *COUNT_FIGURES, "reams_not_printed", "paper_cost_saved", "submit_to_sign_hours_median",
            "submit_to_sign_hours_p90", "verify_hold_hours_median", "verify_hold_hours_p90", "sign_hold_hours_median",
-           "sign_hold_hours_p90", "returns_per_letter", "overdue_longest_hours", *INCOMING_FIGURES)
+           "sign_hold_hours_p90", "returns_per_letter", "overdue_longest_hours", *INCOMING_FIGURES,
+           "incoming_paperless_share")
 
 
 def _cell(value) -> str:

@@ -3,8 +3,8 @@
 Nothing here is entered by hand and nothing imports Flask. A period is a span of whole days in the
 city's time zone: from `start` 00:00 to the end of `end`, so a month ends where the city's month ends.
 
-Incoming letters and disposisi do not exist yet: their figures are `None` (not zero) until that
-feature lands; see `INCOMING_FIGURES`.
+Incoming letters and disposisi are counted from docflow.incoming's tables, by the unit whose book
+registered the letter (a letter signed in the city and registered by two units counts in both).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from docflow.audit.models import AuditEvent
 from docflow.documents.models import Document, DocumentRecipient, DocumentState, Version
+from docflow.incoming.models import Disposition, IncomingLetter
 from docflow.org.models import Assignment, Position, Unit, eselon_level
 from docflow.signing.models import SignerCredential
 from docflow.workflow.models import DocumentTypeRule, RouteStep, StepState
@@ -28,8 +29,14 @@ from docflow.workflow.states import Action
 
 # A ream (rim) of paper: 500 sheets, one page printed per sheet.
 PAGES_PER_REAM = 500
-# The figures of incoming letters and disposisi, reported as None until incoming letters exist.
-INCOMING_FIGURES = ("incoming_registered", "disposisi_issued", "disposisi_followed_up")
+# The figures of incoming letters and disposisi: registered in the unit's book, disposisi given and
+# followed up (tindak lanjut reported) in the period, and of the letters registered in the period those
+# whose disposisi was given in Docflow (a lembar disposisi on screen, not on paper).
+INCOMING_FIGURES = ("incoming_registered", "disposisi_issued", "disposisi_followed_up", "incoming_with_disposisi")
+# The figures a row carries as plain numbers (added up into the city's total, except the signers).
+ADDED_FIGURES = ("letters_created", "letters_signed", "letters_sent", "pages_not_printed",
+                 "letters_without_page_count", "returns", "overdue_now", *INCOMING_FIGURES)
+SPREADS = ("submit_to_sign", "verify_holds", "sign_holds")
 # The figures of a row, in the order of the CSV and the tables.
 COUNT_FIGURES = ("letters_created", "letters_signed", "letters_sent", "pages_not_printed",
                  "letters_without_page_count", "returns", "overdue_now", "signers", "signers_with_certificate",
@@ -78,10 +85,16 @@ class Figures:
     signers: int = 0
     signers_with_certificate: int = 0
     signers_who_signed: int = 0
+    incoming_registered: int = 0
+    disposisi_issued: int = 0
+    disposisi_followed_up: int = 0
+    incoming_with_disposisi: int = 0
     submit_to_sign: list[float] = field(default_factory=list, repr=False)
     # Hours a letter stayed at one desk before it was initialled, signed or returned there.
     verify_holds: list[float] = field(default_factory=list, repr=False)
     sign_holds: list[float] = field(default_factory=list, repr=False)
+    # The spreads of a row read back from a snapshot (its hours lists are not kept): name -> median, p90.
+    fixed_spreads: dict[str, dict[str, float | None]] | None = field(default=None, repr=False)
 
     @property
     def reams_not_printed(self) -> float:
@@ -93,17 +106,29 @@ class Figures:
         """Return the returns in the period per letter signed in it."""
         return round(self.returns / self.letters_signed, 2) if self.letters_signed else None
 
+    @property
+    def incoming_paperless_share(self) -> float | None:
+        """Return the share of the incoming letters registered in the period whose disposisi was given in Docflow."""
+        if not self.incoming_registered:
+            return None
+        return round(self.incoming_with_disposisi / self.incoming_registered, 4)
+
+    def _spread_of(self, name: str) -> dict[str, float | None]:
+        if self.fixed_spreads is not None:
+            return dict(self.fixed_spreads[name])
+        return _spread(getattr(self, name))
+
     def hours(self) -> dict[str, float | None]:
         """Return the median and the 90th percentile of the hours from first submission to signature."""
-        return _spread(self.submit_to_sign)
+        return self._spread_of("submit_to_sign")
 
     def verify_hold(self) -> dict[str, float | None]:
         """Return the median and 90th percentile of the hours a verifier held a letter (paraf or return)."""
-        return _spread(self.verify_holds)
+        return self._spread_of("verify_holds")
 
     def sign_hold(self) -> dict[str, float | None]:
         """Return the median and 90th percentile of the hours a signer held a letter (signature or return)."""
-        return _spread(self.sign_holds)
+        return self._spread_of("sign_holds")
 
     def paper_cost(self, cost_per_ream: float) -> float | None:
         """Return the estimated cost of the pages not printed (None when no cost per ream is set)."""
@@ -119,8 +144,46 @@ class Figures:
             "verify_hold_hours": self.verify_hold(), "sign_hold_hours": self.sign_hold(),
             "returns_per_letter": self.returns_per_letter,
             "overdue_longest_hours": self.overdue_longest_hours,
-            **{name: None for name in INCOMING_FIGURES},
+            **{name: getattr(self, name) for name in INCOMING_FIGURES},
+            "incoming_paperless_share": self.incoming_paperless_share,
         }
+
+    def trend(self, previous: Figures) -> dict:
+        """Return this row's main figures in the period before, and the change of each."""
+        now, before = self.as_dict(), previous.as_dict()
+        out: dict = {}
+        for name in TREND_FIGURES:
+            value, old = _trend_value(now, name), _trend_value(before, name)
+            out[name] = {"previous": old,
+                         "change": None if value is None or old is None else round(value - old, 2)}
+        return out
+
+    def stored(self) -> dict:
+        """Return the row as a snapshot keeps it: its numbers and its spreads, not its lists of hours."""
+        return {"unit_code": self.unit_code, "unit_name": self.unit_name,
+                **{name: getattr(self, name) for name in ADDED_FIGURES},
+                "overdue_longest_hours": self.overdue_longest_hours, "signers": self.signers,
+                "signers_with_certificate": self.signers_with_certificate,
+                "signers_who_signed": self.signers_who_signed,
+                "spreads": {name: self._spread_of(name) for name in SPREADS}}
+
+    @classmethod
+    def from_stored(cls, data: dict) -> Figures:
+        """Return a row read back from a snapshot."""
+        data = dict(data)
+        spreads = data.pop("spreads")
+        return cls(**data, fixed_spreads=spreads)
+
+
+# The figures whose change against the period before each unit's row shows (the trend).
+TREND_FIGURES = ("letters_signed", "letters_sent", "pages_not_printed", "returns", "incoming_registered",
+                 "disposisi_followed_up", "submit_to_sign_hours_median")
+
+
+def _trend_value(row: dict, name: str) -> float | None:
+    if name == "submit_to_sign_hours_median":
+        return row["submit_to_sign_hours"]["median"]
+    return row[name]
 
 
 @dataclass
@@ -132,6 +195,8 @@ class Report:
     units: list[Figures]
     total: Figures
     previous_total: Figures | None = None
+    # Each unit's row in the period before (by unit code): the trend per unit.
+    previous_units: dict[str, Figures] = field(default_factory=dict)
     # Rupiah per ream printed (setting reports.cost_per_ream): the estimate of the paper's cost; 0: none.
     cost_per_ream: float = 0.0
 
@@ -140,11 +205,26 @@ class Report:
         return {
             "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
             "timezone": self.period.zone.key, "computed_at": self.computed_at.astimezone(UTC).isoformat(),
-            "units": [f.as_dict(self.cost_per_ream) for f in self.units],
+            "units": [{**f.as_dict(self.cost_per_ream), "trend": self._trend(f)} for f in self.units],
             "total": self.total.as_dict(self.cost_per_ream),
             "previous_total": self.previous_total.as_dict(self.cost_per_ream) if self.previous_total else None,
-            "incoming_available": False,
+            "incoming_available": True,
         }
+
+    def _trend(self, row: Figures) -> dict | None:
+        previous = self.previous_units.get(row.unit_code)
+        return row.trend(previous) if previous is not None else None
+
+    def stored(self) -> dict:
+        """Return the report as a snapshot keeps it (JSON)."""
+        return {"units": [row.stored() for row in self.units], "total": self.total.stored()}
+
+    @classmethod
+    def from_stored(cls, period: Period, computed_at: datetime, data: dict) -> Report:
+        """Return a report read back from a snapshot."""
+        return cls(period=period, computed_at=_utc(computed_at),
+                   units=[Figures.from_stored(row) for row in data["units"]],
+                   total=Figures.from_stored(data["total"]))
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -190,8 +270,11 @@ def _returns(session: Session, period: Period) -> dict[int, int]:
 
 
 def _created(session: Session, period: Period) -> dict[int, int]:
+    """Return per unit the letters drafted in the period (the scans of incoming letters are not the unit's own)."""
+    scanned = (select(IncomingLetter.id).where(IncomingLetter.document_id == Document.id,
+                                               IncomingLetter.unit_id == Document.unit_id).exists())
     rows = session.execute(select(Document.unit_id, func.count(Document.id))
-                           .where(_in(period, Document.created_at)).group_by(Document.unit_id))
+                           .where(_in(period, Document.created_at), ~scanned).group_by(Document.unit_id))
     return dict(rows.all())
 
 
@@ -284,6 +367,29 @@ def _overdue(session: Session, now: datetime) -> tuple[dict[int, int], dict[int,
     return count, longest
 
 
+def _incoming(session: Session, period: Period) -> dict[str, dict[int, int]]:
+    """Return per unit the incoming letters registered, disposisi given and followed up in the period.
+
+    A disposisi counts for the unit whose book holds its letter; of the letters registered in the
+    period, `incoming_with_disposisi` counts those that have any disposisi (given in Docflow) now.
+    """
+    registered = dict(session.execute(
+        select(IncomingLetter.unit_id, func.count(IncomingLetter.id))
+        .where(_in(period, IncomingLetter.created_at)).group_by(IncomingLetter.unit_id)).all())
+    issued = dict(session.execute(
+        select(IncomingLetter.unit_id, func.count(Disposition.id)).join(IncomingLetter, IncomingLetter.id == Disposition.letter_id)
+        .where(_in(period, Disposition.created_at)).group_by(IncomingLetter.unit_id)).all())
+    followed = dict(session.execute(
+        select(IncomingLetter.unit_id, func.count(Disposition.id)).join(IncomingLetter, IncomingLetter.id == Disposition.letter_id)
+        .where(_in(period, Disposition.followed_up_at)).group_by(IncomingLetter.unit_id)).all())
+    has_node = select(Disposition.id).where(Disposition.letter_id == IncomingLetter.id).exists()
+    disposed = dict(session.execute(
+        select(IncomingLetter.unit_id, func.count(IncomingLetter.id))
+        .where(_in(period, IncomingLetter.created_at), has_node).group_by(IncomingLetter.unit_id)).all())
+    return {"incoming_registered": registered, "disposisi_issued": issued, "disposisi_followed_up": followed,
+            "incoming_with_disposisi": disposed}
+
+
 # Staff without eselon (level 5) may sign notes and reports, but they are not officials (pejabat).
 STAFF_LEVEL = 5
 
@@ -336,6 +442,7 @@ def compute_report(session: Session, period: Period, *, now: datetime, unit_ids:
     verify_holds, sign_holds = _holds(session, period)
     overdue, longest = _overdue(session, now)
     signers, certified, active = _signers(session, period, today, now)
+    incoming = _incoming(session, period)
 
     wanted = None if unit_ids is None else set(unit_ids)
     units: list[Figures] = []
@@ -352,9 +459,9 @@ def compute_report(session: Session, period: Period, *, now: datetime, unit_ids:
             overdue_now=overdue.get(uid, 0), overdue_longest_hours=longest.get(uid),
             signers=len(signers.get(uid, ())), signers_with_certificate=len(certified.get(uid, ())),
             signers_who_signed=len(active.get(uid, ())), submit_to_sign=hours.get(uid, []),
-            verify_holds=verify_holds.get(uid, []), sign_holds=sign_holds.get(uid, []))
-        for name in ("letters_created", "letters_signed", "letters_sent", "pages_not_printed",
-                     "letters_without_page_count", "returns", "overdue_now"):
+            verify_holds=verify_holds.get(uid, []), sign_holds=sign_holds.get(uid, []),
+            **{name: counts.get(uid, 0) for name, counts in incoming.items()})
+        for name in ADDED_FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.submit_to_sign.extend(row.submit_to_sign)
         total.verify_holds.extend(row.verify_holds)
@@ -369,18 +476,37 @@ def compute_report(session: Session, period: Period, *, now: datetime, unit_ids:
     # A person holding desks in two units counts once in the city.
     total.signers, total.signers_with_certificate = len(all_signers), len(all_certified)
     total.signers_who_signed = len(all_active)
-    previous = None
+    report = Report(period=period, computed_at=now, units=units, total=total)
     if with_previous:
-        previous = compute_report(session, period.previous(), now=now, unit_ids=(), with_previous=False).total
-    return Report(period=period, computed_at=now, units=units, total=total, previous_total=previous)
+        report = with_trend(report, compute_report(session, period.previous(), now=now, unit_ids=unit_ids,
+                                                   with_previous=False))
+    return report
+
+
+def with_trend(report: Report, previous: Report) -> Report:
+    """Return the report with the city's and each unit's figures of the period before."""
+    return replace(report, previous_total=previous.total,
+                   previous_units={row.unit_code: row for row in previous.units})
 
 
 def units_behind(report: Report) -> list[Figures]:
-    """Rank the units that are behind: most overdue letters, then slowest median to signature, then most returns."""
+    """Rank the units that are behind: most overdue letters, then slowest median to signature, then most returns.
+
+    A unit is behind when it has letters overdue now or returns in the period, or when its median
+    hours to signature grew against the period before.
+    """
     def key(row: Figures) -> tuple:
         median = row.hours()["median"]
         return (-row.overdue_now, -(median or 0.0), -row.returns, row.unit_code)
-    return sorted((row for row in report.units if row.overdue_now or row.returns), key=key)
+    return sorted((row for row in report.units if row.overdue_now or row.returns or _slower(report, row)), key=key)
+
+
+def _slower(report: Report, row: Figures) -> bool:
+    previous = report.previous_units.get(row.unit_code)
+    if previous is None:
+        return False
+    now, before = row.hours()["median"], previous.hours()["median"]
+    return now is not None and before is not None and now > before
 
 
 def scoped(report: Report, unit_ids: Iterable[int] | None, codes: dict[int, str]) -> Report:
@@ -388,7 +514,8 @@ def scoped(report: Report, unit_ids: Iterable[int] | None, codes: dict[int, str]
     if unit_ids is None:
         return report
     wanted = {codes[uid] for uid in unit_ids if uid in codes}
-    return replace(report, units=[row for row in report.units if row.unit_code in wanted])
+    return replace(report, units=[row for row in report.units if row.unit_code in wanted],
+                   previous_units={code: row for code, row in report.previous_units.items() if code in wanted})
 
 
 class ReportCache:
@@ -405,7 +532,8 @@ class ReportCache:
         self._reports: dict[tuple[date, date, str], Report] = {}
         self._lock = threading.Lock()
 
-    def _period(self, session: Session, period: Period, now: datetime) -> Report:
+    def period(self, session: Session, period: Period, now: datetime) -> Report:
+        """Return the city's report of the period alone (no trend), counted less than `max_age` seconds ago."""
         key = (period.start, period.end, period.zone.key)
         with self._lock:
             cached = self._reports.get(key)
@@ -420,5 +548,5 @@ class ReportCache:
 
     def get(self, session: Session, period: Period, now: datetime) -> Report:
         """Return the city's report for the period and its trend, each counted less than `max_age` seconds ago."""
-        report = self._period(session, period, now)
-        return replace(report, previous_total=self._period(session, period.previous(), now).total)
+        report = self.period(session, period, now)
+        return with_trend(report, self.period(session, period.previous(), now))

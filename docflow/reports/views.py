@@ -52,7 +52,8 @@ def index():
     return render_template("reports/index.html", report=report, wanted=wanted, behind=units_behind(report),
                            presets=_presets(svc.today()), tz=svc.timezone, all_units=all_units,
                            csv_args={**request.args.to_dict(), "format": "csv"},
-                           max_age_minutes=round(report_cache().max_age / 60))
+                           max_age_minutes=round(report_cache().max_age / 60),
+                           refresh_minutes=round(svc.settings.reports.refresh_seconds / 60))
 
 
 def _pdf_words(report, wanted, tz) -> dict[str, str]:
@@ -62,9 +63,10 @@ def _pdf_words(report, wanted, tz) -> dict[str, str]:
         "title": _("Paperless report"),
         "period": _("Period %(start)s to %(end)s (%(zone)s).", start=wanted.period.start.isoformat(),
                     end=wanted.period.end.isoformat(), zone=counted.strftime("%Z")),
-        "counted": _("Figures counted at %(time)s.", time=counted.strftime("%Y-%m-%d %H:%M %Z")),
-        "incoming": _("Incoming letters and disposisi are not counted yet: Docflow does not register incoming "
-                      "letters yet."),
+        "counted": _("Figures as of %(time)s.", time=counted.strftime("%Y-%m-%d %H:%M %Z")),
+        "incoming_registered": _("Incoming letters registered"), "disposisi_issued": _("Disposisi given"),
+        "disposisi_followed_up": _("Disposisi followed up"),
+        "incoming_share": _("Incoming letters with their disposisi in Docflow (not on paper)"),
         "city": _("Whole city"), "units": _("Units"), "figure": _("Figure"), "this_period": _("This period"),
         "previous_period": _("Previous period") + f" ({previous.start.isoformat()} – {previous.end.isoformat()})",
         "unit": _("Unit"), "created": _("Letters created"), "signed": _("Letters signed electronically"),

@@ -25,3 +25,22 @@ def test_the_head_sees_her_units_charts_and_nothing_to_fix(office, pages, open_p
     expect(page.locator("#table-letters_signed tbody th")).to_have_text(["DISPAR"])
     assert errors == []
     assert _violations(page) == []
+
+
+def test_the_report_on_a_desk_and_on_a_phone_in_indonesian(office, pages, open_page):  # noqa: F811
+    """Does the Indonesian report fit a 390 px phone without sideways scrolling; screenshots of both widths."""
+    from tests.browser.conftest import publish_screenshot, screenshot
+    from tests.browser.test_accessibility import OVERFLOWING, PHONE
+
+    desk = open_page(office.signer, lang="id")
+    desk.goto("/reports")
+    expect(desk.locator("main h1")).to_have_text("Laporan tanpa kertas")
+    expect(desk.locator("main")).to_contain_text("Surat masuk diagendakan")
+    expect(desk.locator("main")).to_contain_text("Tren per unit")
+    expect(desk.locator("p.freshness")).to_contain_text("Angka per")
+    publish_screenshot(screenshot(desk, "reports-desktop-id"), "reports-desktop-id")
+    phone = open_page(office.signer, lang="id", viewport=PHONE)
+    phone.goto("/reports")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], phone.evaluate(OVERFLOWING, PHONE["width"])
+    publish_screenshot(screenshot(phone, "reports-phone-id"), "reports-phone-id")

@@ -9,11 +9,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from docflow.audit import operations as audit_operations
 from docflow.documents.intake import receive_upload
 from docflow.documents.models import Document
 from docflow.documents.operations import DocumentFields, add_version, create_document
 from docflow.documents.recipients import RecipientSpec
+from docflow.incoming.models import DispositionInstruction, IncomingLetter
+from docflow.incoming.operations import (
+    DispositionFields,
+    IncomingFields,
+    act_on_disposition,
+    give_disposition,
+    register_incoming_letter,
+)
 from docflow.org.queries import acting_position_ids
 from docflow.signing.operations import revoke_credential
 from docflow.workflow.operations import perform_action
@@ -46,6 +56,7 @@ class History:
     b: Office
     c: Office
     letters: dict[str, Document]
+    incoming: dict[str, IncomingLetter] = field(default_factory=dict)
 
 
 class _Builder:
@@ -84,6 +95,41 @@ class _Builder:
             add_version(self.db, self.services.store, actor=office.drafter, document=document, upload=upload,
                         expected_revision=document.revision,
                         positions=acting_position_ids(self.db, office.drafter.id, at.date()))
+
+    def incoming(self, office: Office, subject: str, at: datetime, *, security_class: str = "biasa") -> IncomingLetter:
+        """Register a scanned letter in the office's book for its head, at `at` (the city's time)."""
+        self.clock.at = at
+        settings = self.services.settings
+        fields = IncomingFields(
+            document=DocumentFields(title=subject, doc_type="surat_dinas", classification_code="000.8.3.3",
+                                    security_class=security_class),
+            sender_institution="Kementerian Dalam Negeri", sender_person="", sender_number=f"005/{subject[:8]}/SJ",
+            sender_date=at.date(), received_on=at.date(), addressee_ids=(office.head.id,))
+        with receive_upload(io.BytesIO(make_pdf(subject)), "scan.pdf", max_bytes=settings.max_upload_bytes,
+                            allowed_types=settings.uploads.allowed_types, spool_dir=self.services.spool_dir) as upload:
+            letter = register_incoming_letter(self.db, self.services.store, actor=office.clerk, fields=fields,
+                                              upload=upload, on=at.date())
+        letter.created_at = letter.document.created_at = at  # the columns' clock is the wall clock
+        self.db.flush()
+        return letter
+
+    def dispose(self, office: Office, letter: IncomingLetter, at: datetime, *to) -> list:
+        """The head gives a disposisi about the letter to desks below her, at `at`."""
+        self.clock.at = at
+        instruction = self.db.scalars(select(DispositionInstruction.id).order_by(DispositionInstruction.id)).first()
+        nodes = give_disposition(self.db, actor=office.head_user, letter=letter,
+                                 fields=DispositionFields(recipient_ids=tuple(p.id for p in to),
+                                                          instruction_ids=(instruction,)),
+                                 on=at.date(), now=at, positions={office.head.id})
+        for node in nodes:
+            node.created_at = at
+        self.db.flush()
+        return nodes
+
+    def on_node(self, user, desk, node, action: str, at: datetime, note: str = "") -> None:
+        self.clock.at = at
+        act_on_disposition(self.db, actor=user, disposition_id=node.id, action=action, on=at.date(), now=at,
+                           positions={desk.id}, note=note)
 
     def through(self, office: Office, document: Document, submit: datetime, sign: datetime,
                 send: datetime | None = None) -> None:
@@ -155,11 +201,33 @@ def build_history(db, services, monkeypatch, run_worker) -> History:
         build.act(b.subhead_user, letter, "initial", wib(5, 30, hour))
         build.act(b.secretary_user, letter, "initial", wib(5, 30, hour + 1))
 
+    # Incoming letters and their disposisi.
+    incoming: dict[str, IncomingLetter] = {}
+    # I1 (DINKES): registered 3 May, disposisi to the secretary at once, read, followed up on 5 May.
+    i1 = incoming["I1"] = build.incoming(a, "Undangan rapat Kemendagri", wib(5, 3, 10))
+    (n1,) = build.dispose(a, i1, wib(5, 3, 11), a.secretary)
+    build.on_node(a.secretary_user, a.secretary, n1, "read", wib(5, 4, 8))
+    build.on_node(a.secretary_user, a.secretary, n1, "follow-up", wib(5, 5, 9), note="Sudah dihadiri")
+    # I2 (DINKES): registered 31 May 23:30 WIB (16:30 UTC): May's; its disposisi at 00:30 WIB on 1 June
+    # (still 31 May in UTC) is June's.
+    i2 = incoming["I2"] = build.incoming(a, "Permohonan data kesehatan", wib(5, 31, 23, 30))
+    build.dispose(a, i2, wib(6, 1, 0, 30), a.secretary)
+    # I3 (DINKES): a secret letter registered at 02:00 WIB on 1 May (30 April in UTC): May's; no disposisi yet.
+    incoming["I3"] = build.incoming(a, "Rahasia laporan audit investigasi", wib(5, 1, 2), security_class="rahasia")
+    # I4 (DISDIK): registered 10 May, disposisi to the secretary and the sub-head; the secretary follows
+    # up on 12 May, the sub-head at 06:00 WIB on 1 June (June's).
+    i4 = incoming["I4"] = build.incoming(b, "Edaran dinas pendidikan provinsi", wib(5, 10, 9))
+    n4a, n4b = build.dispose(b, i4, wib(5, 10, 10), b.secretary, b.subhead)
+    build.on_node(b.secretary_user, b.secretary, n4a, "read", wib(5, 11, 8))
+    build.on_node(b.secretary_user, b.secretary, n4a, "follow-up", wib(5, 12, 8), note="Diteruskan ke sekolah")
+    build.on_node(b.subhead_user, b.subhead, n4b, "read", wib(5, 31, 8))
+    build.on_node(b.subhead_user, b.subhead, n4b, "follow-up", wib(6, 1, 6), note="Selesai")
+
     db.commit()
     clock.at = NOW
     run_worker()  # the worker reads each version's page count
     db.expire_all()
-    return History(a, b, c, letters)
+    return History(a, b, c, letters, incoming)
 
 
 # Hours from first submission to signature of May's signed letters: DINKES L1 48, L2 7; DISDIK L6 12, L7 30.
@@ -169,7 +237,9 @@ EXPECTED_MAY: dict[str, dict[str, Any]] = {
                 "signers_with_certificate": 0, "signers_who_signed": 0,
                 "submit_to_sign_hours": {"median": None, "p90": None}, "returns_per_letter": None,
                 "overdue_longest_hours": None, "reams_not_printed": 0.0,
-               "verify_hold_hours": {"median": None, "p90": None}, "sign_hold_hours": {"median": None, "p90": None}},
+               "verify_hold_hours": {"median": None, "p90": None}, "sign_hold_hours": {"median": None, "p90": None},
+                "incoming_registered": 0, "disposisi_issued": 0, "disposisi_followed_up": 0,
+                "incoming_with_disposisi": 0, "incoming_paperless_share": None},
     "DINKES": {"letters_created": 4, "letters_signed": 2, "letters_sent": 2, "pages_not_printed": 3 * 3 + 2,
                "letters_without_page_count": 0, "returns": 2, "overdue_now": 1, "signers": 3,
                "signers_with_certificate": 1, "signers_who_signed": 1,
@@ -177,14 +247,21 @@ EXPECTED_MAY: dict[str, dict[str, Any]] = {
                "overdue_longest_hours": 121.0, "reams_not_printed": 0.02,
                # Verifiers held L1 2 h, 2 h (returned), 2 h; L3 0.5 h twice; L4 1 h (returned).
                # The head held L1 22 h and L2 6 h (from its April paraf to its May signature).
-               "verify_hold_hours": {"median": 1.5, "p90": 2.0}, "sign_hold_hours": {"median": 14.0, "p90": 20.4}},
+               "verify_hold_hours": {"median": 1.5, "p90": 2.0}, "sign_hold_hours": {"median": 14.0, "p90": 20.4},
+               # I1, I2 (23:30 WIB on 31 May) and I3 (02:00 WIB on 1 May) registered; I1's disposisi given and
+               # followed up; I2's was given in June; I1 and I2 have a disposisi (2 of 3).
+               "incoming_registered": 3, "disposisi_issued": 1, "disposisi_followed_up": 1,
+               "incoming_with_disposisi": 2, "incoming_paperless_share": 0.6667},
     "DISDIK": {"letters_created": 4, "letters_signed": 2, "letters_sent": 1, "pages_not_printed": 3,
                "letters_without_page_count": 0, "returns": 0, "overdue_now": 1, "signers": 3,
                "signers_with_certificate": 1, "signers_who_signed": 1,
                "submit_to_sign_hours": {"median": 21.0, "p90": 28.2}, "returns_per_letter": 0.0,
                "overdue_longest_hours": 1.0, "reams_not_printed": 0.01,
                # Verifiers: L6 and L7 0.5 h each twice; L8 24 h and 1 h; L9 23 h and 1 h. The head: 11 h, 29 h.
-               "verify_hold_hours": {"median": 0.75, "p90": 23.3}, "sign_hold_hours": {"median": 20.0, "p90": 27.2}},
+               "verify_hold_hours": {"median": 0.75, "p90": 23.3}, "sign_hold_hours": {"median": 20.0, "p90": 27.2},
+               # I4: two nodes given; the secretary's followed up in May, the sub-head's in June.
+               "incoming_registered": 1, "disposisi_issued": 2, "disposisi_followed_up": 1,
+               "incoming_with_disposisi": 1, "incoming_paperless_share": 1.0},
 }
 EXPECTED_MAY_TOTAL = {
     "letters_created": 8, "letters_signed": 4, "letters_sent": 3, "pages_not_printed": 14,
@@ -192,4 +269,6 @@ EXPECTED_MAY_TOTAL = {
     "signers_who_signed": 2, "submit_to_sign_hours": {"median": 21.0, "p90": 42.6}, "returns_per_letter": 0.5,
     "overdue_longest_hours": 121.0, "reams_not_printed": 0.03,
     "verify_hold_hours": {"median": 1.0, "p90": 16.7}, "sign_hold_hours": {"median": 16.5, "p90": 26.9},
+    "incoming_registered": 4, "disposisi_issued": 3, "disposisi_followed_up": 2, "incoming_with_disposisi": 3,
+    "incoming_paperless_share": 0.75,
 }

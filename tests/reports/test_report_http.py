@@ -13,10 +13,12 @@ from tests.workflow.helpers import SINCE
 
 MAY = {"from": "2026-05-01", "to": "2026-05-31"}
 SECRET_SUBJECT = "Rahasia pemeriksaan khusus"
+SECRET_INCOMING_SUBJECT = "Rahasia laporan audit investigasi"
 # Figures of the period alone (overdue letters and certificates are counted at the real "now" over HTTP).
 PERIOD_FIGURES = ("letters_created", "letters_signed", "letters_sent", "pages_not_printed", "returns",
                   "submit_to_sign_hours", "verify_hold_hours", "sign_hold_hours", "signers",
-                  "signers_with_certificate", "signers_who_signed")
+                  "signers_with_certificate", "signers_who_signed", "incoming_registered", "disposisi_issued",
+                  "disposisi_followed_up", "incoming_with_disposisi", "incoming_paperless_share")
 
 
 @pytest.fixture
@@ -47,8 +49,13 @@ def test_leadership_sees_every_unit_and_the_city(client, token_for, history, lea
     # Long after June 2026, L5 (DINKES), L8 and L9 (DISDIK) wait past their due time.
     assert [row["overdue_now"] for row in body["units"]] == [0, 1, 2] and body["total"]["overdue_now"] == 3
     assert body["from"] == "2026-05-01" and body["to"] == "2026-05-31" and body["timezone"] == "Asia/Jakarta"
-    assert body["total"]["incoming_registered"] is None  # no incoming letters yet: not a zero
-    assert SECRET_SUBJECT not in response.get_data(as_text=True)
+    assert body["incoming_available"] is True
+    # Each unit's trend: the period before May (31 March to 30 April) had no signed letter in DINKES.
+    dinkes = body["units"][1]["trend"]
+    assert dinkes["letters_signed"] == {"previous": 0, "change": 2}
+    assert dinkes["submit_to_sign_hours_median"] == {"previous": None, "change": None}
+    text = response.get_data(as_text=True)
+    assert SECRET_SUBJECT not in text and SECRET_INCOMING_SUBJECT not in text
 
 
 def test_a_unit_head_sees_her_unit_and_the_city_totals_only(client, token_for, history):
@@ -56,8 +63,11 @@ def test_a_unit_head_sees_her_unit_and_the_city_totals_only(client, token_for, h
     headers = token_for(history.a.head_user)
     body = _get(client, headers).get_json()
     assert [row["unit"] for row in body["units"]] == ["DINKES"]
-    assert body["total"]["letters_signed"] == 4
+    assert body["total"]["letters_signed"] == 4 and body["total"]["incoming_registered"] == 4
+    assert body["units"][0]["incoming_registered"] == 3 and body["units"][0]["trend"] is not None
     assert _get(client, headers, unit="DINKES").get_json()["units"][0]["letters_signed"] == 2
+    # Her own unit's secret letters, outgoing and incoming, are counted, never named.
+    assert SECRET_SUBJECT not in str(body) and SECRET_INCOMING_SUBJECT not in str(body)
     refused = _get(client, headers, unit="DISDIK")
     assert refused.status_code == 403 and refused.get_json()["errors"][0]["field"] == "unit"
 
@@ -114,7 +124,7 @@ def test_the_csv_has_the_same_figures_as_the_json(client, token_for, history, le
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="paperless-2026-05-01-2026-05-31.csv"' in response.headers["Content-Disposition"]
     lines = response.get_data(as_text=True)
-    assert SECRET_SUBJECT not in lines
+    assert SECRET_SUBJECT not in lines and SECRET_INCOMING_SUBJECT not in lines
     rows = list(csv.reader(io.StringIO(lines)))
     assert rows[0][:3] == ["# period", "2026-05-01", "2026-05-31"]
     table = [dict(zip(rows[1], row)) for row in rows[2:]]
@@ -126,7 +136,8 @@ def test_the_csv_has_the_same_figures_as_the_json(client, token_for, history, le
         assert row["submit_to_sign_hours_median"] == str(figures["submit_to_sign_hours"]["median"] or "")
         assert row["submit_to_sign_hours_p90"] == str(figures["submit_to_sign_hours"]["p90"] or "")
         assert row["signers_with_certificate"] == str(figures["signers_with_certificate"])
-        assert row["incoming_registered"] == ""
+        assert row["incoming_registered"] == str(figures["incoming_registered"])
+        assert row["incoming_paperless_share"] == str(figures["incoming_paperless_share"] or "")
     assert table[1]["submit_to_sign_hours_p90"] == "43.9" and table[3]["pages_not_printed"] == "14"
     assert (table[1]["verify_hold_hours_median"], table[2]["sign_hold_hours_p90"]) == ("1.5", "27.2")
 
@@ -137,17 +148,18 @@ def test_the_page_in_english_and_in_indonesian(client, app, login, history, lead
     page = client.get("/reports", query_string=MAY)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Paperless report" in html and "Figures counted at" in html and "WIB" in html
+    assert "Paperless report" in html and "WIB" in html
     assert "Units that are behind" in html and "DINKES" in html
     assert 'src="/static/vendor/chart.umd.min.js"' in html and 'id="table-letters_signed"' in html
-    assert SECRET_SUBJECT not in html
+    assert SECRET_SUBJECT not in html and SECRET_INCOMING_SUBJECT not in html
+    assert "Incoming letters registered" in html and "Figures as of" in html
     assert client.get("/reports", query_string={**MAY, "format": "csv"}).mimetype == "text/csv"
 
     indonesian = app.test_client()
     indonesian.set_cookie("lang", "id")
     login(leader, indonesian)
     html = indonesian.get("/reports", query_string=MAY).get_data(as_text=True)
-    assert "Laporan tanpa kertas" in html and "Halaman tidak dicetak" in html
+    assert "Laporan tanpa kertas" in html and "Halaman tidak dicetak" in html and "Surat masuk diagendakan" in html
     assert "Paperless report" not in html
 
 
