@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from docflow.db import utcnow
 from docflow.documents.models import DamagedObject, Version
+from docflow.incoming.models import FollowUpAttachment
 from docflow.documents.operations import clear_damaged_object, record_damaged_object
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, OCR_VERSION
@@ -39,7 +40,10 @@ class Problem:
 
 def _claimed_keys(services: Services) -> set[str]:
     with services.db.transaction() as session:
-        return set(session.scalars(select(Version.storage_key).distinct()))
+        keys = set(session.scalars(select(Version.storage_key).distinct()))
+        # Files reported with a disposisi's follow-up are claimed by their rows too.
+        keys.update(session.scalars(select(FollowUpAttachment.storage_key).distinct()))
+        return keys
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:

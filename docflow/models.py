@@ -5,12 +5,15 @@ from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.documents.models import DocumentDeskGrant  # noqa: F401
+from docflow.dispatch.models import Delivery  # noqa: F401
 from docflow.incoming.models import (  # noqa: F401
     AgendaRegister,
     Disposition,
     DispositionInstruction,
+    FollowUpAttachment,
     IncomingAddressee,
     IncomingLetter,
+    IncomingReply,
 )
 from docflow.org.models import Assignment, Delegation, Position, Unit
 from docflow.outbox.heartbeat import WorkerHeartbeat

@@ -18,6 +18,8 @@ OCR_VERSION = "ocr_version"
 INDEX_DOCUMENT = "index_document"
 SWEEP_ORPHANS = "sweep_orphans"
 NOTIFY = "notify"
+# E-mailing a signed letter to an external addressee (one line of the expedition book).
+SEND_LETTER = "send_letter"
 
 
 def enqueue_job(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> OutboxJob:
