@@ -680,10 +680,11 @@ def record_reply_signed(*, session: Session, document: Document, actor: User, no
         node = lock_disposition(session, reply.disposition_id) if reply.disposition_id is not None else None
         if node is not None and node.state in (DispositionState.UNREAD, DispositionState.READ):
             before = node.state
+            # The follow-up is the work of whoever wrote the reply; the signature is what completes it.
             if node.state == DispositionState.UNREAD:
-                node.read_at, node.read_by_id = now, actor.id
+                node.read_at, node.read_by_id = now, reply.created_by_id
             node.state = transition_for(DispositionState.READ, DispositionAction.FOLLOW_UP).target
-            node.followed_up_at, node.followed_up_by_id, node.follow_up_note = now, actor.id, note
+            node.followed_up_at, node.followed_up_by_id, node.follow_up_note = now, reply.created_by_id, note
             node.revision += 1
             session.flush()
             record_event(session, action="disposition_follow_up", document_id=letter.document_id,
