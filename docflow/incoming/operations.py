@@ -334,6 +334,16 @@ def register_incoming_letter(session: Session, store: ObjectStore, *, actor: Use
     return letter
 
 
+def _refuse_already_in_book(session: Session, unit_id: int, document_id: int, *, field: str) -> None:
+    """Refuse a second entry of one letter in one unit's book (checked under the register's lock), naming the first."""
+    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == unit_id,
+                                                            IncomingLetter.document_id == document_id)).first()
+    if existing is not None:
+        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
+                          "%(id)s)"), field=field, agenda=existing.agenda_label, date=existing.received_on,
+                       id=existing.id)
+
+
 def register_internal_letter(session: Session, *, actor: User, document: Document, on: date,
                              timezone: tzinfo) -> IncomingLetter:
     """Enter a letter signed and sent by another unit of the city to desks of the clerk's unit, without retyping.
@@ -354,12 +364,7 @@ def register_internal_letter(session: Session, *, actor: User, document: Documen
         raise ValidationFailed(N_("this letter is not addressed to a desk of your unit (%(unit)s)"),
                                field="document_id", unit=unit.name)
     number = allocate_agenda_number(session, unit.id, on.year)
-    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == unit.id,
-                                                            IncomingLetter.document_id == document.id)).first()
-    if existing is not None:
-        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
-                          "%(id)s)"), field="document_id", agenda=existing.agenda_label, date=existing.received_on,
-                       id=existing.id)
+    _refuse_already_in_book(session, unit.id, document.id, field="document_id")
     sender = document.unit.name
     letter = IncomingLetter(
         document=document, unit_id=unit.id, agenda_year=on.year, agenda_number=number, sender_institution=sender,
@@ -742,13 +747,8 @@ def forward_letter(session: Session, *, actor: User, letter: IncomingLetter, uni
     if not addressees:
         raise ValidationFailed(N_("%(unit)s has no desk to address the letter to"), field="addressees",
                                unit=target.name)
-    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == target.id,
-                                                            IncomingLetter.document_id == letter.document_id)).first()
-    if existing is not None:
-        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
-                          "%(id)s)"), field="unit_id", agenda=existing.agenda_label, date=existing.received_on,
-                       id=existing.id)
     number = allocate_agenda_number(session, target.id, on.year)
+    _refuse_already_in_book(session, target.id, letter.document_id, field="unit_id")
     document = letter.document
     if document.state == DocumentState.RECEIVED and document.unit_id == letter.unit_id:
         document.unit_id = target.id  # a scan from outside belongs to the unit that handles it
