@@ -55,9 +55,9 @@ def test_concurrent_follow_ups_with_files_claim_one_file(pg_settings):  # noqa: 
             with pdf_upload(services, f"Notula rapat {n}") as upload, services.db.transaction() as session:
                 actor = session.get(User, user_id)
                 stored = store_follow_up_file(session, services.store, actor=actor, upload=upload)
-                node = act_on_disposition(session, actor=actor, disposition_id=node_id, action="follow-up", on=ON,
-                                          now=NOW, positions=acting_position_ids(session, user_id, ON),
-                                          note=f"Notula {n}", attachment=stored)
+                act_on_disposition(session, actor=actor, disposition_id=node_id, action="follow-up", on=ON, now=NOW,
+                                   positions=acting_position_ids(session, user_id, ON), note=f"Notula {n}",
+                                   attachment=stored)
                 return stored.sha256
         return job
 
