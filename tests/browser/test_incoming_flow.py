@@ -51,7 +51,10 @@ position = "{SECRETARY}"
 username = "bayu"
 position = "{CHIEF}"
 """
-# Pages a person of the unit meets, for the phone check and the published screenshots.
+PUBLISHED = {"incoming-book", "incoming-letter", "dispositions", "dashboard-sections", "dispatch",
+             "phone-incoming-book", "phone-incoming-letter", "phone-dispositions", "phone-dashboard-sections",
+             "phone-clerk-dispatch"}
+# The innermost elements past the right edge of a phone screen, to name them when a page is too wide.
 OVERFLOWING = """(limit) => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > limit + 1).slice(-3)
     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''))"""
@@ -164,12 +167,15 @@ def test_incoming_letter_from_registration_to_done(dishub, open_page, dialogs):
     # The incoming pages in Indonesian, on a desktop and on a phone: nothing scrolls sideways.
     pages = {"incoming-book": "/incoming", "incoming-letter": letter_url.replace(dishub.base, "") + "#disposisi",
              "dispositions": "/dispositions", "dashboard-sections": "/#section-incoming_unread"}
-    for who, viewport, prefix in (("lina", None, ""), ("agus", PHONE, "phone-")):
+    # The clerk's dispatch page holds the signed reply, waiting to be sent.
+    clerk_pages = {**pages, "dispatch": "/dispatch"}
+    for who, viewport, prefix in (("lina", None, ""), ("agus", PHONE, "phone-"), ("lina", PHONE, "phone-clerk-")):
         page = open_page(who, lang="id", **({"viewport": viewport} if viewport else {}))
-        for name, path in pages.items():
+        for name, path in (clerk_pages if who == "lina" else pages).items():
             page.goto(path)
             shot = screenshot(page, f"{prefix}{name}")
-            publish_screenshot(shot, f"{prefix}{name}")
+            if f"{prefix}{name}" in PUBLISHED:
+                publish_screenshot(shot, f"{prefix}{name}")
             if viewport:
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= PHONE["width"], (path, width, page.evaluate(OVERFLOWING, PHONE["width"]))
