@@ -33,6 +33,8 @@ AUDIT_ACTIONS = {
     "register_incoming": _l("Registered as an incoming letter"), "dispose": _l("Disposisi given"),
     "disposition_read": _l("Disposisi read"), "disposition_follow_up": _l("Disposisi followed up"),
     "disposition_done": _l("Disposisi done"), "disposition_cancel": _l("Disposisi cancelled"),
+    "reply_started": _l("Reply letter started"), "reply_signed": _l("Reply letter signed"),
+    "forward_incoming": _l("Forwarded to another unit"), "record_delivery": _l("Delivery recorded"),
 }
 
 # How far reading a version's text for search has come, in the versions table of a letter.
