@@ -92,7 +92,24 @@ def build_app(config: Any = None) -> Flask:
     logs.init_app(app)  # request id, access log, request latency
     _register_error_handlers(app)
     _register_blueprints(app)
+    _register_dashboard(app)
     return app
+
+
+def _register_dashboard(app: Flask) -> None:
+    """Fill the start page's sections from the features, and connect the features' hooks."""
+    from docflow.dashboard import Dashboard
+    from docflow.incoming.dashboard import init_dashboard as incoming_sections
+    from docflow.incoming.dashboard import init_hooks as incoming_hooks
+    from docflow.workflow.dashboard import init_dashboard as workflow_sections
+
+    dashboard = Dashboard()
+    incoming_sections(dashboard)
+    workflow_sections(dashboard)
+    # The pending e-mail/folder intake (h/intake) feeds "to_register" here:
+    # dashboard.contribute("to_register", <its source>).
+    app.extensions["dashboard"] = dashboard
+    incoming_hooks()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -168,6 +185,13 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(drafting_api_bp)  # bearer tokens, like the other API blueprints
     app.register_blueprint(drafting_api_bp)
     app.register_blueprint(drafting_bp)
+
+    from docflow.dispatch.api import bp as dispatch_api_bp
+    from docflow.dispatch.views import bp as dispatch_bp
+
+    csrf.exempt(dispatch_api_bp)  # bearer tokens, like the other API blueprints
+    app.register_blueprint(dispatch_api_bp)
+    app.register_blueprint(dispatch_bp)
 
     from docflow.health.views import bp as health_bp
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from docflow.db import utcnow
 from docflow.documents.models import DamagedObject, Version
+from docflow.incoming.models import FollowUpAttachment
 from docflow.documents.operations import clear_damaged_object, record_damaged_object
 from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, OCR_VERSION
@@ -42,7 +43,12 @@ def _claimed_keys(services: Services) -> set[str]:
     from docflow.incoming.intake import claimed_keys
 
     with services.db.transaction() as session:
-        return set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct())) | claimed_keys(session)
+        keys = set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct()))
+        # Files kept by intake (mailbox and scanner folder) and files reported with a disposisi's follow-up
+        # are claimed by their rows too.
+        keys.update(claimed_keys(session))
+        keys.update(session.scalars(select(FollowUpAttachment.storage_key).distinct()))
+        return keys
 
 
 def check_objects(services: Services, *, verify_hashes: bool = True) -> list[Problem]:

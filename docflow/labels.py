@@ -49,6 +49,8 @@ AUDIT_ACTIONS = {
     "destruction_blocked_by_hold": _l("Not destroyed: on legal hold"),
     "handed_over": _l("Handed over to the regional archives (penyerahan)"),
     "import_legacy": _l("Imported from a legacy archive, with its original number and date"),
+    "reply_started": _l("Reply letter started"), "reply_signed": _l("Reply letter signed"),
+    "forward_incoming": _l("Forwarded to another unit"), "record_delivery": _l("Delivery recorded"),
 }
 # A letter's place in the archive's life (JRA), and the final fates of the retention schedule.
 RETENTION_STATUSES = {

@@ -5,14 +5,17 @@ from docflow.db import Base
 from docflow.documents.classification import ClassificationCode  # noqa: F401
 from docflow.documents.models import DamagedObject, Document, DocumentGrant, DocumentRecipient, Version
 from docflow.documents.models import DocumentDeskGrant, LegalHold  # noqa: F401
+from docflow.dispatch.models import Delivery  # noqa: F401
 from docflow.drafting.models import LetterTemplate  # noqa: F401
 from docflow.export.models import LegacyImport  # noqa: F401
 from docflow.incoming.models import (  # noqa: F401
     AgendaRegister,
     Disposition,
     DispositionInstruction,
+    FollowUpAttachment,
     IncomingAddressee,
     IncomingLetter,
+    IncomingReply,
 )
 from docflow.incoming.intake_models import IntakeSource, PendingRegistration  # noqa: F401
 from docflow.org.models import Assignment, Delegation, Position, Unit

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from docflow.db import utcnow
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, enqueue_job
+from docflow.outbox.operations import EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION, SEND_LETTER, enqueue_job
 from docflow.outbox.worker import Worker, kinds_of_queues
 from tests.conftest import make_settings, upload
 
@@ -109,7 +109,9 @@ def test_a_worker_takes_only_its_queues(services, db):
 
 
 def test_queue_names():
-    assert kinds_of_queues(["extract", "ocr", "index", "mail"]) == {EXTRACT_VERSION, OCR_VERSION, INDEX_DOCUMENT, NOTIFY}
+    # The mail queue carries notices and the signed letters e-mailed to external addressees.
+    assert kinds_of_queues(["extract", "ocr", "index", "mail"]) == {EXTRACT_VERSION, OCR_VERSION, INDEX_DOCUMENT, NOTIFY,
+                                                                    SEND_LETTER}
     with pytest.raises(ValueError, match="unknown queue printing; the queues are extract, ocr, index, mail"):
         kinds_of_queues(["mail", "printing"])
 

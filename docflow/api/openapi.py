@@ -386,11 +386,17 @@ SPEC: dict[str, Any] = {
             "RecipientSpec": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"], "description": "to: Yth. (addressee); cc: tembusan."},
                 "position_id": {**_ID, "description": "An internal recipient: a desk of the city."},
-                "name": {"type": "string", "maxLength": 300, "description": "An external recipient, as written."}}},
+                "name": {"type": "string", "maxLength": 300,
+                         "description": "An external recipient, as written; it may end in its e-mail address: "
+                                        "\"Kementerian X <tu@x.go.id>\"."},
+                "email": {"type": "string", "maxLength": 254,
+                          "description": "An external recipient's e-mail address: sending e-mails the signed PDF."}}},
             "Recipient": {"type": "object", "required": ["kind", "name"], "properties": {
                 "kind": {"type": "string", "enum": ["to", "cc"]},
                 "position_id": {"type": ["integer", "null"], "description": "Null for an external recipient."},
                 "name": {"type": "string", "description": "The external line, or the position's title."},
+                "id": {"type": "integer", "description": "The recipient row (named by the expedition book)."},
+                "email": {"type": ["string", "null"], "description": "An external recipient's e-mail address."},
                 "unit": {"type": ["string", "null"], "description": "The position's unit code."}}},
             "StepSpec": {"type": "object", "required": ["kind", "position_id"], "properties": {
                 "kind": {"type": "string", "enum": ["verify", "sign"]}, "position_id": _ID,
@@ -859,9 +865,10 @@ SPEC["paths"].update({
                 "summary": "One page of a unit's incoming book (agenda), newest agenda number first, as the caller "
                            "may read it.",
                 "parameters": [*_PAGING,
-                               _query("state", {"type": "string", "enum": ["registered", "in_progress", "done"]},
+                               _query("state", {"type": "string",
+                                                "enum": ["registered", "in_progress", "done", "forwarded"]},
                                       "registered: no disposisi yet; in_progress: a disposisi is open; done: all "
-                                      "done or cancelled."),
+                                      "done or cancelled; forwarded: passed to another unit's book."),
                                _query("unit_id", _ID,
                                       "The unit's book; default: the caller's unit. Another unit's: archivists "
                                       "and administrators only.")],
@@ -950,10 +957,109 @@ SPEC["paths"].update({
                          **_DISPOSITION_INPUT["properties"],
                          "revision": {"type": "integer", "description": "The revision you saw; a stale one gets 409."},
                          "note": {"type": "string", "maxLength": 4000,
-                                  "description": "follow-up: the report (required); forward: the note."}}}}}},
+                                  "description": "follow-up: the report (required); forward: the note."}}}},
+                     "multipart/form-data": {"schema": {"type": "object", "properties": {
+                         **_UPLOAD_FIELDS,
+                         "note": {"type": "string", "maxLength": 4000, "description": "The follow-up report."},
+                         "revision": {"type": "integer"}},
+                         "description": "follow-up with a file (a notula, a photo): stored, then claimed by the "
+                                        "report under the node's lock."}}}},
                  "responses": {"200": _json("Disposition", "The node after the action."),
                                "201": _json("DispositionsGiven", "forward: the new nodes below this one."),
+                               "400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS,
+                               "413": _ERRORS, "415": _ERRORS, "503": _ERRORS, "507": _ERRORS}},
+    },
+    "/api/v1/incoming-letters/{letter_id}/replies": {
+        "get": {"operationId": "listReplies", "tags": ["incoming"], "parameters": [_LETTER_ID],
+                "summary": "The reply letters started for an incoming letter.",
+                "responses": {"200": _json("ReplyList", "The replies."), "401": _ERRORS, "404": _ERRORS}},
+        "post": {"operationId": "startReply", "tags": ["incoming"], "parameters": [_LETTER_ID],
+                 "summary": "Buat surat balasan: start an outgoing draft addressed to the sender (an addressee of "
+                            "the letter, or the recipient of an open disposisi). When it is signed, the follow-up "
+                            "of that disposisi is recorded (\"Dijawab dengan surat nomor ...\").",
+                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"], "properties": {
+                         **_UPLOAD_FIELDS,
+                         "title": {"type": "string", "maxLength": 500,
+                                   "description": "Default: \"Balasan surat <number>: <subject>\"."},
+                         "disposition_id": {**_ID, "description": "The disposisi the reply answers; default: the "
+                                                                  "caller's open one on this letter."},
+                         "doc_type": {"type": "string", "default": "surat_dinas"},
+                         "classification_code": {"type": "string", "description": "Default: the letter's."},
+                         "security_class": {"type": "string",
+                                            "enum": ["biasa", "terbatas", "rahasia", "sangat_rahasia"]},
+                         "urgency": {"type": "string", "enum": ["biasa", "segera", "amat_segera"]}}}}}},
+                 "responses": {"201": _json("Reply", "The reply draft and its link."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS, "413": _ERRORS,
+                               "415": _ERRORS, "503": _ERRORS, "507": _ERRORS}},
+    },
+    "/api/v1/incoming-letters/{letter_id}/actions/forward": {
+        "post": {"operationId": "forwardIncomingLetter", "tags": ["incoming"], "parameters": [_LETTER_ID],
+                 "summary": "Teruskan: pass a letter registered at the wrong unit (no disposisi yet) to the right "
+                            "unit's book under its next agenda number (the unit's clerk). This entry stays, "
+                            "forwarded; both books' trails say so.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["unit_id"], "properties": {
+                         "unit_id": _ID,
+                         "addressees": {**_IDS, "description": "Desks of that unit; default: its top desk."},
+                         "note": {"type": "string", "maxLength": 4000}}}}}},
+                 "responses": {"201": _json("ForwardedLetter", "The new entry, with the one forwarded."),
                                "400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+    "/api/v1/follow-up-files/{attachment_id}": {
+        "get": {"operationId": "getFollowUpFile", "tags": ["incoming"],
+                "parameters": [{"name": "attachment_id", "in": "path", "required": True, "schema": _ID}],
+                "summary": "Download a file reported with a follow-up.",
+                "responses": {"200": _bytes(_VERIFIED_BYTES), "401": _ERRORS, "404": _ERRORS, "500": _ERRORS,
+                              "503": _ERRORS}},
+    },
+})
+
+_DELIVERY_INPUT = {
+    "method": {"type": "string", "enum": ["courier", "portal", "hand"],
+               "description": "How letters reach addressees without an e-mail address (required if any has none)."},
+    "delivered_on": {**_DATE, "description": "Default: today; never after today."},
+    "receiver": {"type": "string", "maxLength": 200}, "reference": {"type": "string", "maxLength": 200}}
+_BATCH = {"type": "array", "items": _ID, "minItems": 1, "maxItems": 100}
+
+SPEC["paths"].update({
+    "/api/v1/dispatch/send": {
+        "post": {"operationId": "sendLetters", "tags": ["dispatch"],
+                 "summary": "Send signed letters of the clerk's unit, one or many (all or none): the signed PDF is "
+                            "e-mailed through the outbox to each external addressee with an address; the others "
+                            "are recorded in the expedition book as the clerk says; desks of the city receive it.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["documents"],
+                     "properties": {"documents": _BATCH, **_DELIVERY_INPUT}}}}},
+                 "responses": {"200": _json("DispatchResults", "The letters, sent, with their deliveries."),
+                               "400": _ERRORS, "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+    "/api/v1/dispatch/file": {
+        "post": {"operationId": "fileLetters", "tags": ["dispatch"],
+                 "summary": "File signed or sent letters of the clerk's unit in the archive (all or none).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["documents"], "properties": {"documents": _BATCH}}}}},
+                 "responses": {"200": _json("DispatchResults", "The letters, filed."), "400": _ERRORS,
+                               "401": _ERRORS, "403": _ERRORS, "404": _ERRORS, "409": _ERRORS}},
+    },
+    "/api/v1/dispatch/deliveries": {
+        "get": {"operationId": "listExpeditionBook", "tags": ["dispatch"], "parameters": _PAGING,
+                "summary": "One page of the caller's unit's expedition book, newest first.",
+                "responses": {"200": _json("DeliveryPage", "The page."), "400": _ERRORS, "401": _ERRORS,
+                              "403": _ERRORS}},
+    },
+    "/api/v1/documents/{document_id}/deliveries": {
+        "get": {"operationId": "listDeliveries", "tags": ["dispatch"], "parameters": [_DOCUMENT_ID],
+                "summary": "How a letter went out to its external addressees.",
+                "responses": {"200": _json("DeliveryList", "The lines."), "401": _ERRORS, "404": _ERRORS}},
+        "post": {"operationId": "recordDelivery", "tags": ["dispatch"], "parameters": [_DOCUMENT_ID],
+                 "summary": "Record a later delivery to one external addressee of a sent letter (an e-mail that was "
+                            "refused went by courier).",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["recipient_id", "method"],
+                     "properties": {"recipient_id": _ID, **_DELIVERY_INPUT}}}}},
+                 "responses": {"201": _json("Delivery", "The line."), "400": _ERRORS, "401": _ERRORS,
+                               "403": _ERRORS, "404": _ERRORS}},
     },
 })
 
@@ -972,13 +1078,15 @@ _LETTER_PROPERTIES = {
     "unit": {"type": "string"}, "sender": {"type": "string"}, "sender_person": {"type": "string"},
     "sender_number": {"type": "string"}, "sender_date": _DATE, "received_on": _DATE, "subject": {"type": "string"},
     "doc_type": {"type": "string"}, "classification_code": {"type": "string"}, "security_class": {"type": "string"},
-    "urgency": {"type": "string"}, "state": {"type": "string", "enum": ["registered", "in_progress", "done"]},
+    "urgency": {"type": "string"},
+    "state": {"type": "string", "enum": ["registered", "in_progress", "done", "forwarded"]},
+    "forwarded_to_id": {"type": ["integer", "null"], "description": "Forwarded: the entry in the right unit's book."},
     "addressees": {"type": "array", "items": {"type": "object", "properties": {
         "position_id": {"type": "integer"}, "title": {"type": "string"}}}},
     "registered_by": {"type": "string"}, "created_at": _TIME,
     "document_id": {"type": "integer", "description": "The letter's file as a document (state received)."},
     "content_url": {"type": "string"},
-    "permissions": {"type": "array", "items": {"type": "string", "enum": ["read", "dispose"]}},
+    "permissions": {"type": "array", "items": {"type": "string", "enum": ["read", "dispose", "reply", "forward"]}},
 }
 
 SPEC["components"]["schemas"].update({
@@ -1002,6 +1110,7 @@ SPEC["components"]["schemas"].update({
         "state": {"$ref": "#/components/schemas/DispositionState"}, "revision": {"type": "integer"},
         "created_at": _TIME, "read_at": _NULLABLE_TIME, "followed_up_at": _NULLABLE_TIME,
         "follow_up_note": {"type": "string"}, "done_at": _NULLABLE_TIME, "cancelled_at": _NULLABLE_TIME,
+        "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/FollowUpFile"}},
         "actions": {"type": "array", "items": {"type": "string"},
                     "description": "What the caller may do to the node now."}}},
     "DispositionPage": _page_of("Disposition"),
@@ -1009,6 +1118,35 @@ SPEC["components"]["schemas"].update({
         "type": "array", "items": {"type": "object", "properties": {
             "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]}, "title": {"type": "string"},
             "unit": {"type": "string"}, "signed_at": _NULLABLE_TIME}}}}},
+    "FollowUpFile": {"type": "object", "required": ["id", "content_url"], "properties": {
+        "id": {"type": "integer"}, "filename": {"type": "string"}, "mime_type": {"type": "string"},
+        "size": {"type": "integer"}, "sha256": {"type": "string"}, "content_url": {"type": "string"}}},
+    "Reply": {"type": "object", "required": ["id", "letter_id", "document_id"], "properties": {
+        "id": {"type": "integer"}, "letter_id": {"type": "integer"}, "disposition_id": {"type": ["integer", "null"]},
+        "document_id": {"type": "integer"}, "title": {"type": "string"}, "state": {"type": "string"},
+        "number": {"type": ["string", "null"]},
+        "recorded_at": {**_NULLABLE_TIME, "description": "When its signature was recorded as the follow-up."},
+        "document_url": {"type": "string"}}},
+    "ReplyList": {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Reply"}}}},
+    "ForwardedLetter": {"type": "object", "required": ["id", "agenda_number", "state", "forwarded_from"],
+                        "properties": {**_LETTER_PROPERTIES,
+                                       "forwarded_from": {"$ref": "#/components/schemas/IncomingLetter"}}},
+    "Delivery": {"type": "object", "required": ["id", "document_id", "method", "status"], "properties": {
+        "id": {"type": "integer"}, "document_id": {"type": "integer"}, "recipient_id": {"type": ["integer", "null"]},
+        "addressee": {"type": "string"},
+        "method": {"type": "string", "enum": ["email", "courier", "portal", "hand"]},
+        "address": {"type": "string"}, "delivered_on": _NULLABLE_DATE, "receiver": {"type": "string"},
+        "reference": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued", "sent", "failed", "delivered"]},
+        "detail": {"type": "string"}, "created_at": _TIME, "sent_at": _NULLABLE_TIME}},
+    "DeliveryList": {"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}}}},
+    "DeliveryPage": _page_of("Delivery"),
+    "DispatchResults": {"type": "object", "required": ["results"], "properties": {"results": {
+        "type": "array", "items": {"type": "object", "properties": {
+            "document_id": {"type": "integer"}, "state": {"type": "string"}, "number": {"type": ["string", "null"]},
+            "deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}}}}}}},
     "DispositionsGiven": {"type": "object", "required": ["letter_id", "dispositions"], "properties": {
         "letter_id": {"type": "integer"}, "letter_state": {"type": "string"},
         "parent": {"$ref": "#/components/schemas/Disposition"},

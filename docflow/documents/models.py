@@ -207,6 +207,8 @@ class DocumentRecipient(Base):
     position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
     # As it stands on the letter: the external line, or the position's title when it was chosen.
     name: Mapped[str] = mapped_column(String(300))
+    # An external recipient's e-mail address: the clerk's "send" e-mails the signed letter there.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     document: Mapped[Document] = relationship(back_populates="recipients")
     position: Mapped[Position | None] = relationship()

@@ -143,6 +143,11 @@ def _store_upload(session: Session, store: ObjectStore, upload: Upload, actor: U
     return info.key
 
 
+def store_upload(session: Session, store: ObjectStore, upload: Upload, actor: User) -> str:
+    """Write an upload to the object store under its content address and return the key (nothing claims it yet)."""
+    return _store_upload(session, store, upload, actor)
+
+
 def _new_version(session: Session, *, key: str, document: Document, actor: User,
                  upload: Upload, number: int, comment: str) -> Version:
     version = Version(
@@ -261,7 +266,8 @@ def record_extraction(session: Session, version: Version, *, status: str, text: 
 
 
 def _recipient_rows(recipients: Sequence[RecipientSpec]) -> list[DocumentRecipient]:
-    return [DocumentRecipient(kind=spec.kind, ordering=order, position_id=spec.position_id, name=spec.name)
+    return [DocumentRecipient(kind=spec.kind, ordering=order, position_id=spec.position_id, name=spec.name,
+                              email=spec.email or None)
             for order, spec in enumerate(recipients, start=1)]
 
 

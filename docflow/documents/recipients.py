@@ -18,6 +18,16 @@ MAX_RECIPIENTS = 100
 MAX_NAME = 300
 # The picker's option ends in "(#12)": the id survives titles that repeat across units.
 _LABEL_ID = re.compile(r"\(#([0-9]+)\)\s*$")
+MAX_EMAIL = 254
+# An external line may end in its e-mail address, as mail programs write it: "Kementerian X <tu@x.go.id>".
+_LINE_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$")
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+def split_email(line: str) -> tuple[str, str]:
+    """Split "Name <address>" into the name and the address ("" when the line names none)."""
+    match = _LINE_EMAIL.match(line)
+    return (match.group("name"), match.group("email")) if match and match.group("name") else (line, "")
 
 
 @dataclass(frozen=True)
@@ -27,10 +37,11 @@ class RecipientSpec:
     kind: str
     position_id: int | None
     name: str
+    email: str = ""  # an external recipient's e-mail address: the signed letter is e-mailed there
 
     def as_dict(self) -> dict[str, Any]:
         """Return the API form of the specification."""
-        return {"kind": self.kind, "position_id": self.position_id, "name": self.name}
+        return {"kind": self.kind, "position_id": self.position_id, "name": self.name, "email": self.email}
 
 
 def position_label(position: Position) -> str:
@@ -96,14 +107,19 @@ def validate_recipients(session: Session, items: Any) -> list[RecipientSpec]:
                 seen.add(position.id)
                 specs.append(RecipientSpec(str(kind), position.id, position.title))
         elif isinstance(name, str) and name.strip():
-            line = " ".join(name.split())
-            if len(line) > MAX_NAME:
+            line, email = split_email(" ".join(name.split()))
+            given = item.get("email")
+            if given not in (None, ""):
+                email = given.strip() if isinstance(given, str) else "?"
+            if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
+                errors.append(("recipients", Message(N_("%(email)r is not an e-mail address"), email=str(given or email))))
+            elif len(line) > MAX_NAME:
                 errors.append(("recipients", Message(N_("a recipient's name has at most %(max)s characters"), max=MAX_NAME)))
             elif line.casefold() in seen:
                 errors.append(("recipients", Message(N_("%(name)s is listed more than once"), name=line)))
             else:
                 seen.add(line.casefold())
-                specs.append(RecipientSpec(str(kind), None, line))
+                specs.append(RecipientSpec(str(kind), None, line, email))
         else:
             errors.append(("recipients", Message(N_("give each recipient a position_id (internal) or a name (external)"))))
     if len(specs) > MAX_RECIPIENTS:

@@ -35,9 +35,11 @@ def recipient_json(recipient: DocumentRecipient) -> dict[str, Any]:
     """Return the API form of a recipient (position_id and unit are null for an external one)."""
     position = recipient.position
     return {
+        "id": recipient.id,
         "kind": recipient.kind,
         "position_id": recipient.position_id,
         "name": recipient.name,
+        "email": recipient.email,
         "unit": position.unit.code if position is not None else None,
     }
 

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from docflow.auth.models import Role, User
 from docflow.documents.access import can_read
 from docflow.incoming.models import Disposition, IncomingLetter
-from docflow.incoming.states import FINAL_STATES, TRANSITIONS, DispositionAction, Slot
+from docflow.incoming.states import FINAL_STATES, TRANSITIONS, DispositionAction, LetterState, Slot
 
 
 class Permission(enum.StrEnum):
     READ = "read"
     DISPOSE = "dispose"  # give a top-level disposisi: the addressee, or her Plt./Plh. on the day
+    REPLY = "reply"      # start a reply letter: an addressee, or the recipient of an open node
+    FORWARD = "forward"  # pass a letter registered at the wrong unit to the right one: the unit's clerk
 
 
 def can_register(user: User) -> bool:
@@ -46,9 +48,18 @@ def letter_permissions(user: User, letter: IncomingLetter, positions: Iterable[i
     if not can_read_letter(user, letter, positions):
         return frozenset()
     granted = {Permission.READ}
+    if letter.state == LetterState.FORWARDED:
+        return frozenset(granted)
     if issuing_desks(letter, positions):
-        granted.add(Permission.DISPOSE)
+        granted.update({Permission.DISPOSE, Permission.REPLY})
+    if letter.state == LetterState.REGISTERED and can_register(user) and user.unit_id == letter.unit_id:
+        granted.add(Permission.FORWARD)
     return frozenset(granted)
+
+
+def may_reply_from(node: Disposition, positions: Iterable[int]) -> bool:
+    """Tell whether the user may start a reply letter from this node (its recipient, while it is open)."""
+    return node.to_position_id in set(positions) and node.state not in FINAL_STATES
 
 
 def node_slots(node: Disposition, positions: Iterable[int]) -> frozenset[Slot]:

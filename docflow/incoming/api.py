@@ -3,22 +3,29 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from docflow.api.body import request_body
+from docflow.api.body import request_body, text_field
 from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
 from docflow.auth.access import api_login_required, api_user
 from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.intake import receive_upload
 from docflow.errors import N_, PermissionDenied, ValidationFailed
+from docflow.incoming.files import send_follow_up_file
 from docflow.incoming.operations import (
+    DEFAULT_DOC_TYPE,
     act_on_disposition,
+    forward_letter,
+    start_reply,
+    store_follow_up_file,
     give_disposition,
     register_incoming_letter,
     register_internal_letter,
     validate_disposition_fields,
     validate_incoming_fields,
+    validate_position_ids,
 )
 from docflow.incoming.queries import (
+    get_follow_up_attachment,
     get_readable_disposition,
     get_readable_letter,
     incoming_book,
@@ -26,8 +33,9 @@ from docflow.incoming.queries import (
     internal_letter_to_register,
     internal_letters_to_register,
     my_dispositions,
+    replies_of,
 )
-from docflow.incoming.schemas import disposition_json, instruction_json, letter_json
+from docflow.incoming.schemas import disposition_json, instruction_json, letter_json, reply_json
 from docflow.incoming.states import DispositionAction, DispositionState, LetterState
 from docflow.workflow.queries import document_type_codes
 
@@ -221,7 +229,99 @@ def act(disposition_id: int, action: str):
     note = data.get("note") or ""
     if not isinstance(note, str):
         raise ValidationFailed(N_("must be text"), field="note")
+    revision = optional_int(data, "revision")
+    file = request.files.get("file") if request.mimetype == "multipart/form-data" else None
+    if file is None or not file.filename:
+        node = act_on_disposition(session, actor=user, disposition_id=disposition_id, action=action,
+                                  on=svc.today(), now=svc.now(), positions=positions, note=note,
+                                  expected_revision=revision)
+        return jsonify(disposition_json(node, positions))
+    # The file is stored first, with no lock held; the report claims it under the node's lock.
+    end_transaction()
+    with receive_upload(file.stream, file.filename, max_bytes=svc.settings.max_upload_bytes,
+                        allowed_types=svc.settings.uploads.allowed_types, spool_dir=svc.spool_dir) as upload:
+        stored = store_follow_up_file(session, svc.store, actor=user, upload=upload)
+    end_transaction()
     node = act_on_disposition(session, actor=user, disposition_id=disposition_id, action=action, on=svc.today(),
-                              now=svc.now(), positions=positions, note=note,
-                              expected_revision=optional_int(data, "revision"))
+                              now=svc.now(), positions=positions, note=note, expected_revision=revision,
+                              attachment=stored)
     return jsonify(disposition_json(node, positions))
+
+
+def _reply_fields(data, letter, session):
+    """Check a reply's describing fields; unset ones come from the letter it answers."""
+    from docflow.documents.operations import validate_document_fields
+    from docflow.incoming.operations import reply_title
+
+    document = letter.document
+    return validate_document_fields({
+        "title": data.get("title") or reply_title(letter), "doc_type": data.get("doc_type") or DEFAULT_DOC_TYPE,
+        "classification_code": data.get("classification_code") or document.classification_code,
+        "security_class": data.get("security_class") or document.security_class,
+        "urgency": data.get("urgency") or document.urgency, "deadline": data.get("deadline"),
+    }, document_type_codes(session))
+
+
+@bp.get("/incoming-letters/<id:letter_id>/replies")
+@api_login_required
+def list_replies(letter_id: int):
+    """List the reply letters started for an incoming letter."""
+    user = api_user()
+    letter = get_readable_letter(db_session(), user, letter_id, acting_positions(user))
+    return jsonify(results=[reply_json(r) for r in replies_of(db_session(), letter)])
+
+
+@bp.post("/incoming-letters/<id:letter_id>/replies")
+@api_login_required
+def start_reply_letter(letter_id: int):
+    """Start a reply letter (multipart: file; title, disposition_id ...): a draft to the sender, linked to the disposisi."""
+    user = api_user()
+    session = db_session()
+    svc = services()
+    positions = acting_positions(user)
+    letter = get_readable_letter(session, user, letter_id, positions)
+    fields = _reply_fields(request.form, letter, session)
+    disposition_id = optional_id(request.form, "disposition_id")
+    end_transaction()
+    file = request.files.get("file")
+    with receive_upload(file.stream if file else None, file.filename if file else None,
+                        max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
+                        spool_dir=svc.spool_dir) as upload:
+        letter = get_readable_letter(session, user, letter_id, positions)
+        reply = start_reply(session, svc.store, actor=user, letter=letter, upload=upload, fields=fields,
+                            on=svc.today(), positions=positions, disposition_id=disposition_id,
+                            before_store=end_transaction, held_positions=held_positions(user))
+    response = jsonify(reply_json(reply))
+    response.status_code = 201
+    response.headers["Location"] = url_for("documents_api.show", document_id=reply.document_id)
+    return response
+
+
+@bp.post("/incoming-letters/<id:letter_id>/actions/forward")
+@api_login_required
+def forward(letter_id: int):
+    """Forward a letter registered at the wrong unit to the right unit's book: {"unit_id", "addressees", "note"}."""
+    user = api_user()
+    session = db_session()
+    positions = acting_positions(user)
+    letter = get_readable_letter(session, user, letter_id, positions)
+    data = request_body()
+    unit_id = optional_id(data, "unit_id")
+    if unit_id is None:
+        raise ValidationFailed(N_("say which unit the letter goes to: unit_id"), field="unit_id")
+    addressees = validate_position_ids(_listed(data.get("addressees")), "addressees")
+    moved = forward_letter(session, actor=user, letter=letter, unit_id=unit_id, addressee_ids=addressees,
+                           note=text_field(data, "note"), on=services().today())
+    response = jsonify({**letter_json(moved, user, positions), "forwarded_from": letter_json(letter, user, positions)})
+    response.status_code = 201
+    response.headers["Location"] = url_for(".show_letter", letter_id=moved.id)
+    return response
+
+
+@bp.get("/follow-up-files/<id:attachment_id>")
+@api_login_required
+def follow_up_file(attachment_id: int):
+    """Download a file reported with a disposisi's follow-up."""
+    user = api_user()
+    attachment = get_follow_up_attachment(db_session(), user, attachment_id, acting_positions(user))
+    return send_follow_up_file(attachment)

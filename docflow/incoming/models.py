@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docflow.auth.models import User
@@ -34,6 +34,9 @@ class IncomingAddressee(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("incoming_letters.id", ondelete="CASCADE"), index=True)
     position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    # When someone at the desk first opened the letter (or gave a disposisi about it): unread until then.
+    read_at: Mapped[datetime | None]
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     position: Mapped[Position] = relationship(lazy="joined")
 
@@ -61,6 +64,9 @@ class IncomingLetter(Base):
     state: Mapped[str] = mapped_column(String(20), default=LetterState.REGISTERED, index=True)
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Registered at the wrong unit: the entry stays in this book (its number stays used) and points
+    # to the entry the right unit's book gave it.
+    forwarded_to_id: Mapped[int | None] = mapped_column(ForeignKey("incoming_letters.id"))
 
     document: Mapped[Document] = relationship(lazy="joined")
     unit: Mapped[Unit] = relationship()
@@ -138,6 +144,41 @@ class Disposition(Base):
     cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     instructions: Mapped[list[DispositionInstruction]] = relationship(
         secondary=disposition_instruction_links, lazy="selectin", order_by=DispositionInstruction.ordering)
+    attachments: Mapped[list[FollowUpAttachment]] = relationship(
+        lazy="selectin", order_by="FollowUpAttachment.id", cascade="all, delete-orphan")
+
+
+class IncomingReply(Base):
+    """An outgoing letter drafted as the reply to an incoming letter, for the disposisi that asked for it."""
+
+    __tablename__ = "incoming_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("incoming_letters.id", ondelete="CASCADE"), index=True)
+    disposition_id: Mapped[int | None] = mapped_column(ForeignKey("dispositions.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its signature was recorded as the disposisi's follow-up.
+    recorded_at: Mapped[datetime | None]
+
+    document: Mapped[Document] = relationship(lazy="joined")
+
+
+class FollowUpAttachment(Base):
+    """A file reported with a disposisi's follow-up (a notula, a photo of the meeting), kept in the object store."""
+
+    __tablename__ = "follow_up_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disposition_id: Mapped[int] = mapped_column(ForeignKey("dispositions.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(120))
+    original_filename: Mapped[str] = mapped_column(String(255), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 Index("ix_incoming_letters_duplicate", IncomingLetter.sender_number, IncomingLetter.sender_date)

@@ -23,8 +23,10 @@ from docflow.incoming.models import (
     AgendaRegister,
     Disposition,
     DispositionInstruction,
+    FollowUpAttachment,
     IncomingAddressee,
     IncomingLetter,
+    IncomingReply,
 )
 from docflow.incoming.states import (
     FINAL_STATES,
@@ -127,6 +129,15 @@ def _ids(values: Iterable[Any], name: str, errors: list[tuple[str | None, str]])
             if number not in ids:
                 ids.append(number)
     return tuple(ids)
+
+
+def validate_position_ids(values: Iterable[Any], name: str) -> tuple[int, ...]:
+    """Check a list of position ids (repeated fields or comma-separated), naming the field on a fault."""
+    errors: list[tuple[str | None, str]] = []
+    ids = _ids(values, name, errors)
+    if errors:
+        raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
+    return ids
 
 
 def _truthy(value: Any) -> bool:
@@ -323,6 +334,16 @@ def register_incoming_letter(session: Session, store: ObjectStore, *, actor: Use
     return letter
 
 
+def _refuse_already_in_book(session: Session, unit_id: int, document_id: int, *, field: str) -> None:
+    """Refuse a second entry of one letter in one unit's book (checked under the register's lock), naming the first."""
+    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == unit_id,
+                                                            IncomingLetter.document_id == document_id)).first()
+    if existing is not None:
+        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
+                          "%(id)s)"), field=field, agenda=existing.agenda_label, date=existing.received_on,
+                       id=existing.id)
+
+
 def register_internal_letter(session: Session, *, actor: User, document: Document, on: date,
                              timezone: tzinfo) -> IncomingLetter:
     """Enter a letter signed and sent by another unit of the city to desks of the clerk's unit, without retyping.
@@ -343,12 +364,7 @@ def register_internal_letter(session: Session, *, actor: User, document: Documen
         raise ValidationFailed(N_("this letter is not addressed to a desk of your unit (%(unit)s)"),
                                field="document_id", unit=unit.name)
     number = allocate_agenda_number(session, unit.id, on.year)
-    existing = session.scalars(select(IncomingLetter).where(IncomingLetter.unit_id == unit.id,
-                                                            IncomingLetter.document_id == document.id)).first()
-    if existing is not None:
-        raise Conflict(N_("this letter is already registered as agenda %(agenda)s on %(date)s (incoming letter "
-                          "%(id)s)"), field="document_id", agenda=existing.agenda_label, date=existing.received_on,
-                       id=existing.id)
+    _refuse_already_in_book(session, unit.id, document.id, field="document_id")
     sender = document.unit.name
     letter = IncomingLetter(
         document=document, unit_id=unit.id, agenda_year=on.year, agenda_number=number, sender_institution=sender,
@@ -454,6 +470,9 @@ def give_disposition(session: Session, *, actor: User, letter: IncomingLetter, f
     one, the recipient of that node passes it further down (which reads it).
     """
     acting = frozenset(positions)
+    if letter.state == LetterState.FORWARDED:
+        raise Conflict(N_("this letter was forwarded to another unit; the disposisi is given there"),
+                       field="state")
     if parent is None:
         desks = [a.position_id for a in letter.addressees if a.position_id in acting]
         if from_position_id is not None:
@@ -462,6 +481,7 @@ def give_disposition(session: Session, *, actor: User, letter: IncomingLetter, f
             raise PermissionDenied(N_("only an addressee of the letter, or her Plt./Plh. today, gives a disposisi "
                                       "about it"))
         issuer, via = _actor_desk(session, actor, desks[0], on)
+        mark_letter_read(session, actor=actor, letter=letter, positions=[issuer.id], now=now)
     else:
         parent = lock_disposition(session, parent.id)
         if parent.letter_id != letter.id:
@@ -514,8 +534,12 @@ _AUDIT_ACTIONS = {
 
 def act_on_disposition(session: Session, *, actor: User, disposition_id: int, action: str, on: date,
                        now: datetime, positions: Iterable[int], note: str = "",
-                       expected_revision: int | None = None) -> Disposition:
-    """Read, report the follow-up of, close or cancel one disposisi node (under its row lock)."""
+                       expected_revision: int | None = None, attachment: StoredFile | None = None) -> Disposition:
+    """Read, report the follow-up of, close or cancel one disposisi node (under its row lock).
+
+    A follow-up may carry a file, stored beforehand (`store_follow_up_file`); its row is added here,
+    under the lock, so that of two reports sent at once only the one recorded claims its file.
+    """
     node = lock_disposition(session, disposition_id)
     transition = transition_for(node.state, action)
     if action == DispositionAction.FORWARD:
@@ -534,6 +558,8 @@ def act_on_disposition(session: Session, *, actor: User, disposition_id: int, ac
         raise ValidationFailed(N_("at most %(max)s characters"), field="note", max=MAX_NOTE)
     if transition.needs_note and not note:
         raise ValidationFailed(N_("write what was done (the follow-up report)"), field="note")
+    if attachment is not None and action != DispositionAction.FOLLOW_UP:
+        raise ValidationFailed(N_("a file goes only with a follow-up report"), field="file")
     desk_id = node.to_position_id if Slot.RECIPIENT in slots else node.from_position_id
     desk, via = _actor_desk(session, actor, desk_id, on)
     before = node.state
@@ -544,6 +570,9 @@ def act_on_disposition(session: Session, *, actor: User, disposition_id: int, ac
         node.read_at, node.read_by_id = now, actor.id
     elif action == DispositionAction.FOLLOW_UP:
         node.followed_up_at, node.followed_up_by_id, node.follow_up_note = now, actor.id, note
+        if attachment is not None:
+            attach_follow_up_file(session, actor=actor, node=node, stored=attachment)
+            note = f"{note} [{attachment.filename}, sha256 {attachment.sha256[:12]}]"
     elif action == DispositionAction.DONE:
         node.done_at, node.done_by_id = now, actor.id
     elif action == DispositionAction.CANCEL:
@@ -554,3 +583,237 @@ def act_on_disposition(session: Session, *, actor: User, disposition_id: int, ac
     refresh_letter_state(session, node.letter)
     logger.info("user %s: disposisi %s %s -> %s", actor.username, node.id, before, node.state)
     return node
+
+
+# -- reading, replying, forwarding, follow-up files ------------------------------------------------
+
+
+def mark_letter_read(session: Session, *, actor: User, letter: IncomingLetter, positions: Iterable[int],
+                     now: datetime) -> list[IncomingAddressee]:
+    """Record that someone at the letter's addressee desks has opened it (the first time counts)."""
+    acting = set(positions)
+    marked = [a for a in letter.addressees if a.position_id in acting and a.read_at is None]
+    for addressee in marked:
+        addressee.read_at, addressee.read_by_id = now, actor.id
+    if marked:
+        session.flush()
+        logger.info("user %s read incoming letter %s at desks %s", actor.username, letter.id,
+                    [a.position_id for a in marked])
+    return marked
+
+
+def reply_recipient(letter: IncomingLetter) -> str:
+    """Return the reply's addressee line as it stands on the letter: the sender (person, institution)."""
+    if letter.sender_person:
+        return f"{letter.sender_person}, {letter.sender_institution}"[:300]
+    return letter.sender_institution[:300]
+
+
+def reply_title(letter: IncomingLetter) -> str:
+    """Return the reply's subject as offices write it: "Balasan ..." naming the letter answered."""
+    return f"Balasan surat {letter.sender_number}: {letter.subject}"[:500]
+
+
+def _reply_node(session: Session, letter: IncomingLetter, positions: Iterable[int],
+                disposition_id: int | None) -> Disposition | None:
+    acting = set(positions)
+    if disposition_id is not None:
+        node = session.get(Disposition, disposition_id)
+        if node is None or node.letter_id != letter.id:
+            raise NotFound(N_("disposisi %(id)s does not exist or you may not read it"), id=disposition_id)
+        if node.to_position_id not in acting:
+            raise PermissionDenied(N_("only the recipient of the disposisi (or her Plt./Plh. today) may do this"),
+                                   field="disposition_id")
+        if node.state in FINAL_STATES:
+            raise Conflict(N_("this disposisi is closed; a reply is started from an open one"),
+                           field="disposition_id")
+        return node
+    # From the letter's page: the actor's own open node, the most recent one, if there is one.
+    nodes = session.scalars(select(Disposition).where(
+        Disposition.letter_id == letter.id, Disposition.to_position_id.in_(sorted(acting)),
+        Disposition.state.not_in(FINAL_STATES)).order_by(Disposition.id.desc())).unique().all() if acting else []
+    if nodes:
+        return nodes[0]
+    if not any(a.position_id in acting for a in letter.addressees):
+        raise PermissionDenied(N_("a reply is started by an addressee of the letter or a recipient of its disposisi"))
+    return None
+
+
+def start_reply(session: Session, store: ObjectStore, *, actor: User, letter: IncomingLetter, upload: Upload,
+                fields: DocumentFields, on: date, positions: Iterable[int], disposition_id: int | None = None,
+                before_store: Callable[[], None] | None = None,
+                held_positions: Collection[int] | None = None) -> IncomingReply:
+    """Start an outgoing draft that answers the letter, addressed to its sender, linked to the disposisi.
+
+    When the draft is signed, `record_reply_signed` reports the follow-up of that disposisi.
+    """
+    from docflow.documents.recipients import RecipientSpec
+
+    positions = frozenset(positions)
+    node = _reply_node(session, letter, positions, disposition_id)
+    author_position_id = node.to_position_id if node is not None and node.to_position_id in (held_positions or ()) \
+        else None
+    document = create_document(session, store, actor=actor, fields=fields, upload=upload, on=on,
+                               author_position_id=author_position_id, before_store=before_store,
+                               held_positions=held_positions,
+                               recipients=[RecipientSpec("to", None, reply_recipient(letter))])
+    session.flush()
+    reply = IncomingReply(letter_id=letter.id, disposition_id=node.id if node is not None else None,
+                          document_id=document.id, created_by_id=actor.id)
+    session.add(reply)
+    session.flush()
+    record_event(session, action="reply_started", document_id=letter.document_id, actor_user_id=actor.id,
+                 actor_name=actor.display_name, document_revision=letter.document.revision,
+                 comment=(f"agenda {letter.agenda_label}: reply draft {document.id}"
+                          + (f" for disposisi {node.id}" if node is not None else ""))[:4000])
+    logger.info("user %s started reply %s (document %s) to incoming letter %s, disposisi %s", actor.username,
+                reply.id, document.id, letter.id, node.id if node is not None else None)
+    return reply
+
+
+def record_reply_signed(*, session: Session, document: Document, actor: User, now: datetime, **_: Any) -> None:
+    """When a reply letter is signed, report it as the follow-up of the disposisi that asked for it.
+
+    Connected to the workflow's `document_signed` hook at app setup; runs in the signing transaction.
+    """
+    replies = session.scalars(select(IncomingReply).where(IncomingReply.document_id == document.id,
+                                                          IncomingReply.recorded_at.is_(None))).all()
+    for reply in replies:
+        reply.recorded_at = now
+        letter = session.get(IncomingLetter, reply.letter_id)
+        note = f"Dijawab dengan surat nomor {document.number} ({document.title})"[:MAX_NOTE]
+        node = lock_disposition(session, reply.disposition_id) if reply.disposition_id is not None else None
+        if node is not None and node.state in (DispositionState.UNREAD, DispositionState.READ):
+            before = node.state
+            # The follow-up is the work of whoever wrote the reply; the signature is what completes it.
+            if node.state == DispositionState.UNREAD:
+                node.read_at, node.read_by_id = now, reply.created_by_id
+            node.state = transition_for(DispositionState.READ, DispositionAction.FOLLOW_UP).target
+            node.followed_up_at, node.followed_up_by_id, node.follow_up_note = now, reply.created_by_id, note
+            node.revision += 1
+            session.flush()
+            record_event(session, action="disposition_follow_up", document_id=letter.document_id,
+                         from_state=before, to_state=node.state, actor_user_id=actor.id,
+                         actor_name=actor.display_name, document_revision=letter.document.revision,
+                         comment=f"disposisi {node.id}: {note}"[:4000])
+            refresh_letter_state(session, letter)
+            enqueue_job(session, NOTIFY, document_id=letter.document_id, event="disposition",
+                        position_ids=[node.from_position_id], user_ids=[], path=f"/incoming/{letter.id}")
+        else:
+            record_event(session, action="reply_signed", document_id=letter.document_id, actor_user_id=actor.id,
+                         actor_name=actor.display_name, document_revision=letter.document.revision,
+                         comment=f"agenda {letter.agenda_label}: {note}"[:4000])
+        logger.info("reply %s signed as %s: follow-up of disposisi %s recorded", reply.id, document.number,
+                    reply.disposition_id)
+
+
+def _top_desks(session: Session, unit: Unit) -> list[Position]:
+    positions = session.scalars(select(Position).where(Position.unit_id == unit.id,
+                                                       Position.is_active.is_(True))).all()
+    top = [p for p in positions if p.parent_id is None or p.parent is None or p.parent.unit_id != unit.id]
+    return sorted(top, key=lambda p: (p.level, p.title, p.id))
+
+
+def forward_letter(session: Session, *, actor: User, letter: IncomingLetter, unit_id: int,
+                   addressee_ids: Sequence[int] = (), note: str = "", on: date) -> IncomingLetter:
+    """Pass a letter registered at the wrong unit to the right unit's book (teruskan), under a new agenda number.
+
+    The entry stays in this book as `forwarded` (its number stays used, the book stays gapless) and
+    points to the new entry; the right unit's clerks and addressees may read the letter; both books'
+    trails say so. Only a letter without disposisi is forwarded: once a head has acted on it, it is hers.
+    """
+    from docflow.auth.models import Role, UserRole
+
+    if not can_register(actor) or actor.unit_id != letter.unit_id:
+        raise PermissionDenied(N_("only a records clerk of the letter's unit forwards it to another unit"))
+    letter = session.scalars(select(IncomingLetter).where(IncomingLetter.id == letter.id)
+                             .with_for_update(of=IncomingLetter)
+                             if session.get_bind().dialect.name == "postgresql"
+                             else select(IncomingLetter).where(IncomingLetter.id == letter.id)).unique().one()
+    session.refresh(letter)
+    if letter.state != LetterState.REGISTERED:
+        raise Conflict(N_("only a letter without disposisi is forwarded to another unit (this one is %(state)s)"),
+                       field="state", state=letter.state)
+    target = session.get(Unit, unit_id)
+    if target is None:
+        raise ValidationFailed(N_("unit %(id)s does not exist"), field="unit_id", id=unit_id)
+    if target.id == letter.unit_id:
+        raise ValidationFailed(N_("the letter is already in this unit's book"), field="unit_id")
+    note = " ".join((note or "").split())
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(N_("at most %(max)s characters"), field="note", max=MAX_NOTE)
+    addressees = (_addressee_positions(session, target, addressee_ids) if addressee_ids
+                  else _top_desks(session, target))
+    if not addressees:
+        raise ValidationFailed(N_("%(unit)s has no desk to address the letter to"), field="addressees",
+                               unit=target.name)
+    number = allocate_agenda_number(session, target.id, on.year)
+    _refuse_already_in_book(session, target.id, letter.document_id, field="unit_id")
+    document = letter.document
+    if document.state == DocumentState.RECEIVED and document.unit_id == letter.unit_id:
+        document.unit_id = target.id  # a scan from outside belongs to the unit that handles it
+    moved = IncomingLetter(
+        document=document, unit_id=target.id, agenda_year=on.year, agenda_number=number,
+        sender_institution=letter.sender_institution, sender_person=letter.sender_person,
+        sender_key=letter.sender_key, sender_number=letter.sender_number, sender_date=letter.sender_date,
+        received_on=on, state=LetterState.REGISTERED, registered_by_id=actor.id,
+        addressees=[IncomingAddressee(position_id=p.id) for p in addressees])
+    session.add(moved)
+    session.flush()
+    letter.state = LetterState.FORWARDED
+    letter.forwarded_to_id = moved.id
+    clerks = session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(
+        User.unit_id == target.id, User.is_active.is_(True), UserRole.role == Role.RECORDS_CLERK)).all()
+    have = {g.user_id for g in document.grants}
+    for clerk in clerks:
+        if clerk.id not in have:
+            document.grants.append(DocumentGrant(user_id=clerk.id))
+    _grant_desks(session, document, [p.id for p in addressees])
+    enqueue_index(session, document.id)
+    session.flush()
+    said = f"; {note}" if note else ""
+    from_unit = letter.unit
+    record_event(session, action="forward_incoming", document_id=document.id, actor_user_id=actor.id,
+                 actor_name=actor.display_name, document_revision=document.revision,
+                 comment=f"agenda {letter.agenda_label} of {from_unit.code} -> {target.code}{said}"[:4000])
+    record_event(session, action="register_incoming", document_id=document.id, actor_user_id=actor.id,
+                 actor_name=actor.display_name, document_revision=document.revision,
+                 comment=(f"agenda {moved.agenda_label} of {target.code}, forwarded from agenda "
+                          f"{letter.agenda_label} of {from_unit.code}; Yth. "
+                          f"{'; '.join(p.title for p in addressees)}{said}")[:4000])
+    enqueue_job(session, NOTIFY, document_id=document.id, event="incoming",
+                position_ids=[p.id for p in addressees], user_ids=[c.id for c in clerks],
+                path=f"/incoming/{moved.id}")
+    logger.info("user %s forwarded incoming letter %s (agenda %s of %s) to unit %s as letter %s (agenda %s)",
+                actor.username, letter.id, letter.agenda_label, from_unit.code, target.code, moved.id,
+                moved.agenda_label)
+    return moved
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file already written to the object store under its content address, waiting for a row to claim it."""
+
+    key: str
+    sha256: str
+    size: int
+    mime_type: str
+    filename: str
+
+
+def store_follow_up_file(session: Session, store: ObjectStore, *, actor: User, upload: Upload) -> StoredFile:
+    """Write a follow-up's file to the object store first (upload-then-claim); its row comes with the report."""
+    from docflow.documents.operations import store_upload
+
+    key = store_upload(session, store, upload, actor)
+    return StoredFile(key, upload.sha256, upload.size, upload.mime_type, upload.filename)
+
+
+def attach_follow_up_file(session: Session, *, actor: User, node: Disposition, stored: StoredFile) -> FollowUpAttachment:
+    """Claim a stored file for a node's follow-up report (called under the node's lock, by `act_on_disposition`)."""
+    attachment = FollowUpAttachment(disposition_id=node.id, storage_key=stored.key, sha256=stored.sha256,
+                                    size=stored.size, mime_type=stored.mime_type,
+                                    original_filename=stored.filename[:255], created_by_id=actor.id)
+    node.attachments.append(attachment)
+    session.flush()
+    return attachment

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
@@ -14,7 +14,14 @@ from docflow.documents.access import DELIVERED_STATES
 from docflow.documents.models import Document, DocumentRecipient, SecurityClass
 from docflow.errors import N_, NotFound
 from docflow.incoming.access import can_read_letter
-from docflow.incoming.models import Disposition, DispositionInstruction, IncomingLetter
+from docflow.incoming.models import (
+    Disposition,
+    DispositionInstruction,
+    FollowUpAttachment,
+    IncomingAddressee,
+    IncomingLetter,
+    IncomingReply,
+)
 from docflow.incoming.states import DispositionState, LetterState
 from docflow.org.models import Position, Unit
 
@@ -188,3 +195,63 @@ def pending_registrations(session: Session, unit_id: int, *, state: str | None =
                             .order_by(PendingRegistration.received_at, PendingRegistration.id)
                             .offset((page - 1) * per_page).limit(per_page)).all()
     return Page(list(items), total, page, per_page)
+
+
+def unread_letters(session: Session, positions: Iterable[int], *, limit: int = 10) -> tuple[list[IncomingLetter], int]:
+    """Return the letters addressed to my desks that nobody at those desks has opened yet, newest first."""
+    positions = sorted(set(positions))
+    if not positions:
+        return [], 0
+    unread = select(IncomingAddressee.letter_id).where(IncomingAddressee.position_id.in_(positions),
+                                                       IncomingAddressee.read_at.is_(None))
+    base = select(IncomingLetter).where(IncomingLetter.id.in_(unread),
+                                        IncomingLetter.state != LetterState.FORWARDED)
+    return _first_and_count(session, base, limit)
+
+
+def letters_without_disposition(session: Session, user: User, positions: Iterable[int], *, clerk: bool,
+                                limit: int = 10) -> tuple[list[IncomingLetter], int]:
+    """Return the letters still without a disposisi: addressed to my desks, or (a clerk) in my unit's book."""
+    positions = sorted(set(positions))
+    mine = [IncomingLetter.id.in_(select(IncomingAddressee.letter_id)
+                                  .where(IncomingAddressee.position_id.in_(positions)))] if positions else []
+    if clerk and user.unit_id is not None:
+        mine.append(and_(IncomingLetter.unit_id == user.unit_id, readable_clause(user, positions)))
+    if not mine:
+        return [], 0
+    base = (select(IncomingLetter).join(Document, Document.id == IncomingLetter.document_id)
+            .where(IncomingLetter.state == LetterState.REGISTERED, or_(*mine)))
+    return _first_and_count(session, base, limit)
+
+
+def _first_and_count(session: Session, base, limit: int) -> tuple[list[IncomingLetter], int]:
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    items = session.scalars(base.order_by(IncomingLetter.received_on.desc(), IncomingLetter.id.desc())
+                            .limit(limit)).unique().all()
+    return list(items), total
+
+
+def replies_of(session: Session, letter: IncomingLetter) -> list[IncomingReply]:
+    """Return the reply letters started for an incoming letter, oldest first."""
+    return list(session.scalars(select(IncomingReply).where(IncomingReply.letter_id == letter.id)
+                                .order_by(IncomingReply.id)).unique())
+
+
+def reply_for_document(session: Session, document_id: int) -> IncomingReply | None:
+    """Return the link of an outgoing draft to the incoming letter it answers, if it is a reply."""
+    return session.scalars(select(IncomingReply).where(IncomingReply.document_id == document_id)).unique().first()
+
+
+def units_to_forward_to(session: Session, unit_id: int) -> list[Unit]:
+    """Return the other units of the city, by name (where a letter registered here by mistake may go)."""
+    return list(session.scalars(select(Unit).where(Unit.id != unit_id).order_by(Unit.name, Unit.id)))
+
+
+def get_follow_up_attachment(session: Session, user: User, attachment_id: int,
+                             positions: Iterable[int] = ()) -> FollowUpAttachment:
+    """Return a follow-up's file if the user may read its letter; otherwise NotFound."""
+    attachment = session.get(FollowUpAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound(N_("file %(id)s does not exist or you may not read it"), id=attachment_id)
+    get_readable_disposition(session, user, attachment.disposition_id, positions)
+    return attachment

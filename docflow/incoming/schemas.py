@@ -9,7 +9,13 @@ from flask import url_for
 
 from docflow.auth.models import User
 from docflow.incoming.access import letter_permissions, node_actions
-from docflow.incoming.models import Disposition, DispositionInstruction, IncomingLetter
+from docflow.incoming.models import (
+    Disposition,
+    DispositionInstruction,
+    FollowUpAttachment,
+    IncomingLetter,
+    IncomingReply,
+)
 
 
 def _when(value: datetime | None) -> str | None:
@@ -42,6 +48,7 @@ def disposition_json(node: Disposition, positions: Iterable[int] = ()) -> dict[s
         "read_at": _when(node.read_at),
         "followed_up_at": _when(node.followed_up_at),
         "follow_up_note": node.follow_up_note,
+        "attachments": [attachment_json(a) for a in node.attachments],
         "done_at": _when(node.done_at),
         "cancelled_at": _when(node.cancelled_at),
         "actions": [str(a) for a in node_actions(node, positions)],
@@ -74,4 +81,28 @@ def letter_json(letter: IncomingLetter, user: User, positions: Iterable[int] = (
         "document_id": document.id,
         "content_url": url_for("documents_api.content", document_id=document.id),
         "permissions": sorted(letter_permissions(user, letter, positions)),
+        "forwarded_to_id": letter.forwarded_to_id,
     }
+
+
+def reply_json(reply: IncomingReply) -> dict[str, Any]:
+    """Return the API form of a reply letter linked to an incoming letter."""
+    document = reply.document
+    return {
+        "id": reply.id,
+        "letter_id": reply.letter_id,
+        "disposition_id": reply.disposition_id,
+        "document_id": document.id,
+        "title": document.title,
+        "state": document.state,
+        "number": document.number,
+        "recorded_at": _when(reply.recorded_at),
+        "document_url": url_for("documents_api.show", document_id=document.id),
+    }
+
+
+def attachment_json(attachment: FollowUpAttachment) -> dict[str, Any]:
+    """Return the API form of a file reported with a follow-up."""
+    return {"id": attachment.id, "filename": attachment.original_filename, "mime_type": attachment.mime_type,
+            "size": attachment.size, "sha256": attachment.sha256,
+            "content_url": url_for("incoming_api.follow_up_file", attachment_id=attachment.id)}

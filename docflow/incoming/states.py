@@ -11,6 +11,7 @@ class LetterState(enum.StrEnum):
     REGISTERED = "registered"    # in the book, no disposisi yet
     IN_PROGRESS = "in_progress"  # a disposisi is being carried out
     DONE = "done"                # every disposisi is done or cancelled, at least one done
+    FORWARDED = "forwarded"      # registered at the wrong unit, passed to the right unit's book
 
 
 class DispositionState(enum.StrEnum):

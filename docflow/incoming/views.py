@@ -16,19 +16,37 @@ from docflow.documents.models import SecurityClass, Urgency
 from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
 from docflow.errors import N_, Conflict, DocflowError, PermissionDenied, ValidationFailed
 from docflow.i18n import translate
-from docflow.incoming.access import Permission, can_register, issuing_desks, letter_permissions, node_actions
+from docflow.incoming.access import (
+    Permission,
+    can_read_letter,
+    can_register,
+    issuing_desks,
+    letter_permissions,
+    may_reply_from,
+    node_actions,
+)
+from docflow.incoming.files import send_follow_up_file
+from docflow.incoming.models import IncomingLetter
 from docflow.incoming.operations import (
     DEFAULT_DOC_TYPE,
     act_on_disposition,
     find_duplicate,
+    forward_letter,
     give_disposition,
+    mark_letter_read,
+    reply_recipient,
+    reply_title,
+    start_reply,
+    store_follow_up_file,
     register_incoming_letter,
     register_internal_letter,
     validate_disposition_fields,
     validate_incoming_fields,
+    validate_position_ids,
 )
 from docflow.incoming.queries import (
     addressable_positions,
+    get_follow_up_attachment,
     disposition_tree,
     get_readable_disposition,
     get_readable_letter,
@@ -38,6 +56,8 @@ from docflow.incoming.queries import (
     internal_letters_to_register,
     my_dispositions,
     positions_below,
+    replies_of,
+    units_to_forward_to,
 )
 from docflow.incoming.states import DispositionAction, DispositionState, LetterState
 from docflow.workflow.queries import document_types
@@ -53,7 +73,7 @@ DONE_MESSAGES = {
 }
 LETTER_STATE_LABELS = {
     LetterState.REGISTERED: _l("No disposisi yet"), LetterState.IN_PROGRESS: _l("Disposisi in progress"),
-    LetterState.DONE: _l("Done"),
+    LetterState.DONE: _l("Done"), LetterState.FORWARDED: _l("Forwarded to another unit"),
 }
 NODE_STATE_LABELS = {
     DispositionState.UNREAD: _l("Unread"), DispositionState.READ: _l("Read"),
@@ -182,20 +202,28 @@ def _render_letter(letter, errors=(), status=200):
         stack.extend(item.children)
         if DispositionAction.FORWARD in node_actions(item.node, positions):
             forward_targets[item.node.id] = positions_below(session, item.node.to_position_id)
+    forwarded_to = session.get(IncomingLetter, letter.forwarded_to_id) if letter.forwarded_to_id else None
     return render_template(
         "incoming/show.html", letter=letter, document=letter.document, tree=tree, form=CsrfForm(),
         errors=list(errors), issuing=[(d, below[d]) for d in desks], forward_targets=forward_targets,
         instructions=instructions(session), urgencies=list(Urgency), positions=positions,
         node_actions=node_actions, tz=services().timezone, today=services().today().isoformat(),
+        replies=replies_of(session, letter), may_reply=Permission.REPLY in granted, may_reply_from=may_reply_from,
+        units=units_to_forward_to(session, letter.unit_id) if Permission.FORWARD in granted else [],
+        forwarded_to=forwarded_to if forwarded_to is not None and can_read_letter(user, forwarded_to, positions)
+        else None,
     ), status
 
 
 @bp.get("/incoming/<id:letter_id>")
 @login_required
 def show(letter_id: int):
-    """Show an incoming letter, its file and its disposisi tree (who did what, and when)."""
+    """Show an incoming letter, its file and its disposisi tree (who did what, and when); an addressee reads it."""
     user = web_user()
-    return _render_letter(get_readable_letter(db_session(), user, letter_id, acting_positions(user)))
+    positions = acting_positions(user)
+    letter = get_readable_letter(db_session(), user, letter_id, positions)
+    mark_letter_read(db_session(), actor=user, letter=letter, positions=positions, now=services().now())
+    return _render_letter(letter)
 
 
 @bp.get("/incoming/<id:letter_id>/sheet")
@@ -314,12 +342,114 @@ def act(disposition_id: int, action: str):
             give_disposition(session, actor=user, letter=node.letter, fields=_disposition_fields(), on=svc.today(),
                              now=svc.now(), positions=positions, parent=node)
         else:
+            stored = None
+            file = request.files.get("file")
+            if file is not None and file.filename and action == DispositionAction.FOLLOW_UP:
+                end_transaction()  # the file is stored with no lock held; the report claims it under the lock
+                with receive_upload(file.stream, file.filename, max_bytes=svc.settings.max_upload_bytes,
+                                    allowed_types=svc.settings.uploads.allowed_types,
+                                    spool_dir=svc.spool_dir) as upload:
+                    stored = store_follow_up_file(session, svc.store, actor=user, upload=upload)
+                end_transaction()
             act_on_disposition(session, actor=user, disposition_id=disposition_id, action=action, on=svc.today(),
                                now=svc.now(), positions=positions, note=request.form.get("note", ""),
-                               expected_revision=optional_int(request.form, "revision"))
+                               expected_revision=optional_int(request.form, "revision"), attachment=stored)
     except DocflowError as exc:
         session.rollback()
         flash(translate(exc.reason), "error")
         return redirect(back), 303
     flash(str(DONE_MESSAGES.get(DispositionAction(action), _("Done."))), "success")
     return redirect(back)
+
+
+def _reply_form(letter, values, errors, status=200, *, disposition_id=None):
+    session = db_session()
+    svc = services()
+    document = letter.document
+    return render_template(
+        "incoming/reply.html", letter=letter, form=CsrfForm(), errors=errors, disposition_id=disposition_id,
+        values={"title": reply_title(letter), "classification_code": document.classification_code,
+                "security_class": document.security_class, "urgency": document.urgency,
+                "doc_type": DEFAULT_DOC_TYPE, **{k: v for k, v in values.items() if v}},
+        addressee=reply_recipient(letter), document_types=document_types(session),
+        security_classes=list(SecurityClass), urgencies=list(Urgency),
+        max_mb=svc.settings.max_upload_bytes / 2**20,
+        accepted=", ".join(dict.fromkeys(type_label(t) for t in svc.settings.uploads.allowed_types)),
+    ), status
+
+
+@bp.route("/incoming/<id:letter_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(letter_id: int):
+    """Buat surat balasan: start a draft to the sender, linked to the disposisi; signing it reports the follow-up."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    positions = acting_positions(user)
+    letter = get_readable_letter(session, user, letter_id, positions)
+    source = request.form if request.method == "POST" else request.args
+    disposition_id = optional_id(source, "disposition_id")
+    if request.method == "GET":
+        return _reply_form(letter, {}, [], disposition_id=disposition_id)
+    if not CsrfForm().validate_on_submit():
+        return _reply_form(letter, request.form.to_dict(), [("csrf_token", _(FORM_EXPIRED))], 400,
+                           disposition_id=disposition_id)
+    from docflow.documents.operations import validate_document_fields
+
+    try:
+        fields = validate_document_fields({
+            "title": request.form.get("title") or reply_title(letter), "doc_type": request.form.get("doc_type"),
+            "classification_code": request.form.get("classification_code"),
+            "security_class": request.form.get("security_class"), "urgency": request.form.get("urgency"),
+        }, document_types(session))
+        end_transaction()
+        file = request.files.get("file")
+        with receive_upload(file.stream if file and file.filename else None, file.filename if file else None,
+                            max_bytes=svc.settings.max_upload_bytes, allowed_types=svc.settings.uploads.allowed_types,
+                            spool_dir=svc.spool_dir) as upload:
+            letter = get_readable_letter(session, user, letter_id, positions)
+            started = start_reply(session, svc.store, actor=user, letter=letter, upload=upload, fields=fields,
+                                  on=svc.today(), positions=positions, disposition_id=disposition_id,
+                                  before_store=end_transaction, held_positions=held_positions(user))
+    except DocflowError as exc:
+        session.rollback()
+        errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
+        return _reply_form(get_readable_letter(session, user, letter_id, positions), request.form.to_dict(),
+                           errors, exc.status, disposition_id=disposition_id)
+    flash(_("The reply is a draft now: set its route and submit it. When it is signed, the disposisi is reported "
+            "as followed up."), "success")
+    return redirect(url_for("documents.show", document_id=started.document_id))
+
+
+@bp.post("/incoming/<id:letter_id>/forward")
+@login_required
+def forward(letter_id: int):
+    """Teruskan: pass a letter registered at the wrong unit to the right unit's book (the clerk)."""
+    user = web_user()
+    session = db_session()
+    svc = services()
+    positions = acting_positions(user)
+    letter = get_readable_letter(session, user, letter_id, positions)
+    try:
+        require_fresh_form()
+        unit_id = optional_id(request.form, "unit_id")
+        if unit_id is None:
+            raise ValidationFailed(N_("say which unit the letter goes to: unit_id"), field="unit_id")
+        moved = forward_letter(session, actor=user, letter=letter, unit_id=unit_id,
+                               addressee_ids=validate_position_ids(request.form.getlist("addressees"), "addressees"),
+                               note=request.form.get("note", ""), on=svc.today())
+    except DocflowError as exc:
+        session.rollback()
+        flash(translate(exc.reason), "error")
+        return redirect(url_for(".show", letter_id=letter_id)), 303
+    flash(_("Forwarded to %(unit)s, where it is agenda %(agenda)s.", unit=moved.unit.name, agenda=moved.agenda_label),
+          "success")
+    return redirect(url_for(".show", letter_id=letter_id))
+
+
+@bp.get("/follow-up-files/<id:attachment_id>")
+@login_required
+def follow_up_file(attachment_id: int):
+    """Download a file reported with a disposisi's follow-up."""
+    user = web_user()
+    return send_follow_up_file(get_follow_up_attachment(db_session(), user, attachment_id, acting_positions(user)))

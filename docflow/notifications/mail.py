@@ -108,3 +108,21 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         raise MailUnavailable(f"SMTP {settings.host}:{settings.port}: {exc}") from exc
     logger.info("sent %r to %s", message["Subject"], message["To"])
+
+
+def compose_letter(document: Document, *, to_name: str, to_address: str, sender: str, pdf: bytes,
+                   filename: str) -> EmailMessage:
+    """Build the message that carries a signed letter to an external addressee, its PDF attached."""
+    message = EmailMessage()
+    message["Subject"] = f"{document.number or '-'}: {document.title}"
+    message["From"] = sender
+    message["To"] = f"{to_name} <{to_address}>"
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="docflow")
+    message.set_content(
+        f"Yth. {to_name},\n\nTerlampir naskah dinas nomor {document.number or '-'} perihal \"{document.title}\", "
+        "ditandatangani secara elektronik. Kode QR pada naskah menunjukkan halaman verifikasinya.\n\n"
+        f"Attached is the official letter number {document.number or '-'}, \"{document.title}\", signed "
+        "electronically. The QR code on the letter opens the page that verifies it.\n")
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    return message

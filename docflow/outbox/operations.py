@@ -22,6 +22,8 @@ SWEEP_ORPHANS = "sweep_orphans"
 NOTIFY = "notify"
 # Deleting the stored files of letters destroyed by a signed berita acara pemusnahan (docflow/retention).
 DESTROY_OBJECTS = "destroy_objects"
+# E-mailing a signed letter to an external addressee (one line of the expedition book).
+SEND_LETTER = "send_letter"
 
 
 def enqueue_job(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> OutboxJob:

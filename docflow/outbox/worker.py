@@ -22,8 +22,16 @@ from docflow.documents.operations import CORRUPT_OBJECT_REASON, record_damaged_o
 from docflow.extraction import OcrOptions, extract_text, read_text_layer
 from docflow.outbox.heartbeat import Heartbeat
 from docflow.outbox.models import JobState, OutboxJob
-from docflow.outbox.operations import DESTROY_OBJECTS, EXTRACT_VERSION, INDEX_DOCUMENT, NOTIFY, OCR_VERSION
-from docflow.outbox.operations import enqueue_job, prune_finished_jobs
+from docflow.outbox.operations import (
+    DESTROY_OBJECTS,
+    EXTRACT_VERSION,
+    INDEX_DOCUMENT,
+    NOTIFY,
+    OCR_VERSION,
+    SEND_LETTER,
+    enqueue_job,
+    prune_finished_jobs,
+)
 from docflow.search.indexing import load_indexed, plan_index_batches
 from docflow.services import Services
 from search_index import IndexLockedError
@@ -42,7 +50,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "extract": (EXTRACT_VERSION,),
     "ocr": (OCR_VERSION,),
     "index": (INDEX_DOCUMENT,),
-    "mail": (NOTIFY,),
+    "mail": (NOTIFY, SEND_LETTER),
     "retention": (DESTROY_OBJECTS,),
     "reports": (REFRESH_REPORTS,),
 }
@@ -99,6 +107,7 @@ class Worker:
             NOTIFY: self._notify,
             UNLOCK_MAIL: self._mail_unlock_link,
             DESTROY_OBJECTS: self._destroy_objects,
+            SEND_LETTER: self._send_letter,
         }
 
     # -- running -----------------------------------------------------------------------------
@@ -495,6 +504,45 @@ class Worker:
                 link = f"{base}/login/unlock/{unlock_link_token(ensure_secret_key(self.settings), user)}"
                 message = compose_unlock(user, link=link, sender=mail.sender)
         self._send_and_finish(jobs, message)
+
+    def _send_letter(self, jobs: Sequence[OutboxJob]) -> None:
+        """E-mail a signed letter's PDF to one external addressee and record it in the expedition book."""
+        from docflow.dispatch.models import Delivery, DeliveryStatus
+        from docflow.dispatch.operations import finish_email_delivery
+        from docflow.notifications.mail import MailUnavailable, compose_letter, send
+
+        (job,) = jobs
+        mail = self.settings.mail
+        delivery_id = job.payload.get("delivery_id")
+        with self.services.db.transaction() as session:
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is None or delivery.status != DeliveryStatus.QUEUED:
+                self._finish(session, jobs)
+                return
+            if not mail.host:
+                raise Postpone("mail.host is not set: the letter waits until a mail server is configured")
+            version = delivery.document.current_version
+            key, filename = version.storage_key, f"{(delivery.document.number or 'naskah').replace('/', '-')}.pdf"
+            document, to_name, to_address = delivery.document, delivery.addressee, delivery.address
+            try:
+                with self.services.store.open(key, verify=True) as reader:
+                    pdf = reader.read()
+            except StorageError as exc:
+                raise RetryLater(f"signed PDF of document {document.id} unreadable: {exc}") from exc
+            message = compose_letter(document, to_name=to_name, to_address=to_address, sender=mail.sender, pdf=pdf,
+                                     filename=filename)
+        try:
+            send(mail, message)
+        except MailUnavailable as exc:
+            if job.attempts < self.settings.worker.max_attempts:  # counted when the job was claimed
+                raise RetryLater(str(exc)) from exc
+            with self.services.db.transaction() as session:
+                finish_email_delivery(session, delivery_id, now=utcnow(), error=str(exc))
+                self._finish(session, jobs)
+            return
+        with self.services.db.transaction() as session:
+            finish_email_delivery(session, delivery_id, now=utcnow())
+            self._finish(session, jobs)
 
     def _send_and_finish(self, jobs: Sequence[OutboxJob], message) -> None:
         """Send the message (None: nothing to send) and finish the jobs; a mail server that fails retries later."""

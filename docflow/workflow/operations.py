@@ -15,6 +15,7 @@ from docflow.config import WorkflowSettings
 from docflow.documents.access import is_personal
 from docflow.documents.models import Document, DocumentGrant, DocumentState, Urgency
 from docflow.errors import N_, Conflict, Message, NotFound, PermissionDenied, ValidationFailed
+from docflow.hooks import document_signed
 from docflow.org.models import Position
 from docflow.org.queries import Capacity, active_delegation, capacity_for, holders, position_chain
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
@@ -355,6 +356,7 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
         _deliver(session, document, acting, on)
     if action == Action.SIGN:
         letter_signed.send(session, document=document, now=now)
+        document_signed.fire(session=session, document=document, actor=actor, now=now)
     enqueue_index(session, document.id)  # the index's readers follow the new state (and the recipients)
     logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
                 document.state, f" as {acting.capacity.via}" if acting.capacity else "")

@@ -119,3 +119,17 @@ def recently_signed(session: Session, unit_id: int | None, limit: int = 10) -> l
     return list(session.scalars(
         select(Document).where(Document.unit_id == unit_id, Document.signed_at.is_not(None))
         .order_by(Document.signed_at.desc()).limit(limit)))
+
+
+def unit_letters_in_state(session: Session, unit_id: int | None, state: str, *,
+                          limit: int = 10) -> tuple[list[Document], int]:
+    """Return a unit's letters in one state (signed: to send; sent: to file), oldest signature first, and the count."""
+    if unit_id is None:
+        return [], 0
+    from sqlalchemy import func
+
+    conditions = (Document.unit_id == unit_id, Document.state == state)
+    total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+    items = session.scalars(select(Document).where(*conditions)
+                            .order_by(Document.signed_at, Document.id).limit(limit)).all()
+    return list(items), total
