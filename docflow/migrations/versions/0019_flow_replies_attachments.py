@@ -11,8 +11,8 @@ from alembic import op
 import docflow.db
 
 
-revision = '0014'
-down_revision = '0013'
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

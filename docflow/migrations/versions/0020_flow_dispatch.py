@@ -11,8 +11,8 @@ from alembic import op
 import docflow.db
 
 
-revision = '0015'
-down_revision = '0014'
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
