@@ -2,7 +2,7 @@
 
 Nothing here destroys a file on its own: a destruction batch is proposed by the archives unit,
 reviewed by the panitia penilai, approved by the authorised official, and carried out only when its
-berita acara pemusnahan is signed (the `letter_signed` receiver below). The objects themselves are
+berita acara pemusnahan is signed (the `document_signed` handler below). The objects themselves are
 deleted after that commits, by the worker (DESTROY_OBJECTS).
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ from docflow.retention.states import OPEN_STATES, BatchAction, Decider, batch_tr
 from docflow.workflow.models import StepKind
 from docflow.workflow.operations import proposed_route, set_route
 from docflow.workflow.routes import StepSpec
-from docflow.workflow.signals import letter_signed
+from docflow.hooks import document_signed
 from storage import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -448,12 +448,16 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
     return sorted(keys)
 
 
-@letter_signed.connect
-def _on_letter_signed(session: Session, *, document: Document, now: datetime) -> None:
+def _on_letter_signed(*, session: Session, document: Document, now: datetime, **_: object) -> None:
     """Carry out the batch whose berita acara was just signed (in the signing transaction)."""
     batch = session.scalars(select(RetentionBatch).where(RetentionBatch.berita_acara_id == document.id)).first()
     if batch is not None and batch.state == BatchState.AWAITING_SIGNATURE:
         complete_batch(session, batch, now=now)
+
+
+# Connected when this module is imported (create_app imports every feature; a script that signs letters
+# without the app imports this module itself), so a berita acara signed anywhere carries out its batch.
+document_signed.connect(_on_letter_signed)
 
 
 def live_keys(session: Session, keys: Iterable[str]) -> set[str]:

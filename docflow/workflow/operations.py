@@ -21,7 +21,6 @@ from docflow.org.queries import Capacity, active_delegation, capacity_for, holde
 from docflow.outbox.operations import NOTIFY, enqueue_index, enqueue_job
 from docflow.workflow.models import DocumentTypeRule, RestartFrom, RouteStep, SigningMode, StepKind, StepState
 from docflow.workflow.numbering import allocate_number
-from docflow.workflow.signals import letter_signed
 from docflow.workflow.routes import StepSpec, propose_route, validate_route, without_double_steps
 from docflow.workflow.states import FINAL_STATES, FROZEN_STATES, Action, Slot, Transition, transition_for
 
@@ -355,7 +354,6 @@ def perform_action(session: Session, *, actor: User, document_id: int, action: s
     if action == Action.SEND:
         _deliver(session, document, acting, on)
     if action == Action.SIGN:
-        letter_signed.send(session, document=document, now=now)
         document_signed.fire(session=session, document=document, actor=actor, now=now)
     enqueue_index(session, document.id)  # the index's readers follow the new state (and the recipients)
     logger.info("user %s: %s on document %s (%s -> %s)%s", actor.username, action, document.id, before,
