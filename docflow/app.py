@@ -106,8 +106,6 @@ def _register_dashboard(app: Flask) -> None:
     dashboard = Dashboard()
     incoming_sections(dashboard)
     workflow_sections(dashboard)
-    # The pending e-mail/folder intake (h/intake) feeds "to_register" here:
-    # dashboard.contribute("to_register", <its source>).
     app.extensions["dashboard"] = dashboard
     incoming_hooks()
 

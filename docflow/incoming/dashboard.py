@@ -13,6 +13,7 @@ from docflow.incoming.queries import (
     internal_letters_to_register,
     letters_without_disposition,
     my_dispositions,
+    pending_registrations,
     unread_letters,
 )
 from docflow.incoming.states import DispositionState
@@ -74,6 +75,18 @@ def internal_to_register_items(context: DashboardContext) -> Items | None:
     return Items(items, len(documents))
 
 
+def pending_intake_items(context: DashboardContext) -> Items | None:
+    """Letters that arrived by e-mail or from a scanner's folder and wait for the clerk to register them."""
+    if not can_register(context.user) or context.user.unit_id is None:
+        return None
+    page = pending_registrations(context.session, context.user.unit_id, per_page=LIMIT)
+    items = [Item(label=row.subject or row.filename or _l("(no subject)"),
+                  url=url_for("pending.show", pending_id=row.id),
+                  detail=_l("could not be read") if row.state == "failed" else row.sender,
+                  when=row.received_at) for row in page.items]
+    return Items(items, page.total)
+
+
 def init_dashboard(dashboard: Dashboard) -> None:
     """Declare and feed the incoming sections; `to_register` takes more sources (the pending e-mail/folder intake)."""
     dashboard.add_section("incoming_unread", _l("Incoming letters unread"), order=10,
@@ -91,6 +104,7 @@ def init_dashboard(dashboard: Dashboard) -> None:
     dashboard.add_section("to_register", _l("To register"), order=50, empty=_l("Nothing to register."),
                           all_url="incoming.book")
     dashboard.contribute("to_register", internal_to_register_items)
+    dashboard.contribute("to_register", pending_intake_items)
 
 
 def init_hooks() -> None:

@@ -21,6 +21,8 @@ class _StoredAsVersion:
     size: int
     mime_type: str
     original_filename: str
+    # A follow-up report's file is not destroyed by a berita acara pemusnahan on its own.
+    destroyed_at: None = None
 
 
 def send_follow_up_file(attachment: FollowUpAttachment, *, document_id: int = 0) -> Response:

@@ -56,6 +56,10 @@ def test_scanned_files_become_pending_and_unreadable_ones_are_kept(tmp_path, off
 
     # The clerk's page lists both, the failed one with its reason; registering from the prefilled form.
     login(office.clerk)
+    # Her start page lists both under "To register", the unreadable one saying so; the head's does not.
+    start = client.get("/").get_data(as_text=True)
+    to_register = start[start.index("To register"):]
+    assert "surat-001.pdf" in to_register and "rusak.pdf" in to_register and "could not be read" in to_register
     page = client.get("/incoming/pending").get_data(as_text=True)
     assert "surat-001.pdf" in page and "cannot be read" in page
     form = client.get(f"/incoming/pending/{rows['surat-001.pdf'].id}").get_data(as_text=True)
