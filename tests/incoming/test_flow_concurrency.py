@@ -13,42 +13,20 @@ from docflow.auth.models import User
 from docflow.errors import InvalidTransition
 from docflow.incoming.models import Disposition, FollowUpAttachment
 from docflow.incoming.operations import (
-    DispositionFields,
     act_on_disposition,
-    give_disposition,
-    register_incoming_letter,
     store_follow_up_file,
 )
-from docflow.incoming.queries import instructions
 from docflow.org.queries import acting_position_ids
 from docflow.services import Services
-from tests.incoming.test_incoming_concurrency import ON, _fields, _in_threads, pg_settings, pytestmark  # noqa: F401
-from tests.workflow.helpers import NOW, build_office, pdf_upload
+from tests.incoming.test_incoming_concurrency import ON, _in_threads, node_read_by_plh, pg_settings, pytestmark  # noqa: F401
+from tests.workflow.helpers import NOW, pdf_upload
 
 
 def test_concurrent_follow_ups_with_files_claim_one_file(pg_settings):  # noqa: F811
-    """Do the holder and the Plh. reporting at once, each with a notula, leave one report and one file row?"""
-    from docflow.org.operations import create_delegation
-
-    services = Services.from_settings(pg_settings)
-    try:
-        with services.db.transaction() as session:
-            office = build_office(session, "FILES")
-            create_delegation(session, position=office.secretary, delegate=office.outsider, kind="plh",
-                              starts_on=ON, ends_on=ON)
-            with pdf_upload(services, "Undangan rapat") as upload:
-                letter = register_incoming_letter(session, services.store, actor=office.clerk,
-                                                  fields=_fields(office.head.id, 1), upload=upload, on=ON)
-            (node,) = give_disposition(
-                session, actor=office.head_user, letter=letter, on=ON, now=NOW,
-                positions=acting_position_ids(session, office.head_user.id, ON),
-                fields=DispositionFields(recipient_ids=(office.secretary.id,),
-                                         instruction_ids=(instructions(session)[3].id,)))
-            act_on_disposition(session, actor=office.secretary_user, disposition_id=node.id, action="read", on=ON,
-                               now=NOW, positions={office.secretary.id})
-            node_id, people = node.id, [office.secretary_user.id, office.outsider.id] * 2
-    finally:
-        services.close()
+    """Do four follow-ups of one node at once (the desk's Plh. in several tabs), each with a notula, leave one
+    report and one file row?"""
+    node_id, plh_id = node_read_by_plh(pg_settings, "FILES", "Undangan rapat", 3)
+    people = [plh_id] * 4
 
     def follow_up(n: int, user_id: int) -> Callable[[Services], str]:
         def job(services: Services) -> str:

@@ -125,31 +125,36 @@ def test_agenda_numbers_are_gapless_under_concurrency(pg_settings):
         services.close()
 
 
-def test_concurrent_follow_ups_of_one_node(pg_settings):
-    """Do six follow-ups of one node at once (the Plh. of the desk in several tabs) record exactly one report?
-
-    While a Plh. is in force only she acts for the desk (org.queries.capacity_for), so she is the one racing."""
+def node_read_by_plh(settings: Settings, code: str, subject: str, instruction: int) -> tuple[int, int]:
+    """Register a letter to the head, whose disposisi goes to the secretary's desk; the desk's Plh. (who alone
+    acts for it while in force) reads it. Return the node's id and the Plh.'s user id."""
     from docflow.org.operations import create_delegation
 
-    services = Services.from_settings(pg_settings)
+    services = Services.from_settings(settings)
     try:
         with services.db.transaction() as session:
-            office = build_office(session, "FOLLOW")
+            office = build_office(session, code)
             create_delegation(session, position=office.secretary, delegate=office.outsider, kind="plh",
                               starts_on=ON, ends_on=ON)
-            with pdf_upload(services, "Surat untuk ditindaklanjuti") as upload:
+            with pdf_upload(services, subject) as upload:
                 letter = register_incoming_letter(session, services.store, actor=office.clerk,
                                                   fields=_fields(office.head.id, 1), upload=upload, on=ON)
             (node,) = give_disposition(
                 session, actor=office.head_user, letter=letter, on=ON, now=NOW,
                 positions=acting_position_ids(session, office.head_user.id, ON),
                 fields=DispositionFields(recipient_ids=(office.secretary.id,),
-                                         instruction_ids=(instructions(session)[1].id,)))
+                                         instruction_ids=(instructions(session)[instruction].id,)))
             act_on_disposition(session, actor=office.outsider, disposition_id=node.id, action="read", on=ON,
                                now=NOW, positions={office.secretary.id})
-            node_id, people = node.id, [office.outsider.id] * 6
+            return node.id, office.outsider.id
     finally:
         services.close()
+
+
+def test_concurrent_follow_ups_of_one_node(pg_settings):
+    """Do six follow-ups of one node at once (the Plh. of the desk in several tabs) record exactly one report?"""
+    node_id, plh_id = node_read_by_plh(pg_settings, "FOLLOW", "Surat untuk ditindaklanjuti", 1)
+    people = [plh_id] * 6
 
     def follow_up(user_id: int) -> Callable[[Services], str]:
         def job(services: Services) -> str:
