@@ -36,7 +36,7 @@ username = "hendra"
 position = "Kepala Bidang Kearsipan"
 
 [[people]]
-username = "rina"
+username = "ratna"
 position = "Arsiparis Pertama"
 
 [[people]]
@@ -54,10 +54,10 @@ def _arrange(instance: Instance, *args: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def archives(office: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """The archives unit (rina proposes, budi is the panitia penilai, hendra signs) and DISPAR's old letters."""
+    """The archives unit (ratna proposes, budi is the panitia penilai, hendra signs) and DISPAR's old letters."""
     instance = office.instance
     instance.cli("unit", "create", "ARSIP", "Bidang Kearsipan")
-    for username, full_name, role in (("hendra", "Hendra Gunawan", "signer"), ("rina", "Rina Marlina", "archivist"),
+    for username, full_name, role in (("hendra", "Hendra Gunawan", "signer"), ("ratna", "Ratna Sari", "archivist"),
                                       ("budi", "Budi Santoso", "archivist")):
         instance.cli("user", "create", username, "--role", role, "--unit", "ARSIP", "--full-name", full_name,
                      stdin=PASSWORD + "\n")
@@ -79,14 +79,14 @@ def _batch_id(url: str) -> str:
 
 
 def test_a_transfer_from_proposal_to_berita_acara(office, archives, open_page):
-    """Does rina propose from the list, maya approve, a berita acara appear, and the letter move when signed?"""
+    """Does ratna propose from the list, maya approve, a berita acara appear, and the letter move when signed?"""
     [letter] = archives["transfer"]
-    rina = open_page("rina")
-    rina.goto("/retention?list=transfer")
-    rina.locator(f'input[name="document_id"][value="{letter}"]').check()
-    rina.get_by_role("button", name="Propose a transfer of the chosen letters (one unit)").click()
-    expect(rina.locator("#batch-state")).to_have_text("Proposed")
-    batch_url = rina.url
+    ratna = open_page("ratna")
+    ratna.goto("/retention?list=transfer")
+    ratna.locator(f'input[name="document_id"][value="{letter}"]').check()
+    ratna.get_by_role("button", name="Propose a transfer of the chosen letters (one unit)").click()
+    expect(ratna.locator("#batch-state")).to_have_text("Proposed")
+    batch_url = ratna.url
 
     maya = open_page(office.signer)
     maya.goto("/retention")
@@ -97,23 +97,23 @@ def test_a_transfer_from_proposal_to_berita_acara(office, archives, open_page):
     expect(berita_acara).to_contain_text("Berita Acara Pemindahan Arsip Inaktif")
 
     number = _arrange(office.instance, "sign", _batch_id(batch_url))[0]
-    rina.goto(batch_url)
-    expect(rina.locator("#batch-state")).to_have_text("Carried out")
-    expect(rina.locator("#berita-acara")).to_contain_text(number)
-    rina.goto(f"/documents/{letter}")
-    expect(rina.locator("#retention-status")).to_have_text("Inactive (records centre)")
+    ratna.goto(batch_url)
+    expect(ratna.locator("#batch-state")).to_have_text("Carried out")
+    expect(ratna.locator("#berita-acara")).to_contain_text(number)
+    ratna.goto(f"/documents/{letter}")
+    expect(ratna.locator("#retention-status")).to_have_text("Inactive (records centre)")
 
 
 def test_a_destruction_from_proposal_to_berita_acara(office, archives, open_page):
     """Does budi take a letter off the list, maya approve, and only the signed berita acara destroy the other?"""
     kept, destroyed = archives["destruction"][1], archives["destruction"][0]
-    rina = open_page("rina", lang="id")
-    rina.goto("/retention?list=decision")
+    ratna = open_page("ratna", lang="id")
+    ratna.goto("/retention?list=decision")
     for letter in archives["destruction"]:
-        rina.locator(f'input[name="document_id"][value="{letter}"]').check()
-    rina.get_by_role("button", name="Usulkan pemusnahan surat yang dipilih").click()
-    expect(rina.locator("#batch-state")).to_have_text("Diusulkan")
-    batch_url = rina.url
+        ratna.locator(f'input[name="document_id"][value="{letter}"]').check()
+    ratna.get_by_role("button", name="Usulkan pemusnahan surat yang dipilih").click()
+    expect(ratna.locator("#batch-state")).to_have_text("Diusulkan")
+    batch_url = ratna.url
 
     budi = open_page("budi")
     budi.goto(batch_url)
@@ -130,10 +130,10 @@ def test_a_destruction_from_proposal_to_berita_acara(office, archives, open_page
     expect(maya.locator("#destroyed-notice")).to_have_count(0)  # nothing destroyed before the signature
 
     _arrange(office.instance, "sign", _batch_id(batch_url))
-    rina.goto(batch_url)
-    expect(rina.locator("#batch-state")).to_have_text("Dilaksanakan")
-    rina.goto(f"/documents/{destroyed}")
-    expect(rina.locator("#destroyed-notice")).to_be_visible()
-    expect(rina.locator("#retention-status")).to_have_text("Dimusnahkan")
-    rina.goto(f"/documents/{kept}")
-    expect(rina.locator("#destroyed-notice")).to_have_count(0)
+    ratna.goto(batch_url)
+    expect(ratna.locator("#batch-state")).to_have_text("Dilaksanakan")
+    ratna.goto(f"/documents/{destroyed}")
+    expect(ratna.locator("#destroyed-notice")).to_be_visible()
+    expect(ratna.locator("#retention-status")).to_have_text("Dimusnahkan")
+    ratna.goto(f"/documents/{kept}")
+    expect(ratna.locator("#destroyed-notice")).to_have_count(0)
