@@ -207,11 +207,12 @@ def measure_uploads(server: ServeInstance, token: str, uploads: int, seed: int) 
     return {**latency_ms(delays), "uploads": uploads, "within_2s": sum(d <= 2.0 for d in delays)}
 
 
-def run(letters: int, requests: int, uploads: int, database_url: str, seed: int) -> dict[str, Any]:
+def run(letters: int, requests: int, uploads: int, database_url: str, seed: int,
+        reindex_processes: int = 1) -> dict[str, Any]:
     """Build the letters once, then reindex and measure each engine on them."""
     workdir = make_workdir("engines")
     results: dict[str, Any] = {"letters": letters, "requests": requests, "machine": machine_info(workdir),
-                               "engines": {}}
+                               "reindex_processes": reindex_processes, "engines": {}}
     with scratch_database(database_url) as url:
         rows = build_rows(workdir, url, letters, seed)
         results["insert_seconds"] = rows["insert_seconds"]
@@ -221,7 +222,7 @@ def run(letters: int, requests: int, uploads: int, database_url: str, seed: int)
             server = _instance(workdir, engine, url)
             server.cli("init")
             started = time.perf_counter()
-            server.cli("reindex", timeout=6 * 3600)
+            server.cli("reindex", "--processes", str(reindex_processes), timeout=12 * 3600)
             reindex_s = time.perf_counter() - started
             logger.info("%s: reindexed %d letters in %.0f s", engine, letters, reindex_s)
             with server:
@@ -275,10 +276,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--uploads", type=int, default=10)
     parser.add_argument("--database-url", default=DEFAULT_SERVER)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reindex-processes", type=int, default=1,
+                        help="`reindex --processes N` for both engines (each process takes a core)")
+    parser.add_argument("--output", default="search_engines",
+                        help="results file name under bench/results (without .json)")
     args = parser.parse_args(argv)
     setup_logging()
-    results = run(args.letters, args.requests, args.uploads, args.database_url, args.seed)
-    write_results("search_engines", results)
+    results = run(args.letters, args.requests, args.uploads, args.database_url, args.seed,
+                  reindex_processes=args.reindex_processes)
+    write_results(args.output, results)
     print(render(results))
 
 
