@@ -118,7 +118,7 @@ def test_after_six_failures_the_right_password_waits_then_succeeds(client, make_
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "30"
     # The sixth failure was at 08:00:00 in Jakarta; the next try may come 30 seconds later.
-    assert "Too many failed attempts. Try again at 08:00:30." in response.get_data(as_text=True)
+    assert "Too many failed attempts. Try again at 08:00:30 WIB." in response.get_data(as_text=True)
     clock.advance(seconds=29)
     assert _login(client, user.username, PASSWORD).status_code == 429
     clock.advance(seconds=1)
@@ -141,7 +141,7 @@ def test_the_wait_is_said_in_indonesian(client, make_user, clock):
     _fail(client, user.username, 6)
     client.set_cookie("lang", "id")
     html = _login(client, user.username, PASSWORD).get_data(as_text=True)
-    assert "Terlalu banyak percobaan yang gagal. Coba lagi pukul 08:00:30." in html
+    assert "Terlalu banyak percobaan yang gagal. Coba lagi pukul 08:00:30 WIB." in html
 
 
 def test_a_success_starts_the_pair_afresh(client, make_user, clock):
@@ -189,7 +189,7 @@ def test_a_spraying_address_slows_failed_pairs_but_never_a_clean_one(client, db,
     _fail(client, typo.username, 1)  # a clean pair: her password was checked
     response = _login(client, typo.username, PASSWORD)
     assert response.status_code == 429  # one failure, and the address is busy: she waits
-    assert re.search(r"Try again at 08:10:00\.", response.get_data(as_text=True))
+    assert re.search(r"Try again at 08:10:00 WIB\.", response.get_data(as_text=True))
     assert _login(client, owner.username, PASSWORD).status_code == 302
     clock.advance(minutes=10)
     assert _login(client, typo.username, PASSWORD).status_code == 302

@@ -275,7 +275,7 @@ def _user_page(user: User, **kwargs: Any) -> tuple[str, int]:
     now = services().now()
     return _show("user.html", user=user, units=_unit_options(), roles=_roles(),
                  assignments=list_assignments(db_session(), user=user), tokens=list_tokens(db_session(), user),
-                 now=now, tz=services().timezone, login_failures=recent_login_failures(db_session(), user, now),
+                 now=now, login_failures=recent_login_failures(db_session(), user, now),
                  revoke_url=lambda t: url_for(".revoke_token_of", user_id=user.id, token_id=t.id), **kwargs)
 
 

@@ -79,7 +79,7 @@ def login():
         retry_at = login_retry_at(db, username, ip, now)
         if retry_at is not None:
             logger.warning("login for %r from %s throttled until %s", username, ip, retry_at.isoformat())
-            when = retry_at.astimezone(services().timezone).strftime("%H:%M:%S")
+            when = retry_at.astimezone(services().timezone).strftime("%H:%M:%S %Z")
             flash(_("Too many failed attempts. Try again at %(time)s.", time=when), "error")
             return _login_page(form, 429, retry_at=retry_at)
         candidate = login_candidate(db, username)
@@ -158,7 +158,7 @@ def _profile_page(*, new_token: str | None = None, error: ValidationFailed | Non
                            assignments=list_assignments(db_session(), user=user, current_on=services().today()),
                            delegations=_delegations_of(user), languages=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES],
                            chosen=request.cookies.get(LANGUAGE_COOKIE, ""), current_locale=str(get_locale()),
-                           tokens=list_tokens(db_session(), user), now=services().now(), tz=services().timezone,
+                           tokens=list_tokens(db_session(), user), now=services().now(),
                            scopes=list(TokenScope), new_token=new_token, max_token_days=MAX_TOKEN_DAYS,
                            token_errors=error.as_errors() if error else [],
                            revoke_url=lambda t: url_for(".revoke_my_token", token_id=t.id),

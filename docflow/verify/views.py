@@ -67,8 +67,7 @@ def _trust_material() -> tuple[str, list[bytes]]:
 
 def _page(letter: LetterStatus, *, result: UploadVerdict | None = None,
           errors: Sequence[tuple[str | None, str]] = (), status: int = 200) -> tuple[str, int]:
-    page = render_template("verify/show.html", letter=letter, result=result, errors=list(errors),
-                           tz=services().timezone)
+    page = render_template("verify/show.html", letter=letter, result=result, errors=list(errors))
     return page, status
 
 
