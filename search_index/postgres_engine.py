@@ -27,7 +27,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
@@ -40,7 +40,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from search_index import boilerplate
-from search_index.analysis import COMPOUNDS, iter_terms, stem_word
+from search_index.analysis import COMPOUNDS, stem_word
 from search_index.engine import SearchEngine
 from search_index.errors import IndexOutdatedError, SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
@@ -48,8 +48,8 @@ from search_index.models import MAX_PER_PAGE, SORTS, IndexedDocument, SearchHit,
 from search_index.query import (
     build_parser,
     can_relax,
+    corrected_query,
     is_browse,
-    normalize_query_text,
     parse_query,
     parse_relaxed,
     positive_leaves as _positive_leaves,
@@ -836,44 +836,25 @@ class PostgresEngine(SearchEngine):
             return bool(conn.scalar(text(f"SELECT EXISTS (SELECT 1 FROM search_entries WHERE {readable} "
                                          "AND terms @@ CAST(:probe AS tsquery))"), {**params, "probe": tsquery}))
 
-        spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-        for leaf in _positive_leaves(parsed):
-            if isinstance(leaf, wq.Term) and getattr(leaf, "startchar", None) is not None:
-                spans[(leaf.startchar, leaf.endchar)].append((leaf.fieldname, leaf.text))
-        query_text = normalize_query_text(q)
-        replacements: list[tuple[int, int, str]] = []
-        for (startchar, endchar), field_terms in spans.items():
-            known = [to_tsquery(wq.Term(f, t)) for f, t in field_terms]
-            known = [k for k in known if k]
-            if known and readable_has(" | ".join(known)):
-                continue
-            words = list(iter_terms(query_text[startchar:endchar], stem=False))
-            if len(words) != 1 or any(ch.isdigit() for ch in words[0][0]):
-                continue
-            typed, word_start, word_end = words[0]
-            if readable_has(_quote(lexeme("spell", typed))):
-                continue
-            before = list(iter_terms(query_text[:startchar], stem=False))
-            previous = before[-1][0] if before else None
-            correction = self._closest_word(conn, typed, previous, readable, params)
-            if correction is not None:
-                replacements.append((startchar + word_start, startchar + word_end, correction))
-        if not replacements:
+        def known(field_terms: Sequence[tuple[str, str]]) -> bool:
+            tsqueries = [k for k in (to_tsquery(wq.Term(f, t)) for f, t in field_terms) if k]
+            return bool(tsqueries) and readable_has(" | ".join(tsqueries))
+
+        found = corrected_query(
+            self._parser, q, parsed, known=known,
+            written=lambda typed: readable_has(_quote(lexeme("spell", typed))),
+            closest=lambda typed, previous: self._closest_word(conn, typed, previous, readable, params))
+        if found is None:
             return None
-        corrected = query_text
-        for startchar, endchar, word in sorted(replacements, reverse=True):
-            corrected = corrected[:startchar] + word + corrected[endchar:]
-        try:
-            corrected_query = to_tsquery(parse_query(self._parser, corrected))
-        except SearchIndexError:
-            return None
-        if corrected_query is None:
+        corrected, parsed_correction = found
+        corrected_tsquery = to_tsquery(parsed_correction)
+        if corrected_tsquery is None:
             return None
         params2: dict[str, Any] = {}
         condition = " AND ".join(self._where(request.principals, request.hidden, params2, request))
-        found = conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition} "
-                                 "AND terms @@ CAST(:corrected AS tsquery)"), {**params2, "corrected": corrected_query})
-        return corrected if found > total else None
+        finds = conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition} "
+                                 "AND terms @@ CAST(:corrected AS tsquery)"), {**params2, "corrected": corrected_tsquery})
+        return corrected if finds > total else None
 
     def _closest_word(self, conn: Connection, typed: str, previous: str | None, readable: str,
                       params: dict[str, Any]) -> str | None:

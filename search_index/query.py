@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 
 from whoosh import matching, qparser
 from whoosh.fields import Schema
 from whoosh.qparser import plugins
 from whoosh.query import And, Not, NullQuery, Or, Phrase, Prefix, Query, SpanNear2, Term
 
-from search_index.analysis import COMPOUNDS, is_pair, pair_term
-from search_index.errors import QuerySyntaxError
+from search_index.analysis import COMPOUNDS, is_pair, iter_terms, pair_term
+from search_index.errors import QuerySyntaxError, SearchIndexError
 from search_index.schema import FIELD_BOOSTS, PAIR_FIELDS, QUERY_FIELDS
 
 MAX_QUERY_CHARS = 500
@@ -255,3 +257,45 @@ def proximity_words(q: Query) -> list[str]:
             if isinstance(text, str) and text not in words:
                 words.append(text)
     return words
+
+
+def corrected_query(parser: qparser.QueryParser, q: str, parsed: Query, *,
+                    known: Callable[[Sequence[tuple[str, str]]], bool], written: Callable[[str], bool],
+                    closest: Callable[[str, str | None], str | None]) -> tuple[str, Query] | None:
+    """Return the query with its unknown words replaced by the nearest known ones, and its parse.
+
+    Both engines' "did you mean": a word of the query is replaced when none of its (field, term)
+    pairs is `known` among the documents the reader may read, it is one word without digits, that
+    word as typed is not `written` so in any of them, and `closest(typed, previous word)` finds a
+    word. None when nothing was replaced or the corrected text does not parse; the engine decides
+    whether the corrected query finds more.
+    """
+    spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    for leaf in positive_leaves(parsed):
+        if isinstance(leaf, Term) and getattr(leaf, "startchar", None) is not None:
+            spans[(leaf.startchar, leaf.endchar)].append((leaf.fieldname, leaf.text))
+    text = normalize_query_text(q)
+    replacements: list[tuple[int, int, str]] = []
+    for (startchar, endchar), field_terms in spans.items():
+        if known(field_terms):
+            continue
+        # The word as typed (the parser's span may include punctuation around it).
+        words = list(iter_terms(text[startchar:endchar], stem=False))
+        if len(words) != 1 or any(ch.isdigit() for ch in words[0][0]):
+            continue
+        typed, word_start, word_end = words[0]
+        if written(typed):
+            continue  # written so in some letter (e.g. "tanda" of "tanda tangan")
+        before = list(iter_terms(text[:startchar], stem=False))
+        correction = closest(typed, before[-1][0] if before else None)
+        if correction is not None:
+            replacements.append((startchar + word_start, startchar + word_end, correction))
+    if not replacements:
+        return None
+    corrected = text
+    for startchar, endchar, word in sorted(replacements, reverse=True):
+        corrected = corrected[:startchar] + word + corrected[endchar:]
+    try:
+        return corrected, parse_query(parser, corrected)
+    except SearchIndexError:
+        return None

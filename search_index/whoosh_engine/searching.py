@@ -20,15 +20,15 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
-from search_index.analysis import COMPOUNDS, iter_terms, stem_word
+from search_index.analysis import COMPOUNDS, stem_word
 from search_index.whoosh_engine.docsets import EMPTY, DocSet
 from search_index.errors import SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
 from search_index.models import MAX_PER_PAGE, SORTS, SearchHit, SearchRequest, SearchResults
 from search_index.query import (
     can_relax,
+    corrected_query,
     is_browse,
-    normalize_query_text,
     parse_query,
     parse_relaxed,
     positive_leaves as _positive_leaves,
@@ -671,37 +671,15 @@ def _did_you_mean(view: View, q: str, parsed: wq.Query, total: int, allowed: Doc
     """Propose a corrected query, only from words of readable documents and only if it finds more."""
     if not readable or SPELL_FIELD not in view.searcher.schema:
         return None
-    spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-    for leaf in _positive_leaves(parsed):
-        if isinstance(leaf, wq.Term) and getattr(leaf, "startchar", None) is not None:
-            spans[(leaf.startchar, leaf.endchar)].append((leaf.fieldname, leaf.text))
-    text = normalize_query_text(q)
-    replacements: list[tuple[int, int, str]] = []
-    for (startchar, endchar), field_terms in spans.items():
-        if any(not view.term_docs(f, t).isdisjoint(readable) for f, t in field_terms):
-            continue  # the word is known among readable documents
-        # The word as typed (the parser's span may include punctuation around it).
-        words = list(iter_terms(text[startchar:endchar], stem=False))
-        if len(words) != 1 or any(ch.isdigit() for ch in words[0][0]):
-            continue
-        typed, word_start, word_end = words[0]
-        if not view.term_docs(SPELL_FIELD, typed).isdisjoint(readable):
-            continue  # written so in some letter (e.g. "tanda" of "tanda tangan")
-        before = list(iter_terms(text[:startchar], stem=False))
-        previous = before[-1][0] if before else None
-        correction = _closest_readable_word(view, typed, previous, readable)
-        if correction is not None:
-            replacements.append((startchar + word_start, startchar + word_end, correction))
-    if not replacements:
+    found = corrected_query(
+        view.generation.parser, q, parsed,
+        known=lambda field_terms: any(not view.term_docs(f, t).isdisjoint(readable) for f, t in field_terms),
+        written=lambda typed: not view.term_docs(SPELL_FIELD, typed).isdisjoint(readable),
+        closest=lambda typed, previous: _closest_readable_word(view, typed, previous, readable))
+    if found is None:
         return None
-    corrected = text
-    for startchar, endchar, word in sorted(replacements, reverse=True):
-        corrected = corrected[:startchar] + word + corrected[endchar:]
-    try:
-        corrected_query = parse_query(view.generation.parser, corrected)
-    except SearchIndexError:
-        return None
-    if len(_match(view, corrected_query, allowed)) <= total:
+    corrected, query = found
+    if len(_match(view, query, allowed)) <= total:
         return None
     return corrected
 
