@@ -161,8 +161,13 @@ def _new_version(session: Session, *, key: str, document: Document, actor: User,
     return version
 
 
-def _author_position(session: Session, actor: User, position_id: int | None, on: date,
-                     held: Collection[int] | None) -> Position | None:
+def author_position(session: Session, actor: User, position_id: int | None, on: date,
+                    held: Collection[int] | None) -> Position | None:
+    """Return the desk a new letter is written from: the one chosen, else one the author holds on `on`.
+
+    A chosen desk must be one she holds (PermissionDenied otherwise); without a choice, a desk in her
+    own unit comes first; None when she holds none. `held` are her desks on `on` when the caller has them.
+    """
     if held is None:
         held = held_position_ids(session, actor.id, on)
     if position_id is not None:
@@ -187,7 +192,7 @@ def create_document(session: Session, store: ObjectStore, *, actor: User, fields
     `held_positions` are the desks the actor holds on `on`, and `acting_positions` those she holds or
     acts for (Plt./Plh.), when the caller has them already.
     """
-    position = _author_position(session, actor, author_position_id, on, held_positions)
+    position = author_position(session, actor, author_position_id, on, held_positions)
     unit_id = position.unit_id if position is not None else actor.unit_id
     if unit_id is None:
         raise ValidationFailed(N_("your account belongs to no unit; ask an administrator to assign one"))

@@ -16,17 +16,11 @@ from docflow.auth.access import web_user
 from docflow.auth.models import Role
 from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
 from docflow.documents.access import EDITABLE_STATES, Permission, is_drafter, permissions
-from docflow.documents.classification import search_classification_codes
 from docflow.documents.download import send_version
-from docflow.documents.intake import receive_upload, type_label
-from docflow.documents.models import RecipientKind, SecurityClass, Urgency
+from docflow.documents.forms import form_context, position_labels, recipient_values, upload_context
+from docflow.documents.intake import receive_upload
 from docflow.documents.operations import add_version, create_document, set_recipients, validate_document_fields
-from docflow.documents.recipients import (
-    position_label,
-    recipient_positions,
-    recipients_from_form,
-    validate_recipients,
-)
+from docflow.documents.recipients import recipients_from_form, validate_recipients
 from docflow.documents.queries import get_readable_document, get_version, list_readable_documents
 from docflow.documents.retention import retention_today, standing_holds
 from docflow.workflow.queries import document_types
@@ -157,36 +151,6 @@ def _readable_comments(trail) -> dict[int, str]:
     return readable
 
 
-def _upload_context() -> dict:
-    """Return what a file field shows: the size limit and the accepted types."""
-    settings = services().settings
-    return dict(max_mb=settings.uploads.max_size_mb, max_bytes=settings.max_upload_bytes,
-                accepted=", ".join(type_label(t) for t in settings.uploads.allowed_types))
-
-
-def _position_labels() -> list[str]:
-    """Return the recipient picker's choices: every active desk."""
-    return [position_label(p) for p in recipient_positions(db_session())]
-
-
-def _form_context(**extra):
-    return dict(
-        document_types=document_types(db_session()), security_classes=list(SecurityClass), urgencies=list(Urgency),
-        default_type="nota_dinas", classification_codes=search_classification_codes(db_session(), limit=10_000),
-        position_labels=_position_labels(), **_upload_context(), **extra,
-    )
-
-
-def _recipient_values(form=None, recipients=()):
-    """Return what the recipient fields show per kind: the values sent back, or the letter's recipients."""
-    if form is not None:
-        return {kind: {"positions": [v for v in form.getlist(f"{kind}_position") if v.strip()],
-                       "names": "\n".join(form.getlist(f"{kind}_name"))} for kind in RecipientKind}
-    return {kind: {"positions": [position_label(r.position) for r in recipients if r.kind == kind and r.position],
-                   "names": "\n".join(r.name for r in recipients if r.kind == kind and r.position_id is None)}
-            for kind in RecipientKind}
-
-
 @bp.get("/documents")
 @login_required
 def index():
@@ -224,15 +188,15 @@ def new():
         if not form.validate_on_submit():
             return render_template("documents/new.html", form=form, errors=[("csrf_token", _(FORM_EXPIRED))],
                                    values=request.form, replaces=replaces,
-                recipient_values=_recipient_values(request.form), **_form_context()), 400
+                recipient_values=recipient_values(request.form), **form_context()), 400
         try:
             fields = validate_document_fields(request.form, document_types(db_session()))
             recipients = validate_recipients(db_session(), recipients_from_form(request.form))
         except ValidationFailed as exc:
             # Refused before the file was read: keep it, so that the corrected form need not choose it again.
             return render_template("documents/new.html", form=form, errors=exc.errors, values=request.form,
-                                   recipient_values=_recipient_values(request.form), kept=_keep_upload(),
-                                   replaces=replaces, **_form_context()), exc.status
+                                   recipient_values=recipient_values(request.form), kept=_keep_upload(),
+                                   replaces=replaces, **form_context()), exc.status
         try:
             end_transaction()  # the file is received and stored between transactions, as in the API
             with _receive_new_letter_file() as upload:
@@ -244,8 +208,8 @@ def new():
             db_session().rollback()
             errors = exc.errors if isinstance(exc, ValidationFailed) else [(exc.field, exc.reason)]
             return render_template("documents/new.html", form=form, errors=errors, values=request.form,
-                                   recipient_values=_recipient_values(request.form), replaces=replaces,
-                                   **_form_context()), exc.status
+                                   recipient_values=recipient_values(request.form), replaces=replaces,
+                                   **form_context()), exc.status
         _drop_kept_upload()
         _warn_of_vacant_desks(document)
         if request.form.get("intent") == "route":
@@ -255,7 +219,7 @@ def new():
         return redirect(url_for(".show", document_id=document.id))
     replaces = _replaced(request.args)
     return render_template("documents/new.html", form=form, errors=[], values=_correction_values(replaces),
-                           replaces=replaces, recipient_values=_recipient_values(), **_form_context())
+                           replaces=replaces, recipient_values=recipient_values(), **form_context())
 
 
 @bp.get("/documents/<id:document_id>")
@@ -291,13 +255,13 @@ def _render_show(user, document, form, errors, *, route_steps=None, route_errors
         # A signed letter is corrected by a new letter that replaces it (ralat), until one does.
         may_correct=(document.state in FROZEN_STATES and user.has_role(Role.DRAFTER)
                      and replacement_of(session, document.id) is None),
-        recipient_values=_recipient_values(recipient_form, document.recipients),
+        recipient_values=recipient_values(recipient_form, document.recipients),
         # Only the drafter of an editable letter gets the recipient picker and its list of every desk.
-        position_labels=_position_labels() if recipients_editable else [],
+        position_labels=position_labels() if recipients_editable else [],
         # A refusal for someone who has no route form (not the drafter) is shown at the top.
         refusals=list(route_errors) if route_edit is None else [],
         retention=retention_today(session, services(), document), holds=standing_holds(session, document.id),
-        may_hold=user.is_active and bool(user.roles & {Role.ARCHIVIST, Role.ADMIN}), **_upload_context())
+        may_hold=user.is_active and bool(user.roles & {Role.ARCHIVIST, Role.ADMIN}), **upload_context())
 
 
 def _signing_preview(user, document):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from docflow.auth.models import User
 from docflow.documents.intake import Upload
 from docflow.documents.models import Document, RecipientKind, SecurityClass, Urgency
-from docflow.documents.operations import DocumentFields, create_document, validate_document_fields
+from docflow.documents.operations import DocumentFields, author_position, create_document, validate_document_fields
 from docflow.documents.recipients import RecipientSpec
 from docflow.signing.fields import BODY_FIELD, SIGNING_FIELDS, NotALetter, fields_in, fill_docx
 from docflow.drafting.models import LetterTemplate
@@ -233,12 +233,10 @@ def draft_from_template(session: Session, store: ObjectStore, *, actor: User, te
 
     The number, the date and the signature block stay as fields: they are filled when the letter is signed.
     """
-    from docflow.documents.operations import _author_position  # the drafter's desk, as an upload finds it
-
     if not template.is_active:
         raise Conflict(N_("the template %(name)s is no longer offered; choose another"), field="template",
                        name=template.name)
-    position = _author_position(session, actor, author_position_id, on, held_positions)
+    position = author_position(session, actor, author_position_id, on, held_positions)  # as an upload finds it
     unit = session.get(Unit, position.unit_id if position is not None else actor.unit_id) \
         if (position is not None or actor.unit_id is not None) else None
     if unit is None:

@@ -11,7 +11,8 @@ from docflow.auth.access import web_user
 from docflow.context import db_session, end_transaction, held_positions, services
 from docflow.documents.intake import receive_upload
 from docflow.documents.recipients import recipients_from_form, validate_recipients
-from docflow.documents.views import FORM_EXPIRED, CsrfForm, _form_context, _recipient_values, require_fresh_form
+from docflow.documents.forms import form_context, recipient_values
+from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
 from docflow.drafting.operations import (
     add_template,
     draft_from_template,
@@ -49,8 +50,8 @@ def _draft_page(form, *, errors=(), values=None, status: int = 200):
     templates = list_templates(db_session(), unit_id=_user_unit_id())
     values = values if values is not None else {}
     return render_template("drafting/new.html", form=form, errors=list(errors), values=values, templates=templates,
-                           recipient_values=_recipient_values(request.form if request.method == "POST" else None),
-                           **_form_context()), status
+                           recipient_values=recipient_values(request.form if request.method == "POST" else None),
+                           **form_context()), status
 
 
 @bp.route("/documents/from-template", methods=["GET", "POST"])
