@@ -6,19 +6,18 @@ from datetime import date
 import pytest
 
 from docflow.reports.figures import Period, compute_report, percentile, units_behind
-from tests.reports.history import EXPECTED_MAY, EXPECTED_MAY_TOTAL, NOW, build_history
+from tests.reports.history import EXPECTED_MAY, EXPECTED_MAY_TOTAL, NOW
+from tests.reports import shared_history
 from tests.workflow.helpers import JAKARTA
+
+# The known history, built once per backend for the module; each test rolled back to it.
+backend, history_instance, connection, services, db, history = shared_history.FIXTURES
 
 MAY = Period(date(2026, 5, 1), date(2026, 5, 31), JAKARTA)
 
 
 def _figures(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("unit", "unit_name", "trend")}
-
-
-@pytest.fixture
-def history(db, services, monkeypatch, run_worker):
-    return build_history(db, services, monkeypatch, run_worker)
 
 
 def test_every_figure_of_may_per_unit_and_for_the_city(db, history):

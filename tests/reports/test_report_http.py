@@ -8,8 +8,12 @@ import pytest
 
 from docflow.auth.models import Role
 from docflow.org.operations import assign_position, create_position
-from tests.reports.history import EXPECTED_MAY, EXPECTED_MAY_TOTAL, build_history
+from tests.reports.history import EXPECTED_MAY, EXPECTED_MAY_TOTAL
+from tests.reports import shared_history
 from tests.workflow.helpers import SINCE
+
+# The known history, built once per backend for the module; each test rolled back to it.
+backend, history_instance, connection, services, db, history = shared_history.FIXTURES
 
 MAY = {"from": "2026-05-01", "to": "2026-05-31"}
 SECRET_SUBJECT = "Rahasia pemeriksaan khusus"
@@ -19,11 +23,6 @@ PERIOD_FIGURES = ("letters_created", "letters_signed", "letters_sent", "pages_no
                   "submit_to_sign_hours", "verify_hold_hours", "sign_hold_hours", "signers",
                   "signers_with_certificate", "signers_who_signed", "incoming_registered", "disposisi_issued",
                   "disposisi_followed_up", "incoming_with_disposisi", "incoming_paperless_share")
-
-
-@pytest.fixture
-def history(db, services, monkeypatch, run_worker):
-    return build_history(db, services, monkeypatch, run_worker)
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ from docflow.outbox.worker import Worker
 from docflow.reports.figures import Period, compute_report, with_trend
 from docflow.reports.models import ReportSnapshot
 from docflow.reports.snapshots import due_periods, load_snapshot, standard_periods, store_snapshot
-from tests.reports.history import NOW, build_history
+from tests.reports.history import NOW
+from tests.reports import shared_history
 from tests.workflow.helpers import JAKARTA
+
+# The known history, built once per backend for the module; each test rolled back to it.
+backend, history_instance, connection, services, db, history = shared_history.FIXTURES
 
 MAY = Period(date(2026, 5, 1), date(2026, 5, 31), JAKARTA)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def history(db, services, monkeypatch, run_worker):
-    return build_history(db, services, monkeypatch, run_worker)
 
 
 @pytest.mark.parametrize("period", [
