@@ -8,7 +8,7 @@ Docflow: build a store from settings with :func:`open_store` and call ``ensure_r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import ObjectInfo, ObjectStore
 from .errors import (
@@ -22,7 +22,9 @@ from .errors import (
 from .filesystem import FilesystemStore
 from .keys import key_for, sha256_from_key
 from .scratch import ScratchFile, find_abandoned, make_scratch_file, remove_abandoned
-from .s3 import MinioStore
+
+if TYPE_CHECKING:
+    from .s3 import MinioStore
 
 __all__ = [
     "FilesystemStore",
@@ -44,6 +46,18 @@ __all__ = [
     "sha256_from_key",
 ]
 
+
+
+def __getattr__(name: str) -> Any:
+    # The S3 client (minio, urllib3, pycryptodome) loads when first asked for: a third of a second at
+    # every start of a command or a server that stores its objects in a folder.
+    if name == "MinioStore":
+        from .s3 import MinioStore
+
+        return MinioStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -54,6 +68,8 @@ def open_store(settings: Mapping[str, Any]) -> ObjectStore:
     if backend == "filesystem":
         return FilesystemStore(_required(settings, "path"))
     if backend == "minio":
+        from .s3 import MinioStore
+
         options: dict[str, Any] = {}
         if settings.get("part_size") is not None:
             options["part_size"] = int(settings["part_size"])
