@@ -40,7 +40,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from search_index import boilerplate
-from search_index.analysis import COMPOUNDS, iter_terms, stem_word
+from search_index.analysis import COMPOUNDS, is_pair, iter_terms, pair_term, stem_word
 from search_index.engine import SearchEngine
 from search_index.errors import IndexOutdatedError, SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
@@ -60,12 +60,16 @@ from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build
 logger = logging.getLogger(__name__)
 
 # Bump when the tables or the term encoding change (with search_index.schema.SCHEMA_VERSION).
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: pair lexemes
 VERSION = f"{SCHEMA_VERSION}.{LAYOUT_VERSION}"
 
 # The prefix of each field's terms in the one tsvector.
 FIELD_CODES = {"title": "t", "number": "n", "body": "b", "author": "a", "recipients": "r", "title_ac": "c",
                "spell": "s"}
+# Adjacent word pairs of the prose fields (the shared schema's pair fields), stored without positions:
+# a two-word phrase is then one lexeme the GIN index answers exactly, and a longer phrase's pairs narrow
+# the rows whose positions PostgreSQL must check to the few that hold every pair.
+PAIR_CODES = {"title_pairs": "T", "body_pairs": "B"}
 # Fields whose token counts are kept for BM25's length normalisation (in this order in `lengths`).
 LENGTH_FIELDS = ("title", "number", "body", "author", "recipients")
 _PAIR_BASE = {pair: base for base, pair in PAIR_FIELDS.items()}
@@ -127,6 +131,11 @@ def lexeme(field: str, term: str) -> str:
     return f"{FIELD_CODES[field]}:{term}"
 
 
+def pair_lexeme(field: str, first: str, second: str) -> str:
+    """Return the lexeme of two adjacent terms of a prose field (title or body)."""
+    return f"{PAIR_CODES[PAIR_FIELDS[field]]}:{pair_term(first, second)}"
+
+
 # -- writing -------------------------------------------------------------------------------
 
 
@@ -166,7 +175,14 @@ class _Analysis:
                 slots = positions[lexeme(field, token.text)]
                 if len(slots) < MAX_POSITIONS_PER_TERM:
                     slots.append(min(token.pos + 1, MAX_POSITION))
-        terms = " ".join(f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items())
+        pairs: set[str] = set()
+        for field, pair_field in PAIR_FIELDS.items():
+            value = sources[field]
+            if value:
+                code = PAIR_CODES[pair_field]
+                pairs.update(f"{code}:{token.text}" for token in self.schema[pair_field].analyzer(value, mode="index"))
+        terms = " ".join([f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items()]
+                         + [_quote(lex) for lex in sorted(pairs)])
         values = {
             "doc_id": doc.id, "title": doc.title, "body": body, "number": doc.number, "doc_type": doc.doc_type,
             "unit": doc.unit, "state": doc.state, "security_class": doc.security_class,
@@ -250,6 +266,14 @@ def to_tsquery(q: wq.Query) -> str | None:
         slop = getattr(q, "slop", 1)
         if len(lexemes) == 1:
             return lexemes[0]
+        if slop <= 1 and field in PAIR_FIELDS:
+            # Pairs of common words are indexed (the pair analyzer's rule): only rows holding every
+            # such pair of the phrase have their positions checked.
+            pairs = [_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
+            if len(pairs) == 1 and len(words) == 2:
+                return pairs[0]  # exact: the pair is indexed wherever the two stand side by side
+            if pairs:
+                return "(" + " & ".join(pairs) + " & (" + " <-> ".join(lexemes) + "))"
         if slop <= 1:
             return "(" + " <-> ".join(lexemes) + ")"
         # Near (unordered, within `slop`): each neighbouring pair within the distance, either order.

@@ -53,6 +53,21 @@ def test_phrase(letters: SearchIndex) -> None:
     assert ids(search(letters, '"pengelolaan arsip"')) == [2]
 
 
+def test_phrases_of_common_words_match_only_side_by_side_in_order(index: SearchIndex) -> None:
+    """Pairs of common words are indexed for speed; a phrase still needs its words adjacent and in order."""
+    add(index,
+        make_document(11, title="Catatan", body="Rapat koordinasi arsip elektronik publik di aula."),
+        make_document(12, title="Catatan", body="Rapat bulanan, koordinasi arsip publik elektronik."),
+        make_document(13, title="Rapat koordinasi", body="Koordinasi rapat elektronik arsip."),
+        make_document(14, title="Catatan", body="Arsip elektronik diperbarui, kantor publik menerima rapat."))
+    assert set(ids(search(index, '"rapat koordinasi"'))) == {11, 13}      # a pair: in the body, in the title
+    assert ids(search(index, '"koordinasi rapat"')) == [13]
+    assert set(ids(search(index, '"arsip elektronik"'))) == {11, 14}
+    assert ids(search(index, '"arsip elektronik publik"')) == [11]       # 14 holds both pairs' words, not the three
+    assert ids(search(index, '"koordinasi arsip publik"')) == [12]
+    assert ids(search(index, '"rapat koordinasi arsip elektronik"')) == [11]
+
+
 def test_prefix(letters: SearchIndex) -> None:
     """A prefix matches indexed roots, and title words as written."""
     assert set(ids(search(letters, "lapor*"))) == {3, 4}     # dilaporkan, Laporan
