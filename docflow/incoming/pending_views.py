@@ -47,8 +47,7 @@ def index():
     sources = session.scalars(select(IntakeSource).where(IntakeSource.unit_id == user.unit_id)
                               .order_by(IntakeSource.name)).all()
     return render_template("incoming/pending.html", page=page, sources=sources, reason_of=stored_reason,
-                           channel_labels=CHANNEL_LABELS, state_labels=STATE_LABELS, form=CsrfForm(),
-                           tz=services().timezone)
+                           channel_labels=CHANNEL_LABELS, state_labels=STATE_LABELS, form=CsrfForm())
 
 
 def _values(row):

@@ -108,7 +108,7 @@ def book():
     may_register = can_register(user)
     internal = internal_letters_to_register(db_session(), user.unit_id) if may_register else []
     return render_template("incoming/book.html", page=page, state=state, states=list(LetterState),
-                           may_register=may_register, internal=internal, form=CsrfForm(), tz=services().timezone)
+                           may_register=may_register, internal=internal, form=CsrfForm())
 
 
 @bp.post("/incoming/internal/<id:document_id>")
@@ -207,7 +207,7 @@ def _render_letter(letter, errors=(), status=200):
         "incoming/show.html", letter=letter, document=letter.document, tree=tree, form=CsrfForm(),
         errors=list(errors), issuing=[(d, below[d]) for d in desks], forward_targets=forward_targets,
         instructions=instructions(session), urgencies=list(Urgency), positions=positions,
-        node_actions=node_actions, tz=services().timezone, today=services().today().isoformat(),
+        node_actions=node_actions, today=services().today().isoformat(),
         replies=replies_of(session, letter), may_reply=Permission.REPLY in granted, may_reply_from=may_reply_from,
         units=units_to_forward_to(session, letter.unit_id) if Permission.FORWARD in granted else [],
         forwarded_to=forwarded_to if forwarded_to is not None and can_read_letter(user, forwarded_to, positions)
@@ -234,7 +234,7 @@ def sheet(letter_id: int):
     session = db_session()
     letter = get_readable_letter(session, user, letter_id, acting_positions(user))
     return render_template("incoming/sheet.html", letter=letter, document=letter.document,
-                           rows=_sheet_rows(session, letter), tz=services().timezone, now=services().now())
+                           rows=_sheet_rows(session, letter), now=services().now())
 
 
 def _sheet_rows(session, letter):
@@ -320,7 +320,7 @@ def mine():
     page = my_dispositions(db_session(), positions, state=state, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                            per_page=50)
     return render_template("incoming/mine.html", page=page, state=state, states=list(DispositionState),
-                           positions=positions, node_actions=node_actions, form=CsrfForm(), tz=services().timezone,
+                           positions=positions, node_actions=node_actions, form=CsrfForm(),
                            today=services().today())
 
 
