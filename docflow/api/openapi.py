@@ -920,7 +920,8 @@ SPEC["paths"].update({
     },
     "/api/v1/incoming-letters/{letter_id}": {
         "get": {"operationId": "getIncomingLetter", "tags": ["incoming"], "parameters": [_LETTER_ID],
-                "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it).",
+                "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it); "
+                           "an addressee who opens it has read it, as on its page.",
                 "responses": {"200": _json("IncomingLetterWithTree", "The letter."), "401": _ERRORS,
                               "404": _ERRORS}},
     },
@@ -1082,7 +1083,8 @@ _LETTER_PROPERTIES = {
     "state": {"type": "string", "enum": ["registered", "in_progress", "done", "forwarded"]},
     "forwarded_to_id": {"type": ["integer", "null"], "description": "Forwarded: the entry in the right unit's book."},
     "addressees": {"type": "array", "items": {"type": "object", "properties": {
-        "position_id": {"type": "integer"}, "title": {"type": "string"}}}},
+        "position_id": {"type": "integer"}, "title": {"type": "string"},
+        "read_at": {**_NULLABLE_TIME, "description": "When someone at the desk first opened the letter (page or API)."}}}},
     "registered_by": {"type": "string"}, "created_at": _TIME,
     "document_id": {"type": "integer", "description": "The letter's file as a document (state received)."},
     "content_url": {"type": "string"},
