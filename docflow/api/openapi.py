@@ -269,6 +269,16 @@ SPEC: dict[str, Any] = {
                 "responses": {"200": _json("Inbox", "The waiting items."), "401": _ERRORS},
             },
         },
+        "/api/v1/dashboard": {
+            "get": {
+                "operationId": "getDashboard",
+                "summary": "The start page's sections that concern me (a clerk's and a head's differ), each with "
+                           "its count and first items, overdue first.",
+                "parameters": [_query("sections", {"type": "string", "maxLength": 500},
+                                      "Only these sections, by key, comma-separated (e.g. incoming_unread,to_send).")],
+                "responses": {"200": _json("Dashboard", "The sections."), "400": _ERRORS, "401": _ERRORS},
+            },
+        },
         "/api/v1/incoming": {
             "get": {
                 "operationId": "getIncoming",
@@ -413,6 +423,18 @@ SPEC: dict[str, Any] = {
                     "delegation": {"type": ["string", "null"]}, "comment": {"type": "string"},
                     "revision": {"type": ["integer", "null"]}, "file_sha256": {"type": ["string", "null"]},
                     "at": {"type": "string", "format": "date-time"}, "hash": {"type": "string"}}}}}},
+            "Dashboard": {"type": "object", "required": ["sections"], "properties": {
+                "sections": {"type": "array", "items": {
+                    "type": "object", "required": ["key", "title", "total", "items"], "properties": {
+                        "key": {"type": "string", "description": "incoming_unread, dispositions_unread, "
+                                "dispositions_open, without_disposition, to_register, to_send, to_file"},
+                        "title": {"type": "string", "description": "In the caller's language."},
+                        "total": {"type": "integer", "description": "How many in all (items holds the first)."},
+                        "all_url": {"type": ["string", "null"], "description": "The page listing them all."},
+                        "items": {"type": "array", "items": {"type": "object", "properties": {
+                            "label": {"type": "string"}, "url": {"type": "string"}, "detail": {"type": "string"},
+                            "when": {"type": ["string", "null"], "description": "A date or a time."},
+                            "overdue": {"type": "boolean"}}}}}}}}},
             "Inbox": {"type": "object", "properties": {
                 "total": {"type": "integer"}, "overdue": {"type": "integer"},
                 "results": {"type": "array", "items": {"type": "object", "properties": {
