@@ -48,12 +48,23 @@ class Arrival:
     filename: str = ""
 
 
+def _message_data(message: Message) -> dict[str, Any]:
+    # A parameter that is itself a Message (an upload refusal inside "%(name)s: %(reason)s") is kept as a
+    # template too, so that it is translated where it is shown rather than stored as English text.
+    return {"template": message.template,
+            "params": {k: _message_data(v) if isinstance(v, Message) else v if isinstance(v, int | float) else str(v)
+                       for k, v in message.params.items()}}
+
+
+def _message_of(data: dict[str, Any]) -> Message:
+    return Message(data["template"], **{k: _message_of(v) if isinstance(v, dict) else v
+                                        for k, v in data.get("params", {}).items()})
+
+
 def reason_json(message: str) -> str:
-    """Return a refusal as stored: its template and parameters, to be shown in the reader's language."""
+    """Return a refusal as stored: its template and parameters (nested ones too), shown in the reader's language."""
     if isinstance(message, Message):
-        return json.dumps({"template": message.template,
-                           "params": {k: v if isinstance(v, int | float) else str(v)
-                                      for k, v in message.params.items()}})
+        return json.dumps(_message_data(message))
     return json.dumps({"template": "%(text)s", "params": {"text": str(message)}})
 
 
@@ -62,9 +73,8 @@ def stored_reason(row: PendingRegistration) -> Message | str:
     if not row.reason:
         return ""
     try:
-        data = json.loads(row.reason)
-        return Message(data["template"], **data.get("params", {}))
-    except (ValueError, KeyError, TypeError):
+        return _message_of(json.loads(row.reason))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return row.reason
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from docflow.audit.models import AuditEvent
+from docflow.auth.models import Role
 from docflow.incoming.intake_models import IntakeSource, PendingRegistration
 from docflow.incoming.models import IncomingLetter
 from docflow.incoming.poll import poll_sources
@@ -208,3 +209,33 @@ def test_starttls_checks_the_server_certificate(office, services, db):
         assert refused.error and "CERTIFICATE_VERIFY_FAILED" in refused.error
         ok = poll_sources(services, _source(server, security="starttls", ca_file=str(server.cert_file)))
         assert ok["mail:diskominfo"].error is None and ok["mail:diskominfo"].taken == 1
+
+
+def test_a_refused_attachment_is_shown_in_indonesian(dovecot, office, services, app, db, login, token_for,
+                                                     make_user):
+    """Is the upload refusal inside an intake failure shown in the reader's language (API and page), not kept as
+    the English text it was stored with, for one refused file and for several?"""
+    zip_file = ("setup.zip", b"PK\x03\x04" + b"\0" * 200, "application", "zip")
+    broken = ("rusak.pdf", b"%PDF-1.4\n garbage", "application", "pdf")
+    dovecot.deliver(USER, _message("Program", attachments=[zip_file]))
+    dovecot.deliver(USER, _message("Dua lampiran", attachments=[zip_file, broken]))
+    assert poll_sources(services, _source(dovecot))["mail:diskominfo"].failed == 2
+    client = app.test_client()  # no language cookie: the request's Accept-Language decides
+    listed = client.get("/api/v1/pending-registrations", headers={**token_for(office.clerk),
+                                                                   "Accept-Language": "id"}).get_json()["results"]
+    reasons = {i["subject"]: i["reason"] for i in listed}
+    assert reasons["Program"].startswith("setup.zip: berkas ini berjenis ")
+    assert "yang tidak diterima" in reasons["Program"] and "not accepted" not in reasons["Program"]
+    several = reasons["Dua lampiran"]
+    assert several.startswith("tidak ada lampiran yang dapat diterima: setup.zip: berkas ini berjenis "), several
+    assert "rusak.pdf: PDF rusak.pdf tidak dapat dibaca" in several
+    assert "not accepted" not in several and "cannot be read" not in several
+    # The page shows the same, and English to an English reader (a clerk of the unit who logs in).
+    clerk = make_user("tu2-diskominfo", roles=(Role.RECORDS_CLERK,), unit=office.unit)
+    client.set_cookie("lang", "id")
+    login(clerk, client)
+    page = client.get("/incoming/pending").get_data(as_text=True)
+    assert "yang tidak diterima" in page and "not accepted" not in page
+    client.set_cookie("lang", "en")
+    page = client.get("/incoming/pending").get_data(as_text=True)
+    assert "which is not accepted" in page and "rusak.pdf: the PDF rusak.pdf cannot be read" in page
