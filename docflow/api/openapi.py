@@ -1421,6 +1421,18 @@ SPEC["paths"].update({
                 "responses": {"200": _json("PendingRegistration", "The intake."), "401": _ERRORS, "403": _ERRORS,
                               "404": _ERRORS}},
     },
+    "/api/v1/pending-registrations/{pending_id}/file": {
+        "get": {"operationId": "getPendingRegistrationFile", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                "summary": "Download the file an intake would register (records clerks of its unit).",
+                "responses": {"200": _bytes("The stored bytes, as an attachment, checked against their SHA-256."),
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS}},
+    },
+    "/api/v1/pending-registrations/{pending_id}/original": {
+        "get": {"operationId": "getPendingRegistrationOriginal", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                "summary": "Download what arrived as it arrived: the whole e-mail (.eml) or the scanner's file.",
+                "responses": {"200": _bytes("The stored bytes, as an attachment, checked against their SHA-256."),
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS}},
+    },
     "/api/v1/pending-registrations/{pending_id}/register": {
         "post": {"operationId": "registerPendingRegistration", "tags": ["incoming"], "parameters": [_PENDING_ID],
                  "summary": "Complete an intake into an incoming letter through the usual registration (agenda "
@@ -1462,6 +1474,8 @@ SPEC["components"]["schemas"].update({
         "size": {"type": ["integer", "null"]},
         "reason": {"type": ["string", "null"], "description": "Why it could not be read (failed)."},
         "letter_id": {"type": ["integer", "null"]}, "discard_reason": {"type": ["string", "null"]},
+        "file_url": {"type": ["string", "null"], "description": "The file it would register (none if unreadable)."},
+        "original_url": {"type": ["string", "null"], "description": "What arrived, as it arrived (.eml or file)."},
         "prefilled": {"type": "object", "properties": {
             "sender": {"type": "string"}, "subject": {"type": "string"}, "received_on": {"type": "string"}}}}},
     "PendingRegistrationPage": _page_of("PendingRegistration"),

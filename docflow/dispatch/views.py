@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from docflow.auth.access import web_user
 from docflow.auth.models import Role
-from docflow.context import acting_positions, db_session, services
+from docflow.context import acting_positions, db_session, refused_form, services
 from docflow.dispatch.models import DeliveryMethod, DeliveryStatus
 from docflow.dispatch.operations import (
     RECORDED_METHODS,
@@ -24,7 +24,6 @@ from docflow.documents.queries import get_readable_document
 from docflow.documents.views import CsrfForm, require_fresh_form
 from docflow.api.params import optional_id
 from docflow.errors import N_, DocflowError, PermissionDenied, ValidationFailed
-from docflow.i18n import translate
 from docflow.workflow.queries import unit_letters_in_state
 
 bp = Blueprint("dispatch", __name__)
@@ -88,9 +87,7 @@ def act(action: str):
         else:
             return redirect(url_for(".index")), 303
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".index")), 303
+        return refused_form(exc, url_for(".index"))
     flash(message, "success")
     return redirect(url_for(".index"))
 
@@ -111,8 +108,6 @@ def deliver(document_id: int):
         fields = validate_delivery_fields(request.form, on=services().today())
         delivery = record_delivery(session, actor=user, document=document, recipient_id=recipient_id, fields=fields)
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".index")), 303
+        return refused_form(exc, url_for(".index"))
     flash(_("The delivery to %(name)s is recorded.", name=delivery.addressee), "success")
     return redirect(url_for(".index"))

@@ -9,13 +9,12 @@ from flask_login import login_required
 
 from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
 from docflow.auth.access import web_user
-from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
+from docflow.context import acting_positions, db_session, end_transaction, held_positions, refused_form, services
 from docflow.documents.classification import search_classification_codes
 from docflow.documents.intake import receive_upload, type_label
 from docflow.documents.models import SecurityClass, Urgency
 from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
 from docflow.errors import N_, Conflict, DocflowError, PermissionDenied, ValidationFailed
-from docflow.i18n import translate
 from docflow.incoming.access import (
     Permission,
     can_read_letter,
@@ -129,9 +128,7 @@ def register_internal(document_id: int):
         letter = register_internal_letter(session, actor=user, document=document, on=svc.today(),
                                           timezone=svc.timezone)
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".book")), 303
+        return refused_form(exc, url_for(".book"))
     flash(_("Registered as agenda %(agenda)s.", agenda=letter.agenda_label), "success")
     return redirect(url_for(".show", letter_id=letter.id))
 
@@ -355,9 +352,7 @@ def act(disposition_id: int, action: str):
                                now=svc.now(), positions=positions, note=request.form.get("note", ""),
                                expected_revision=optional_int(request.form, "revision"), attachment=stored)
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(back), 303
+        return refused_form(exc, back)
     flash(str(DONE_MESSAGES.get(DispositionAction(action), _("Done."))), "success")
     return redirect(back)
 
@@ -439,9 +434,7 @@ def forward(letter_id: int):
                                addressee_ids=validate_position_ids(request.form.getlist("addressees"), "addressees"),
                                note=request.form.get("note", ""), on=svc.today())
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".show", letter_id=letter_id)), 303
+        return refused_form(exc, url_for(".show", letter_id=letter_id))
     flash(_("Forwarded to %(unit)s, where it is agenda %(agenda)s.", unit=moved.unit.name, agenda=moved.agenda_label),
           "success")
     return redirect(url_for(".show", letter_id=letter_id))
