@@ -83,7 +83,8 @@ def test_whole_loop_register_dispose_two_levels_read_follow_up_done(client, db, 
     assert actions == ["register_incoming", "dispose", "disposition_read", "dispose", "disposition_read",
                        "disposition_follow_up", "disposition_done", "disposition_follow_up", "disposition_done"]
     assert verify_chain(db) == []
-    notices = [j.payload for j in db.scalars(select(OutboxJob).where(OutboxJob.kind == "notify")).all()
+    notices = [j.payload for j in db.scalars(select(OutboxJob).where(OutboxJob.kind == "notify")
+                                           .order_by(OutboxJob.id)).all()
                if j.payload.get("document_id") == letter["document_id"]]
     assert [(n["event"], n["position_ids"]) for n in notices] == [
         ("incoming", [o.head.id]), ("disposition", [o.secretary.id]), ("disposition", [o.subhead.id])]
