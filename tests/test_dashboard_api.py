@@ -35,6 +35,7 @@ def test_a_clerk_and_a_head_see_their_own_sections(app, client, db, make_unit, m
     assert list(shown) == CLERK_SECTIONS
     assert shown["without_disposition"]["total"] == 2
     assert shown["to_send"] == {"key": "to_send", "title": "Signed letters waiting to be sent", "total": 0,
+                                "total_capped": False,
                                 "items": [], "all_url": "/dispatch"}
 
     # The head opens one letter (through the API) and gives a disposisi about it to her secretary.

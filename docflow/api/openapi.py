@@ -430,6 +430,7 @@ SPEC: dict[str, Any] = {
                                 "dispositions_open, without_disposition, to_register, to_send, to_file"},
                         "title": {"type": "string", "description": "In the caller's language."},
                         "total": {"type": "integer", "description": "How many in all (items holds the first)."},
+                        "total_capped": {"type": "boolean", "description": "Counted up to 10,000: there are more."},
                         "all_url": {"type": ["string", "null"], "description": "The page listing them all."},
                         "items": {"type": "array", "items": {"type": "object", "properties": {
                             "label": {"type": "string"}, "url": {"type": "string"}, "detail": {"type": "string"},
@@ -1123,7 +1124,10 @@ SPEC["components"]["schemas"].update({
     "IncomingLetterWithTree": {"type": "object", "required": ["id", "agenda_number", "state", "dispositions"],
                                "properties": {**_LETTER_PROPERTIES, "dispositions": {
                                    "type": "array", "items": {"$ref": "#/components/schemas/Disposition"}}}},
-    "IncomingLetterPage": _page_of("IncomingLetter"),
+    "IncomingLetterPage": {**_page_of("IncomingLetter"), "properties": {
+        **_page_of("IncomingLetter")["properties"],
+        "total": {"type": "integer", "description": "At most 10,000: a larger book says total_capped."},
+        "total_capped": {"type": "boolean", "description": "There are more than total (shown as \"10,000+\")."}}},
     "Disposition": {"type": "object", "required": ["id", "letter_id", "state"], "properties": {
         "id": {"type": "integer"}, "letter_id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
         "from_position_id": {"type": "integer"}, "from_position": {"type": "string"},

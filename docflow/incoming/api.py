@@ -80,7 +80,7 @@ def list_letters():
                          page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                          per_page=int_param(request.args, "per_page", 20, maximum=100))
     return jsonify(results=[letter_json(letter, user, positions) for letter in page.items], total=page.total,
-                   page=page.page, per_page=page.per_page)
+                   total_capped=page.capped, page=page.page, per_page=page.per_page)
 
 
 @bp.post("/incoming-letters")

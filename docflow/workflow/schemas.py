@@ -75,6 +75,6 @@ def _item_json(item: Item) -> dict[str, Any]:
 def section_json(shown: Shown) -> dict[str, Any]:
     """Return the API form of a start-page section as one person sees it: its count and first items."""
     section = shown.section
-    return {"key": section.key, "title": str(section.title), "total": shown.total,
+    return {"key": section.key, "title": str(section.title), "total": shown.total, "total_capped": shown.capped,
             "items": [_item_json(i) for i in shown.items],
             "all_url": url_for(section.all_url) if section.all_url else None}
