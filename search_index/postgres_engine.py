@@ -26,8 +26,8 @@ import logging
 import math
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
@@ -294,6 +294,17 @@ def to_tsquery(q: wq.Query) -> str | None:
         kept = [p for p in parts if p is not None]
         return "(" + " | ".join(kept) + ")" if kept else None
     raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
+
+
+def _count_facets(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
+    """Count each facet's values over rows of FACET_FIELDS values, most frequent first (empty values left out)."""
+    counters = [Counter() for _ in FACET_FIELDS]
+    for row in rows:
+        for counter, value in zip(counters, row):
+            if value:
+                counter[value] += 1
+    return {field: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+            for field, counter in zip(FACET_FIELDS, counters)}
 
 
 # -- scoring -------------------------------------------------------------------------------
@@ -570,14 +581,17 @@ class PostgresEngine(SearchEngine):
                 params["tsquery"] = tsquery
         condition = " AND ".join(where)
         candidates: list[int] | None = None
+        facets: dict[str, dict[str, int]] | None = None
         if parsed is not None and request.sort == "relevance":
-            # Most queries match few rows: fetch them all (every one is scored), counting only past the limit.
-            candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} LIMIT :cap"),
-                                           {**params, "cap": SCORE_ALL_BELOW + 1}))
-        if candidates is not None and len(candidates) <= SCORE_ALL_BELOW:
+            # One pass over the matches gives the candidates, the total and (from the same rows) the
+            # facets: the words are checked once per row, not once per statement.
+            columns = ", ".join(("doc_id", *FACET_FIELDS)) if request.facets else "doc_id"
+            rows = conn.execute(text(f"SELECT {columns} FROM search_entries WHERE {condition}"), params).all()
+            candidates = [row[0] for row in rows]
             total = len(candidates)
+            if request.facets:
+                facets = _count_facets(row[1:] for row in rows)
         else:
-            candidates = None
             total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition}"), params))
         ranked: list[tuple[float, int]] = []
         if parsed is None or request.sort != "relevance":
@@ -611,7 +625,8 @@ class PostgresEngine(SearchEngine):
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._did_you_mean(conn, q, parsed, total, request)
-        facets = self._facets(conn, condition, params) if request.facets else {}
+        if facets is None:
+            facets = self._facets(conn, condition, params) if request.facets else {}
         return SearchResults(total=total, page=page, per_page=per_page, hits=hits, suggestion=suggestion,
                              facets=facets, partial_total=partial_total)
 
@@ -619,17 +634,19 @@ class PostgresEngine(SearchEngine):
 
     def _rank(self, conn: Connection, q: wq.Query, tsquery: str, condition: str, params: dict[str, Any],
               total: int, wanted: int, candidates: list[int] | None = None) -> list[tuple[float, int]]:
-        """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness."""
-        if candidates is not None:
-            pass
-        elif total <= SCORE_ALL_BELOW:
+        """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness.
+
+        `candidates`, when given, are every match's id (`total` of them).
+        """
+        if candidates is None and total <= SCORE_ALL_BELOW:
             candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition}"), params))
-        else:
-            # ts_rank with the field boosts as weights picks the rows worth scoring exactly.
+        elif total > SCORE_ALL_BELOW:
+            # ts_rank picks the rows worth scoring exactly (among the matches already found, if given).
+            among = "doc_id = ANY(:candidates)" if candidates is not None else condition
             candidates = list(conn.scalars(text(
-                f"SELECT doc_id FROM search_entries WHERE {condition} "
+                f"SELECT doc_id FROM search_entries WHERE {among} "
                 "ORDER BY ts_rank(terms, CAST(:tsquery_rank AS tsquery)) DESC, doc_id LIMIT :preselect"),
-                {**params, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
+                {**params, "candidates": candidates, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
         docs = self._load_docs(conn, q, candidates)
         self._fetch_frequencies(conn, q)
         score = self._compile(conn, q)
@@ -836,6 +853,7 @@ class PostgresEngine(SearchEngine):
 
     @staticmethod
     def _facets(conn: Connection, condition: str, params: dict[str, Any]) -> dict[str, dict[str, int]]:
+        """Count the facet values of the rows matching the condition (one grouped statement)."""
         facets: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
         sets = ", ".join(f"({field})" for field in FACET_FIELDS)
         rows = conn.execute(text(f"SELECT {', '.join(FACET_FIELDS)}, count(*), "

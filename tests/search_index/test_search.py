@@ -280,3 +280,26 @@ def test_part_of_a_number_finds_the_letter_and_letters_citing_it(index: SearchIn
     assert ids(search(index, "no 15/DISKOMINFO/2026")) == [1, 2]       # "no" as staff type it
     # The classification code alone finds it in the text too (issue 17: an uploaded letter's number is only there).
     assert set(ids(search(index, "000.8.3.3"))) == {1, 2, 3}
+
+
+def test_past_the_exhaustive_limit_every_match_is_counted_and_faceted(index: SearchIndex,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the number of matches scored one by one, the best are preselected; totals and facets still count all."""
+    from search_index import postgres_engine
+
+    monkeypatch.setattr(postgres_engine, "SCORE_ALL_BELOW", 3)
+    monkeypatch.setattr(postgres_engine, "PRESELECT", 4)
+    add(index,
+        *(make_document(20 + n, title=f"Catatan {n}", body=f"Laporan pemeliharaan gedung nomor {n}.",
+                        doc_type="laporan" if n % 2 else "nota_dinas", unit="SETDA" if n < 3 else "DISKOMINFO")
+          for n in range(8)),
+        make_document(30, title="Pemeliharaan gedung", body="Pemeliharaan gedung balai kota dan pemeliharaan taman."),
+        make_document(31, title="Lain", body="Tidak ada kata yang dicari.", readers=("unit:2",)))
+    results = search(index, "pemeliharaan", facets=True, per_page=3)
+    assert results.total == 9
+    assert ids(results)[0] == 30                      # in the title and twice in the body
+    assert len(ids(results)) == 3
+    assert results.facets["doc_type"] == {"nota_dinas": 5, "laporan": 4}
+    assert results.facets["unit"] == {"DISKOMINFO": 6, "SETDA": 3}
+    second = search(index, "pemeliharaan", facets=True, per_page=3, page=3)
+    assert second.total == 9 and len(ids(second)) == 3
