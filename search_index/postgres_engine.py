@@ -52,8 +52,10 @@ from search_index.query import (
     normalize_query_text,
     parse_query,
     parse_relaxed,
+    TITLE_FIELDS,
     positive_leaves as _positive_leaves,
     proximity_words as _proximity_words,
+    without_fields,
 )
 from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build_schema
 
@@ -82,6 +84,11 @@ B = 0.75
 # Up to this many matches every one is scored exactly; past it the best PRESELECT by ts_rank are.
 SCORE_ALL_BELOW = 3000
 PRESELECT = 600
+# Above this many matches, the matches with a title hit (at most MAX_TITLE_TIER, at most half) are
+# scored first; when the last of the top outscores anything a match without a title hit could reach,
+# that is the exact top and no other row's terms are read.
+TITLE_TIER_ABOVE = 400
+MAX_TITLE_TIER = 1500
 # As in the Whoosh engine (search_index.whoosh_engine.searching).
 SUGGEST_BELOW = 3
 MAX_EDIT_DISTANCE = 2
@@ -638,6 +645,12 @@ class PostgresEngine(SearchEngine):
 
         `candidates`, when given, are every match's id (`total` of them).
         """
+        words = _proximity_words(q)
+        depth = max(wanted, RERANK_DEPTH) if len(words) >= 2 else wanted
+        tier = self._rank_title_tier(conn, q, candidates, depth) if candidates and total > TITLE_TIER_ABOVE else None
+        if tier is not None:
+            scored, docs = tier
+            return self._rerank_near_first(words, scored, docs, wanted)
         if candidates is None and total <= SCORE_ALL_BELOW:
             candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition}"), params))
         elif total > SCORE_ALL_BELOW:
@@ -652,13 +665,64 @@ class PostgresEngine(SearchEngine):
         score = self._compile(conn, q)
         scored = [(score(docs[d])[1], d) for d in candidates if d in docs]
         scored.sort(key=lambda item: (-item[0], item[1]))
-        words = _proximity_words(q)
+        return self._rerank_near_first(words, scored, docs, wanted)
+
+    def _rerank_near_first(self, words: list[str], scored: list[tuple[float, int]], docs: dict[int, _Doc],
+                           wanted: int) -> list[tuple[float, int]]:
+        """Reorder the best RERANK_DEPTH by the closeness of the query's words; return the best `wanted`."""
         if len(words) < 2:
             return scored[:wanted]
         head, tail = scored[:RERANK_DEPTH], scored[RERANK_DEPTH:]
         head = [(score * (1.0 + PROXIMITY_BOOST * self._closeness(words, docs[d])), d) for score, d in head]
         head.sort(key=lambda item: (-item[0], item[1]))
         return (head + tail)[:wanted]
+
+    def _rank_title_tier(self, conn: Connection, q: wq.Query, candidates: list[int],
+                         wanted: int) -> tuple[list[tuple[float, int]], dict[int, _Doc]] | None:
+        """Score only the matches with a title hit, if that provably gives the best `wanted` (as Whoosh's engine).
+
+        Common words match most letters, and each match's terms are read out of its row to score
+        it; but when the `wanted`-th best title match outscores the most any match without a title
+        hit could reach, no other match can enter the top. Returns None when that does not hold.
+        """
+        parts = [part for leaf in _positive_leaves(q) if leaf.field() in TITLE_FIELDS
+                 for part in (to_tsquery(leaf),) if part is not None]
+        if not parts:
+            return None
+        tier = list(conn.scalars(text("SELECT doc_id FROM search_entries WHERE doc_id = ANY(:ids) "
+                                      "AND terms @@ CAST(:titles AS tsquery)"),
+                                 {"ids": candidates, "titles": " | ".join(parts)}))
+        if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(candidates) // 2):
+            return None
+        docs = self._load_docs(conn, q, tier)
+        self._fetch_frequencies(conn, q)
+        score = self._compile(conn, q)
+        scored = sorted(((score(docs[d])[1], d) for d in tier if d in docs), key=lambda item: (-item[0], item[1]))
+        if len(scored) < wanted or scored[wanted - 1][0] <= self._max_score(conn, without_fields(q, TITLE_FIELDS)):
+            return None
+        return scored, docs
+
+    def _max_score(self, conn: Connection, q: wq.Query) -> float:
+        """Return an upper bound of q's score over all rows (BM25's term weight stays below idf * (k1 + 1))."""
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__) or isinstance(q, wq.Not):
+            return 0.0
+        if isinstance(q, wq.Prefix):
+            return q.boost
+        if isinstance(q, (wq.Term, wq.Phrase)):
+            field, words = _leaf_words(q)
+            if field not in FIELD_CODES:
+                return 0.0
+            if isinstance(q, wq.Term) and len(words) > 1:  # a pair, scored as one term
+                counted = [to_tsquery(q)]
+            else:
+                counted = [_quote(lexeme(field, w)) for w in words]
+            if any(self._doc_frequency(conn, c) == 0 for c in counted):
+                return 0.0  # nothing holds it
+            return sum(self._idf(conn, c) * (K1 + 1) for c in counted) * q.boost
+        if isinstance(q, (wq.And, wq.Or)):
+            factor = q.boost if len(q.subqueries) > 1 and q.boost != 1.0 else 1.0
+            return sum(self._max_score(conn, child) for child in q.subqueries) * factor
+        return math.inf  # unknown: never claim the title tier settles it
 
     def _load_docs(self, conn: Connection, q: wq.Query, ids: list[int]) -> dict[int, _Doc]:
         """Read the field lengths and the positions of q's terms (and of its prefixes' terms) in these rows."""

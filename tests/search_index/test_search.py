@@ -303,3 +303,38 @@ def test_past_the_exhaustive_limit_every_match_is_counted_and_faceted(index: Sea
     assert results.facets["unit"] == {"DISKOMINFO": 6, "SETDA": 3}
     second = search(index, "pemeliharaan", facets=True, per_page=3, page=3)
     assert second.total == 9 and len(ids(second)) == 3
+
+
+def test_a_common_words_top_from_its_title_matches_is_the_exhaustive_top(index: SearchIndex, engine_name: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoring only the matches with a title hit gives the same page as scoring every match, when it is used."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's title tier (the Whoosh engine's is in test_ranking_paths)")
+    from search_index import postgres_engine
+
+    add(index,
+        *(make_document(100 + n, title=f"Pemeliharaan gedung {n}" if n < 8 else f"Catatan {n}",
+                        body="Pemeliharaan rutin. " * (1 + n % 4) + "Isi lain " * (n % 7)) for n in range(40)))
+    used = []
+    original = postgres_engine.PostgresEngine._rank_title_tier
+
+    def spy(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(postgres_engine.PostgresEngine, "_rank_title_tier", spy)
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10)
+    tiered = search(index, "pemeliharaan", per_page=5)
+    assert used == [True]
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10**9)
+    exhaustive = search(index, "pemeliharaan", per_page=5)
+    assert tiered.total == exhaustive.total == 40
+    assert ids(tiered) == ids(exhaustive)
+    assert all(hit.id < 108 for hit in tiered.hits)
+    assert [round(h.score, 9) for h in tiered.hits] == [round(h.score, 9) for h in exhaustive.hits]
+    # A page past the title matches cannot be settled by them: every match is scored.
+    used.clear()
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10)
+    assert ids(search(index, "pemeliharaan", per_page=5, page=3))[0] >= 108
+    assert used == [False]
