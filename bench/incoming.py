@@ -1,6 +1,7 @@
 """Incoming letters over HTTP on PostgreSQL: a head's queues and a clerk's incoming book in a busy unit.
 
     .venv/bin/python -m bench.incoming [--letters 20000] [--nodes 50000] [--requests 100] [--database-url URL]
+                                       [--database-name NAME]
 
 One unit (BIG) gets --letters registered incoming letters (documents in state received, one version,
 addressed to its head, desk grants as registration and disposisi give them) and --nodes disposisi
@@ -49,7 +50,7 @@ SECRETS = {"DOCFLOW_SERVER__SECRET_KEY": "bench-incoming-secret", "DOCFLOW_SIGNI
 STATES = ("unread", "read", "followed_up", "done", "cancelled")
 
 
-def _create_database(admin_url: str) -> str:
+def _create_database(admin_url: str, name: str = DATABASE) -> str:
     """Create a fresh database beside the given one; return its SQLAlchemy URL."""
     import psycopg
     from sqlalchemy.engine import make_url
@@ -57,9 +58,9 @@ def _create_database(admin_url: str) -> str:
     url = make_url(admin_url)
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    return url.set(database=DATABASE).render_as_string(hide_password=False)
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _services(instance_dir: Path, database_url: str) -> Services:
@@ -222,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--database-url", default=os.environ.get("DOCFLOW_BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-name", default=DATABASE,
+                        help="the database created (dropped first) beside --database-url's")
     parser.add_argument("--root", type=Path, default=Path("/tmp/docflow-bench-incoming"))
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--verbose", action="store_true")
@@ -231,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
 
     shutil.rmtree(args.root, ignore_errors=True)
     args.root.mkdir(parents=True)
-    url = _create_database(args.database_url)
+    url = _create_database(args.database_url, args.database_name)
     services = _services(args.root, url)
     began = time.monotonic()
     big = _unit(services, "BIG")

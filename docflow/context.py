@@ -4,9 +4,11 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
-from flask import current_app, g, request
+from flask import Response, current_app, flash, g, redirect, request
 from sqlalchemy.orm import Session
 
+from docflow.errors import DocflowError
+from docflow.i18n import translate
 from docflow.services import Services
 
 
@@ -20,6 +22,13 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = services().db.session()
     return g.db_session
+
+
+def refused_form(exc: DocflowError, back: str) -> tuple[Response, int]:
+    """Answer a refused form: undo the request's writes, flash why in the reader's language, go back (303)."""
+    db_session().rollback()
+    flash(translate(exc.reason), "error")
+    return redirect(back), 303
 
 
 @lru_cache(maxsize=16)

@@ -53,6 +53,7 @@ class Items:
 
     items: list[Item]
     total: int
+    capped: bool = False  # the count stopped at a cap: there are more than total
 
 
 Source = Callable[[DashboardContext], Items | None]
@@ -77,6 +78,7 @@ class Shown:
     section: Section
     items: list[Item]
     total: int
+    capped: bool = False
 
 
 class Dashboard:
@@ -115,5 +117,6 @@ class Dashboard:
                 continue
             items = [item for part in found for item in part.items]
             items.sort(key=lambda i: not i.overdue)  # stable: each source's own order within
-            shown.append(Shown(section, items[:SECTION_LIMIT], sum(part.total for part in found)))
+            shown.append(Shown(section, items[:SECTION_LIMIT], sum(part.total for part in found),
+                               any(part.capped for part in found)))
         return shown

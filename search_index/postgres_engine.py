@@ -26,7 +26,7 @@ import logging
 import math
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -40,7 +40,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from search_index import boilerplate
-from search_index.analysis import COMPOUNDS, stem_word
+from search_index.analysis import COMPOUNDS, is_pair, pair_term, stem_word
 from search_index.engine import SearchEngine
 from search_index.errors import IndexOutdatedError, SearchIndexError
 from search_index.highlighting import highlight_fragments, highlight_whole
@@ -52,20 +52,26 @@ from search_index.query import (
     is_browse,
     parse_query,
     parse_relaxed,
+    TITLE_FIELDS,
     positive_leaves as _positive_leaves,
     proximity_words as _proximity_words,
+    without_fields,
 )
 from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
 
 # Bump when the tables or the term encoding change (with search_index.schema.SCHEMA_VERSION).
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: pair lexemes
 VERSION = f"{SCHEMA_VERSION}.{LAYOUT_VERSION}"
 
 # The prefix of each field's terms in the one tsvector.
 FIELD_CODES = {"title": "t", "number": "n", "body": "b", "author": "a", "recipients": "r", "title_ac": "c",
                "spell": "s"}
+# Adjacent word pairs of the prose fields (the shared schema's pair fields), stored without positions:
+# a two-word phrase is then one lexeme the GIN index answers exactly, and a longer phrase's pairs narrow
+# the rows whose positions PostgreSQL must check to the few that hold every pair.
+PAIR_CODES = {"title_pairs": "T", "body_pairs": "B"}
 # Fields whose token counts are kept for BM25's length normalisation (in this order in `lengths`).
 LENGTH_FIELDS = ("title", "number", "body", "author", "recipients")
 _PAIR_BASE = {pair: base for base, pair in PAIR_FIELDS.items()}
@@ -78,6 +84,11 @@ B = 0.75
 # Up to this many matches every one is scored exactly; past it the best PRESELECT by ts_rank are.
 SCORE_ALL_BELOW = 3000
 PRESELECT = 600
+# Above this many matches, the matches with a title hit (at most MAX_TITLE_TIER, at most half) are
+# scored first; when the last of the top outscores anything a match without a title hit could reach,
+# that is the exact top and no other row's terms are read.
+TITLE_TIER_ABOVE = 400
+MAX_TITLE_TIER = 1500
 # As in the Whoosh engine (search_index.whoosh_engine.searching).
 SUGGEST_BELOW = 3
 MAX_EDIT_DISTANCE = 2
@@ -127,6 +138,11 @@ def lexeme(field: str, term: str) -> str:
     return f"{FIELD_CODES[field]}:{term}"
 
 
+def pair_lexeme(field: str, first: str, second: str) -> str:
+    """Return the lexeme of two adjacent terms of a prose field (title or body)."""
+    return f"{PAIR_CODES[PAIR_FIELDS[field]]}:{pair_term(first, second)}"
+
+
 # -- writing -------------------------------------------------------------------------------
 
 
@@ -166,7 +182,14 @@ class _Analysis:
                 slots = positions[lexeme(field, token.text)]
                 if len(slots) < MAX_POSITIONS_PER_TERM:
                     slots.append(min(token.pos + 1, MAX_POSITION))
-        terms = " ".join(f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items())
+        pairs: set[str] = set()
+        for field, pair_field in PAIR_FIELDS.items():
+            value = sources[field]
+            if value:
+                code = PAIR_CODES[pair_field]
+                pairs.update(f"{code}:{token.text}" for token in self.schema[pair_field].analyzer(value, mode="index"))
+        terms = " ".join([f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items()]
+                         + [_quote(lex) for lex in sorted(pairs)])
         values = {
             "doc_id": doc.id, "title": doc.title, "body": body, "number": doc.number, "doc_type": doc.doc_type,
             "unit": doc.unit, "state": doc.state, "security_class": doc.security_class,
@@ -250,6 +273,14 @@ def to_tsquery(q: wq.Query) -> str | None:
         slop = getattr(q, "slop", 1)
         if len(lexemes) == 1:
             return lexemes[0]
+        if slop <= 1 and field in PAIR_FIELDS:
+            # Pairs of common words are indexed (the pair analyzer's rule): only rows holding every
+            # such pair of the phrase have their positions checked.
+            pairs = [_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
+            if len(pairs) == 1 and len(words) == 2:
+                return pairs[0]  # exact: the pair is indexed wherever the two stand side by side
+            if pairs:
+                return "(" + " & ".join(pairs) + " & (" + " <-> ".join(lexemes) + "))"
         if slop <= 1:
             return "(" + " <-> ".join(lexemes) + ")"
         # Near (unordered, within `slop`): each neighbouring pair within the distance, either order.
@@ -270,6 +301,17 @@ def to_tsquery(q: wq.Query) -> str | None:
         kept = [p for p in parts if p is not None]
         return "(" + " | ".join(kept) + ")" if kept else None
     raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
+
+
+def _count_facets(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
+    """Count each facet's values over rows of FACET_FIELDS values, most frequent first (empty values left out)."""
+    counters = [Counter() for _ in FACET_FIELDS]
+    for row in rows:
+        for counter, value in zip(counters, row):
+            if value:
+                counter[value] += 1
+    return {field: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+            for field, counter in zip(FACET_FIELDS, counters)}
 
 
 # -- scoring -------------------------------------------------------------------------------
@@ -546,14 +588,17 @@ class PostgresEngine(SearchEngine):
                 params["tsquery"] = tsquery
         condition = " AND ".join(where)
         candidates: list[int] | None = None
+        facets: dict[str, dict[str, int]] | None = None
         if parsed is not None and request.sort == "relevance":
-            # Most queries match few rows: fetch them all (every one is scored), counting only past the limit.
-            candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} LIMIT :cap"),
-                                           {**params, "cap": SCORE_ALL_BELOW + 1}))
-        if candidates is not None and len(candidates) <= SCORE_ALL_BELOW:
+            # One pass over the matches gives the candidates, the total and (from the same rows) the
+            # facets: the words are checked once per row, not once per statement.
+            columns = ", ".join(("doc_id", *FACET_FIELDS)) if request.facets else "doc_id"
+            rows = conn.execute(text(f"SELECT {columns} FROM search_entries WHERE {condition}"), params).all()
+            candidates = [row[0] for row in rows]
             total = len(candidates)
+            if request.facets:
+                facets = _count_facets(row[1:] for row in rows)
         else:
-            candidates = None
             total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {condition}"), params))
         ranked: list[tuple[float, int]] = []
         if parsed is None or request.sort != "relevance":
@@ -587,7 +632,8 @@ class PostgresEngine(SearchEngine):
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._did_you_mean(conn, q, parsed, total, request)
-        facets = self._facets(conn, condition, params) if request.facets else {}
+        if facets is None:
+            facets = self._facets(conn, condition, params) if request.facets else {}
         return SearchResults(total=total, page=page, per_page=per_page, hits=hits, suggestion=suggestion,
                              facets=facets, partial_total=partial_total)
 
@@ -595,29 +641,88 @@ class PostgresEngine(SearchEngine):
 
     def _rank(self, conn: Connection, q: wq.Query, tsquery: str, condition: str, params: dict[str, Any],
               total: int, wanted: int, candidates: list[int] | None = None) -> list[tuple[float, int]]:
-        """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness."""
-        if candidates is not None:
-            pass
-        elif total <= SCORE_ALL_BELOW:
+        """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness.
+
+        `candidates`, when given, are every match's id (`total` of them).
+        """
+        words = _proximity_words(q)
+        depth = max(wanted, RERANK_DEPTH) if len(words) >= 2 else wanted
+        tier = self._rank_title_tier(conn, q, candidates, depth) if candidates and total > TITLE_TIER_ABOVE else None
+        if tier is not None:
+            scored, docs = tier
+            return self._rerank_near_first(words, scored, docs, wanted)
+        if candidates is None and total <= SCORE_ALL_BELOW:
             candidates = list(conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition}"), params))
-        else:
-            # ts_rank with the field boosts as weights picks the rows worth scoring exactly.
+        elif total > SCORE_ALL_BELOW:
+            # ts_rank picks the rows worth scoring exactly (among the matches already found, if given).
+            among = "doc_id = ANY(:candidates)" if candidates is not None else condition
             candidates = list(conn.scalars(text(
-                f"SELECT doc_id FROM search_entries WHERE {condition} "
+                f"SELECT doc_id FROM search_entries WHERE {among} "
                 "ORDER BY ts_rank(terms, CAST(:tsquery_rank AS tsquery)) DESC, doc_id LIMIT :preselect"),
-                {**params, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
+                {**params, "candidates": candidates, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
         docs = self._load_docs(conn, q, candidates)
         self._fetch_frequencies(conn, q)
         score = self._compile(conn, q)
         scored = [(score(docs[d])[1], d) for d in candidates if d in docs]
         scored.sort(key=lambda item: (-item[0], item[1]))
-        words = _proximity_words(q)
+        return self._rerank_near_first(words, scored, docs, wanted)
+
+    def _rerank_near_first(self, words: list[str], scored: list[tuple[float, int]], docs: dict[int, _Doc],
+                           wanted: int) -> list[tuple[float, int]]:
+        """Reorder the best RERANK_DEPTH by the closeness of the query's words; return the best `wanted`."""
         if len(words) < 2:
             return scored[:wanted]
         head, tail = scored[:RERANK_DEPTH], scored[RERANK_DEPTH:]
         head = [(score * (1.0 + PROXIMITY_BOOST * self._closeness(words, docs[d])), d) for score, d in head]
         head.sort(key=lambda item: (-item[0], item[1]))
         return (head + tail)[:wanted]
+
+    def _rank_title_tier(self, conn: Connection, q: wq.Query, candidates: list[int],
+                         wanted: int) -> tuple[list[tuple[float, int]], dict[int, _Doc]] | None:
+        """Score only the matches with a title hit, if that provably gives the best `wanted` (as Whoosh's engine).
+
+        Common words match most letters, and each match's terms are read out of its row to score
+        it; but when the `wanted`-th best title match outscores the most any match without a title
+        hit could reach, no other match can enter the top. Returns None when that does not hold.
+        """
+        parts = [part for leaf in _positive_leaves(q) if leaf.field() in TITLE_FIELDS
+                 for part in (to_tsquery(leaf),) if part is not None]
+        if not parts:
+            return None
+        tier = list(conn.scalars(text("SELECT doc_id FROM search_entries WHERE doc_id = ANY(:ids) "
+                                      "AND terms @@ CAST(:titles AS tsquery)"),
+                                 {"ids": candidates, "titles": " | ".join(parts)}))
+        if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(candidates) // 2):
+            return None
+        docs = self._load_docs(conn, q, tier)
+        self._fetch_frequencies(conn, q)
+        score = self._compile(conn, q)
+        scored = sorted(((score(docs[d])[1], d) for d in tier if d in docs), key=lambda item: (-item[0], item[1]))
+        if len(scored) < wanted or scored[wanted - 1][0] <= self._max_score(conn, without_fields(q, TITLE_FIELDS)):
+            return None
+        return scored, docs
+
+    def _max_score(self, conn: Connection, q: wq.Query) -> float:
+        """Return an upper bound of q's score over all rows (BM25's term weight stays below idf * (k1 + 1))."""
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__) or isinstance(q, wq.Not):
+            return 0.0
+        if isinstance(q, wq.Prefix):
+            return q.boost
+        if isinstance(q, (wq.Term, wq.Phrase)):
+            field, words = _leaf_words(q)
+            if field not in FIELD_CODES:
+                return 0.0
+            if isinstance(q, wq.Term) and len(words) > 1:  # a pair, scored as one term
+                counted = [to_tsquery(q)]
+            else:
+                counted = [_quote(lexeme(field, w)) for w in words]
+            if any(self._doc_frequency(conn, c) == 0 for c in counted):
+                return 0.0  # nothing holds it
+            return sum(self._idf(conn, c) * (K1 + 1) for c in counted) * q.boost
+        if isinstance(q, (wq.And, wq.Or)):
+            factor = q.boost if len(q.subqueries) > 1 and q.boost != 1.0 else 1.0
+            return sum(self._max_score(conn, child) for child in q.subqueries) * factor
+        return math.inf  # unknown: never claim the title tier settles it
 
     def _load_docs(self, conn: Connection, q: wq.Query, ids: list[int]) -> dict[int, _Doc]:
         """Read the field lengths and the positions of q's terms (and of its prefixes' terms) in these rows."""
@@ -812,6 +917,7 @@ class PostgresEngine(SearchEngine):
 
     @staticmethod
     def _facets(conn: Connection, condition: str, params: dict[str, Any]) -> dict[str, dict[str, int]]:
+        """Count the facet values of the rows matching the condition (one grouped statement)."""
         facets: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
         sets = ", ".join(f"({field})" for field in FACET_FIELDS)
         rows = conn.execute(text(f"SELECT {', '.join(FACET_FIELDS)}, count(*), "

@@ -229,6 +229,20 @@ def _check_operands(kinds: list[str]) -> None:
             raise QuerySyntaxError("AND/OR/NOT needs a search word on its right.", "missing_operand")
 
 
+# Fields of the title: a match there is boosted (see schema.FIELD_BOOSTS), which lets both engines rank
+# a common word's matches by scoring only those with a title hit when that provably settles the top.
+TITLE_FIELDS = frozenset({"title", "title_ac", "title_pairs"})
+
+
+def without_fields(q: Query, fields: frozenset[str]) -> Query:
+    """Return q with its leaves in `fields` removed (as if those terms matched nothing)."""
+    if q.is_leaf():
+        return NullQuery if q.field() in fields else q
+    if isinstance(q, Not):
+        return q
+    return q.apply(lambda child: without_fields(child, fields)).normalize()
+
+
 def positive_leaves(q: Query) -> list[Query]:
     """Return the leaf queries that can contribute to a match (those not under a NOT)."""
     if isinstance(q, Not):

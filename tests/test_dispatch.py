@@ -165,3 +165,79 @@ def test_clerk_sees_what_waits_and_sends_from_the_page(app, client, db, services
     assert r.status_code == 302
     db.expire_all()
     assert db.get(Document, document.id).state == "filed"
+
+
+class _Refusing:
+    """An SMTP server that refuses every recipient, as a mail server does for an address that does not exist."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+        return "550 5.1.1 <%s>: mailbox unavailable" % address
+
+
+def test_a_refused_email_is_delivered_another_way_from_the_page(make_services, db, make_unit, make_user, login):
+    """When the mail server refuses the address, does the dispatch page list the refusal and record the courier
+    delivery that replaced it (not only the API), after which the refusal leaves the list?"""
+    from aiosmtpd.controller import Controller
+
+    from docflow import create_app
+    from docflow.auth.operations import create_token
+    from docflow.outbox.worker import Worker
+    from tests.test_notifications import _free_port
+
+    controller = Controller(_Refusing(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        services = make_services(mail={"host": "127.0.0.1", "port": controller.port, "sender": "docflow@kota.go.id"},
+                                 server={"public_url": "https://docflow.kota.go.id"}, worker={"max_attempts": 1})
+        office = make_office(db, make_unit, make_user)
+        db.commit()
+        app = create_app(services)
+        app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+        client = app.test_client()
+
+        def token_for(user):
+            token = create_token(db, user)
+            db.commit()
+            return {"Authorization": f"Bearer {token}"}
+
+        document = _signed(client, db, services, office, token_for, to_name=[EMAILED])
+        r = client.post("/api/v1/dispatch/send", json={"documents": [document.id]}, headers=token_for(office.clerk))
+        assert r.status_code == 200, r.get_json()
+        Worker(services).run_pending()
+    finally:
+        controller.stop()
+    (refused,) = db.scalars(select(Delivery)).all()
+    db.refresh(refused)
+    assert (refused.status, refused.method) == ("failed", "email") and "mailbox unavailable" in refused.detail
+
+    web = app.test_client()
+    web.set_cookie("lang", "en")
+    login(office.clerk, web)
+    page = web.get("/dispatch").get_data(as_text=True)
+    assert "E-mails refused: record how the letter went instead" in page and "mailbox unavailable" in page
+    form = page[page.index(f'id="refused-{refused.id}"'):]
+    assert f'action="/dispatch/documents/{document.id}/deliveries"' in form
+    assert f'name="recipient_id" value="{refused.recipient_id}"' in form
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    fields = {"csrf_token": csrf, "recipient_id": str(refused.recipient_id), "delivered_on": NOW.date().isoformat(),
+              "receiver": "Pak Budi (bagian umum)", "reference": "POS-RI 991"}
+    # No method: refused with the reason, nothing recorded.
+    r = web.post(f"/dispatch/documents/{document.id}/deliveries", data=fields, follow_redirects=True)
+    assert "this field is required" in r.get_data(as_text=True)
+    assert len(db.scalars(select(Delivery)).all()) == 1
+    r = web.post(f"/dispatch/documents/{document.id}/deliveries", data={**fields, "method": "courier"})
+    assert r.status_code == 302
+    db.expire_all()
+    lines = db.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert [(d.method, d.status, d.receiver, d.reference) for d in lines] == [
+        ("email", "failed", "", ""), ("courier", "delivered", "Pak Budi (bagian umum)", "POS-RI 991")]
+    page = web.get("/dispatch").get_data(as_text=True)
+    assert "E-mails refused" not in page and "POS-RI 991" in page
+    comment = db.scalars(select(AuditEvent.comment).where(AuditEvent.action == "record_delivery")
+                         .order_by(AuditEvent.id.desc())).first()
+    assert comment.startswith("Kementerian PAN-RB: courier on ")
+    # Only the unit's clerk records it.
+    other = app.test_client()
+    login(office.drafter, other)
+    r = other.post(f"/dispatch/documents/{document.id}/deliveries", data={**fields, "method": "hand"})
+    assert r.status_code == 403

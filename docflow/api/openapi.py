@@ -269,6 +269,16 @@ SPEC: dict[str, Any] = {
                 "responses": {"200": _json("Inbox", "The waiting items."), "401": _ERRORS},
             },
         },
+        "/api/v1/dashboard": {
+            "get": {
+                "operationId": "getDashboard",
+                "summary": "The start page's sections that concern me (a clerk's and a head's differ), each with "
+                           "its count and first items, overdue first.",
+                "parameters": [_query("sections", {"type": "string", "maxLength": 500},
+                                      "Only these sections, by key, comma-separated (e.g. incoming_unread,to_send).")],
+                "responses": {"200": _json("Dashboard", "The sections."), "400": _ERRORS, "401": _ERRORS},
+            },
+        },
         "/api/v1/incoming": {
             "get": {
                 "operationId": "getIncoming",
@@ -413,6 +423,19 @@ SPEC: dict[str, Any] = {
                     "delegation": {"type": ["string", "null"]}, "comment": {"type": "string"},
                     "revision": {"type": ["integer", "null"]}, "file_sha256": {"type": ["string", "null"]},
                     "at": {"type": "string", "format": "date-time"}, "hash": {"type": "string"}}}}}},
+            "Dashboard": {"type": "object", "required": ["sections"], "properties": {
+                "sections": {"type": "array", "items": {
+                    "type": "object", "required": ["key", "title", "total", "items"], "properties": {
+                        "key": {"type": "string", "description": "incoming_unread, dispositions_unread, "
+                                "dispositions_open, without_disposition, to_register, to_send, to_file"},
+                        "title": {"type": "string", "description": "In the caller's language."},
+                        "total": {"type": "integer", "description": "How many in all (items holds the first)."},
+                        "total_capped": {"type": "boolean", "description": "Counted up to 10,000: there are more."},
+                        "all_url": {"type": ["string", "null"], "description": "The page listing them all."},
+                        "items": {"type": "array", "items": {"type": "object", "properties": {
+                            "label": {"type": "string"}, "url": {"type": "string"}, "detail": {"type": "string"},
+                            "when": {"type": ["string", "null"], "description": "A date or a time."},
+                            "overdue": {"type": "boolean"}}}}}}}}},
             "Inbox": {"type": "object", "properties": {
                 "total": {"type": "integer"}, "overdue": {"type": "integer"},
                 "results": {"type": "array", "items": {"type": "object", "properties": {
@@ -920,7 +943,8 @@ SPEC["paths"].update({
     },
     "/api/v1/incoming-letters/{letter_id}": {
         "get": {"operationId": "getIncomingLetter", "tags": ["incoming"], "parameters": [_LETTER_ID],
-                "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it).",
+                "summary": "Show an incoming letter with its disposisi tree (depth first; parent_id links it); "
+                           "an addressee who opens it has read it, as on its page.",
                 "responses": {"200": _json("IncomingLetterWithTree", "The letter."), "401": _ERRORS,
                               "404": _ERRORS}},
     },
@@ -1082,7 +1106,8 @@ _LETTER_PROPERTIES = {
     "state": {"type": "string", "enum": ["registered", "in_progress", "done", "forwarded"]},
     "forwarded_to_id": {"type": ["integer", "null"], "description": "Forwarded: the entry in the right unit's book."},
     "addressees": {"type": "array", "items": {"type": "object", "properties": {
-        "position_id": {"type": "integer"}, "title": {"type": "string"}}}},
+        "position_id": {"type": "integer"}, "title": {"type": "string"},
+        "read_at": {**_NULLABLE_TIME, "description": "When someone at the desk first opened the letter (page or API)."}}}},
     "registered_by": {"type": "string"}, "created_at": _TIME,
     "document_id": {"type": "integer", "description": "The letter's file as a document (state received)."},
     "content_url": {"type": "string"},
@@ -1099,7 +1124,10 @@ SPEC["components"]["schemas"].update({
     "IncomingLetterWithTree": {"type": "object", "required": ["id", "agenda_number", "state", "dispositions"],
                                "properties": {**_LETTER_PROPERTIES, "dispositions": {
                                    "type": "array", "items": {"$ref": "#/components/schemas/Disposition"}}}},
-    "IncomingLetterPage": _page_of("IncomingLetter"),
+    "IncomingLetterPage": {**_page_of("IncomingLetter"), "properties": {
+        **_page_of("IncomingLetter")["properties"],
+        "total": {"type": "integer", "description": "At most 10,000: a larger book says total_capped."},
+        "total_capped": {"type": "boolean", "description": "There are more than total (shown as \"10,000+\")."}}},
     "Disposition": {"type": "object", "required": ["id", "letter_id", "state"], "properties": {
         "id": {"type": "integer"}, "letter_id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
         "from_position_id": {"type": "integer"}, "from_position": {"type": "string"},
@@ -1397,6 +1425,18 @@ SPEC["paths"].update({
                 "responses": {"200": _json("PendingRegistration", "The intake."), "401": _ERRORS, "403": _ERRORS,
                               "404": _ERRORS}},
     },
+    "/api/v1/pending-registrations/{pending_id}/file": {
+        "get": {"operationId": "getPendingRegistrationFile", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                "summary": "Download the file an intake would register (records clerks of its unit).",
+                "responses": {"200": _bytes("The stored bytes, as an attachment, checked against their SHA-256."),
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS}},
+    },
+    "/api/v1/pending-registrations/{pending_id}/original": {
+        "get": {"operationId": "getPendingRegistrationOriginal", "tags": ["incoming"], "parameters": [_PENDING_ID],
+                "summary": "Download what arrived as it arrived: the whole e-mail (.eml) or the scanner's file.",
+                "responses": {"200": _bytes("The stored bytes, as an attachment, checked against their SHA-256."),
+                              "401": _ERRORS, "403": _ERRORS, "404": _ERRORS}},
+    },
     "/api/v1/pending-registrations/{pending_id}/register": {
         "post": {"operationId": "registerPendingRegistration", "tags": ["incoming"], "parameters": [_PENDING_ID],
                  "summary": "Complete an intake into an incoming letter through the usual registration (agenda "
@@ -1438,6 +1478,8 @@ SPEC["components"]["schemas"].update({
         "size": {"type": ["integer", "null"]},
         "reason": {"type": ["string", "null"], "description": "Why it could not be read (failed)."},
         "letter_id": {"type": ["integer", "null"]}, "discard_reason": {"type": ["string", "null"]},
+        "file_url": {"type": ["string", "null"], "description": "The file it would register (none if unreadable)."},
+        "original_url": {"type": ["string", "null"], "description": "What arrived, as it arrived (.eml or file)."},
         "prefilled": {"type": "object", "properties": {
             "sender": {"type": "string"}, "subject": {"type": "string"}, "received_on": {"type": "string"}}}}},
     "PendingRegistrationPage": _page_of("PendingRegistration"),

@@ -8,21 +8,22 @@ from flask_login import login_required
 
 from docflow.auth.access import web_user
 from docflow.auth.models import Role
-from docflow.context import acting_positions, db_session, services
+from docflow.context import acting_positions, db_session, refused_form, services
 from docflow.dispatch.models import DeliveryMethod, DeliveryStatus
 from docflow.dispatch.operations import (
     RECORDED_METHODS,
     file_letters,
+    record_delivery,
     send_letters,
     validate_delivery_fields,
     validate_document_ids,
 )
-from docflow.dispatch.queries import expedition_book
+from docflow.dispatch.queries import expedition_book, refused_deliveries
 from docflow.documents.models import DocumentState
 from docflow.documents.queries import get_readable_document
 from docflow.documents.views import CsrfForm, require_fresh_form
-from docflow.errors import N_, DocflowError, PermissionDenied
-from docflow.i18n import translate
+from docflow.api.params import optional_id
+from docflow.errors import N_, DocflowError, PermissionDenied, ValidationFailed
 from docflow.workflow.queries import unit_letters_in_state
 
 bp = Blueprint("dispatch", __name__)
@@ -57,6 +58,7 @@ def index():
     deliveries, delivered_total = expedition_book(session, user.unit_id, per_page=50)
     return render_template("dispatch/index.html", to_send=to_send, send_total=send_total, to_file=to_file,
                            file_total=file_total, deliveries=deliveries, delivered_total=delivered_total,
+                           refused=refused_deliveries(session, user.unit_id, limit=LIST_LIMIT),
                            methods=RECORDED_METHODS, method_labels=METHOD_LABELS, status_labels=STATUS_LABELS, form=CsrfForm(),
                            today=services().today().isoformat())
 
@@ -85,9 +87,27 @@ def act(action: str):
         else:
             return redirect(url_for(".index")), 303
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".index")), 303
+        return refused_form(exc, url_for(".index"))
     flash(message, "success")
     return redirect(url_for(".index"))
 
+
+
+@bp.post("/dispatch/documents/<id:document_id>/deliveries")
+@login_required
+def deliver(document_id: int):
+    """Record how a letter reached an addressee after its e-mail was refused (courier, portal or by hand)."""
+    user = _clerk()
+    session = db_session()
+    try:
+        require_fresh_form()
+        document = get_readable_document(session, user, document_id, acting_positions(user))
+        recipient_id = optional_id(request.form, "recipient_id")
+        if recipient_id is None:
+            raise ValidationFailed(N_("this field is required"), field="recipient_id")
+        fields = validate_delivery_fields(request.form, on=services().today())
+        delivery = record_delivery(session, actor=user, document=document, recipient_id=recipient_id, fields=fields)
+    except DocflowError as exc:
+        return refused_form(exc, url_for(".index"))
+    flash(_("The delivery to %(name)s is recorded.", name=delivery.addressee), "success")
+    return redirect(url_for(".index"))

@@ -18,6 +18,7 @@ from docflow.incoming.operations import (
     start_reply,
     store_follow_up_file,
     give_disposition,
+    mark_letter_read,
     register_incoming_letter,
     register_internal_letter,
     validate_disposition_fields,
@@ -79,7 +80,7 @@ def list_letters():
                          page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                          per_page=int_param(request.args, "per_page", 20, maximum=100))
     return jsonify(results=[letter_json(letter, user, positions) for letter in page.items], total=page.total,
-                   page=page.page, per_page=page.per_page)
+                   total_capped=page.capped, page=page.page, per_page=page.per_page)
 
 
 @bp.post("/incoming-letters")
@@ -149,10 +150,11 @@ def _internal_document(session, user, document_id, get_readable_document):
 @bp.get("/incoming-letters/<id:letter_id>")
 @api_login_required
 def show_letter(letter_id: int):
-    """Show one incoming letter with its disposisi (a flat list; parent_id makes the tree)."""
+    """Show one incoming letter with its disposisi (a flat list; parent_id makes the tree); an addressee reads it."""
     user = api_user()
     positions = acting_positions(user)
     letter = get_readable_letter(db_session(), user, letter_id, positions)
+    mark_letter_read(db_session(), actor=user, letter=letter, positions=positions, now=services().now())
     from docflow.incoming.queries import disposition_tree
 
     flat = []

@@ -30,8 +30,8 @@ def unread_letters_items(context: DashboardContext) -> Items | None:
     """Letters addressed to my desks that nobody there has opened."""
     if not context.positions:
         return None
-    letters, total = unread_letters(context.session, context.positions, limit=LIMIT)
-    return Items([_letter_item(letter) for letter in letters], total)
+    letters, total, capped = unread_letters(context.session, context.positions, limit=LIMIT)
+    return Items([_letter_item(letter) for letter in letters], total, capped)
 
 
 def _nodes(context: DashboardContext, state: str) -> Items | None:
@@ -60,9 +60,9 @@ def without_disposition_items(context: DashboardContext) -> Items | None:
     clerk = can_register(context.user)
     if not context.positions and not clerk:
         return None
-    letters, total = letters_without_disposition(context.session, context.user, context.positions, clerk=clerk,
+    letters, total, capped = letters_without_disposition(context.session, context.user, context.positions, clerk=clerk,
                                                  limit=LIMIT)
-    return Items([_letter_item(letter) for letter in letters], total)
+    return Items([_letter_item(letter) for letter in letters], total, capped)
 
 
 def internal_to_register_items(context: DashboardContext) -> Items | None:

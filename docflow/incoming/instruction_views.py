@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 
 from docflow.admin.access import admin_required
 from docflow.auth.access import web_user
-from docflow.context import db_session
+from docflow.context import db_session, refused_form
 from docflow.documents.views import CsrfForm, require_fresh_form
 from docflow.errors import DocflowError
-from docflow.i18n import translate
 from docflow.incoming.instructions import (
     add_instruction,
     all_instructions,
@@ -43,9 +42,7 @@ def _act(change, done: str):
         require_fresh_form()
         change(session, web_user())
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".index")), 303
+        return refused_form(exc, url_for(".index"))
     flash(done, "success")
     return redirect(url_for(".index"))
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from docflow.audit.operations import record_event
@@ -48,12 +49,23 @@ class Arrival:
     filename: str = ""
 
 
+def _message_data(message: Message) -> dict[str, Any]:
+    # A parameter that is itself a Message (an upload refusal inside "%(name)s: %(reason)s") is kept as a
+    # template too, so that it is translated where it is shown rather than stored as English text.
+    return {"template": message.template,
+            "params": {k: _message_data(v) if isinstance(v, Message) else v if isinstance(v, int | float) else str(v)
+                       for k, v in message.params.items()}}
+
+
+def _message_of(data: dict[str, Any]) -> Message:
+    return Message(data["template"], **{k: _message_of(v) if isinstance(v, dict) else v
+                                        for k, v in data.get("params", {}).items()})
+
+
 def reason_json(message: str) -> str:
-    """Return a refusal as stored: its template and parameters, to be shown in the reader's language."""
+    """Return a refusal as stored: its template and parameters (nested ones too), shown in the reader's language."""
     if isinstance(message, Message):
-        return json.dumps({"template": message.template,
-                           "params": {k: v if isinstance(v, int | float) else str(v)
-                                      for k, v in message.params.items()}})
+        return json.dumps(_message_data(message))
     return json.dumps({"template": "%(text)s", "params": {"text": str(message)}})
 
 
@@ -62,10 +74,41 @@ def stored_reason(row: PendingRegistration) -> Message | str:
     if not row.reason:
         return ""
     try:
-        data = json.loads(row.reason)
-        return Message(data["template"], **data.get("params", {}))
-    except (ValueError, KeyError, TypeError):
+        return _message_of(json.loads(row.reason))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return row.reason
+
+
+# The first half of the (class, source) key of PostgreSQL advisory locks held by an intake round.
+ROUND_LOCK_CLASS = 16_001
+
+
+@contextmanager
+def source_round(db, key: str) -> Iterator[bool]:
+    """Hold one source's round for this worker: yield False when another worker reads it now (PostgreSQL).
+
+    A session lock (pg_try_advisory_lock) on a connection of its own, in autocommit so that no transaction
+    stays open through the round; it goes with the connection if the worker dies. SQLite has one writer
+    at a time anyway, and a collision is caught by the pending registrations' unique keys: always True.
+    """
+    if db.dialect != "postgresql":
+        yield True
+        return
+    lock = text("SELECT pg_try_advisory_lock(:class_id, hashtext(:key))")
+    unlock = text("SELECT pg_advisory_unlock(:class_id, hashtext(:key))")
+    params = {"class_id": ROUND_LOCK_CLASS, "key": key}
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        held = bool(conn.scalar(lock, params))
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    conn.scalar(unlock, params)
+                except Exception:
+                    conn.invalidate()  # closed, never back in the pool holding the lock
+                    raise
 
 
 def check_readable(upload: Upload) -> None:

@@ -278,5 +278,7 @@ def _first_file(services, raw: bytes):
         return None, Message(N_("the message has no attached file"))
     if len(refusals) == 1:
         return None, refusals[0]
-    return None, Message(N_("no attached file could be taken in: %(reasons)s"),
-                         reasons="; ".join(str(r) for r in refusals))
+    reasons = refusals[0]
+    for refusal in refusals[1:]:  # nested, not joined as text, so each is shown in the reader's language
+        reasons = Message(N_("%(first)s; %(next)s"), first=reasons, next=refusal)
+    return None, Message(N_("no attached file could be taken in: %(reasons)s"), reasons=reasons)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docflow.auth.models import User
@@ -183,3 +183,15 @@ class FollowUpAttachment(Base):
 
 Index("ix_incoming_letters_duplicate", IncomingLetter.sender_number, IncomingLetter.sender_date)
 Index("ix_dispositions_to_state", Disposition.to_position_id, Disposition.state)
+
+# "Disposisi for me" lists open nodes first: unread, read, followed up, then the rest. The rank is written
+# once, as literal SQL, so that the list's ORDER BY is the very expression this index holds (PostgreSQL
+# reads the first page off the index instead of sorting every node of a busy desk).
+INBOX_RANK_SQL = ("CASE state WHEN 'unread' THEN 0 WHEN 'read' THEN 1 WHEN 'followed_up' THEN 2 ELSE 3 END")
+Index("ix_dispositions_inbox", Disposition.to_position_id, text(f"({INBOX_RANK_SQL})"), Disposition.due_on,
+      Disposition.created_at.desc(), Disposition.id.desc())
+# The start page's letter sections list the newest received first, ten of thousands.
+Index("ix_incoming_letters_received", IncomingLetter.received_on.desc(), IncomingLetter.id.desc())
+# With a state chosen, the same order without the rank.
+Index("ix_dispositions_inbox_state", Disposition.to_position_id, Disposition.state, Disposition.due_on,
+      Disposition.created_at.desc(), Disposition.id.desc())

@@ -9,6 +9,7 @@ from docflow.auth.access import api_login_required, api_user
 from docflow.context import acting_positions, db_session, held_positions, services
 from docflow.errors import N_, ValidationFailed
 from docflow.i18n import translate
+from docflow.incoming.files import send_intake_file
 from docflow.incoming.intake import (
     discard_pending,
     ensure_pending_permission,
@@ -38,6 +39,9 @@ def pending_json(row: PendingRegistration, timezone) -> dict:
         "size": row.file_size, "reason": str(translate(stored_reason(row))) if row.reason else None,
         "letter_id": row.letter_id, "discard_reason": row.discard_reason or None,
         "prefilled": prefilled(row, timezone),
+        "file_url": url_for("pending_api.file", pending_id=row.id) if row.file_key else None,
+        "original_url": url_for("pending_api.original", pending_id=row.id) if row.original_key or row.file_key
+        else None,
     }
 
 
@@ -65,6 +69,24 @@ def show_pending(pending_id: int):
     user = api_user()
     ensure_pending_permission(user)
     return jsonify(pending_json(get_pending(db_session(), user, pending_id), services().timezone))
+
+
+@bp.get("/pending-registrations/<id:pending_id>/file")
+@api_login_required
+def file(pending_id: int):
+    """Download the file an intake would register."""
+    user = api_user()
+    ensure_pending_permission(user)
+    return send_intake_file(get_pending(db_session(), user, pending_id))
+
+
+@bp.get("/pending-registrations/<id:pending_id>/original")
+@api_login_required
+def original(pending_id: int):
+    """Download what arrived as it arrived: the whole e-mail (.eml) or the scanner's file."""
+    user = api_user()
+    ensure_pending_permission(user)
+    return send_intake_file(get_pending(db_session(), user, pending_id), original=True)
 
 
 @bp.post("/pending-registrations/<id:pending_id>/register")

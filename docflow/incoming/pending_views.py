@@ -1,7 +1,7 @@
 """Pages of the clerk's "to register" list: intakes from mailboxes and scanner folders, and failed ones."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -9,10 +9,9 @@ from werkzeug.datastructures import MultiDict
 
 from docflow.api.params import MAX_PAGE, int_param
 from docflow.auth.access import web_user
-from docflow.context import db_session, held_positions, services
+from docflow.context import db_session, held_positions, refused_form, services
 from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
-from docflow.errors import N_, Conflict, DocflowError, NotFound, ValidationFailed
-from docflow.i18n import translate
+from docflow.errors import Conflict, DocflowError, ValidationFailed
 from docflow.incoming.intake import (
     discard_pending,
     ensure_pending_permission,
@@ -21,6 +20,7 @@ from docflow.incoming.intake import (
     register_pending,
     stored_reason,
 )
+from docflow.incoming.files import send_intake_file
 from docflow.incoming.intake_models import IntakeSource
 from docflow.incoming.operations import find_duplicate, validate_incoming_fields
 from docflow.incoming.queries import pending_registrations
@@ -47,8 +47,7 @@ def index():
     sources = session.scalars(select(IntakeSource).where(IntakeSource.unit_id == user.unit_id)
                               .order_by(IntakeSource.name)).all()
     return render_template("incoming/pending.html", page=page, sources=sources, reason_of=stored_reason,
-                           channel_labels=CHANNEL_LABELS, state_labels=STATE_LABELS, form=CsrfForm(),
-                           tz=services().timezone)
+                           channel_labels=CHANNEL_LABELS, state_labels=STATE_LABELS, form=CsrfForm())
 
 
 def _values(row):
@@ -104,25 +103,9 @@ def discard(pending_id: int):
         row = get_pending(session, user, pending_id, lock=True)
         discard_pending(session, actor=user, row=row, reason=request.form.get("reason", ""), now=services().now())
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".index")), 303
+        return refused_form(exc, url_for(".index"))
     flash(_("The intake was discarded."), "success")
     return redirect(url_for(".index"))
-
-
-def _send(key: str | None, name: str, mime: str) -> Response:
-    if not key:
-        raise NotFound(N_("nothing of this intake was stored"))
-    with services().store.open(key, verify=True) as stream:
-        data = stream.read()
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
-    response = Response(data, mimetype=mime or "application/octet-stream")
-    response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/incoming/pending/<id:pending_id>/file")
@@ -131,8 +114,7 @@ def download(pending_id: int):
     """Download the file an intake would register."""
     user = web_user()
     ensure_pending_permission(user)
-    row = get_pending(db_session(), user, pending_id)
-    return _send(row.file_key, row.filename or "surat", row.mime_type)
+    return send_intake_file(get_pending(db_session(), user, pending_id))
 
 
 @bp.get("/incoming/pending/<id:pending_id>/original")
@@ -141,7 +123,4 @@ def original(pending_id: int):
     """Download what arrived as it arrived: the whole e-mail (.eml) or the scanner's file."""
     user = web_user()
     ensure_pending_permission(user)
-    row = get_pending(db_session(), user, pending_id)
-    if row.channel == "mail":
-        return _send(row.original_key, f"intake-{row.id}.eml", "message/rfc822")
-    return _send(row.original_key or row.file_key, row.filename or f"intake-{row.id}", "application/octet-stream")
+    return send_intake_file(get_pending(db_session(), user, pending_id), original=True)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
@@ -15,6 +15,7 @@ from docflow.documents.models import Document, DocumentRecipient, SecurityClass
 from docflow.errors import N_, NotFound
 from docflow.incoming.access import can_read_letter
 from docflow.incoming.models import (
+    INBOX_RANK_SQL,
     Disposition,
     DispositionInstruction,
     FollowUpAttachment,
@@ -26,12 +27,24 @@ from docflow.incoming.states import DispositionState, LetterState
 from docflow.org.models import Position, Unit
 
 
+# Counts stop here: a busy unit's book is "10,000+" rather than counted to its last letter on every page.
+COUNT_CAP = 10_000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
     total: int
     page: int
     per_page: int
+    capped: bool = False  # total is COUNT_CAP and there are more
+
+
+def capped_count(session: Session, query, cap: int | None = None) -> tuple[int, bool]:
+    """Count a query's rows up to cap (COUNT_CAP); return the count (at most cap) and whether there are more."""
+    cap = COUNT_CAP if cap is None else cap
+    found = session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery())) or 0
+    return min(found, cap), found > cap
 
 
 @dataclass
@@ -66,12 +79,13 @@ def incoming_book(session: Session, user: User, unit_id: int, *, positions: Iter
     if state:
         conditions.append(IncomingLetter.state == state)
     base = select(IncomingLetter).join(Document, Document.id == IncomingLetter.document_id).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total, capped = capped_count(session, select(IncomingLetter.id).join(Document, Document.id == IncomingLetter.document_id)
+                                 .where(*conditions))
     items = session.scalars(
         base.order_by(IncomingLetter.agenda_year.desc(), IncomingLetter.agenda_number.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).unique().all()
-    return Page(list(items), total, page, per_page)
+    return Page(list(items), total, page, per_page, capped)
 
 
 def my_dispositions(session: Session, positions: Iterable[int], *, state: str | None = None, page: int = 1,
@@ -81,17 +95,18 @@ def my_dispositions(session: Session, positions: Iterable[int], *, state: str | 
     if not positions:
         return Page([], 0, page, per_page)
     conditions = [Disposition.to_position_id.in_(positions)]
+    # Due first (no due date last), then newest: the order the indexes of migration 0021 hold.
+    order = [Disposition.due_on.asc().nulls_last(), Disposition.created_at.desc(), Disposition.id.desc()]
     if state:
         conditions.append(Disposition.state == state)
     else:
         conditions.append(Disposition.state != DispositionState.CANCELLED)
-    order = case({DispositionState.UNREAD: 0, DispositionState.READ: 1, DispositionState.FOLLOWED_UP: 2},
-                 value=Disposition.state, else_=3)
-    total = session.scalar(select(func.count(Disposition.id)).where(*conditions)) or 0
+        order.insert(0, literal_column(INBOX_RANK_SQL.replace("CASE state", "CASE dispositions.state")))
+    # count(*), not count(id): the (to_position_id, state) index alone answers it.
+    total = session.scalar(select(func.count()).select_from(Disposition).where(*conditions)) or 0
     items = session.scalars(
         select(Disposition).where(*conditions)
-        .order_by(order, Disposition.due_on.is_(None), Disposition.due_on, Disposition.created_at.desc(),
-                  Disposition.id.desc())
+        .order_by(*order)
         .offset((page - 1) * per_page).limit(per_page)
         .options(selectinload(Disposition.letter))
     ).unique().all()
@@ -197,11 +212,12 @@ def pending_registrations(session: Session, unit_id: int, *, state: str | None =
     return Page(list(items), total, page, per_page)
 
 
-def unread_letters(session: Session, positions: Iterable[int], *, limit: int = 10) -> tuple[list[IncomingLetter], int]:
-    """Return the letters addressed to my desks that nobody at those desks has opened yet, newest first."""
+def unread_letters(session: Session, positions: Iterable[int], *,
+                   limit: int = 10) -> tuple[list[IncomingLetter], int, bool]:
+    """Return the letters addressed to my desks that nobody there has opened yet, newest first; count (capped)."""
     positions = sorted(set(positions))
     if not positions:
-        return [], 0
+        return [], 0, False
     unread = select(IncomingAddressee.letter_id).where(IncomingAddressee.position_id.in_(positions),
                                                        IncomingAddressee.read_at.is_(None))
     base = select(IncomingLetter).where(IncomingLetter.id.in_(unread),
@@ -210,7 +226,7 @@ def unread_letters(session: Session, positions: Iterable[int], *, limit: int = 1
 
 
 def letters_without_disposition(session: Session, user: User, positions: Iterable[int], *, clerk: bool,
-                                limit: int = 10) -> tuple[list[IncomingLetter], int]:
+                                limit: int = 10) -> tuple[list[IncomingLetter], int, bool]:
     """Return the letters still without a disposisi: addressed to my desks, or (a clerk) in my unit's book."""
     positions = sorted(set(positions))
     mine = [IncomingLetter.id.in_(select(IncomingAddressee.letter_id)
@@ -218,17 +234,17 @@ def letters_without_disposition(session: Session, user: User, positions: Iterabl
     if clerk and user.unit_id is not None:
         mine.append(and_(IncomingLetter.unit_id == user.unit_id, readable_clause(user, positions)))
     if not mine:
-        return [], 0
+        return [], 0, False
     base = (select(IncomingLetter).join(Document, Document.id == IncomingLetter.document_id)
             .where(IncomingLetter.state == LetterState.REGISTERED, or_(*mine)))
     return _first_and_count(session, base, limit)
 
 
-def _first_and_count(session: Session, base, limit: int) -> tuple[list[IncomingLetter], int]:
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+def _first_and_count(session: Session, base, limit: int) -> tuple[list[IncomingLetter], int, bool]:
+    total, capped = capped_count(session, base.with_only_columns(IncomingLetter.id))
     items = session.scalars(base.order_by(IncomingLetter.received_on.desc(), IncomingLetter.id.desc())
                             .limit(limit)).unique().all()
-    return list(items), total
+    return list(items), total, capped
 
 
 def replies_of(session: Session, letter: IncomingLetter) -> list[IncomingReply]:

@@ -75,7 +75,8 @@ def letter_json(letter: IncomingLetter, user: User, positions: Iterable[int] = (
         "security_class": document.security_class,
         "urgency": document.urgency,
         "state": letter.state,
-        "addressees": [{"position_id": a.position_id, "title": a.position.title} for a in letter.addressees],
+        "addressees": [{"position_id": a.position_id, "title": a.position.title, "read_at": _when(a.read_at)}
+                       for a in letter.addressees],
         "registered_by": letter.registered_by.username,
         "created_at": _when(letter.created_at),
         "document_id": document.id,

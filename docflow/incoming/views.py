@@ -9,13 +9,12 @@ from flask_login import login_required
 
 from docflow.api.params import MAX_PAGE, int_param, optional_id, optional_int
 from docflow.auth.access import web_user
-from docflow.context import acting_positions, db_session, end_transaction, held_positions, services
+from docflow.context import acting_positions, db_session, end_transaction, held_positions, refused_form, services
 from docflow.documents.classification import search_classification_codes
 from docflow.documents.intake import receive_upload, type_label
 from docflow.documents.models import SecurityClass, Urgency
 from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
 from docflow.errors import N_, Conflict, DocflowError, PermissionDenied, ValidationFailed
-from docflow.i18n import translate
 from docflow.incoming.access import (
     Permission,
     can_read_letter,
@@ -108,7 +107,7 @@ def book():
     may_register = can_register(user)
     internal = internal_letters_to_register(db_session(), user.unit_id) if may_register else []
     return render_template("incoming/book.html", page=page, state=state, states=list(LetterState),
-                           may_register=may_register, internal=internal, form=CsrfForm(), tz=services().timezone)
+                           may_register=may_register, internal=internal, form=CsrfForm())
 
 
 @bp.post("/incoming/internal/<id:document_id>")
@@ -129,9 +128,7 @@ def register_internal(document_id: int):
         letter = register_internal_letter(session, actor=user, document=document, on=svc.today(),
                                           timezone=svc.timezone)
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".book")), 303
+        return refused_form(exc, url_for(".book"))
     flash(_("Registered as agenda %(agenda)s.", agenda=letter.agenda_label), "success")
     return redirect(url_for(".show", letter_id=letter.id))
 
@@ -207,7 +204,7 @@ def _render_letter(letter, errors=(), status=200):
         "incoming/show.html", letter=letter, document=letter.document, tree=tree, form=CsrfForm(),
         errors=list(errors), issuing=[(d, below[d]) for d in desks], forward_targets=forward_targets,
         instructions=instructions(session), urgencies=list(Urgency), positions=positions,
-        node_actions=node_actions, tz=services().timezone, today=services().today().isoformat(),
+        node_actions=node_actions, today=services().today().isoformat(),
         replies=replies_of(session, letter), may_reply=Permission.REPLY in granted, may_reply_from=may_reply_from,
         units=units_to_forward_to(session, letter.unit_id) if Permission.FORWARD in granted else [],
         forwarded_to=forwarded_to if forwarded_to is not None and can_read_letter(user, forwarded_to, positions)
@@ -234,7 +231,7 @@ def sheet(letter_id: int):
     session = db_session()
     letter = get_readable_letter(session, user, letter_id, acting_positions(user))
     return render_template("incoming/sheet.html", letter=letter, document=letter.document,
-                           rows=_sheet_rows(session, letter), tz=services().timezone, now=services().now())
+                           rows=_sheet_rows(session, letter), now=services().now())
 
 
 def _sheet_rows(session, letter):
@@ -320,7 +317,7 @@ def mine():
     page = my_dispositions(db_session(), positions, state=state, page=int_param(request.args, "page", 1, maximum=MAX_PAGE),
                            per_page=50)
     return render_template("incoming/mine.html", page=page, state=state, states=list(DispositionState),
-                           positions=positions, node_actions=node_actions, form=CsrfForm(), tz=services().timezone,
+                           positions=positions, node_actions=node_actions, form=CsrfForm(),
                            today=services().today())
 
 
@@ -355,9 +352,7 @@ def act(disposition_id: int, action: str):
                                now=svc.now(), positions=positions, note=request.form.get("note", ""),
                                expected_revision=optional_int(request.form, "revision"), attachment=stored)
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(back), 303
+        return refused_form(exc, back)
     flash(str(DONE_MESSAGES.get(DispositionAction(action), _("Done."))), "success")
     return redirect(back)
 
@@ -439,9 +434,7 @@ def forward(letter_id: int):
                                addressee_ids=validate_position_ids(request.form.getlist("addressees"), "addressees"),
                                note=request.form.get("note", ""), on=svc.today())
     except DocflowError as exc:
-        session.rollback()
-        flash(translate(exc.reason), "error")
-        return redirect(url_for(".show", letter_id=letter_id)), 303
+        return refused_form(exc, url_for(".show", letter_id=letter_id))
     flash(_("Forwarded to %(unit)s, where it is agenda %(agenda)s.", unit=moved.unit.name, agenda=moved.agenda_label),
           "success")
     return redirect(url_for(".show", letter_id=letter_id))

@@ -1,7 +1,7 @@
 """JSON API of the approval route: route, actions, inbox, audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from docflow.api.body import request_body, text_field
 from docflow.api.params import optional_int
@@ -12,10 +12,11 @@ from docflow.documents.schemas import document_json
 from docflow.errors import N_, ValidationFailed
 from docflow.signing.operations import sign_document
 from docflow.documents.operations import parse_deadline
+from docflow.workflow.dashboard import section_keys, shown_sections
 from docflow.workflow.operations import perform_action, proposed_route, set_deadline, set_route
 from docflow.workflow.queries import audit_trail, inbox, incoming_letters
 from docflow.workflow.routes import parse_route
-from docflow.workflow.schemas import event_json, inbox_json, step_json
+from docflow.workflow.schemas import event_json, inbox_json, section_json, step_json
 from docflow.workflow.states import Action
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -104,6 +105,21 @@ def my_inbox():
     items = inbox(db_session(), user, acting_positions(user), now)
     return jsonify(results=[inbox_json(i, now) for i in items], total=len(items),
                    overdue=sum(1 for i in items if i.overdue(now)))
+
+
+@bp.get("/dashboard")
+@api_login_required
+def dashboard():
+    """Show the start page's sections that concern me, each with its count and first items (overdue first)."""
+    user = api_user()
+    keys = None
+    if request.args.get("sections"):
+        keys = [key.strip() for key in request.args["sections"].split(",") if key.strip()]
+        known = section_keys()
+        if unknown := [key for key in keys if key not in known]:
+            raise ValidationFailed(N_("unknown section %(key)s; expected some of %(choices)s"), field="sections",
+                                   key=unknown[0], choices=", ".join(known))
+    return jsonify(sections=[section_json(s) for s in shown_sections(user, acting_positions(user), keys)])
 
 
 @bp.get("/incoming")

@@ -1,11 +1,14 @@
 """The workflow's sections of the start page for the records clerk: signed letters to send, sent ones to file."""
 from __future__ import annotations
 
-from flask import url_for
+from collections.abc import Iterable
+
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from docflow.auth.models import Role
-from docflow.dashboard import Dashboard, DashboardContext, Item, Items
+from docflow.context import db_session, services
+from docflow.dashboard import Dashboard, DashboardContext, Item, Items, Shown
 from docflow.documents.models import DocumentState
 from docflow.workflow.queries import unit_letters_in_state
 
@@ -39,3 +42,16 @@ def init_dashboard(dashboard: Dashboard) -> None:
     dashboard.add_section("to_file", _l("Sent letters waiting to be filed"), order=70,
                           empty=_l("No sent letter waits to be filed."), all_url="dispatch.index")
     dashboard.contribute("to_file", to_file_items)
+
+
+def shown_sections(user, positions: Iterable[int], keys: Iterable[str] | None = None) -> list[Shown]:
+    """Return the start page's sections that concern this person (the page and the API show the same)."""
+    svc = services()
+    context = DashboardContext(session=db_session(), user=user, positions=frozenset(positions), now=svc.now(),
+                               today=svc.today())
+    return current_app.extensions["dashboard"].shown_to(context, keys)
+
+
+def section_keys() -> list[str]:
+    """Return the keys of every declared section, in their order."""
+    return [section.key for section in current_app.extensions["dashboard"].sections]

@@ -1,12 +1,13 @@
 """JSON shapes of routes, inbox items and audit records."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
 
 from docflow.audit.models import AuditEvent
+from docflow.dashboard import Item, Shown
 from docflow.workflow.models import RouteStep
 from docflow.workflow.queries import InboxItem
 
@@ -63,3 +64,17 @@ def inbox_json(item: InboxItem, now: datetime) -> dict[str, Any]:
         "revision": document.revision,
         "url": url_for("documents_api.show", document_id=document.id),
     }
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    when = item.when.isoformat() if isinstance(item.when, date) else None  # a datetime is a date too
+    return {"label": str(item.label), "url": item.url, "detail": str(item.detail), "when": when,
+            "overdue": item.overdue}
+
+
+def section_json(shown: Shown) -> dict[str, Any]:
+    """Return the API form of a start-page section as one person sees it: its count and first items."""
+    section = shown.section
+    return {"key": section.key, "title": str(section.title), "total": shown.total, "total_capped": shown.capped,
+            "items": [_item_json(i) for i in shown.items],
+            "all_url": url_for(section.all_url) if section.all_url else None}

@@ -1,7 +1,7 @@
 """Pages of the approval route: my inbox and the actions on a letter."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from docflow.errors import DocflowError
 from docflow.i18n import translate
 from docflow.signing.operations import sign_document
 from docflow.documents.operations import parse_deadline
+from docflow.workflow.dashboard import shown_sections
 from docflow.workflow.operations import perform_action, set_deadline
 from docflow.workflow.queries import inbox, incoming_letters, recently_signed
 from docflow.workflow.states import Action
@@ -34,16 +35,6 @@ DONE_MESSAGES = {
 }
 
 
-def _sections(user, positions, now):
-    """Return the sections the features contribute to the start page, as this person sees them."""
-    from docflow.dashboard import DashboardContext
-
-    svc = services()
-    context = DashboardContext(session=db_session(), user=user, positions=frozenset(positions), now=now,
-                               today=svc.today())
-    return current_app.extensions["dashboard"].shown_to(context)
-
-
 @bp.get("/")
 @login_required
 def dashboard():
@@ -58,7 +49,7 @@ def dashboard():
     signed = [d for d in recently_signed(db_session(), user.unit_id) if can_read(user, d, positions)]
     return render_template("workflow/dashboard.html", groups=groups, now=now, signed=signed,
                            incoming=incoming_letters(db_session(), positions, user_id=user.id, limit=10),
-                           overdue=sum(1 for i in items if i.overdue(now)), sections=_sections(user, positions, now))
+                           overdue=sum(1 for i in items if i.overdue(now)), sections=shown_sections(user, positions))
 
 
 @bp.get("/inbox")
@@ -69,7 +60,7 @@ def my_inbox():
     now = services().now()
     positions = acting_positions(user)
     items = inbox(db_session(), user, positions, now)
-    sections = [s for s in _sections(user, positions, now) if s.total]
+    sections = [s for s in shown_sections(user, positions) if s.total]
     return render_template("workflow/inbox.html", items=items, now=now, sections=sections)
 
 

@@ -31,8 +31,10 @@ from search_index.query import (
     is_browse,
     parse_query,
     parse_relaxed,
+    TITLE_FIELDS,
     positive_leaves as _positive_leaves,
     proximity_words,
+    without_fields,
 )
 from search_index.whoosh_engine.reader import View, is_exact_phrase, leaf_postings, posting_blocks, segment_key
 from search_index.schema import FACET_FIELDS, FIELD_BOOSTS, PAIR_FIELDS
@@ -57,7 +59,6 @@ PHRASE_BULK_ABOVE = 5000
 BULK_SCORE_RATIO = 4
 # Most matches with a title hit worth scoring one by one to settle a dense query's ranking.
 MAX_TITLE_TIER = 20_000
-TITLE_FIELDS = frozenset({"title", "title_ac", "title_pairs"})
 # Block-max skipping in the last-resort collector (tests turn it off to score everything).
 BLOCK_MAX = True
 # A prefix can expand to thousands of words; marking more than this many is no help to anyone.
@@ -425,18 +426,9 @@ def _rank_title_tier(view: View, q: wq.Query, matched: DocSet, wanted: int) -> l
     if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(matched) // 2):
         return None
     ranked = _top(_score_known(view, q, tier), wanted)
-    if len(ranked) < wanted or ranked[-1][0] <= _max_score(view, _without_fields(q, TITLE_FIELDS)):
+    if len(ranked) < wanted or ranked[-1][0] <= _max_score(view, without_fields(q, TITLE_FIELDS)):
         return None
     return ranked
-
-
-def _without_fields(q: wq.Query, fields: frozenset[str]) -> wq.Query:
-    """Return q with its leaves in `fields` removed (as if those terms matched nothing)."""
-    if q.is_leaf():
-        return wq.NullQuery if q.field() in fields else q
-    if isinstance(q, wq.Not):
-        return q
-    return q.apply(lambda child: _without_fields(child, fields)).normalize()
 
 
 def _max_score(view: View, q: wq.Query) -> float:

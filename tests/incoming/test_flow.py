@@ -109,7 +109,8 @@ def test_forward_moves_a_letter_to_the_right_units_book(client, db, token_for):
     assert r.status_code == 201, r.get_json()
     moved = r.get_json()
     assert (moved["unit"], moved["agenda_number"], moved["state"]) == ("DINKES", 2, "registered")
-    assert moved["addressees"] == [{"position_id": right.head.id, "title": right.head.title}]
+    assert moved["addressees"] == [{"position_id": right.head.id, "title": right.head.title,
+                                    "read_at": None}]
     assert moved["forwarded_from"]["state"] == "forwarded"
     assert moved["forwarded_from"]["forwarded_to_id"] == moved["id"]
     # The old entry stays in its book with its number; the right book lists the letter.

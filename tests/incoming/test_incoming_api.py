@@ -1,6 +1,8 @@
 """Incoming letters through the API: register, disposisi two levels down, read, follow-up, done; refusals; rights."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from docflow.audit.models import AuditEvent
@@ -34,7 +36,7 @@ def test_whole_loop_register_dispose_two_levels_read_follow_up_done(client, db, 
     assert r.status_code == 201, r.get_json()
     letter = r.get_json()
     assert letter["agenda_number"] == 1 and letter["state"] == "registered"
-    assert letter["addressees"] == [{"position_id": o.head.id, "title": o.head.title}]
+    assert letter["addressees"] == [{"position_id": o.head.id, "title": o.head.title, "read_at": None}]
     # The scan is a document of its own state: no route, no signing.
     doc = client.get(f"/api/v1/documents/{letter['document_id']}", headers=head).get_json()
     assert doc["state"] == "received"
@@ -81,10 +83,31 @@ def test_whole_loop_register_dispose_two_levels_read_follow_up_done(client, db, 
     assert actions == ["register_incoming", "dispose", "disposition_read", "dispose", "disposition_read",
                        "disposition_follow_up", "disposition_done", "disposition_follow_up", "disposition_done"]
     assert verify_chain(db) == []
-    notices = [j.payload for j in db.scalars(select(OutboxJob).where(OutboxJob.kind == "notify")).all()
+    notices = [j.payload for j in db.scalars(select(OutboxJob).where(OutboxJob.kind == "notify")
+                                           .order_by(OutboxJob.id)).all()
                if j.payload.get("document_id") == letter["document_id"]]
     assert [(n["event"], n["position_ids"]) for n in notices] == [
         ("incoming", [o.head.id]), ("disposition", [o.secretary.id]), ("disposition", [o.subhead.id])]
+
+
+def test_api_get_of_a_letter_marks_it_read_as_the_page_does(client, db, token_for):
+    """Does an addressee who opens a letter through the API read it (once; the clerk's look does not count), as
+    when she opens its page?"""
+    from docflow.incoming.models import IncomingAddressee
+
+    o = _office(db)
+    clerk, head = token_for(o.clerk), token_for(o.head_user)
+    letter = register(client, clerk, addressees=[o.head.id]).get_json()
+    shown = client.get(f"/api/v1/incoming-letters/{letter['id']}", headers=clerk).get_json()
+    assert shown["addressees"][0]["read_at"] is None  # the clerk is not at the addressee's desk
+    shown = client.get(f"/api/v1/incoming-letters/{letter['id']}", headers=head).get_json()
+    first = shown["addressees"][0]["read_at"]
+    assert first is not None
+    row = db.scalars(select(IncomingAddressee).where(IncomingAddressee.letter_id == letter["id"])).one()
+    db.refresh(row)
+    assert row.read_at is not None and row.read_by_id == o.head_user.id
+    again = client.get(f"/api/v1/incoming-letters/{letter['id']}", headers=head).get_json()
+    assert datetime.fromisoformat(again["addressees"][0]["read_at"]) == datetime.fromisoformat(first)
 
 
 def test_disposition_only_to_desks_below(client, db, token_for):
@@ -231,7 +254,7 @@ def test_letter_signed_by_another_unit_is_registered_without_retyping(client, db
     letter = r.get_json()
     assert (letter["agenda_number"], letter["sender"], letter["sender_number"], letter["subject"]) == (
         1, sender.unit.name, sent.number, sent.title)
-    assert letter["addressees"] == [{"position_id": o.head.id, "title": o.head.title}]
+    assert letter["addressees"] == [{"position_id": o.head.id, "title": o.head.title, "read_at": None}]
     assert client.get(f"/api/v1/documents/{sent.id}", headers=clerk).status_code == 200
     assert client.get("/api/v1/incoming-letters/internal", headers=clerk).get_json()["results"] == []
     r = client.post("/api/v1/incoming-letters/internal", json={"document_id": sent.id}, headers=clerk)

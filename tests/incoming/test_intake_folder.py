@@ -115,3 +115,43 @@ def test_the_worker_reads_the_configured_sources(tmp_path, office, make_services
     Worker(services)._maybe_take_in()
     assert [r.filename for r in db.scalars(select(PendingRegistration))] == ["surat.pdf"]
     assert (scans / "taken" / "surat.pdf").exists()
+
+
+def test_an_intake_s_file_is_sent_alike_to_the_page_and_the_api(tmp_path, office, services, db, app, client, login,
+                                                                  token_for):
+    """Do the page and the API send an intake's file (and what arrived) with the same bytes and the same headers:
+    an attachment under its own name that no browser runs, never cached; and refuse an unreadable intake's file?"""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    pdf = make_pdf("Undangan\nNomor 005/9/SJ")
+    (scans / "surat rapat é.pdf").write_bytes(pdf)
+    (scans / "rusak.pdf").write_bytes(b"%PDF-1.4\nnot really")
+    for name in ("surat rapat é.pdf", "rusak.pdf"):
+        _aged(scans / name)
+    sources = IntakeSources(folders=(FolderSource(name="scanner-tu", unit="DISKOMINFO", path=scans),))
+    poll_sources(services, sources)
+    rows = {r.filename: r for r in db.scalars(select(PendingRegistration))}
+    good, bad = rows["surat rapat é.pdf"], rows["rusak.pdf"]
+    clerk = token_for(office.clerk)
+    shown = client.get(f"/api/v1/pending-registrations/{good.id}", headers=clerk).get_json()
+    assert shown["file_url"] == f"/api/v1/pending-registrations/{good.id}/file"
+    login(office.clerk)
+    headers = ("Content-Type", "Content-Disposition", "Content-Security-Policy", "X-Content-Type-Options",
+               "Cache-Control")
+    for which in ("file", "original"):
+        page = client.get(f"/incoming/pending/{good.id}/{which}")
+        api = client.get(f"/api/v1/pending-registrations/{good.id}/{which}", headers=clerk)
+        assert page.status_code == api.status_code == 200
+        assert page.data == api.data == pdf
+        assert [page.headers.get(h) for h in headers] == [api.headers.get(h) for h in headers]
+    assert api.headers["Content-Disposition"] == (
+        "attachment; filename=\"surat rapat _.pdf\"; filename*=UTF-8''surat%20rapat%20%C3%A9.pdf")
+    assert api.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert api.headers["Cache-Control"] == "private, no-store"
+    # The unreadable scan has no file to register, only what arrived; someone else's unit gets 404, a head 403.
+    listed = client.get(f"/api/v1/pending-registrations/{bad.id}", headers=clerk).get_json()
+    assert listed["file_url"] is None and listed["original_url"].endswith("/original")
+    assert client.get(f"/api/v1/pending-registrations/{bad.id}/file", headers=clerk).status_code == 404
+    assert client.get(f"/api/v1/pending-registrations/{bad.id}/original", headers=clerk).status_code == 200
+    assert client.get(f"/api/v1/pending-registrations/{good.id}/file",
+                      headers=token_for(office.head_user)).status_code == 403

@@ -6,9 +6,11 @@ import os
 from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from docflow.audit.models import AuditEvent
+from docflow.auth.models import Role
+from docflow.incoming.intake import ROUND_LOCK_CLASS
 from docflow.incoming.intake_models import IntakeSource, PendingRegistration
 from docflow.incoming.models import IncomingLetter
 from docflow.incoming.poll import poll_sources
@@ -208,3 +210,68 @@ def test_starttls_checks_the_server_certificate(office, services, db):
         assert refused.error and "CERTIFICATE_VERIFY_FAILED" in refused.error
         ok = poll_sources(services, _source(server, security="starttls", ca_file=str(server.cert_file)))
         assert ok["mail:diskominfo"].error is None and ok["mail:diskominfo"].taken == 1
+
+
+def test_a_refused_attachment_is_shown_in_indonesian(dovecot, office, services, app, db, login, token_for,
+                                                     make_user):
+    """Is the upload refusal inside an intake failure shown in the reader's language (API and page), not kept as
+    the English text it was stored with, for one refused file and for several?"""
+    zip_file = ("setup.zip", b"PK\x03\x04" + b"\0" * 200, "application", "zip")
+    broken = ("rusak.pdf", b"%PDF-1.4\n garbage", "application", "pdf")
+    dovecot.deliver(USER, _message("Program", attachments=[zip_file]))
+    dovecot.deliver(USER, _message("Dua lampiran", attachments=[zip_file, broken]))
+    assert poll_sources(services, _source(dovecot))["mail:diskominfo"].failed == 2
+    client = app.test_client()  # no language cookie: the request's Accept-Language decides
+    listed = client.get("/api/v1/pending-registrations", headers={**token_for(office.clerk),
+                                                                   "Accept-Language": "id"}).get_json()["results"]
+    reasons = {i["subject"]: i["reason"] for i in listed}
+    assert reasons["Program"].startswith("setup.zip: berkas ini berjenis ")
+    assert "yang tidak diterima" in reasons["Program"] and "not accepted" not in reasons["Program"]
+    several = reasons["Dua lampiran"]
+    assert several.startswith("tidak ada lampiran yang dapat diterima: setup.zip: berkas ini berjenis "), several
+    assert "rusak.pdf: PDF rusak.pdf tidak dapat dibaca" in several
+    assert "not accepted" not in several and "cannot be read" not in several
+    # The page shows the same, and English to an English reader (a clerk of the unit who logs in).
+    clerk = make_user("tu2-diskominfo", roles=(Role.RECORDS_CLERK,), unit=office.unit)
+    client.set_cookie("lang", "id")
+    login(clerk, client)
+    page = client.get("/incoming/pending").get_data(as_text=True)
+    assert "yang tidak diterima" in page and "not accepted" not in page
+    client.set_cookie("lang", "en")
+    page = client.get("/incoming/pending").get_data(as_text=True)
+    assert "which is not accepted" in page and "rusak.pdf: the PDF rusak.pdf cannot be read" in page
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_second_worker_skips_a_mailbox_another_is_reading(dovecot, office, services, db, backend):
+    """On PostgreSQL, while one worker holds a mailbox's round (its advisory lock, on a connection of its own),
+    does a second skip that mailbox, touching nothing, and take the message once the first is done?"""
+    from docflow.incoming.intake import source_round
+    from docflow.incoming.poll import SKIPPED
+
+    dovecot.deliver(USER, _message())
+    sources = _source(dovecot)
+    with source_round(services.db, "mail:diskominfo") as first:
+        assert first is True
+        with source_round(services.db, "mail:diskominfo") as second, \
+                source_round(services.db, "folder:diskominfo") as other_source:
+            assert (second, other_source) == (False, True)  # per source, on another connection
+        assert poll_sources(services, sources) == {"mail:diskominfo": SKIPPED}
+        assert _rows(db) == [] and "$DocflowTaken" not in dovecot.flags(USER)[1]
+        assert db.scalars(select(IntakeSource)).all() == []  # its health is the other worker's to record
+    result = poll_sources(services, sources)["mail:diskominfo"]
+    assert result.taken == 1 and len(_rows(db)) == 1 and "$DocflowTaken" in dovecot.flags(USER)[1]
+    # Released: nobody holds it any more.
+    with services.db.engine.connect() as conn:
+        held = conn.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :c"),
+                           {"c": ROUND_LOCK_CLASS})
+    assert held == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_on_sqlite_every_round_is_the_worker_s(services, backend):
+    """SQLite has one writer at a time: the round lock always lets the worker in."""
+    from docflow.incoming.intake import source_round
+
+    with source_round(services.db, "mail:x") as first, source_round(services.db, "mail:x") as second:
+        assert (first, second) == (True, True)

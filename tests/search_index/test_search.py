@@ -53,6 +53,21 @@ def test_phrase(letters: SearchIndex) -> None:
     assert ids(search(letters, '"pengelolaan arsip"')) == [2]
 
 
+def test_phrases_of_common_words_match_only_side_by_side_in_order(index: SearchIndex) -> None:
+    """Pairs of common words are indexed for speed; a phrase still needs its words adjacent and in order."""
+    add(index,
+        make_document(11, title="Catatan", body="Rapat koordinasi arsip elektronik publik di aula."),
+        make_document(12, title="Catatan", body="Rapat bulanan, koordinasi arsip publik elektronik."),
+        make_document(13, title="Rapat koordinasi", body="Koordinasi rapat elektronik arsip."),
+        make_document(14, title="Catatan", body="Arsip elektronik diperbarui, kantor publik menerima rapat."))
+    assert set(ids(search(index, '"rapat koordinasi"'))) == {11, 13}      # a pair: in the body, in the title
+    assert ids(search(index, '"koordinasi rapat"')) == [13]
+    assert set(ids(search(index, '"arsip elektronik"'))) == {11, 14}
+    assert ids(search(index, '"arsip elektronik publik"')) == [11]       # 14 holds both pairs' words, not the three
+    assert ids(search(index, '"koordinasi arsip publik"')) == [12]
+    assert ids(search(index, '"rapat koordinasi arsip elektronik"')) == [11]
+
+
 def test_prefix(letters: SearchIndex) -> None:
     """A prefix matches indexed roots, and title words as written."""
     assert set(ids(search(letters, "lapor*"))) == {3, 4}     # dilaporkan, Laporan
@@ -265,3 +280,61 @@ def test_part_of_a_number_finds_the_letter_and_letters_citing_it(index: SearchIn
     assert ids(search(index, "no 15/DISKOMINFO/2026")) == [1, 2]       # "no" as staff type it
     # The classification code alone finds it in the text too (issue 17: an uploaded letter's number is only there).
     assert set(ids(search(index, "000.8.3.3"))) == {1, 2, 3}
+
+
+def test_past_the_exhaustive_limit_every_match_is_counted_and_faceted(index: SearchIndex,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the number of matches scored one by one, the best are preselected; totals and facets still count all."""
+    from search_index import postgres_engine
+
+    monkeypatch.setattr(postgres_engine, "SCORE_ALL_BELOW", 3)
+    monkeypatch.setattr(postgres_engine, "PRESELECT", 4)
+    add(index,
+        *(make_document(20 + n, title=f"Catatan {n}", body=f"Laporan pemeliharaan gedung nomor {n}.",
+                        doc_type="laporan" if n % 2 else "nota_dinas", unit="SETDA" if n < 3 else "DISKOMINFO")
+          for n in range(8)),
+        make_document(30, title="Pemeliharaan gedung", body="Pemeliharaan gedung balai kota dan pemeliharaan taman."),
+        make_document(31, title="Lain", body="Tidak ada kata yang dicari.", readers=("unit:2",)))
+    results = search(index, "pemeliharaan", facets=True, per_page=3)
+    assert results.total == 9
+    assert ids(results)[0] == 30                      # in the title and twice in the body
+    assert len(ids(results)) == 3
+    assert results.facets["doc_type"] == {"nota_dinas": 5, "laporan": 4}
+    assert results.facets["unit"] == {"DISKOMINFO": 6, "SETDA": 3}
+    second = search(index, "pemeliharaan", facets=True, per_page=3, page=3)
+    assert second.total == 9 and len(ids(second)) == 3
+
+
+def test_a_common_words_top_from_its_title_matches_is_the_exhaustive_top(index: SearchIndex, engine_name: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoring only the matches with a title hit gives the same page as scoring every match, when it is used."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's title tier (the Whoosh engine's is in test_ranking_paths)")
+    from search_index import postgres_engine
+
+    add(index,
+        *(make_document(100 + n, title=f"Pemeliharaan gedung {n}" if n < 8 else f"Catatan {n}",
+                        body="Pemeliharaan rutin. " * (1 + n % 4) + "Isi lain " * (n % 7)) for n in range(40)))
+    used = []
+    original = postgres_engine.PostgresEngine._rank_title_tier
+
+    def spy(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(postgres_engine.PostgresEngine, "_rank_title_tier", spy)
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10)
+    tiered = search(index, "pemeliharaan", per_page=5)
+    assert used == [True]
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10**9)
+    exhaustive = search(index, "pemeliharaan", per_page=5)
+    assert tiered.total == exhaustive.total == 40
+    assert ids(tiered) == ids(exhaustive)
+    assert all(hit.id < 108 for hit in tiered.hits)
+    assert [round(h.score, 9) for h in tiered.hits] == [round(h.score, 9) for h in exhaustive.hits]
+    # A page past the title matches cannot be settled by them: every match is scored.
+    used.clear()
+    monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10)
+    assert ids(search(index, "pemeliharaan", per_page=5, page=3))[0] >= 108
+    assert used == [False]
