@@ -29,7 +29,7 @@ from docflow.documents.operations import DocumentFields, create_document
 from docflow.documents.retention import FATE_NAMES, RetentionStatus, is_on_hold, retention_of
 from docflow.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position, Unit
-from docflow.org.queries import acting_position_ids, held_position_ids
+from docflow.org.queries import acting_position_ids, head_desks, held_position_ids
 from docflow.outbox.operations import DESTROY_OBJECTS, enqueue_index, enqueue_job
 from docflow.retention.document import BeritaAcaraText, ListedLetter, berita_acara_pdf
 from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
@@ -119,14 +119,6 @@ def lift_hold(session: Session, *, actor: User, hold: LegalHold, reason: str) ->
 
 # Who decides ----------------------------------------------------------------------------------------
 
-def unit_head_positions(session: Session, unit_id: int) -> list[Position]:
-    """Return the top desks of a unit (no superior inside it), highest eselon first."""
-    positions = session.scalars(select(Position).where(Position.unit_id == unit_id,
-                                                       Position.is_active.is_(True))).all()
-    tops = [p for p in positions if p.parent is None or p.parent.unit_id != unit_id]
-    return sorted(tops, key=lambda p: (p.level, p.id))
-
-
 def required_level(rules: Sequence[str], years: int) -> int:
     """Return the highest eselon level (1-4) allowed to approve destroying letters kept `years` years."""
     return next(level for minimum, level in approver_rules(tuple(rules)) if years >= minimum)
@@ -155,7 +147,7 @@ def deciding_position(session: Session, actor: User, batch: RetentionBatch, deci
         return None
     positions = acting_position_ids(session, actor.id, ctx.today)
     if decider == Decider.UNIT_HEAD:
-        heads = [p for p in unit_head_positions(session, batch.unit_id) if p.id in positions]
+        heads = [p for p in head_desks(session, unit_id=batch.unit_id) if p.id in positions]
         if not heads:
             raise PermissionDenied(N_("a transfer is approved by the head of the unit whose letters move"))
         return heads[0]

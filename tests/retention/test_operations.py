@@ -251,3 +251,25 @@ def test_a_batch_is_withdrawn_only_once_its_berita_acara_stopped(db, services, w
     assert batch.state == BatchState.CANCELLED and letter.custody == Custody.UNIT
     again = propose_batch(db, actor=archives.archivist, kind="transfer", document_ids=[letter.id], note="", ctx=ctx)
     assert again.state == BatchState.PROPOSED  # the letter is free for a new batch
+
+
+def test_head_desks_answer_for_transfers_and_reports(db, world):
+    """Do a transfer's approver and the report's unit heads come from the same question: a unit's top desk?"""
+    from docflow.org.operations import create_position
+    from docflow.org.queries import head_desks
+    from docflow.reports.access import headed_unit_ids
+
+    office, archives = world
+    assert head_desks(db, unit_id=office.unit.id) == [office.head]
+    # A desk whose superior sits in another unit heads its own unit (a UPT under a Dinas).
+    upt = build_office(db, "UPTPARKIR", parent=office.subhead)
+    assert head_desks(db, unit_id=upt.unit.id) == [upt.head]
+    assert headed_unit_ids(db, [office.head.id, office.subhead.id, upt.head.id]) == {office.unit.id, upt.unit.id}
+    assert headed_unit_ids(db, [office.secretary.id, archives.office.staff.id]) == set()
+    assert headed_unit_ids(db, []) == set()
+    # A second top desk in the unit (a staff desk without a superior) comes after the eselon II head.
+    loose = create_position(db, unit=office.unit, title="Staf Ahli")
+    assert head_desks(db, unit_id=office.unit.id) == [office.head, loose]
+    office.head.is_active = False
+    db.flush()
+    assert head_desks(db, unit_id=office.unit.id) == [loose]
