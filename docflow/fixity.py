@@ -41,6 +41,7 @@ class Problem:
 def _claimed_keys(services: Services) -> set[str]:
     # A destroyed version claims nothing: its object is deleted on purpose (a copy left behind is an orphan).
     from docflow.incoming.intake import claimed_keys
+    from docflow.retention.models import RetentionBatch
 
     with services.db.transaction() as session:
         keys = set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct()))
@@ -48,6 +49,8 @@ def _claimed_keys(services: Services) -> set[str]:
         # are claimed by their rows too.
         keys.update(claimed_keys(session))
         keys.update(session.scalars(select(FollowUpAttachment.storage_key).distinct()))
+        # The stored package of a hand-over (penyerahan) is kept with its batch.
+        keys.update(session.scalars(select(RetentionBatch.package_key).where(RetentionBatch.package_key.is_not(None))))
         return keys
 
 

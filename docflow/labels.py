@@ -63,7 +63,8 @@ FINAL_FATES = {"destroy": _l("Destroy (musnah)"), "permanent": _l("Keep permanen
 CUSTODIES = {"unit": _l("The unit (active)"), "records_centre": _l("The records centre (inactive)"),
              "destroyed": _l("Destroyed"), "handed_over": _l("Handed over"), "all": _l("Anyone")}
 BATCH_KINDS = {"transfer": _l("Transfer to the records centre (pemindahan)"),
-               "destruction": _l("Destruction (pemusnahan)")}
+               "destruction": _l("Destruction (pemusnahan)"),
+               "handover": _l("Hand-over to the regional archives (penyerahan)")}
 BATCH_STATES = {
     "proposed": _l("Proposed"), "reviewed": _l("Reviewed by the panitia penilai"),
     "awaiting_signature": _l("Approved: berita acara awaiting signature"), "done": _l("Carried out"),

@@ -81,8 +81,12 @@ def version_path(document_id: int, version: Version) -> str:
 
 def package_stream(db: Database, store: ObjectStore, document_ids: Sequence[int], *, tz: ZoneInfo,
                    trust: Trust | None, source: str, description: str = "",
-                   on_document: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """Yield the ZIP bytes of the bag holding these letters (already checked readable by the caller)."""
+                   on_document: Callable[[int], None] | None = None,
+                   info: dict[str, str] | None = None) -> Iterator[bytes]:
+    """Yield the ZIP bytes of the bag holding these letters (already checked readable by the caller).
+
+    `info` adds lines to bag-info.txt (a hand-over names its berita acara there).
+    """
     writer = BagWriter(root=f"docflow-package-{datetime.now(tz).strftime('%Y%m%d-%H%M%S')}", info={
         "Source-Organization": source or "Docflow",
         "External-Description": description or f"{len(document_ids)} naskah dinas",
@@ -90,6 +94,7 @@ def package_stream(db: Database, store: ObjectStore, document_ids: Sequence[int]
         "Docflow-Package-Format": PACKAGE_FORMAT,
         "Docflow-Documents": str(len(document_ids)),
         "Docflow-Verify": "python -m docflow verify-package FILE.zip",
+        **(info or {}),
     })
     return writer.stream(_entries(db, store, list(document_ids), tz=tz, trust=trust, on_document=on_document))
 

@@ -149,3 +149,52 @@ def test_pages_show_retention_and_the_lists(client, db, services, login, make_us
     client.post("/logout")
     login(office.head_user)  # an official with nothing to decide now sees so, not a refusal
     assert 'id="nothing-awaits"' in client.get("/retention").get_data(as_text=True)
+
+
+def test_a_handover_over_the_api_and_its_page(client, db, services, token_for, login, world, run_worker):
+    """Is a hand-over proposed and approved over the API, its package downloadable (API and page) and audited?"""
+    import io
+
+    from sqlalchemy import select
+
+    from docflow.audit.models import AuditEvent
+    from docflow.audit.operations import record_hash
+    from docflow.auth.operations import set_password
+    from docflow.documents.classification import ClassificationCode
+    from docflow.export.bag import verify_bag
+
+    office, archives = world
+    letter = signed_letter(db, services, office, title="Perda RTRW", classification="000.8.3.3",
+                           now=_years_ago(services, 6))
+    db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"
+    set_password(db, archives.archivist, "correct horse battery")
+    db.commit()
+    arsip, head = token_for(archives.archivist), token_for(office.head_user)
+    proposed = client.post("/api/v1/retention/batches", headers=arsip,
+                           json={"kind": "handover", "document_ids": [letter.id]})
+    assert proposed.status_code == 201, proposed.get_json()
+    batch = proposed.get_json()
+    assert batch["kind"] == "handover" and batch["package"] is None
+    approved = client.post(f"/api/v1/retention/batches/{batch['id']}/approve", headers=head, json={})
+    assert approved.status_code == 200, approved.get_json()
+    assert client.get(f"/api/v1/retention/batches/{batch['id']}/package", headers=arsip).status_code == 404
+    ba = db.get(type(letter), approved.get_json()["berita_acara_id"])
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    db.commit()
+    run_worker()
+    shown = client.get(f"/api/v1/retention/batches/{batch['id']}", headers=arsip).get_json()
+    assert shown["state"] == "done" and shown["package"]["size"] > 0
+    download = client.get(shown["package"]["url"], headers=arsip)
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert verify_bag(io.BytesIO(download.data), record_hash=record_hash).ok
+    assert client.get(f"/api/v1/documents/{letter.id}", headers=arsip).get_json()["retention"]["status"] == \
+        "handed_over"
+    assert client.get(f"/api/v1/documents/{letter.id}/content", headers=arsip).status_code == 200  # still here
+    assert client.get(shown["package"]["url"], headers=token_for(office.drafter)).status_code == 404
+    login(archives.archivist)
+    page = client.get(f"/retention/batches/{batch['id']}").get_data(as_text=True)
+    assert 'id="handover-package"' in page and f"/retention/batches/{batch['id']}/package" in page
+    assert client.get(f"/retention/batches/{batch['id']}/package").data == download.data
+    downloads = db.scalars(select(AuditEvent).where(AuditEvent.action == "package_downloaded")).all()
+    assert len(downloads) == 2 and all(e.actor_user_id == archives.archivist.id for e in downloads)
+    assert f"ids: {min(letter.id, ba.id)},{max(letter.id, ba.id)}" in downloads[0].comment

@@ -210,31 +210,73 @@ def test_a_permanent_letter_is_never_proposed_for_destruction(db, services, worl
                       ctx=context(services, MUCH_LATER))
 
 
-def test_permanent_letters_are_handed_over_with_their_package(db, services, world, tmp_path):
-    """Does the penyerahan hook call the package writer, then record the hand-over in each letter's trail?"""
+def handover(db, services, world):
+    """Propose, approve and sign the hand-over of two permanent letters; return the batch and its letters."""
     from docflow.documents.classification import ClassificationCode
-    from docflow.retention.operations import hand_over_permanent
 
     office, archives = world
-    permanent = signed_letter(db, services, office, classification="000.8.3.3")
+    letters = [signed_letter(db, services, office, title=f"Perda {n}", classification="000.8.3.3") for n in range(2)]
     db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"  # rolled back with the test
-    written: list[list[int]] = []
-
-    def write_package(documents):
-        written.append([d.id for d in documents])
-        target = tmp_path / "penyerahan.zip"
-        target.write_bytes(b"package")
-        return str(target)
-
     ctx = context(services, MUCH_LATER)
-    with pytest.raises(Conflict):
-        hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=context(services, LATER),
-                            write_package=write_package)
-    where = hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=ctx,
-                                write_package=write_package)
-    assert written == [[permanent.id]] and where.endswith("penyerahan.zip")
-    assert permanent.custody == Custody.HANDED_OVER
-    assert _actions(db, permanent.id)[-1] == "handed_over"
+    batch = propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[d.id for d in letters],
+                          note="Penyerahan 2032", ctx=ctx)
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    sign_through(db, services, batch.berita_acara, archives.archivist, office, archives.office)
+    return batch, letters
+
+
+def test_permanent_letters_are_handed_over_with_their_package(db, services, world, run_worker):
+    """Is a hand-over decided and signed like the others, and its package written, with the berita acara, only then?"""
+    import io
+    import zipfile
+
+    from docflow.audit.operations import record_hash
+    from docflow.documents.classification import ClassificationCode
+    from docflow.export.bag import verify_bag
+
+    office, archives = world
+    permanent = signed_letter(db, services, office, title="Perda 9", classification="000.8.3.3")
+    db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"
+    perishable = signed_letter(db, services, office)
+    ctx = context(services, MUCH_LATER)
+    with pytest.raises(Conflict, match="not handed over"):
+        propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[perishable.id], note="", ctx=ctx)
+    with pytest.raises(Conflict, match="not due"):
+        propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[permanent.id], note="",
+                      ctx=context(services, LATER))
+    batch = propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[permanent.id], note="",
+                          ctx=ctx)
+    with pytest.raises(PermissionDenied, match="eselon II"):
+        decide_batch(db, actor=office.secretary_user, batch_id=batch.id, action="approve", ctx=ctx,
+                     filing=filing(services))
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    ba = batch.berita_acara
+    assert ba.title.startswith("Berita Acara Penyerahan") and ba.steps[-1].position_id == office.head.id
+    db.commit()
+    run_worker()
+    assert permanent.custody == Custody.UNIT and batch.package_key is None  # nothing before the signature
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    assert batch.state == BatchState.DONE and permanent.custody == Custody.HANDED_OVER
+    assert retention_of(db, permanent, today=MUCH_LATER, tz=JAKARTA, count_from="next_year").status == "handed_over"
+    db.commit()
+    run_worker()
+    db.refresh(batch)
+    assert batch.package_key and batch.package_size > 0
+    with services.store.open(batch.package_key, verify=True) as reader:
+        data = reader.read()
+    assert verify_bag(io.BytesIO(data), record_hash=record_hash).ok
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    for document in (permanent, ba):  # the letter and the berita acara, signed, each with its files
+        assert any(f"/data/documents/{document.id}/versions/v" in n for n in names), names
+        metadata = next(n for n in names if n.endswith(f"/data/documents/{document.id}/metadata.json"))
+        assert '"state": "signed"' in zipfile.ZipFile(io.BytesIO(data)).read(metadata).decode()
+    bag_info = next(n for n in names if n.endswith("/bag-info.txt"))
+    assert f"Docflow-Berita-Acara: {ba.id} {ba.number}" in zipfile.ZipFile(io.BytesIO(data)).read(bag_info).decode()
+    # The letter stays readable here; the package is claimed by its batch, so the sweep keeps it.
+    assert services.store.exists(permanent.current_version.storage_key)
+    assert _actions(db, permanent.id)[-3:] == ["handover_approve", "handed_over", "handover_package_written"]
+    problems = check_all(services).problems
+    assert not [p for p in problems if p.kind in ("missing-object", "orphan-object")], problems
 
 
 def test_a_batch_is_withdrawn_only_once_its_berita_acara_stopped(db, services, world):

@@ -1,0 +1,33 @@
+"""a hand-over batch's export package (penyerahan of permanent letters)
+
+Revision ID: 0021
+Revises: 0020
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import docflow.db
+
+
+revision = "0021"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("retention_batches") as batch_op:
+        batch_op.add_column(sa.Column("package_key", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("package_sha256", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("package_size", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("package_at", docflow.db.UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("retention_batches") as batch_op:
+        batch_op.drop_column("package_at")
+        batch_op.drop_column("package_size")
+        batch_op.drop_column("package_sha256")
+        batch_op.drop_column("package_key")
