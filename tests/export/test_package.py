@@ -63,9 +63,11 @@ def test_signed_letter_package_holds_its_proof_and_verifies_offline(client, db, 
     report = json.loads(members[f"data/documents/{doc_id}/signature-report.json"])
     assert report["signed"] and report["valid"] is True, report
     audit = json.loads(members[f"data/documents/{doc_id}/audit.json"])
-    assert [r["action"] for r in audit["records"]][-1] == "sign"
+    # The download itself is audited (committed before the package is read, so it is in its own trail).
+    assert [r["action"] for r in audit["records"]][-2:] == ["sign", "package_downloaded"]
+    assert audit["records"][-1]["actor_user_id"] == office.drafter.id
     summary = members[f"data/documents/{doc_id}/ringkasan.txt"].decode()
-    assert "RINGKASAN NASKAH DINAS" in summary and "ditandatangani" in summary and "WIB" in summary
+    assert "RINGKASAN NASKAH DINAS" in summary and "Ditandatangani" in summary and "WIB" in summary
     assert "data/trust/ca-certificates.pem" in members
 
     report = verify_bag(io.BytesIO(data), record_hash=record_hash)
@@ -188,3 +190,24 @@ def test_bag_streams_in_pieces_and_names_extra_and_missing_files():
                 target.writestr(info.filename, source.read(info))
     assert "data/documents/1/metadata.json: in the manifest but missing from the bag" in verify_bag(out).problems
     assert verify_bag(io.BytesIO(b"bukan zip")).problems[0].startswith("not a readable ZIP file")
+
+
+def test_the_summary_is_written_from_the_catalogue_in_the_instance_language(client, db, services, office, token_for):
+    """Does ringkasan.txt take its words from the catalogue: Indonesian by default, English when asked?"""
+    from docflow.export.package import package_stream
+
+    doc_id = _signed_letter(client, office, token_for)
+
+    def summary(**language) -> str:
+        data = b"".join(package_stream(services.db, services.store, [doc_id], tz=services.timezone, trust=None,
+                                       source="test", **language))
+        return _members(data)[f"data/documents/{doc_id}/ringkasan.txt"].decode()
+
+    indonesian, english = summary(), summary(language="en")
+    assert indonesian.startswith("RINGKASAN NASKAH DINAS\n======================")
+    for line in ("Perihal          : ", "Status           : Ditandatangani", "Jenis naskah     : ",
+                 "Derajat kecepatan: Biasa", "Versi berkas:", "Tanda tangan elektronik: lihat signature-report.json"):
+        assert line in indonesian, indonesian
+    assert "Subject" not in indonesian and "Signed" not in indonesian
+    assert english.startswith("SUMMARY OF AN OFFICIAL LETTER")
+    assert "State            : Signed" in english and "Versions of the file:" in english
