@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Response
 
@@ -21,8 +22,8 @@ class _StoredAsVersion:
     size: int
     mime_type: str
     original_filename: str
-    # A follow-up report's file is not destroyed by a berita acara pemusnahan on its own.
-    destroyed_at: None = None
+    # Set when its letter was destroyed by a berita acara pemusnahan: the download answers 410.
+    destroyed_at: datetime | None = None
 
 
 def send_follow_up_file(attachment: FollowUpAttachment, *, document_id: int = 0) -> Response:
@@ -30,4 +31,5 @@ def send_follow_up_file(attachment: FollowUpAttachment, *, document_id: int = 0)
     return send_version(_StoredAsVersion(  # type: ignore[arg-type]
         id=attachment.id, document_id=document_id, number=f"tl{attachment.id}", storage_key=attachment.storage_key,
         sha256=attachment.sha256, size=attachment.size, mime_type=attachment.mime_type,
-        original_filename=attachment.original_filename or f"tindak-lanjut-{attachment.id}"))
+        original_filename=attachment.original_filename or f"tindak-lanjut-{attachment.id}",
+        destroyed_at=attachment.destroyed_at))

@@ -11,7 +11,7 @@ from docflow.api.params import MAX_PAGE, int_param
 from docflow.auth.access import web_user
 from docflow.context import db_session, held_positions, services
 from docflow.documents.views import FORM_EXPIRED, CsrfForm, require_fresh_form
-from docflow.errors import N_, Conflict, DocflowError, NotFound, ValidationFailed
+from docflow.errors import N_, Conflict, DocflowError, Gone, NotFound, ValidationFailed
 from docflow.i18n import translate
 from docflow.incoming.intake import (
     discard_pending,
@@ -111,6 +111,12 @@ def discard(pending_id: int):
     return redirect(url_for(".index"))
 
 
+def _refuse_destroyed(row) -> None:
+    if row.files_destroyed_at is not None:
+        raise Gone(N_("the files of this intake were destroyed with its letter by a signed berita acara pemusnahan; "
+                      "the letter's details, number and audit trail remain"))
+
+
 def _send(key: str | None, name: str, mime: str) -> Response:
     if not key:
         raise NotFound(N_("nothing of this intake was stored"))
@@ -132,6 +138,7 @@ def download(pending_id: int):
     user = web_user()
     ensure_pending_permission(user)
     row = get_pending(db_session(), user, pending_id)
+    _refuse_destroyed(row)
     return _send(row.file_key, row.filename or "surat", row.mime_type)
 
 
@@ -142,6 +149,7 @@ def original(pending_id: int):
     user = web_user()
     ensure_pending_permission(user)
     row = get_pending(db_session(), user, pending_id)
+    _refuse_destroyed(row)
     if row.channel == "mail":
         return _send(row.original_key, f"intake-{row.id}.eml", "message/rfc822")
     return _send(row.original_key or row.file_key, row.filename or f"intake-{row.id}", "application/octet-stream")

@@ -446,6 +446,7 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
                     version.destroyed_at = now
                     version.text = None
                     keys.add(version.storage_key)
+            keys |= _destroy_incoming_files(session, document.id, now)
             document.custody = Custody.DESTROYED
             _audit(session, document, "files_destroyed", None, label)
         document.revision += 1
@@ -463,6 +464,25 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
     return sorted(keys)
 
 
+def _destroy_incoming_files(session: Session, document_id: int, now: datetime) -> set[str]:
+    """Mark an incoming letter's follow-up files and intake originals destroyed; return their keys."""
+    from docflow.incoming.intake_models import PendingRegistration
+    from docflow.incoming.models import Disposition, FollowUpAttachment, IncomingLetter
+
+    letters = select(IncomingLetter.id).where(IncomingLetter.document_id == document_id)
+    keys: set[str] = set()
+    for attachment in session.scalars(select(FollowUpAttachment).join(
+            Disposition, Disposition.id == FollowUpAttachment.disposition_id).where(
+            Disposition.letter_id.in_(letters), FollowUpAttachment.destroyed_at.is_(None))):
+        attachment.destroyed_at = now
+        keys.add(attachment.storage_key)
+    for intake in session.scalars(select(PendingRegistration).where(PendingRegistration.letter_id.in_(letters),
+                                                                    PendingRegistration.files_destroyed_at.is_(None))):
+        intake.files_destroyed_at = now
+        keys.update(k for k in (intake.file_key, intake.original_key) if k)
+    return keys
+
+
 def _on_letter_signed(*, session: Session, document: Document, now: datetime, **_: object) -> None:
     """Carry out the batch whose berita acara was just signed (in the signing transaction)."""
     batch = session.scalars(select(RetentionBatch).where(RetentionBatch.berita_acara_id == document.id)).first()
@@ -476,12 +496,20 @@ document_signed.connect(_on_letter_signed)
 
 
 def live_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    """Return those of the keys that a version not destroyed still claims (the same file in another letter)."""
+    """Return those of the keys that something not destroyed still claims (the same file in another letter, a
+    follow-up or an intake of a live letter)."""
+    from docflow.incoming.intake import claimed_keys
+    from docflow.incoming.models import FollowUpAttachment
+
     keys = list(keys)
     if not keys:
         return set()
-    return set(session.scalars(select(Version.storage_key).where(Version.storage_key.in_(keys),
+    live = set(session.scalars(select(Version.storage_key).where(Version.storage_key.in_(keys),
                                                                 Version.destroyed_at.is_(None))))
+    live.update(session.scalars(select(FollowUpAttachment.storage_key).where(
+        FollowUpAttachment.storage_key.in_(keys), FollowUpAttachment.destroyed_at.is_(None))))
+    live.update(set(keys) & claimed_keys(session))
+    return live
 
 
 def delete_destroyed_objects(session_factory: Callable, store: ObjectStore, keys: Iterable[str]) -> list[str]:

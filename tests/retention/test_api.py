@@ -198,3 +198,66 @@ def test_a_handover_over_the_api_and_its_page(client, db, services, token_for, l
     downloads = db.scalars(select(AuditEvent).where(AuditEvent.action == "package_downloaded")).all()
     assert len(downloads) == 2 and all(e.actor_user_id == archives.archivist.id for e in downloads)
     assert f"ids: {min(letter.id, ba.id)},{max(letter.id, ba.id)}" in downloads[0].comment
+
+
+def test_a_destroyed_incoming_letter_takes_its_follow_up_files_and_intake_originals(
+        client, db, services, token_for, login, world, run_worker):
+    """Do a follow-up's file and the intake's .eml go with the letter, a file a live intake holds stay, 410 after?"""
+    import io
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from docflow.auth.operations import set_password
+    from docflow.incoming.intake_models import PendingRegistration
+    from docflow.incoming.models import FollowUpAttachment
+    from docflow.retention.operations import decide_batch, propose_batch
+    from tests.fixtures import make_pdf
+    from tests.incoming.helpers import act as act_on_disposition
+    from tests.incoming.helpers import dispose, instruction_ids
+    from tests.retention.helpers import context, filing
+
+    office, archives = world
+    clerk, head, sec = token_for(office.clerk), token_for(office.head_user), token_for(office.secretary_user)
+    letter = register(client, clerk, addressees=[office.head.id], classification_code="000.1.2").get_json()
+    (node,) = dispose(client, head, letter["id"], [office.secretary.id],
+                      [instruction_ids(client, head)["Hadiri/wakili"]]).get_json()["dispositions"]
+    act_on_disposition(client, sec, node["id"], "read")
+    followed = client.post(f"/api/v1/dispositions/{node['id']}/actions/follow-up", headers=sec,
+                           content_type="multipart/form-data",
+                           data={"note": "Dihadiri", "file": (io.BytesIO(make_pdf("Notula rapat")), "notula.pdf")})
+    assert followed.status_code == 200, followed.get_json()
+    (attachment,) = followed.get_json()["attachments"]
+    notula_key = db.scalars(select(FollowUpAttachment.storage_key)).one()
+    # The intake the letter came from kept its e-mail; its scan is also held by another intake still open.
+    eml = services.store.put(io.BytesIO(b"From: dinas@example.go.id\r\nSubject: Undangan\r\n\r\nTerlampir.")).key
+    shared = services.store.put(io.BytesIO(make_pdf("Pindaian bersama"))).key
+    intake = PendingRegistration(unit_id=office.unit.id, channel="mail", source_key="imap:INBOX:1:7",
+                                 state="registered", letter_id=letter["id"], file_key=shared, original_key=eml)
+    other = PendingRegistration(unit_id=office.unit.id, channel="folder", source_key="folder:tu:x", state="pending",
+                                file_key=shared)
+    db.add_all([intake, other])
+    set_password(db, office.clerk, "correct horse battery")
+    db.commit()
+
+    ctx = context(services, date(services.today().year + 10, 6, 1))
+    batch = propose_batch(db, actor=archives.archivist, kind="destruction", document_ids=[letter["document_id"]],
+                          note="", ctx=ctx)
+    decide_batch(db, actor=archives.second, batch_id=batch.id, action="review", ctx=ctx)
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    db.commit()
+    run_worker()
+    assert services.store.exists(notula_key) and services.store.exists(eml)  # nothing before the signature
+    sign_through(db, services, batch.berita_acara, archives.archivist, office, archives.office)
+    db.commit()
+    run_worker()
+    assert not services.store.exists(notula_key) and not services.store.exists(eml)
+    assert services.store.exists(shared)  # the open intake still holds it
+    gone = client.get(attachment["content_url"], headers=head)
+    assert gone.status_code == 410 and "berita acara" in gone.get_json()["errors"][0]["reason"]
+    login(office.clerk)
+    assert client.get(f"/incoming/pending/{intake.id}/original").status_code == 410
+    assert client.get(f"/incoming/pending/{other.id}/file").status_code == 200
+    report = check_all(services)
+    assert not [p for p in report.problems if p.kind in ("missing-object", "orphan-object")], report.problems
+    assert report.destroyed_files == 2  # the follow-up's file, and the intake's files

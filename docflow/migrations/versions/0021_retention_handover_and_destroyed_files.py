@@ -1,4 +1,5 @@
-"""a hand-over batch's export package (penyerahan of permanent letters)
+"""a hand-over batch's export package (penyerahan of permanent letters); the intake and follow-up files destroyed
+with an incoming letter
 
 Revision ID: 0021
 Revises: 0020
@@ -23,9 +24,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("package_sha256", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("package_size", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("package_at", docflow.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("follow_up_attachments") as batch_op:
+        batch_op.add_column(sa.Column("destroyed_at", docflow.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("pending_registrations") as batch_op:
+        batch_op.add_column(sa.Column("files_destroyed_at", docflow.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("pending_registrations") as batch_op:
+        batch_op.drop_column("files_destroyed_at")
+    with op.batch_alter_table("follow_up_attachments") as batch_op:
+        batch_op.drop_column("destroyed_at")
     with op.batch_alter_table("retention_batches") as batch_op:
         batch_op.drop_column("package_at")
         batch_op.drop_column("package_size")
