@@ -36,6 +36,15 @@ def _members(data: bytes) -> dict[str, bytes]:
         return {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
 
 
+def _downloads(db):
+    from sqlalchemy import select
+
+    from docflow.audit.models import AuditEvent
+
+    db.expire_all()
+    return db.scalars(select(AuditEvent).where(AuditEvent.action == "package_downloaded").order_by(AuditEvent.id)).all()
+
+
 def _rezip(data: bytes, change) -> bytes:
     """Return the ZIP with one member's bytes changed by `change(name, bytes)`."""
     out = io.BytesIO()
@@ -121,6 +130,10 @@ def test_packages_hold_only_letters_the_person_may_read(client, db, services, of
     assert report == {"signed": False, "detail": "the letter was not signed in Docflow"}
     assert client.post("/api/v1/packages", json={"ids": "x"}, headers=drafter).status_code == 400
     assert client.post("/api/v1/packages", json={}, headers=drafter).status_code == 400
+    # Only the selection that was served is in the audit trail: who, which letters, when; the refusals are not.
+    downloads = _downloads(db)
+    assert [(e.actor_user_id, e.document_id) for e in downloads] == [(office.drafter.id, None)]
+    assert downloads[0].comment.endswith("ids: " + ",".join(str(i) for i in sorted(mine)))
 
 
 def test_search_result_package(client, db, services, office, token_for, run_worker):
@@ -160,6 +173,11 @@ def test_pages_offer_packages_and_stream_them(app, client, db, services, office,
     login(make_user(), outsider)
     assert outsider.get(f"/documents/{doc['id']}/package").status_code == 404
     assert not [n for n in _members(outsider.get("/search/package?q=arsip").get_data()) if n.endswith("metadata.json")]
+    # The letter page's and the search page's downloads are audited, each once; the refused one is not.
+    downloads = _downloads(db)
+    assert [(e.actor_user_id, e.document_id) for e in downloads[:2]] == [(office.drafter.id, doc["id"])] * 2
+    assert "hasil pencarian: arsip" in downloads[1].comment
+    assert len(downloads) == 3 and downloads[2].comment.startswith("export package of 0 letter(s)")
 
 
 def test_bag_streams_in_pieces_and_names_extra_and_missing_files():
