@@ -119,7 +119,8 @@ def package(batch_id: int):
     return send_handover_package(found, user)
 
 
-@bp.post("/retention/batches/<id:batch_id>/<action>")
+# Only the action words: the batch's other paths (its package) answer for themselves, with their own methods.
+@bp.post("/retention/batches/<id:batch_id>/<any(review, approve, reject, cancel, complete):action>")
 @api_login_required
 def decide(batch_id: int, action: str):
     """Review (removing letters), approve, reject or cancel a batch."""
