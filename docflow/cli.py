@@ -507,6 +507,9 @@ def check(ctx: _Context, no_hashes: bool) -> None:
     if report.destroyed_versions:
         summary += (f"; {report.destroyed_versions} version(s) destroyed by a signed berita acara pemusnahan "
                     "(deleted on purpose, not missing)")
+    if report.destroyed_files:
+        summary += (f"; {report.destroyed_files} follow-up file(s) and intake record(s) whose files were destroyed "
+                    "with their incoming letter (deleted on purpose, not missing)")
     click.echo(summary, err=True)
     if report.problems:
         sys.exit(1)

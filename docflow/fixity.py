@@ -41,13 +41,17 @@ class Problem:
 def _claimed_keys(services: Services) -> set[str]:
     # A destroyed version claims nothing: its object is deleted on purpose (a copy left behind is an orphan).
     from docflow.incoming.intake import claimed_keys
+    from docflow.retention.models import RetentionBatch
 
     with services.db.transaction() as session:
         keys = set(session.scalars(select(Version.storage_key).where(Version.destroyed_at.is_(None)).distinct()))
         # Files kept by intake (mailbox and scanner folder) and files reported with a disposisi's follow-up
         # are claimed by their rows too.
         keys.update(claimed_keys(session))
-        keys.update(session.scalars(select(FollowUpAttachment.storage_key).distinct()))
+        keys.update(session.scalars(select(FollowUpAttachment.storage_key)
+                                    .where(FollowUpAttachment.destroyed_at.is_(None)).distinct()))
+        # The stored package of a hand-over (penyerahan) is kept with its batch.
+        keys.update(session.scalars(select(RetentionBatch.package_key).where(RetentionBatch.package_key.is_not(None))))
         return keys
 
 
@@ -168,6 +172,38 @@ def destroyed_versions(services: Services) -> int:
         return session.scalar(select(func.count(Version.id)).where(Version.destroyed_at.is_not(None))) or 0
 
 
+def destroyed_files(services: Services) -> int:
+    """Return how many follow-up files and intake records lost their files with a destroyed incoming letter."""
+    from sqlalchemy import func
+
+    from docflow.incoming.intake_models import PendingRegistration
+
+    with services.db.transaction() as session:
+        attachments = session.scalar(select(func.count(FollowUpAttachment.id))
+                                     .where(FollowUpAttachment.destroyed_at.is_not(None))) or 0
+        intakes = session.scalar(select(func.count(PendingRegistration.id))
+                                 .where(PendingRegistration.files_destroyed_at.is_not(None))) or 0
+    return attachments + intakes
+
+
+def check_follow_up_files(services: Services) -> list[Problem]:
+    """Check that each follow-up file not destroyed with its letter is stored (a destroyed one is not missing)."""
+    with services.db.transaction() as session:
+        rows = session.execute(select(FollowUpAttachment.id, FollowUpAttachment.storage_key)
+                               .where(FollowUpAttachment.destroyed_at.is_(None))
+                               .order_by(FollowUpAttachment.id)).all()
+    problems = []
+    for attachment_id, key in rows:
+        try:
+            services.store.stat(key)
+        except ObjectNotFound:
+            problems.append(Problem("missing-object", f"follow-up file {attachment_id} (object {key})",
+                                    "the stored object does not exist"))
+        except StorageError as exc:
+            problems.append(Problem("storage-error", f"follow-up file {attachment_id} (object {key})", str(exc)))
+    return problems
+
+
 def check_index(services: Services) -> list[Problem]:
     """Compare the search index with the database (documents still queued for the worker excepted)."""
     with services.db.transaction() as session:
@@ -211,12 +247,14 @@ class Report:
     pending_jobs: int
     young_orphans: int
     destroyed_versions: int = 0
+    destroyed_files: int = 0
 
 
 def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     """Run every check and return the report."""
     grace = timedelta(hours=services.settings.storage.orphan_grace_hours)
     problems = check_objects(services, verify_hashes=verify_hashes)
+    problems += check_follow_up_files(services)
     old = find_orphans(services, older_than=grace)
     problems += [Problem("orphan-object", key, "no document version claims this object") for key in old]
     problems += check_index(services)
@@ -225,4 +263,4 @@ def check_all(services: Services, *, verify_hashes: bool = True) -> Report:
     problems += [_temp_file_problem(services, scratch) for scratch in abandoned_temp_files(services)]
     young = len(find_orphans(services)) - len(old)
     return Report(problems=problems, pending_jobs=pending_jobs(services), young_orphans=max(young, 0),
-                  destroyed_versions=destroyed_versions(services))
+                  destroyed_versions=destroyed_versions(services), destroyed_files=destroyed_files(services))

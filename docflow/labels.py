@@ -48,6 +48,12 @@ AUDIT_ACTIONS = {
     "files_destroyed": _l("Files destroyed (berita acara pemusnahan signed)"),
     "destruction_blocked_by_hold": _l("Not destroyed: on legal hold"),
     "handed_over": _l("Handed over to the regional archives (penyerahan)"),
+    "handover_proposed": _l("Proposed for hand-over to the regional archives"),
+    "handover_approve": _l("Hand-over approved by the authorised official"),
+    "handover_reject": _l("Hand-over rejected"), "handover_cancel": _l("Hand-over proposal withdrawn"),
+    "handover_berita_acara": _l("Berita acara penyerahan drafted"),
+    "handover_package_written": _l("Hand-over package written"),
+    "package_downloaded": _l("Export package downloaded"),
     "import_legacy": _l("Imported from a legacy archive, with its original number and date"),
     "reply_started": _l("Reply letter started"), "reply_signed": _l("Reply letter signed"),
     "forward_incoming": _l("Forwarded to another unit"), "record_delivery": _l("Delivery recorded"),
@@ -63,7 +69,8 @@ FINAL_FATES = {"destroy": _l("Destroy (musnah)"), "permanent": _l("Keep permanen
 CUSTODIES = {"unit": _l("The unit (active)"), "records_centre": _l("The records centre (inactive)"),
              "destroyed": _l("Destroyed"), "handed_over": _l("Handed over"), "all": _l("Anyone")}
 BATCH_KINDS = {"transfer": _l("Transfer to the records centre (pemindahan)"),
-               "destruction": _l("Destruction (pemusnahan)")}
+               "destruction": _l("Destruction (pemusnahan)"),
+               "handover": _l("Hand-over to the regional archives (penyerahan)")}
 BATCH_STATES = {
     "proposed": _l("Proposed"), "reviewed": _l("Reviewed by the panitia penilai"),
     "awaiting_signature": _l("Approved: berita acara awaiting signature"), "done": _l("Carried out"),

@@ -1304,7 +1304,8 @@ SPEC["paths"].update({
     "/api/v1/retention/batches": {
         "get": {"operationId": "listRetentionBatches",
                 "summary": "List transfer and destruction batches, newest first (archivists and administrators).",
-                "parameters": [_query("kind", {"type": "string", "enum": ["transfer", "destruction"]}, "Only this kind."),
+                "parameters": [_query("kind", {"type": "string", "enum": ["transfer", "destruction", "handover"]},
+                                      "Only this kind."),
                                _query("state", {"type": "string", "enum": ["proposed", "reviewed", "awaiting_signature",
                                                                           "done", "rejected", "cancelled"]},
                                       "Only batches in this state."), *_PAGING],
@@ -1313,17 +1314,21 @@ SPEC["paths"].update({
         "post": {"operationId": "proposeRetentionBatch",
                  "summary": "Propose a transfer (pemindahan) of one unit's letters due for it, or the destruction "
                             "(pemusnahan) of letters due for a decision whose final fate is destroy and that are not "
-                            "on legal hold (archivists).",
+                            "on legal hold, or the hand-over (penyerahan) to the regional archives of letters due "
+                            "for a decision whose final fate is permanent (archivists).",
                  "description": "A transfer is then approved by the head of the letters' unit; a destruction is "
                                 "reviewed by the panitia penilai (retention.appraisal_panel, or another archivist), "
                                 "who may take letters off the list, then approved by an official of the eselon "
                                 "retention.destruction_approvers requires for the longest retention on the list. "
                                 "Approval drafts the berita acara as a letter of the proposer, routed through "
                                 "Docflow's route; the batch is carried out only when it is signed. Nothing is "
-                                "deleted before.",
+                                "deleted before. A hand-over is approved by the same official as a destruction "
+                                "would be; once its berita acara penyerahan is signed the letters are kept by the "
+                                "regional archives (still readable here) and the worker writes their export "
+                                "package with the signed berita acara inside (GET .../package).",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["kind", "document_ids"], "properties": {
-                         "kind": {"type": "string", "enum": ["transfer", "destruction"]},
+                         "kind": {"type": "string", "enum": ["transfer", "destruction", "handover"]},
                          "document_ids": {"type": "array", "items": _ID, "minItems": 1, "maxItems": 500},
                          "note": {"type": "string", "maxLength": 4000}}}}}},
                  "responses": {"201": _json("RetentionBatch", "The proposed batch."), **_BATCH_RESPONSES}},
@@ -1365,7 +1370,7 @@ _LEGAL_HOLD = {"type": "object", "required": ["id", "document_id", "reason", "pl
     "placed_by": {"type": "string"}, "placed_at": _TIME, "lifted_by": {"type": ["string", "null"]},
     "lifted_at": _NULLABLE_TIME, "lift_reason": {"type": "string"}}}
 _BATCH = {"type": "object", "required": ["id", "kind", "state", "items", "actions"], "properties": {
-    "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["transfer", "destruction"]},
+    "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["transfer", "destruction", "handover"]},
     "state": {"type": "string", "enum": ["proposed", "reviewed", "awaiting_signature", "done", "rejected",
                                          "cancelled"]},
     "revision": {"type": "integer"}, "unit": {"type": ["string", "null"]}, "note": {"type": "string"},
@@ -1374,6 +1379,9 @@ _BATCH = {"type": "object", "required": ["id", "kind", "state", "items", "action
     "decision_note": {"type": "string"},
     "berita_acara_id": {"type": ["integer", "null"], "description": "The berita acara, a letter (documents API)."},
     "berita_acara_url": {"type": ["string", "null"]}, "done_at": _NULLABLE_TIME,
+    "package": {"type": ["object", "null"], "description": "A hand-over's stored export package, once written.",
+                "properties": {"url": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"},
+                               "written_at": _TIME}},
     "items": {"type": "array", "items": {"type": "object", "properties": {
         "document_id": {"type": "integer"}, "number": {"type": ["string", "null"]},
         "title": {"type": ["string", "null"]}, "removed": {"type": "boolean"}, "removed_reason": {"type": "string"}}}},
@@ -1564,6 +1572,18 @@ SPEC["paths"]["/api/v1/packages"] = {
                 "search": {"type": "object", "additionalProperties": {"type": "string"},
                            "properties": {"q": {"type": "string", "maxLength": 500}}}}}}}},
         "responses": {"200": _PACKAGE, "400": _ERRORS, "401": _ERRORS, "404": _ERRORS, "503": _ERRORS},
+    },
+}
+SPEC["paths"]["/api/v1/retention/batches/{batch_id}/package"] = {
+    "get": {
+        "operationId": "getHandoverPackage",
+        "summary": "Download a carried-out hand-over's export package: its letters and the signed berita acara "
+                   "penyerahan in one BagIt bag, as stored when the berita acara was signed (audited).",
+        "parameters": [_BATCH_ID],
+        "responses": {"200": {"description": "A ZIP holding one BagIt bag, as for a letter's package; bag-info.txt "
+                                             "names the batch and its berita acara.",
+                              "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                      "401": _ERRORS, "404": _ERRORS, "503": _ERRORS},
     },
 }
 

@@ -8,6 +8,7 @@ from flask import Response
 
 from docflow.auth.models import User
 from docflow.context import db_session, services
+from docflow.export.operations import record_package_download
 from docflow.export.package import package_stream
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ def package_response(document_ids: Sequence[int], user: User, *, name: str, desc
         chunk = list(document_ids[start:start + 500])
         estimate += session.scalar(select(func.coalesce(func.sum(Version.size), 0))
                                    .where(Version.document_id.in_(chunk))) or 0
-    logger.info("user %s exports a package of %d letter(s)", user.username, len(document_ids))
+    # Audited before the body streams: the request's commit point runs when the response is returned.
+    record_package_download(session, actor=user, document_ids=list(document_ids), description=description)
     body = package_stream(svc.db, svc.store, list(document_ids), tz=svc.timezone, trust=trust,
                           source=svc.settings.server.public_url or "Docflow", description=description)
     response = Response(body, mimetype="application/zip", direct_passthrough=True)

@@ -163,8 +163,11 @@ def export_instance(services: Services, destination: Path, *, progress: Progress
                 nonlocal rows
                 for row in _rows(conn, table):
                     rows += 1
-                    if table.name == "versions":
+                    # The objects rows claim: a destroyed file has none, on purpose.
+                    if table.name in ("versions", "follow_up_attachments") and row.get("destroyed_at") is None:
                         keys.add(row["storage_key"])
+                    elif table.name == "retention_batches" and row.get("package_key"):
+                        keys.add(row["package_key"])
                     yield _line(row)
 
             _write_file(destination / "tables" / f"{table.name}.jsonl", lines(), checksums, destination)

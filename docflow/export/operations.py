@@ -22,6 +22,22 @@ from docflow.workflow.numbering import hold_imported_number
 logger = logging.getLogger(__name__)
 
 IMPORT_ACTION = "import_legacy"
+PACKAGE_ACTION = "package_downloaded"
+
+
+def record_package_download(session: Session, *, actor: User, document_ids: list[int], description: str) -> None:
+    """Audit who downloaded a package of which letters (one record; a single letter's on its own trail)."""
+    ids = sorted(set(document_ids))
+    single = ids[0] if len(ids) == 1 else None
+    document = session.get(Document, single) if single is not None else None
+    record_event(session, action=PACKAGE_ACTION, document_id=single, actor_user_id=actor.id,
+                 actor_name=actor.full_name or actor.username,
+                 comment=f"export package of {len(ids)} letter(s): {description}; ids: "
+                         + ",".join(str(i) for i in ids),
+                 document_revision=document.revision if document is not None else None,
+                 file_sha256=document.current_version.sha256 if document is not None and document.current_version
+                 else None)
+    logger.info("user %s downloads a package of %d letter(s)", actor.username, len(ids))
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,12 @@ from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.support import Translations
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +36,7 @@ from docflow.audit.models import AuditEvent
 from docflow.audit.operations import event_record
 from docflow.db import Database
 from docflow.documents.models import Document, Version
+from docflow.errors import N_
 from docflow.export.bag import BagWriter, Entry, bytes_entry, json_entry, safe_name
 from storage import ObjectStore
 
@@ -42,16 +47,28 @@ _BATCH = 50
 _CHUNK = 256 * 1024
 # A signed PDF larger than this is listed in the report unchecked (the check reads it whole).
 MAX_CHECKED_BYTES = 64 * 1024 * 1024
+# The instance's language (the pages' default, BABEL_DEFAULT_LOCALE): the summary is written in it.
+DEFAULT_LANGUAGE = "id"
 
 Trust = tuple[str, list[bytes]]
 
-_STATES_ID = {
-    "draft": "konsep", "in_verification": "dalam verifikasi (paraf)", "returned": "dikembalikan untuk perbaikan",
-    "approved": "disetujui", "signed": "ditandatangani", "sent": "dikirim", "filed": "diarsipkan",
-    "rejected": "ditolak", "withdrawn": "ditarik", "received": "surat masuk (diterima)",
+# The summary's words, translated from the catalogue into the instance's language (not Flask's: no request here).
+_STATES = {
+    "draft": N_("Draft"), "in_verification": N_("In verification"), "returned": N_("Returned for revision"),
+    "approved": N_("Approved, awaiting signature"), "signed": N_("Signed"), "sent": N_("Sent"),
+    "filed": N_("Filed"), "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn"), "received": N_("Incoming letter"),
 }
-_SECURITY_ID = {"biasa": "Biasa", "terbatas": "Terbatas", "rahasia": "Rahasia", "sangat_rahasia": "Sangat Rahasia"}
-_URGENCY_ID = {"biasa": "Biasa", "segera": "Segera", "amat_segera": "Amat Segera"}
+_SECURITY = {"biasa": N_("Ordinary (Biasa)"), "terbatas": N_("Restricted (Terbatas)"),
+             "rahasia": N_("Secret (Rahasia)"), "sangat_rahasia": N_("Top secret (Sangat Rahasia)")}
+_URGENCY = {"biasa": N_("Ordinary (Biasa)"), "segera": N_("Urgent (Segera)"),
+            "amat_segera": N_("Very urgent (Amat Segera)")}
+_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@lru_cache(maxsize=8)
+def catalogue(language: str) -> NullTranslations:
+    """Return the catalogue of a language (English, the msgids themselves, when there is none)."""
+    return Translations.load(str(_TRANSLATIONS), [language], domain="messages")
 
 
 def plain(value: Any) -> Any:
@@ -81,8 +98,12 @@ def version_path(document_id: int, version: Version) -> str:
 
 def package_stream(db: Database, store: ObjectStore, document_ids: Sequence[int], *, tz: ZoneInfo,
                    trust: Trust | None, source: str, description: str = "",
-                   on_document: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """Yield the ZIP bytes of the bag holding these letters (already checked readable by the caller)."""
+                   on_document: Callable[[int], None] | None = None,
+                   info: dict[str, str] | None = None, language: str = DEFAULT_LANGUAGE) -> Iterator[bytes]:
+    """Yield the ZIP bytes of the bag holding these letters (already checked readable by the caller).
+
+    `info` adds lines to bag-info.txt (a hand-over names its berita acara there).
+    """
     writer = BagWriter(root=f"docflow-package-{datetime.now(tz).strftime('%Y%m%d-%H%M%S')}", info={
         "Source-Organization": source or "Docflow",
         "External-Description": description or f"{len(document_ids)} naskah dinas",
@@ -90,12 +111,14 @@ def package_stream(db: Database, store: ObjectStore, document_ids: Sequence[int]
         "Docflow-Package-Format": PACKAGE_FORMAT,
         "Docflow-Documents": str(len(document_ids)),
         "Docflow-Verify": "python -m docflow verify-package FILE.zip",
+        **(info or {}),
     })
-    return writer.stream(_entries(db, store, list(document_ids), tz=tz, trust=trust, on_document=on_document))
+    return writer.stream(_entries(db, store, list(document_ids), tz=tz, trust=trust, on_document=on_document,
+                                  language=language))
 
 
 def _entries(db: Database, store: ObjectStore, document_ids: list[int], *, tz: ZoneInfo, trust: Trust | None,
-             on_document: Callable[[int], None] | None) -> Iterator[Entry]:
+             on_document: Callable[[int], None] | None, language: str) -> Iterator[Entry]:
     if trust is not None and trust[0]:
         yield bytes_entry("trust/ca-certificates.pem", trust[0].encode())
         for number, crl in enumerate(trust[1], 1):
@@ -104,7 +127,8 @@ def _entries(db: Database, store: ObjectStore, document_ids: list[int], *, tz: Z
         batch = document_ids[start:start + _BATCH]
         with db.session() as session:
             documents = _load(session, batch)
-            parts = [(document, _document_entries(session, store, document, tz=tz, trust=trust)) for document in documents]
+            parts = [(document, _document_entries(session, store, document, tz=tz, trust=trust,
+                                                         language=language)) for document in documents]
             session.rollback()  # nothing is written; end the read before the files stream out
         for document, (metadata_entries, versions) in parts:
             yield from metadata_entries
@@ -129,8 +153,8 @@ def _object_chunks(store: ObjectStore, key: str) -> Callable[[], Iterator[bytes]
     return read
 
 
-def _document_entries(session: Session, store: ObjectStore, document: Document, *, tz: ZoneInfo, trust: Trust | None
-                      ) -> tuple[list[Entry], list[tuple[int, str, str, int]]]:
+def _document_entries(session: Session, store: ObjectStore, document: Document, *, tz: ZoneInfo, trust: Trust | None,
+                      language: str = DEFAULT_LANGUAGE) -> tuple[list[Entry], list[tuple[int, str, str, int]]]:
     from docflow.incoming.models import IncomingLetter
     from docflow.signing.models import VerificationToken
 
@@ -160,7 +184,8 @@ def _document_entries(session: Session, store: ObjectStore, document: Document, 
     report = _signature_report(session, store, token, trust)
     report_path = f"{folder}/signature-report.json"
     entries = [json_entry(f"{folder}/metadata.json", metadata),
-               bytes_entry(f"{folder}/ringkasan.txt", _summary(document, token, events, incoming, tz).encode()),
+               bytes_entry(f"{folder}/ringkasan.txt", _summary(document, token, events, incoming, tz,
+                                                                      catalogue(language).gettext).encode()),
                json_entry(f"{folder}/audit.json", audit),
                bytes_entry(report_path, report) if isinstance(report, bytes)
                else Entry(report_path, report.chunks, compress=True)]
@@ -212,46 +237,60 @@ def _check(store: ObjectStore, key: str, trust: Trust) -> dict[str, Any]:
 
 
 def _summary(document: Document, token: Any, events: Sequence[AuditEvent], incoming: Sequence[Any],
-             tz: ZoneInfo) -> str:
+             tz: ZoneInfo, _: Callable[[str], str]) -> str:
     def when(value: datetime | None) -> str:
         return value.astimezone(tz).strftime("%d-%m-%Y %H:%M %Z") if value is not None else "-"
 
+    def field(label: str, value: str) -> str:
+        return f"{_(label):<17}: {value}"
+
+    def named(names: dict[str, str], value: str) -> str:
+        return _(names[value]) if value in names else value
+
+    title = _(N_("SUMMARY OF AN OFFICIAL LETTER"))
     lines = [
-        "RINGKASAN NASKAH DINAS",
-        "======================",
-        f"Perihal          : {document.title}",
-        f"Nomor            : {document.number or '-'}",
-        f"Jenis naskah     : {document.doc_type}",
-        f"Klasifikasi      : {document.classification_code}",
-        f"Sifat            : {_SECURITY_ID.get(document.security_class, document.security_class)}",
-        f"Urgensi          : {_URGENCY_ID.get(document.urgency, document.urgency)}",
-        f"Unit pengolah    : {document.unit.code} - {document.unit.name}",
-        f"Status           : {_STATES_ID.get(document.state, document.state)}",
-        f"Dibuat           : {when(document.created_at)}",
-        f"Ditandatangani   : {when(document.signed_at)}",
+        title,
+        "=" * len(title),
+        field(N_("Subject"), document.title),
+        field(N_("Number"), document.number or "-"),
+        field(N_("Type of letter"), document.doc_type),
+        field(N_("Classification"), document.classification_code),
+        field(N_("Security class"), named(_SECURITY, document.security_class)),
+        field(N_("Urgency"), named(_URGENCY, document.urgency)),
+        field(N_("Unit"), f"{document.unit.code} - {document.unit.name}"),
+        field(N_("State"), named(_STATES, document.state)),
+        field(N_("Created"), when(document.created_at)),
+        field(N_("Signed"), when(document.signed_at)),
     ]
     if document.signature_block:
-        lines.append("Penandatangan    : " + " / ".join(document.signature_block.splitlines()))
+        lines.append(field(N_("Signer"), " / ".join(document.signature_block.splitlines())))
     for letter in incoming:
-        lines.append(f"Surat masuk      : agenda {letter.agenda_number}/{letter.agenda_year}, dari "
-                     f"{letter.sender_institution}, nomor {letter.sender_number} tanggal "
-                     f"{letter.sender_date.strftime('%d-%m-%Y')}, diterima {letter.received_on.strftime('%d-%m-%Y')}")
-    for label, kind in (("Kepada", "to"), ("Tembusan", "cc")):
+        lines.append(field(N_("Incoming letter"), _(N_(
+            "agenda %(agenda)s, from %(sender)s, number %(number)s of %(date)s, received %(received)s")) % {
+                "agenda": f"{letter.agenda_number}/{letter.agenda_year}", "sender": letter.sender_institution,
+                "number": letter.sender_number, "date": letter.sender_date.strftime("%d-%m-%Y"),
+                "received": letter.received_on.strftime("%d-%m-%Y")}))
+    for label, kind in ((N_("Addressed to"), "to"), (N_("Copy to"), "cc")):
         names = [r.name for r in document.recipients if r.kind == kind]
         if names:
-            lines.append(f"{label:<17}: " + "; ".join(names))
-    lines += ["", "Versi berkas:"]
+            lines.append(field(label, "; ".join(names)))
+    lines += ["", _(N_("Versions of the file:"))]
     for version in document.versions:
-        signed = " (berkas bertanda tangan elektronik)" if token is not None and token.version_id == version.id else ""
+        signed = (" (" + _(N_("the electronically signed file")) + ")"
+                  if token is not None and token.version_id == version.id else "")
         lines.append(f"  {version.number}. {version_path(document.id, version)}{signed}")
-        lines.append(f"     {version.size} bita, {version.mime_type}, diunggah {when(version.created_at)}")
+        lines.append("     " + _(N_("%(size)s bytes, %(type)s, uploaded %(time)s")) % {
+            "size": version.size, "type": version.mime_type, "time": when(version.created_at)})
         lines.append(f"     SHA-256 {version.sha256}")
-    lines += ["", f"Jejak audit: {len(events)} catatan (audit.json), setiap catatan berantai dengan hash SHA-256."]
+    lines += ["", _(N_("Audit trail: %(count)s records (audit.json), each chained to the one before by its SHA-256 "
+                       "hash.")) % {"count": len(events)}]
     for event in events:
         actor = event.actor_name or "-"
         lines.append(f"  {when(event.created_at)}  {event.action:<14} {actor}"
                      + (f" ({event.actor_position_title})" if event.actor_position_title else ""))
-    lines += ["", "Tanda tangan elektronik: " + ("lihat signature-report.json" if token is not None
-                                                 else "naskah ini tidak ditandatangani di Docflow"),
-              "Periksa paket ini tanpa jaringan: python -m docflow verify-package NAMA-BERKAS.zip", ""]
+    lines += ["", _(N_("Electronic signature:")) + " " + (
+                  _(N_("see signature-report.json")) if token is not None
+                  else _(N_("this letter was not signed in Docflow"))),
+              _(N_("Check this package offline:")) + " python -m docflow verify-package "
+              + _(N_("FILE-NAME.zip")), ""]
     return "\n".join(lines)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Response
 
 from docflow.context import services
 from docflow.documents.download import send_version
-from docflow.errors import N_, NotFound
+from docflow.errors import N_, Gone, NotFound
 from docflow.incoming.intake_models import PendingRegistration
 from docflow.incoming.models import FollowUpAttachment
 
@@ -25,8 +26,8 @@ class _StoredAsVersion:
     size: int
     mime_type: str
     original_filename: str
-    # A follow-up report's file is not destroyed by a berita acara pemusnahan on its own.
-    destroyed_at: None = None
+    # Set when its letter was destroyed by a berita acara pemusnahan: the download answers 410.
+    destroyed_at: datetime | None = None
 
 
 def send_follow_up_file(attachment: FollowUpAttachment, *, document_id: int = 0) -> Response:
@@ -34,7 +35,8 @@ def send_follow_up_file(attachment: FollowUpAttachment, *, document_id: int = 0)
     return send_version(_StoredAsVersion(  # type: ignore[arg-type]
         id=attachment.id, document_id=document_id, number=f"tl{attachment.id}", storage_key=attachment.storage_key,
         sha256=attachment.sha256, size=attachment.size, mime_type=attachment.mime_type,
-        original_filename=attachment.original_filename or f"tindak-lanjut-{attachment.id}"))
+        original_filename=attachment.original_filename or f"tindak-lanjut-{attachment.id}",
+        destroyed_at=attachment.destroyed_at))
 
 
 def _intake_object(row: PendingRegistration, original: bool) -> tuple[str | None, str, str]:
@@ -47,6 +49,9 @@ def _intake_object(row: PendingRegistration, original: bool) -> tuple[str | None
 
 def send_intake_file(row: PendingRegistration, *, original: bool = False) -> Response:
     """Send an intake's file (or, original, what arrived as it arrived) as an attachment no browser runs, verified."""
+    if row.files_destroyed_at is not None:
+        raise Gone(N_("the files of this intake were destroyed with its letter by a signed berita acara pemusnahan; "
+                      "the letter's details, number and audit trail remain"))
     key, name, mime = _intake_object(row, original)
     if not key:
         raise NotFound(N_("nothing of this intake was stored"))

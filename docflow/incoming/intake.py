@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from docflow.audit.operations import record_event
@@ -318,10 +318,13 @@ def open_count(session: Session, unit_id: int) -> int:
 
 
 def claimed_keys(session: Session) -> set[str]:
-    """Return the object keys that open intakes hold (the sweep keeps them)."""
+    """Return the object keys that intakes hold (the sweep keeps them): open ones, and registered ones whose letter
+    was not destroyed (the .eml or scanner file stays as the letter's proof of arrival)."""
     keys: set[str] = set()
+    held = or_(PendingRegistration.state.in_(OPEN_STATES),
+               and_(PendingRegistration.state == PendingState.REGISTERED,
+                    PendingRegistration.files_destroyed_at.is_(None)))
     for file_key, original_key in session.execute(select(PendingRegistration.file_key,
-                                                         PendingRegistration.original_key)
-                                                  .where(PendingRegistration.state.in_(OPEN_STATES))):
+                                                         PendingRegistration.original_key).where(held)):
         keys.update(k for k in (file_key, original_key) if k)
     return keys

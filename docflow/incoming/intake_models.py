@@ -58,6 +58,8 @@ class PendingRegistration(Base):
     decided_at: Mapped[datetime | None]
     discard_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the letter it became was destroyed by a signed berita acara pemusnahan: its files went with it.
+    files_destroyed_at: Mapped[datetime | None]
 
     unit: Mapped[Unit] = relationship()
     letter: Mapped[IncomingLetter | None] = relationship()

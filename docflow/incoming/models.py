@@ -179,6 +179,8 @@ class FollowUpAttachment(Base):
     original_filename: Mapped[str] = mapped_column(String(255), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when its letter was destroyed by a signed berita acara pemusnahan: the object is deleted on purpose.
+    destroyed_at: Mapped[datetime | None]
 
 
 Index("ix_incoming_letters_duplicate", IncomingLetter.sender_number, IncomingLetter.sender_date)

@@ -1,11 +1,12 @@
 """Who holds which desk today, and who acts for it (Plt./Plh.)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from docflow.auth.models import User
 from docflow.org.models import Assignment, Delegation, Position
@@ -121,3 +122,19 @@ def position_chain(position: Position) -> list[Position]:
         seen.add(current.id)
         current = current.parent
     return chain
+
+
+def head_desks(session: Session, *, unit_id: int | None = None,
+               position_ids: Iterable[int] | None = None) -> list[Position]:
+    """Return the active head desks (no superior inside their own unit) of a unit or among positions, highest first."""
+    parent = aliased(Position)
+    stmt = (select(Position).outerjoin(parent, parent.id == Position.parent_id)
+            .where(Position.is_active.is_(True), or_(parent.id.is_(None), parent.unit_id != Position.unit_id)))
+    if unit_id is not None:
+        stmt = stmt.where(Position.unit_id == unit_id)
+    if position_ids is not None:
+        ids = set(position_ids)
+        if not ids:
+            return []
+        stmt = stmt.where(Position.id.in_(ids))
+    return sorted(session.scalars(stmt), key=lambda p: (p.level, p.id))

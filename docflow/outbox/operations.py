@@ -22,6 +22,8 @@ SWEEP_ORPHANS = "sweep_orphans"
 NOTIFY = "notify"
 # Deleting the stored files of letters destroyed by a signed berita acara pemusnahan (docflow/retention).
 DESTROY_OBJECTS = "destroy_objects"
+# Writing the export package of letters handed over by a signed berita acara penyerahan (docflow/retention).
+HANDOVER_PACKAGE = "handover_package"
 # E-mailing a signed letter to an external addressee (one line of the expedition book).
 SEND_LETTER = "send_letter"
 

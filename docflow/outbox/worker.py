@@ -25,6 +25,7 @@ from docflow.outbox.models import JobState, OutboxJob
 from docflow.outbox.operations import (
     DESTROY_OBJECTS,
     EXTRACT_VERSION,
+    HANDOVER_PACKAGE,
     INDEX_DOCUMENT,
     NOTIFY,
     OCR_VERSION,
@@ -51,7 +52,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "ocr": (OCR_VERSION,),
     "index": (INDEX_DOCUMENT,),
     "mail": (NOTIFY, SEND_LETTER),
-    "retention": (DESTROY_OBJECTS,),
+    "retention": (DESTROY_OBJECTS, HANDOVER_PACKAGE),
     "reports": (REFRESH_REPORTS,),
 }
 SWEEP_EVERY = timedelta(hours=1)
@@ -107,6 +108,7 @@ class Worker:
             NOTIFY: self._notify,
             UNLOCK_MAIL: self._mail_unlock_link,
             DESTROY_OBJECTS: self._destroy_objects,
+            HANDOVER_PACKAGE: self._handover_package,
             SEND_LETTER: self._send_letter,
         }
 
@@ -563,6 +565,18 @@ class Worker:
         for job in jobs:
             try:
                 delete_destroyed_objects(self.services.db.transaction, self.services.store, job.payload["keys"])
+            except StorageError as exc:
+                raise RetryLater(f"object store: {exc}") from exc
+        with self.services.db.transaction() as session:
+            self._finish(session, jobs)
+
+    def _handover_package(self, jobs: Sequence[OutboxJob]) -> None:
+        """Write the export package of a hand-over whose berita acara penyerahan was signed (committed before)."""
+        from docflow.retention.handover import write_handover_package
+
+        for job in jobs:
+            try:
+                write_handover_package(self.services, job.payload["batch_id"])
             except StorageError as exc:
                 raise RetryLater(f"object store: {exc}") from exc
         with self.services.db.transaction() as session:

@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from docflow.auth.models import Role, User
 from docflow.errors import N_, PermissionDenied, ValidationFailed
-from docflow.org.models import Position, Unit
+from docflow.org.models import Unit
+from docflow.org.queries import head_desks
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,8 @@ class ReportScope:
 
 
 def headed_unit_ids(session: Session, position_ids: Iterable[int]) -> set[int]:
-    """Return the units whose head desk is among the positions: the top desk of its unit (no superior in it)."""
-    ids = set(position_ids)
-    if not ids:
-        return set()
-    parent = aliased(Position)
-    rows = session.execute(
-        select(Position.unit_id, parent.unit_id).outerjoin(parent, parent.id == Position.parent_id)
-        .where(Position.id.in_(ids), Position.is_active.is_(True)))
-    return {unit_id for unit_id, parent_unit in rows if parent_unit is None or parent_unit != unit_id}
+    """Return the units whose head desk is among the positions."""
+    return {p.unit_id for p in head_desks(session, position_ids=position_ids)}
 
 
 def report_scope(session: Session, user: User, acting_position_ids: Iterable[int]) -> ReportScope:

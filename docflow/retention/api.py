@@ -106,7 +106,21 @@ def batch(batch_id: int):
     return jsonify(_batch(found, user, ctx, acting_positions(user)))
 
 
-@bp.post("/retention/batches/<id:batch_id>/<action>")
+@bp.get("/retention/batches/<id:batch_id>/package")
+@api_login_required
+def package(batch_id: int):
+    """Download a carried-out hand-over's package: a ZIP of a BagIt bag with the signed berita acara penyerahan."""
+    from docflow.retention.download import send_handover_package
+
+    user = api_user()
+    found = get_batch(db_session(), batch_id)
+    if not may_see_batch(db_session(), user, found, retention_context()):
+        raise NotFound(N_("batch %(id)s does not exist"), id=batch_id)
+    return send_handover_package(found, user)
+
+
+# Only the action words: the batch's other paths (its package) answer for themselves, with their own methods.
+@bp.post("/retention/batches/<id:batch_id>/<any(review, approve, reject, cancel, complete):action>")
 @api_login_required
 def decide(batch_id: int, action: str):
     """Review (removing letters), approve, reject or cancel a batch."""

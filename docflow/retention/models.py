@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docflow.auth.models import User
@@ -16,6 +16,7 @@ from docflow.org.models import Unit
 class BatchKind(enum.StrEnum):
     TRANSFER = "transfer"        # pemindahan: active letters of one unit to the records centre
     DESTRUCTION = "destruction"  # pemusnahan: letters whose final fate is musnah
+    HANDOVER = "handover"        # penyerahan: permanent letters to the regional archives (lembaga kearsipan)
 
 
 class BatchState(enum.StrEnum):
@@ -48,6 +49,11 @@ class RetentionBatch(Base):
     # The berita acara pemindahan / pemusnahan: a letter routed and signed like any other.
     berita_acara_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
     done_at: Mapped[datetime | None]
+    # A hand-over's export package (BagIt ZIP with the signed berita acara), written by the worker once signed.
+    package_key: Mapped[str | None] = mapped_column(String(200))
+    package_sha256: Mapped[str | None] = mapped_column(String(64))
+    package_size: Mapped[int | None] = mapped_column(BigInteger)
+    package_at: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit | None] = relationship()

@@ -29,8 +29,8 @@ from docflow.documents.operations import DocumentFields, create_document
 from docflow.documents.retention import FATE_NAMES, RetentionStatus, is_on_hold, retention_of
 from docflow.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from docflow.org.models import Position, Unit
-from docflow.org.queries import acting_position_ids, held_position_ids
-from docflow.outbox.operations import DESTROY_OBJECTS, enqueue_index, enqueue_job
+from docflow.org.queries import acting_position_ids, head_desks, held_position_ids
+from docflow.outbox.operations import DESTROY_OBJECTS, HANDOVER_PACKAGE, enqueue_index, enqueue_job
 from docflow.retention.document import BeritaAcaraText, ListedLetter, berita_acara_pdf
 from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
 from docflow.retention.states import OPEN_STATES, BatchAction, Decider, batch_transition
@@ -119,14 +119,6 @@ def lift_hold(session: Session, *, actor: User, hold: LegalHold, reason: str) ->
 
 # Who decides ----------------------------------------------------------------------------------------
 
-def unit_head_positions(session: Session, unit_id: int) -> list[Position]:
-    """Return the top desks of a unit (no superior inside it), highest eselon first."""
-    positions = session.scalars(select(Position).where(Position.unit_id == unit_id,
-                                                       Position.is_active.is_(True))).all()
-    tops = [p for p in positions if p.parent is None or p.parent.unit_id != unit_id]
-    return sorted(tops, key=lambda p: (p.level, p.id))
-
-
 def required_level(rules: Sequence[str], years: int) -> int:
     """Return the highest eselon level (1-4) allowed to approve destroying letters kept `years` years."""
     return next(level for minimum, level in approver_rules(tuple(rules)) if years >= minimum)
@@ -155,7 +147,7 @@ def deciding_position(session: Session, actor: User, batch: RetentionBatch, deci
         return None
     positions = acting_position_ids(session, actor.id, ctx.today)
     if decider == Decider.UNIT_HEAD:
-        heads = [p for p in unit_head_positions(session, batch.unit_id) if p.id in positions]
+        heads = [p for p in head_desks(session, unit_id=batch.unit_id) if p.id in positions]
         if not heads:
             raise PermissionDenied(N_("a transfer is approved by the head of the unit whose letters move"))
         return heads[0]
@@ -192,13 +184,14 @@ def _ids(document_ids: Iterable[int]) -> list[int]:
 
 def propose_batch(session: Session, *, actor: User, kind: str, document_ids: Iterable[int], note: str,
                   ctx: RetentionContext) -> RetentionBatch:
-    """Propose a transfer of one unit's letters due for it, or the destruction of letters whose fate is musnah."""
+    """Propose a transfer of one unit's letters due for it, the destruction of letters whose fate is musnah, or the
+    hand-over (penyerahan) of permanent letters to the regional archives."""
     if not actor.is_active or not actor.has_role(Role.ARCHIVIST):
-        raise PermissionDenied(N_("only the archives unit proposes a transfer or a destruction"))
+        raise PermissionDenied(N_("only the archives unit proposes a transfer, a destruction or a hand-over"))
     try:
         kind = BatchKind(kind)
     except ValueError:
-        raise ValidationFailed(N_("kind is transfer or destruction"), field="kind") from None
+        raise ValidationFailed(N_("kind is transfer, destruction or handover"), field="kind") from None
     ids = _ids(document_ids)
     documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
     if len(documents) != len(ids):
@@ -221,6 +214,9 @@ def propose_batch(session: Session, *, actor: User, kind: str, document_ids: Ite
             if retention.legal_hold:
                 raise Conflict(N_("letter %(letter)s is on legal hold and cannot be destroyed"),
                                field="document_ids", letter=label)
+        if kind == BatchKind.HANDOVER and retention.final_fate != "permanent":
+            raise Conflict(N_("letter %(letter)s is not handed over: its final fate is %(fate)s"),
+                           field="document_ids", letter=label, fate=FATE_NAMES[retention.final_fate])
     units = {d.unit_id for d in documents}
     if kind == BatchKind.TRANSFER and len(units) != 1:
         raise ValidationFailed(N_("a transfer moves the letters of one unit: its head approves it"),
@@ -236,9 +232,12 @@ def propose_batch(session: Session, *, actor: User, kind: str, document_ids: Ite
     return batch
 
 
+_BATCH_WORDS = {BatchKind.TRANSFER: "Pemindahan", BatchKind.DESTRUCTION: "Pemusnahan",
+                BatchKind.HANDOVER: "Penyerahan"}
+
+
 def _batch_label(batch: RetentionBatch) -> str:
-    word = "Pemindahan" if batch.kind == BatchKind.TRANSFER else "Pemusnahan"
-    return f"{word} #{batch.id}"
+    return f"{_BATCH_WORDS[BatchKind(batch.kind)]} #{batch.id}"
 
 
 # Decisions --------------------------------------------------------------------------------------------
@@ -349,6 +348,15 @@ def _text(batch: RetentionBatch, ctx: RetentionContext, unit: Unit | None, appro
                      f"({_batch_label(batch)})."),
             closing="Berita acara ini dibuat dengan sebenarnya, ditandatangani oleh kedua belah pihak.",
             place_date=f"Tanggal: {day}")
+    if batch.kind == BatchKind.HANDOVER:
+        return BeritaAcaraText(
+            title="BERITA ACARA PENYERAHAN ARSIP STATIS",
+            opening=(f"Pada tanggal {day}, arsip statis yang tercantum dalam daftar berikut, yang telah habis masa "
+                     f"retensinya dengan keterangan permanen menurut Jadwal Retensi Arsip, diserahkan kepada lembaga "
+                     f"kearsipan daerah atas persetujuan {who} ({_batch_label(batch)})."),
+            closing=("Arsip diserahkan dalam bentuk paket ekspor (BagIt) berisi setiap versi berkas, metadata, jejak "
+                     "audit dan laporan tanda tangan elektronik, beserta berita acara ini setelah ditandatangani."),
+            place_date=f"Tanggal: {day}")
     return BeritaAcaraText(
         title="BERITA ACARA PEMUSNAHAN ARSIP",
         opening=(f"Pada tanggal {day}, arsip yang tercantum dalam daftar berikut, yang telah habis masa retensinya "
@@ -424,6 +432,10 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
         if batch.kind == BatchKind.TRANSFER:
             document.custody = Custody.RECORDS_CENTRE
             _audit(session, document, "transferred_to_records_centre", None, label)
+        elif batch.kind == BatchKind.HANDOVER:
+            # The regional archives keep them now; the letters stay readable and verifiable here.
+            document.custody = Custody.HANDED_OVER
+            _audit(session, document, "handed_over", None, label)
         elif is_on_hold(session, document.id):
             # A hold placed after the approval still wins: the letter stays, and the list says why.
             item.removed_at, item.removed_reason = utcnow(), "legal hold"
@@ -434,6 +446,7 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
                     version.destroyed_at = now
                     version.text = None
                     keys.add(version.storage_key)
+            keys |= _destroy_incoming_files(session, document.id, now)
             document.custody = Custody.DESTROYED
             _audit(session, document, "files_destroyed", None, label)
         document.revision += 1
@@ -443,9 +456,31 @@ def complete_batch(session: Session, batch: RetentionBatch, *, now: datetime) ->
     session.flush()
     if keys:
         enqueue_job(session, DESTROY_OBJECTS, keys=sorted(keys), batch_id=batch.id)
+    if batch.kind == BatchKind.HANDOVER:
+        # Written after commit: the package holds the signed berita acara, read in the worker's own sessions.
+        enqueue_job(session, HANDOVER_PACKAGE, batch_id=batch.id)
     logger.info("%s batch %s carried out (%d letters, %d objects to delete)", batch.kind, batch.id,
                 len(batch.kept_items), len(keys))
     return sorted(keys)
+
+
+def _destroy_incoming_files(session: Session, document_id: int, now: datetime) -> set[str]:
+    """Mark an incoming letter's follow-up files and intake originals destroyed; return their keys."""
+    from docflow.incoming.intake_models import PendingRegistration
+    from docflow.incoming.models import Disposition, FollowUpAttachment, IncomingLetter
+
+    letters = select(IncomingLetter.id).where(IncomingLetter.document_id == document_id)
+    keys: set[str] = set()
+    for attachment in session.scalars(select(FollowUpAttachment).join(
+            Disposition, Disposition.id == FollowUpAttachment.disposition_id).where(
+            Disposition.letter_id.in_(letters), FollowUpAttachment.destroyed_at.is_(None))):
+        attachment.destroyed_at = now
+        keys.add(attachment.storage_key)
+    for intake in session.scalars(select(PendingRegistration).where(PendingRegistration.letter_id.in_(letters),
+                                                                    PendingRegistration.files_destroyed_at.is_(None))):
+        intake.files_destroyed_at = now
+        keys.update(k for k in (intake.file_key, intake.original_key) if k)
+    return keys
 
 
 def _on_letter_signed(*, session: Session, document: Document, now: datetime, **_: object) -> None:
@@ -461,12 +496,20 @@ document_signed.connect(_on_letter_signed)
 
 
 def live_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    """Return those of the keys that a version not destroyed still claims (the same file in another letter)."""
+    """Return those of the keys that something not destroyed still claims (the same file in another letter, a
+    follow-up or an intake of a live letter)."""
+    from docflow.incoming.intake import claimed_keys
+    from docflow.incoming.models import FollowUpAttachment
+
     keys = list(keys)
     if not keys:
         return set()
-    return set(session.scalars(select(Version.storage_key).where(Version.storage_key.in_(keys),
+    live = set(session.scalars(select(Version.storage_key).where(Version.storage_key.in_(keys),
                                                                 Version.destroyed_at.is_(None))))
+    live.update(session.scalars(select(FollowUpAttachment.storage_key).where(
+        FollowUpAttachment.storage_key.in_(keys), FollowUpAttachment.destroyed_at.is_(None))))
+    live.update(set(keys) & claimed_keys(session))
+    return live
 
 
 def delete_destroyed_objects(session_factory: Callable, store: ObjectStore, keys: Iterable[str]) -> list[str]:
@@ -489,26 +532,21 @@ def delete_destroyed_objects(session_factory: Callable, store: ObjectStore, keys
 
 # Penyerahan (hand-over of permanent letters) ----------------------------------------------------------
 
-def hand_over_permanent(session: Session, *, actor: User, documents: Sequence[Document], ctx: RetentionContext,
-                        write_package: Callable[[Sequence[Document]], str]) -> str:
-    """Record the hand-over of permanent letters to the regional archives, with the package that goes along.
-
-    `write_package` builds the export package of the letters (h/export's BagIt package, the one
-    `GET /api/v1/documents/{id}/package` serves) and returns where it is; the letters then are kept
-    by the regional archives, and their metadata, number and audit trail stay here.
-    """
-    if not actor.is_active or not actor.has_role(Role.ARCHIVIST):
-        raise PermissionDenied(N_("only the archives unit hands letters over"))
-    for document in documents:
-        r = retention_of(session, document, today=ctx.today, tz=ctx.tz, count_from=ctx.settings.count_from)
-        if r.final_fate != "permanent" or r.status != RetentionStatus.DUE_FOR_DECISION:
-            raise Conflict(N_("letter %(letter)s is not a permanent letter due for hand-over"),
-                           field="document_ids", letter=document.number or f"#{document.id}")
-    where = write_package(documents)
-    for document in documents:
-        document.custody = Custody.HANDED_OVER
-        document.revision += 1
-        _audit(session, document, "handed_over", actor, f"penyerahan: {where}")
-        enqueue_index(session, document.id)
+def record_handover_package(session: Session, *, batch_id: int, key: str, sha256: str, size: int) -> bool:
+    """Claim the stored package of a carried-out hand-over; return False if another run claimed one first."""
+    batch = lock_batch(session, batch_id)
+    if batch.kind != BatchKind.HANDOVER or batch.state != BatchState.DONE:
+        raise Conflict(N_("only a carried-out hand-over has a package"))
+    if batch.package_key is not None:
+        return False
+    batch.package_key, batch.package_sha256, batch.package_size = key, sha256, size
+    batch.package_at = utcnow()
+    batch.revision += 1
     session.flush()
-    return where
+    comment = f"{_batch_label(batch)}: paket penyerahan {key} ({size} bita, SHA-256 {sha256})"
+    for item in batch.kept_items:
+        _audit(session, item.document, "handover_package_written", None, comment)
+    if batch.berita_acara is not None:
+        _audit(session, batch.berita_acara, "handover_package_written", None, comment)
+    logger.info("hand-over batch %s: package %s stored (%d bytes)", batch.id, key, size)
+    return True

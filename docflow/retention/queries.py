@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from docflow.auth.models import User
 from docflow.documents.access import readable_clause
 from docflow.documents.classification import ClassificationCode
 from docflow.documents.models import Custody, Document, LegalHold
-from docflow.documents.retention import RETAINED_STATES, RetentionStatus, retention_of, status_on, retention_dates
-from docflow.documents.retention import filed_day
+from docflow.documents.retention import RETAINED_STATES, retention_of
 from docflow.errors import N_, NotFound, PermissionDenied
 from docflow.retention.models import BatchKind, BatchState, RetentionBatch, RetentionItem
 from docflow.retention.operations import RetentionContext, berita_acara_stopped, deciding_position
@@ -52,61 +53,140 @@ class DuePage:
     per_page: int
 
 
-def _held_ids(session: Session) -> set[int]:
-    return set(session.scalars(select(LegalHold.document_id).where(LegalHold.lifted_at.is_(None))))
+def _local_day(session: Session, column, tz: ZoneInfo) -> ColumnElement[int]:
+    """Return, in SQL, the city's day of a stored UTC time as the integer YYYYMMDD."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.to_char(func.timezone(tz.key, column), "YYYYMMDD"), Integer)
+    # SQLite knows no zones: shift by the zone's UTC offset of the time, read from its transitions.
+    segments = _offset_segments(tz.key)
+    # Newest first: nearly every letter is filed after the zone's last change.
+    changes = [(since, offset) for (since, _), (_, offset) in zip(segments, segments[1:], strict=False)]
+    shift = case(*[(column >= since, f"{offset:+d} seconds") for since, offset in reversed(changes)],
+                 else_=f"{segments[0][1]:+d} seconds") if changes else f"{segments[0][1]:+d} seconds"
+    return cast(func.strftime("%Y%m%d", column, shift), Integer)
+
+
+@lru_cache(maxsize=8)
+def _offset_segments(zone: str) -> tuple[tuple[datetime | None, int], ...]:
+    """Return the zone's UTC offsets from 1900 to 2100 as (until this UTC instant, offset in seconds) pieces."""
+    tz = ZoneInfo(zone)
+
+    def offset(moment: datetime) -> int:
+        return int(moment.astimezone(tz).utcoffset().total_seconds())
+
+    segments: list[tuple[datetime | None, int]] = []
+    moment, current = datetime(1900, 1, 1, tzinfo=UTC), offset(datetime(1900, 1, 1, tzinfo=UTC))
+    while moment.year < 2100:
+        following = moment + timedelta(days=1)
+        if offset(following) != current:
+            low, high = int(moment.timestamp()), int(following.timestamp())  # the change is in this day: its second
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(datetime.fromtimestamp(middle, UTC)) == current else (low, middle)
+            change = datetime.fromtimestamp(high, UTC)
+            segments.append((change, current))
+            current = offset(change)
+        moment = following
+    segments.append((None, current))
+    return tuple(segments)
+
+
+def _leap(year) -> ColumnElement[bool]:
+    return and_(year % 4 == 0, or_(year % 100 != 0, year % 400 == 0))
+
+
+def _add_years(day, years) -> ColumnElement[int]:
+    """Return, in SQL, a YYYYMMDD day plus whole years (29 February to 28 February in a common year)."""
+    moved = day + years * 10000
+    return case((and_(day % 10000 == 229, not_(_leap(moved // 10000))), moved - 1), else_=moved)
+
+
+def _due_select(session: Session, which: str, ctx: RetentionContext, unit_id: int | None):
+    """Return (select of ids, ordering) of the letters on the transfer or the decision list.
+
+    The same rule as `retention_dates`, in SQL: each retained letter's filing day, then the day after
+    its last active day and the day after its last inactive day, as integers YYYYMMDD; "due" is
+    `today >= that day`, and the list is ordered by it, so a page reads one page of rows. Each step is
+    a materialised CTE so that the database computes a letter's days once, not once per use.
+    """
+    kind = BatchKind.TRANSFER if which == DueList.TRANSFER else BatchKind.DESTRUCTION
+    today = ctx.today.year * 10000 + ctx.today.month * 100 + ctx.today.day
+    taken = (select(RetentionItem.document_id).join(RetentionBatch)
+             .where(RetentionBatch.kind == kind, RetentionBatch.state.in_(OPEN_STATES),
+                    RetentionItem.removed_at.is_(None)))
+    retained = (select(Document.id.label("id"), Document.custody.label("custody"),
+                       _local_day(session, func.coalesce(Document.signed_at, Document.created_at), ctx.tz)
+                       .label("filed"),
+                       ClassificationCode.active_years.label("active"),
+                       ClassificationCode.inactive_years.label("inactive"))
+                .join(ClassificationCode, ClassificationCode.code == Document.classification_code)
+                .where(Document.state.in_(RETAINED_STATES),
+                       Document.custody.in_((Custody.UNIT, Custody.RECORDS_CENTRE)), Document.id.not_in(taken)))
+    if unit_id is not None:
+        retained = retained.where(Document.unit_id == unit_id)
+    if which == DueList.TRANSFER:
+        retained = retained.where(Document.custody == Custody.UNIT)
+    filed = retained.cte("retained").prefix_with("MATERIALIZED")
+    start = (filed.c.filed // 10000 + 1) * 10000 + 101 if ctx.settings.count_from == "next_year" else filed.c.filed
+    active = (select(filed.c.id, filed.c.inactive, _add_years(start, filed.c.active).label("after_active"))
+              .cte("active").prefix_with("MATERIALIZED"))
+    dated = (select(active.c.id, active.c.after_active,
+                    _add_years(active.c.after_active, active.c.inactive).label("after_inactive"))
+             .cte("dated").prefix_with("MATERIALIZED"))
+    if which == DueList.TRANSFER:
+        stmt = select(dated.c.id).where(dated.c.after_active <= today, dated.c.after_inactive > today)
+        return stmt, (dated.c.after_active, dated.c.id)
+    return select(dated.c.id).where(dated.c.after_inactive <= today), (dated.c.after_inactive, dated.c.id)
+
+
+def _hold_select(unit_id: int | None):
+    stmt = select(LegalHold.document_id).where(LegalHold.lifted_at.is_(None))
+    if unit_id is not None:
+        stmt = stmt.join(Document, Document.id == LegalHold.document_id).where(Document.unit_id == unit_id)
+    return stmt
 
 
 def due_ids(session: Session, which: str, ctx: RetentionContext, unit_id: int | None = None) -> list[int]:
-    """Return the ids of the letters on a list, oldest first (one pass over the retained letters' columns)."""
+    """Return the ids of the letters on a list, oldest first (the dates computed in SQL)."""
     if which == DueList.HOLD:
-        stmt = select(LegalHold.document_id).where(LegalHold.lifted_at.is_(None)).order_by(LegalHold.placed_at)
-        if unit_id is not None:
-            stmt = stmt.join(Document, Document.id == LegalHold.document_id).where(Document.unit_id == unit_id)
-        return list(dict.fromkeys(session.scalars(stmt)))
-    wanted = RetentionStatus.DUE_FOR_TRANSFER if which == DueList.TRANSFER else RetentionStatus.DUE_FOR_DECISION
-    kind = BatchKind.TRANSFER if which == DueList.TRANSFER else BatchKind.DESTRUCTION
-    codes = {c.code: c for c in session.scalars(select(ClassificationCode))}
-    taken = set(session.scalars(select(RetentionItem.document_id).join(RetentionBatch).where(
-        RetentionBatch.kind == kind, RetentionBatch.state.in_(OPEN_STATES), RetentionItem.removed_at.is_(None))))
-    # Columns only: the list is computed over every retained letter, so no objects are built for them.
-    stmt = (select(Document.id, Document.classification_code, Document.signed_at,
-                   Document.created_at, Document.custody)
-            .where(Document.state.in_(RETAINED_STATES), Document.custody.in_((Custody.UNIT, Custody.RECORDS_CENTRE)))
-            .order_by(Document.id))
-    if unit_id is not None:
-        stmt = stmt.where(Document.unit_id == unit_id)
-    found: list[tuple[date, int]] = []
-    for document_id, code_name, signed_at, created_at, custody in session.execute(stmt):
-        code = codes.get(code_name)
-        if code is None or document_id in taken:
-            continue
-        filed = filed_day(signed_at, created_at, ctx.tz)
-        _, active_until, inactive_until = retention_dates(filed, code.active_years, code.inactive_years,
-                                                          ctx.settings.count_from)
-        if status_on(custody, active_until, inactive_until, ctx.today) == wanted:
-            found.append((active_until if which == DueList.TRANSFER else inactive_until, document_id))
-    return [document_id for _, document_id in sorted(found)]
+        return list(dict.fromkeys(session.scalars(_hold_select(unit_id).order_by(LegalHold.placed_at))))
+    stmt, order = _due_select(session, which, ctx, unit_id)
+    return list(session.scalars(stmt.order_by(*order)))
+
+
+def _due_page_ids(session: Session, which: str, ctx: RetentionContext, *, page: int, per_page: int,
+                  unit_id: int | None) -> tuple[list[int], int]:
+    if which == DueList.HOLD:
+        ids = due_ids(session, which, ctx, unit_id)  # holds are few: one row each, read whole
+        return ids[(page - 1) * per_page: page * per_page], len(ids)
+    stmt, order = _due_select(session, which, ctx, unit_id)
+    # The total comes with the page (a window count): the letters' days are computed once per view.
+    rows = session.execute(stmt.add_columns(func.count().over().label("total")).order_by(*order)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0][1]
+    return [], session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def due_page(session: Session, which: str, ctx: RetentionContext, *, page: int = 1, per_page: int = PER_PAGE,
              unit_id: int | None = None) -> DuePage:
-    """Return one page of a list with each letter's retention."""
-    ids = due_ids(session, which, ctx, unit_id)
-    chosen = ids[(page - 1) * per_page: page * per_page]
+    """Return one page of a list with each letter's retention (one page of rows read)."""
+    chosen, total = _due_page_ids(session, which, ctx, page=page, per_page=per_page, unit_id=unit_id)
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(chosen))
                                                   .options(selectinload(Document.unit)))} if chosen else {}
-    held = _held_ids(session)
     holds = {h.document_id: h for h in session.scalars(select(LegalHold).where(
         LegalHold.document_id.in_(chosen), LegalHold.lifted_at.is_(None)))} if chosen else {}
+    codes = {c.code: c for c in session.scalars(select(ClassificationCode).where(
+        ClassificationCode.code.in_({d.classification_code for d in documents.values()})))} if chosen else {}
     rows = []
     for document_id in chosen:
         document = documents[document_id]
         r = retention_of(session, document, today=ctx.today, tz=ctx.tz, count_from=ctx.settings.count_from,
-                         on_hold=document_id in held)
+                         code=codes.get(document.classification_code), on_hold=document_id in holds)
         rows.append(DueRow(document=document, active_until=r.active_until, inactive_until=r.inactive_until,
                            final_fate=r.final_fate, status=str(r.status), legal_hold=r.legal_hold,
                            hold=holds.get(document_id)))
-    return DuePage(rows=rows, total=len(ids), page=page, per_page=per_page)
+    return DuePage(rows=rows, total=total, page=page, per_page=per_page)
 
 
 def list_batches(session: Session, *, kind: str | None = None, state: str | None = None, page: int = 1,

@@ -49,6 +49,9 @@ def batch_json(batch: RetentionBatch, actions: list[str], readable: set[int]) ->
         "berita_acara_url": url_for("documents_api.show", document_id=batch.berita_acara_id)
         if batch.berita_acara_id else None,
         "done_at": batch.done_at.isoformat() if batch.done_at else None,
+        "package": {"url": url_for("retention_api.package", batch_id=batch.id), "sha256": batch.package_sha256,
+                    "size": batch.package_size, "written_at": batch.package_at.isoformat()}
+        if batch.package_key else None,
         "items": [{
             "document_id": item.document_id, "number": item.document.number,
             "title": item.document.title if item.document_id in readable else None,

@@ -49,6 +49,12 @@ TRANSITIONS: dict[tuple[K, S, BatchAction], BatchTransition] = {
                                                                       needs_reason=True),
     (K.DESTRUCTION, S.AWAITING_SIGNATURE, BatchAction.COMPLETE): BatchTransition(S.DONE, Decider.SYSTEM),
     (K.DESTRUCTION, S.AWAITING_SIGNATURE, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
+    # Penyerahan: the authorised official (as for a destruction, by retention length) approves; no panel.
+    (K.HANDOVER, S.PROPOSED, BatchAction.APPROVE): BatchTransition(S.AWAITING_SIGNATURE, Decider.OFFICIAL),
+    (K.HANDOVER, S.PROPOSED, BatchAction.REJECT): BatchTransition(S.REJECTED, Decider.OFFICIAL, needs_reason=True),
+    (K.HANDOVER, S.PROPOSED, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
+    (K.HANDOVER, S.AWAITING_SIGNATURE, BatchAction.COMPLETE): BatchTransition(S.DONE, Decider.SYSTEM),
+    (K.HANDOVER, S.AWAITING_SIGNATURE, BatchAction.CANCEL): BatchTransition(S.CANCELLED, Decider.ARCHIVIST),
 }
 
 # Batches whose letters may not be put on another batch of the same kind.

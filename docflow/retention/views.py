@@ -89,6 +89,16 @@ def show(batch_id: int):
                            actions=my_actions(session, user, batch, retention_context()))
 
 
+@bp.get("/retention/batches/<id:batch_id>/package")
+@login_required
+def package(batch_id: int):
+    """Download a carried-out hand-over's package (the letters and the signed berita acara penyerahan)."""
+    from docflow.retention.download import send_handover_package
+
+    user, batch = _visible_batch(batch_id)
+    return send_handover_package(batch, user)
+
+
 @bp.post("/retention/batches/<id:batch_id>/decide")
 @login_required
 def decide(batch_id: int):

@@ -36,6 +36,15 @@ def _members(data: bytes) -> dict[str, bytes]:
         return {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
 
 
+def _downloads(db):
+    from sqlalchemy import select
+
+    from docflow.audit.models import AuditEvent
+
+    db.expire_all()
+    return db.scalars(select(AuditEvent).where(AuditEvent.action == "package_downloaded").order_by(AuditEvent.id)).all()
+
+
 def _rezip(data: bytes, change) -> bytes:
     """Return the ZIP with one member's bytes changed by `change(name, bytes)`."""
     out = io.BytesIO()
@@ -63,9 +72,11 @@ def test_signed_letter_package_holds_its_proof_and_verifies_offline(client, db, 
     report = json.loads(members[f"data/documents/{doc_id}/signature-report.json"])
     assert report["signed"] and report["valid"] is True, report
     audit = json.loads(members[f"data/documents/{doc_id}/audit.json"])
-    assert [r["action"] for r in audit["records"]][-1] == "sign"
+    # The download itself is audited (committed before the package is read, so it is in its own trail).
+    assert [r["action"] for r in audit["records"]][-2:] == ["sign", "package_downloaded"]
+    assert audit["records"][-1]["actor_user_id"] == office.drafter.id
     summary = members[f"data/documents/{doc_id}/ringkasan.txt"].decode()
-    assert "RINGKASAN NASKAH DINAS" in summary and "ditandatangani" in summary and "WIB" in summary
+    assert "RINGKASAN NASKAH DINAS" in summary and "Ditandatangani" in summary and "WIB" in summary
     assert "data/trust/ca-certificates.pem" in members
 
     report = verify_bag(io.BytesIO(data), record_hash=record_hash)
@@ -119,6 +130,10 @@ def test_packages_hold_only_letters_the_person_may_read(client, db, services, of
     assert report == {"signed": False, "detail": "the letter was not signed in Docflow"}
     assert client.post("/api/v1/packages", json={"ids": "x"}, headers=drafter).status_code == 400
     assert client.post("/api/v1/packages", json={}, headers=drafter).status_code == 400
+    # Only the selection that was served is in the audit trail: who, which letters, when; the refusals are not.
+    downloads = _downloads(db)
+    assert [(e.actor_user_id, e.document_id) for e in downloads] == [(office.drafter.id, None)]
+    assert downloads[0].comment.endswith("ids: " + ",".join(str(i) for i in sorted(mine)))
 
 
 def test_search_result_package(client, db, services, office, token_for, run_worker):
@@ -158,6 +173,11 @@ def test_pages_offer_packages_and_stream_them(app, client, db, services, office,
     login(make_user(), outsider)
     assert outsider.get(f"/documents/{doc['id']}/package").status_code == 404
     assert not [n for n in _members(outsider.get("/search/package?q=arsip").get_data()) if n.endswith("metadata.json")]
+    # The letter page's and the search page's downloads are audited, each once; the refused one is not.
+    downloads = _downloads(db)
+    assert [(e.actor_user_id, e.document_id) for e in downloads[:2]] == [(office.drafter.id, doc["id"])] * 2
+    assert "hasil pencarian: arsip" in downloads[1].comment
+    assert len(downloads) == 3 and downloads[2].comment.startswith("export package of 0 letter(s)")
 
 
 def test_bag_streams_in_pieces_and_names_extra_and_missing_files():
@@ -188,3 +208,24 @@ def test_bag_streams_in_pieces_and_names_extra_and_missing_files():
                 target.writestr(info.filename, source.read(info))
     assert "data/documents/1/metadata.json: in the manifest but missing from the bag" in verify_bag(out).problems
     assert verify_bag(io.BytesIO(b"bukan zip")).problems[0].startswith("not a readable ZIP file")
+
+
+def test_the_summary_is_written_from_the_catalogue_in_the_instance_language(client, db, services, office, token_for):
+    """Does ringkasan.txt take its words from the catalogue: Indonesian by default, English when asked?"""
+    from docflow.export.package import package_stream
+
+    doc_id = _signed_letter(client, office, token_for)
+
+    def summary(**language) -> str:
+        data = b"".join(package_stream(services.db, services.store, [doc_id], tz=services.timezone, trust=None,
+                                       source="test", **language))
+        return _members(data)[f"data/documents/{doc_id}/ringkasan.txt"].decode()
+
+    indonesian, english = summary(), summary(language="en")
+    assert indonesian.startswith("RINGKASAN NASKAH DINAS\n======================")
+    for line in ("Perihal          : ", "Status           : Ditandatangani", "Jenis naskah     : ",
+                 "Derajat kecepatan: Biasa", "Versi berkas:", "Tanda tangan elektronik: lihat signature-report.json"):
+        assert line in indonesian, indonesian
+    assert "Subject" not in indonesian and "Signed" not in indonesian
+    assert english.startswith("SUMMARY OF AN OFFICIAL LETTER")
+    assert "State            : Signed" in english and "Versions of the file:" in english

@@ -149,3 +149,115 @@ def test_pages_show_retention_and_the_lists(client, db, services, login, make_us
     client.post("/logout")
     login(office.head_user)  # an official with nothing to decide now sees so, not a refusal
     assert 'id="nothing-awaits"' in client.get("/retention").get_data(as_text=True)
+
+
+def test_a_handover_over_the_api_and_its_page(client, db, services, token_for, login, world, run_worker):
+    """Is a hand-over proposed and approved over the API, its package downloadable (API and page) and audited?"""
+    import io
+
+    from sqlalchemy import select
+
+    from docflow.audit.models import AuditEvent
+    from docflow.audit.operations import record_hash
+    from docflow.auth.operations import set_password
+    from docflow.documents.classification import ClassificationCode
+    from docflow.export.bag import verify_bag
+
+    office, archives = world
+    letter = signed_letter(db, services, office, title="Perda RTRW", classification="000.8.3.3",
+                           now=_years_ago(services, 6))
+    db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"
+    set_password(db, archives.archivist, "correct horse battery")
+    db.commit()
+    arsip, head = token_for(archives.archivist), token_for(office.head_user)
+    proposed = client.post("/api/v1/retention/batches", headers=arsip,
+                           json={"kind": "handover", "document_ids": [letter.id]})
+    assert proposed.status_code == 201, proposed.get_json()
+    batch = proposed.get_json()
+    assert batch["kind"] == "handover" and batch["package"] is None
+    approved = client.post(f"/api/v1/retention/batches/{batch['id']}/approve", headers=head, json={})
+    assert approved.status_code == 200, approved.get_json()
+    assert client.get(f"/api/v1/retention/batches/{batch['id']}/package", headers=arsip).status_code == 404
+    ba = db.get(type(letter), approved.get_json()["berita_acara_id"])
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    db.commit()
+    run_worker()
+    shown = client.get(f"/api/v1/retention/batches/{batch['id']}", headers=arsip).get_json()
+    assert shown["state"] == "done" and shown["package"]["size"] > 0
+    download = client.get(shown["package"]["url"], headers=arsip)
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert verify_bag(io.BytesIO(download.data), record_hash=record_hash).ok
+    assert client.get(f"/api/v1/documents/{letter.id}", headers=arsip).get_json()["retention"]["status"] == \
+        "handed_over"
+    assert client.get(f"/api/v1/documents/{letter.id}/content", headers=arsip).status_code == 200  # still here
+    assert client.get(shown["package"]["url"], headers=token_for(office.drafter)).status_code == 404
+    login(archives.archivist)
+    page = client.get(f"/retention/batches/{batch['id']}").get_data(as_text=True)
+    assert 'id="handover-package"' in page and f"/retention/batches/{batch['id']}/package" in page
+    assert client.get(f"/retention/batches/{batch['id']}/package").data == download.data
+    downloads = db.scalars(select(AuditEvent).where(AuditEvent.action == "package_downloaded")).all()
+    assert len(downloads) == 2 and all(e.actor_user_id == archives.archivist.id for e in downloads)
+    assert f"ids: {min(letter.id, ba.id)},{max(letter.id, ba.id)}" in downloads[0].comment
+
+
+def test_a_destroyed_incoming_letter_takes_its_follow_up_files_and_intake_originals(
+        client, db, services, token_for, login, world, run_worker):
+    """Do a follow-up's file and the intake's .eml go with the letter, a file a live intake holds stay, 410 after?"""
+    import io
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from docflow.auth.operations import set_password
+    from docflow.incoming.intake_models import PendingRegistration
+    from docflow.incoming.models import FollowUpAttachment
+    from docflow.retention.operations import decide_batch, propose_batch
+    from tests.fixtures import make_pdf
+    from tests.incoming.helpers import act as act_on_disposition
+    from tests.incoming.helpers import dispose, instruction_ids
+    from tests.retention.helpers import context, filing
+
+    office, archives = world
+    clerk, head, sec = token_for(office.clerk), token_for(office.head_user), token_for(office.secretary_user)
+    letter = register(client, clerk, addressees=[office.head.id], classification_code="000.1.2").get_json()
+    (node,) = dispose(client, head, letter["id"], [office.secretary.id],
+                      [instruction_ids(client, head)["Hadiri/wakili"]]).get_json()["dispositions"]
+    act_on_disposition(client, sec, node["id"], "read")
+    followed = client.post(f"/api/v1/dispositions/{node['id']}/actions/follow-up", headers=sec,
+                           content_type="multipart/form-data",
+                           data={"note": "Dihadiri", "file": (io.BytesIO(make_pdf("Notula rapat")), "notula.pdf")})
+    assert followed.status_code == 200, followed.get_json()
+    (attachment,) = followed.get_json()["attachments"]
+    notula_key = db.scalars(select(FollowUpAttachment.storage_key)).one()
+    # The intake the letter came from kept its e-mail; its scan is also held by another intake still open.
+    eml = services.store.put(io.BytesIO(b"From: dinas@example.go.id\r\nSubject: Undangan\r\n\r\nTerlampir.")).key
+    shared = services.store.put(io.BytesIO(make_pdf("Pindaian bersama"))).key
+    intake = PendingRegistration(unit_id=office.unit.id, channel="mail", source_key="imap:INBOX:1:7",
+                                 state="registered", letter_id=letter["id"], file_key=shared, original_key=eml)
+    other = PendingRegistration(unit_id=office.unit.id, channel="folder", source_key="folder:tu:x", state="pending",
+                                file_key=shared)
+    db.add_all([intake, other])
+    set_password(db, office.clerk, "correct horse battery")
+    db.commit()
+
+    ctx = context(services, date(services.today().year + 10, 6, 1))
+    batch = propose_batch(db, actor=archives.archivist, kind="destruction", document_ids=[letter["document_id"]],
+                          note="", ctx=ctx)
+    decide_batch(db, actor=archives.second, batch_id=batch.id, action="review", ctx=ctx)
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    db.commit()
+    run_worker()
+    assert services.store.exists(notula_key) and services.store.exists(eml)  # nothing before the signature
+    sign_through(db, services, batch.berita_acara, archives.archivist, office, archives.office)
+    db.commit()
+    run_worker()
+    assert not services.store.exists(notula_key) and not services.store.exists(eml)
+    assert services.store.exists(shared)  # the open intake still holds it
+    gone = client.get(attachment["content_url"], headers=head)
+    assert gone.status_code == 410 and "berita acara" in gone.get_json()["errors"][0]["reason"]
+    login(office.clerk)
+    assert client.get(f"/incoming/pending/{intake.id}/original").status_code == 410
+    assert client.get(f"/incoming/pending/{other.id}/file").status_code == 200
+    report = check_all(services)
+    assert not [p for p in report.problems if p.kind in ("missing-object", "orphan-object")], report.problems
+    assert report.destroyed_files == 2  # the follow-up's file, and the intake's files

@@ -22,6 +22,12 @@ EXPECTED = {
     ("destruction", "reviewed", "reject"): ("rejected", Decider.OFFICIAL),
     ("destruction", "awaiting_signature", "complete"): ("done", Decider.SYSTEM),
     ("destruction", "awaiting_signature", "cancel"): ("cancelled", Decider.ARCHIVIST),
+    # Penyerahan: no panel (nothing is destroyed); the authorised official approves.
+    ("handover", "proposed", "approve"): ("awaiting_signature", Decider.OFFICIAL),
+    ("handover", "proposed", "reject"): ("rejected", Decider.OFFICIAL),
+    ("handover", "proposed", "cancel"): ("cancelled", Decider.ARCHIVIST),
+    ("handover", "awaiting_signature", "complete"): ("done", Decider.SYSTEM),
+    ("handover", "awaiting_signature", "cancel"): ("cancelled", Decider.ARCHIVIST),
 }
 
 

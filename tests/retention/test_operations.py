@@ -119,7 +119,7 @@ def _destruction(db, services, world, *, hold: bool = False):
     return office, archives, letters, ctx
 
 
-def test_nothing_is_deleted_before_the_berita_acara_is_signed(db, services, world, run_worker):
+def test_nothing_is_deleted_before_the_berita_acara_is_signed(db, services, world, run_worker, tmp_path):
     """Are the files there after proposal, review and approval, and gone only once the berita acara is signed?"""
     office, archives, letters, ctx = _destruction(db, services, world)
     keys = [d.current_version.storage_key for d in letters]
@@ -158,6 +158,12 @@ def test_nothing_is_deleted_before_the_berita_acara_is_signed(db, services, worl
     report = check_all(services)
     assert not [p for p in report.problems if p.kind in ("missing-object", "orphan-object")], report.problems
     assert report.destroyed_versions == 1 * 2
+    # Moving the city to new machines copies the files that exist; a destroyed one is not looked for.
+    from docflow.export.instance import export_instance
+
+    export_instance(services, tmp_path / "export")
+    assert not (tmp_path / "export" / "objects" / keys[0]).exists()
+    assert (tmp_path / "export" / "objects" / keys[1]).exists()
 
 
 def test_check_still_reports_a_missing_object_that_was_not_destroyed(db, services, world):
@@ -210,31 +216,77 @@ def test_a_permanent_letter_is_never_proposed_for_destruction(db, services, worl
                       ctx=context(services, MUCH_LATER))
 
 
-def test_permanent_letters_are_handed_over_with_their_package(db, services, world, tmp_path):
-    """Does the penyerahan hook call the package writer, then record the hand-over in each letter's trail?"""
+def handover(db, services, world):
+    """Propose, approve and sign the hand-over of two permanent letters; return the batch and its letters."""
     from docflow.documents.classification import ClassificationCode
-    from docflow.retention.operations import hand_over_permanent
 
     office, archives = world
-    permanent = signed_letter(db, services, office, classification="000.8.3.3")
+    letters = [signed_letter(db, services, office, title=f"Perda {n}", classification="000.8.3.3") for n in range(2)]
     db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"  # rolled back with the test
-    written: list[list[int]] = []
-
-    def write_package(documents):
-        written.append([d.id for d in documents])
-        target = tmp_path / "penyerahan.zip"
-        target.write_bytes(b"package")
-        return str(target)
-
     ctx = context(services, MUCH_LATER)
-    with pytest.raises(Conflict):
-        hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=context(services, LATER),
-                            write_package=write_package)
-    where = hand_over_permanent(db, actor=archives.archivist, documents=[permanent], ctx=ctx,
-                                write_package=write_package)
-    assert written == [[permanent.id]] and where.endswith("penyerahan.zip")
-    assert permanent.custody == Custody.HANDED_OVER
-    assert _actions(db, permanent.id)[-1] == "handed_over"
+    batch = propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[d.id for d in letters],
+                          note="Penyerahan 2032", ctx=ctx)
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    sign_through(db, services, batch.berita_acara, archives.archivist, office, archives.office)
+    return batch, letters
+
+
+def test_permanent_letters_are_handed_over_with_their_package(db, services, world, run_worker, tmp_path):
+    """Is a hand-over decided and signed like the others, and its package written, with the berita acara, only then?"""
+    import io
+    import zipfile
+
+    from docflow.audit.operations import record_hash
+    from docflow.documents.classification import ClassificationCode
+    from docflow.export.bag import verify_bag
+
+    office, archives = world
+    permanent = signed_letter(db, services, office, title="Perda 9", classification="000.8.3.3")
+    db.get(ClassificationCode, "000.8.3.3").final_fate = "permanent"
+    perishable = signed_letter(db, services, office)
+    ctx = context(services, MUCH_LATER)
+    with pytest.raises(Conflict, match="not handed over"):
+        propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[perishable.id], note="", ctx=ctx)
+    with pytest.raises(Conflict, match="not due"):
+        propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[permanent.id], note="",
+                      ctx=context(services, LATER))
+    batch = propose_batch(db, actor=archives.archivist, kind="handover", document_ids=[permanent.id], note="",
+                          ctx=ctx)
+    with pytest.raises(PermissionDenied, match="eselon II"):
+        decide_batch(db, actor=office.secretary_user, batch_id=batch.id, action="approve", ctx=ctx,
+                     filing=filing(services))
+    decide_batch(db, actor=office.head_user, batch_id=batch.id, action="approve", ctx=ctx, filing=filing(services))
+    ba = batch.berita_acara
+    assert ba.title.startswith("Berita Acara Penyerahan") and ba.steps[-1].position_id == office.head.id
+    db.commit()
+    run_worker()
+    assert permanent.custody == Custody.UNIT and batch.package_key is None  # nothing before the signature
+    sign_through(db, services, ba, archives.archivist, office, archives.office)
+    assert batch.state == BatchState.DONE and permanent.custody == Custody.HANDED_OVER
+    assert retention_of(db, permanent, today=MUCH_LATER, tz=JAKARTA, count_from="next_year").status == "handed_over"
+    db.commit()
+    run_worker()
+    db.refresh(batch)
+    assert batch.package_key and batch.package_size > 0
+    with services.store.open(batch.package_key, verify=True) as reader:
+        data = reader.read()
+    assert verify_bag(io.BytesIO(data), record_hash=record_hash).ok
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    for document in (permanent, ba):  # the letter and the berita acara, signed, each with its files
+        assert any(f"/data/documents/{document.id}/versions/v" in n for n in names), names
+        metadata = next(n for n in names if n.endswith(f"/data/documents/{document.id}/metadata.json"))
+        assert '"state": "signed"' in zipfile.ZipFile(io.BytesIO(data)).read(metadata).decode()
+    bag_info = next(n for n in names if n.endswith("/bag-info.txt"))
+    assert f"Docflow-Berita-Acara: {ba.id} {ba.number}" in zipfile.ZipFile(io.BytesIO(data)).read(bag_info).decode()
+    # The letter stays readable here; the package is claimed by its batch, so the sweep keeps it.
+    assert services.store.exists(permanent.current_version.storage_key)
+    assert _actions(db, permanent.id)[-3:] == ["handover_approve", "handed_over", "handover_package_written"]
+    problems = check_all(services).problems
+    assert not [p for p in problems if p.kind in ("missing-object", "orphan-object")], problems
+    from docflow.export.instance import export_instance
+
+    export_instance(services, tmp_path / "export")  # the package moves with the city
+    assert (tmp_path / "export" / "objects" / batch.package_key).read_bytes() == data
 
 
 def test_a_batch_is_withdrawn_only_once_its_berita_acara_stopped(db, services, world):
@@ -251,3 +303,25 @@ def test_a_batch_is_withdrawn_only_once_its_berita_acara_stopped(db, services, w
     assert batch.state == BatchState.CANCELLED and letter.custody == Custody.UNIT
     again = propose_batch(db, actor=archives.archivist, kind="transfer", document_ids=[letter.id], note="", ctx=ctx)
     assert again.state == BatchState.PROPOSED  # the letter is free for a new batch
+
+
+def test_head_desks_answer_for_transfers_and_reports(db, world):
+    """Do a transfer's approver and the report's unit heads come from the same question: a unit's top desk?"""
+    from docflow.org.operations import create_position
+    from docflow.org.queries import head_desks
+    from docflow.reports.access import headed_unit_ids
+
+    office, archives = world
+    assert head_desks(db, unit_id=office.unit.id) == [office.head]
+    # A desk whose superior sits in another unit heads its own unit (a UPT under a Dinas).
+    upt = build_office(db, "UPTPARKIR", parent=office.subhead)
+    assert head_desks(db, unit_id=upt.unit.id) == [upt.head]
+    assert headed_unit_ids(db, [office.head.id, office.subhead.id, upt.head.id]) == {office.unit.id, upt.unit.id}
+    assert headed_unit_ids(db, [office.secretary.id, archives.office.staff.id]) == set()
+    assert headed_unit_ids(db, []) == set()
+    # A second top desk in the unit (a staff desk without a superior) comes after the eselon II head.
+    loose = create_position(db, unit=office.unit, title="Staf Ahli")
+    assert head_desks(db, unit_id=office.unit.id) == [office.head, loose]
+    office.head.is_active = False
+    db.flush()
+    assert head_desks(db, unit_id=office.unit.id) == [loose]
