@@ -62,7 +62,7 @@ from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build
 logger = logging.getLogger(__name__)
 
 # Bump when the tables or the term encoding change (with search_index.schema.SCHEMA_VERSION).
-LAYOUT_VERSION = 2  # 2: pair lexemes
+LAYOUT_VERSION = 3  # 2: pair lexemes; 3: principal lexemes
 VERSION = f"{SCHEMA_VERSION}.{LAYOUT_VERSION}"
 
 # The prefix of each field's terms in the one tsvector.
@@ -72,6 +72,10 @@ FIELD_CODES = {"title": "t", "number": "n", "body": "b", "author": "a", "recipie
 # a two-word phrase is then one lexeme the GIN index answers exactly, and a longer phrase's pairs narrow
 # the rows whose positions PostgreSQL must check to the few that hold every pair.
 PAIR_CODES = {"title_pairs": "T", "body_pairs": "B"}
+# Each reader principal is a lexeme too ("P:unit:8"): a search ANDs the words with the searcher's
+# principals in one tsquery, so one GIN scan finds the readable matches and positions (phrases) are
+# checked only in those rows, whatever the planner guesses of a phrase's selectivity.
+PRINCIPAL_CODE = "P"
 # Fields whose token counts are kept for BM25's length normalisation (in this order in `lengths`).
 LENGTH_FIELDS = ("title", "number", "body", "author", "recipients")
 _PAIR_BASE = {pair: base for base, pair in PAIR_FIELDS.items()}
@@ -133,6 +137,16 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _principal(token: str) -> str:
+    """Return a reader principal's quoted lexeme."""
+    return _quote(f"{PRINCIPAL_CODE}:{token}")
+
+
+def readable_tsquery(principals: Sequence[str]) -> str:
+    """Return the tsquery part matching rows that any of these principals may read."""
+    return "(" + " | ".join(_principal(p) for p in principals) + ")"
+
+
 def lexeme(field: str, term: str) -> str:
     """Return the tsvector lexeme of a field's term."""
     return f"{FIELD_CODES[field]}:{term}"
@@ -189,7 +203,7 @@ class _Analysis:
                 code = PAIR_CODES[pair_field]
                 pairs.update(f"{code}:{token.text}" for token in self.schema[pair_field].analyzer(value, mode="index"))
         terms = " ".join([f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items()]
-                         + [_quote(lex) for lex in sorted(pairs)])
+                         + [_quote(lex) for lex in sorted(pairs)] + [_principal(r) for r in sorted(set(doc.readers))])
         values = {
             "doc_id": doc.id, "title": doc.title, "body": body, "number": doc.number, "doc_type": doc.doc_type,
             "unit": doc.unit, "state": doc.state, "security_class": doc.security_class,
@@ -584,8 +598,9 @@ class PostgresEngine(SearchEngine):
             if tsquery is None:
                 where.append("false")
             else:
-                where.append("terms @@ CAST(:tsquery AS tsquery)")
-                params["tsquery"] = tsquery
+                # The permission filter goes into the words' tsquery (see PRINCIPAL_CODE).
+                where[0] = "terms @@ CAST(:tsquery AS tsquery)"
+                params["tsquery"] = f"({tsquery}) & {readable_tsquery(request.principals)}"
         condition = " AND ".join(where)
         candidates: list[int] | None = None
         facets: dict[str, dict[str, int]] | None = None
@@ -614,7 +629,7 @@ class PostgresEngine(SearchEngine):
                 relaxed = parse_relaxed(self._relaxed_parser, q)
                 relaxed_tsquery = to_tsquery(relaxed)
                 if relaxed_tsquery is not None:
-                    rparams = dict(params, relaxed=relaxed_tsquery)
+                    rparams = dict(params, relaxed=f"({relaxed_tsquery}) & {readable_tsquery(request.principals)}")
                     rcondition = " AND ".join(
                         [w for w in where if w != "terms @@ CAST(:tsquery AS tsquery)" and w != "false"]
                         + ["terms @@ CAST(:relaxed AS tsquery)"]
