@@ -14,7 +14,8 @@ A real `python -m docflow serve` on a database of its own (created on the Postgr
 - the clerk's incoming book: GET /api/v1/incoming-letters (first page, page 20, state=registered);
 - the head's queues: letters without a disposisi (state=registered), as she reads them;
 - the secretary's "disposisi for me" (GET /api/v1/dispositions, open ones first; state=unread);
-- the clerk's "to register" count (GET /api/v1/pending-registrations).
+- the clerk's "to register" count (GET /api/v1/pending-registrations);
+- each one's dashboard, the start page's sections (GET /api/v1/dashboard).
 """
 from __future__ import annotations
 
@@ -192,6 +193,9 @@ QUERIES = (
     ("head: incoming book as she reads it", "kepala", "/api/v1/incoming-letters?per_page=20"),
     ("secretary: disposisi for me", "sekretaris", "/api/v1/dispositions?per_page=20"),
     ("secretary: disposisi unread", "sekretaris", "/api/v1/dispositions?state=unread&per_page=20"),
+    ("head: her dashboard (start page sections)", "kepala", "/api/v1/dashboard"),
+    ("secretary: her dashboard", "sekretaris", "/api/v1/dashboard"),
+    ("clerk: his dashboard", "clerk", "/api/v1/dashboard"),
 )
 
 
