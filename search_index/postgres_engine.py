@@ -27,7 +27,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
@@ -324,8 +324,12 @@ def _count_facets(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
         for counter, value in zip(counters, row):
             if value:
                 counter[value] += 1
-    return {field: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-            for field, counter in zip(FACET_FIELDS, counters)}
+    return _ordered_facets(dict(zip(FACET_FIELDS, counters)))
+
+
+def _ordered_facets(facets: dict[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Return each facet's counts most frequent first, then by value."""
+    return {field: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for field, counts in facets.items()}
 
 
 # -- scoring -------------------------------------------------------------------------------
@@ -943,7 +947,7 @@ class PostgresEngine(SearchEngine):
             for i, field in enumerate(FACET_FIELDS):
                 if row[n + 1 + i] == 0 and row[i]:
                     facets[field][row[i]] = int(row[n])
-        return {field: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for field, counts in facets.items()}
+        return _ordered_facets(facets)
 
     # -- did you mean --------------------------------------------------------------------
 
