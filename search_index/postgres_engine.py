@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
+from itertools import islice
+from multiprocessing import get_context
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -62,7 +67,7 @@ from search_index.schema import FACET_FIELDS, PAIR_FIELDS, SCHEMA_VERSION, build
 logger = logging.getLogger(__name__)
 
 # Bump when the tables or the term encoding change (with search_index.schema.SCHEMA_VERSION).
-LAYOUT_VERSION = 3  # 2: pair lexemes; 3: principal lexemes
+LAYOUT_VERSION = 4  # 2: pair lexemes; 3: principal lexemes; 4: the positions column
 VERSION = f"{SCHEMA_VERSION}.{LAYOUT_VERSION}"
 
 # The prefix of each field's terms in the one tsvector.
@@ -78,6 +83,11 @@ PAIR_CODES = {"title_pairs": "T", "body_pairs": "B"}
 PRINCIPAL_CODE = "P"
 # Fields whose token counts are kept for BM25's length normalisation (in this order in `lengths`).
 LENGTH_FIELDS = ("title", "number", "body", "author", "recipients")
+# Their lexemes are also kept, with their positions, in a second tsvector `positions`, half the size of
+# `terms` (no spelling words, pairs, autocomplete words or principals): scoring and the ts_rank preselect
+# read each candidate's positions, and reading a row's tsvector out of TOAST is what a search costs per
+# candidate (17 us for `terms` at 100,000 letters, 7 us for `positions`).
+POSITION_CODES = frozenset(FIELD_CODES[field] for field in LENGTH_FIELDS)
 _PAIR_BASE = {pair: base for base, pair in PAIR_FIELDS.items()}
 # tsvector keeps positions 1..16383 and at most 256 per term.
 MAX_POSITION = 16383
@@ -102,8 +112,22 @@ RERANK_DEPTH = 30
 PROXIMITY_BOOST = 0.5
 SIMILAR_FIELDS = {"title": 2.0, "body": 1.0}
 SIMILAR_TERMS = 12
-# Document frequencies and field statistics are cached this long per process.
+# Documents analysed and inserted together by a rebuild.
+REBUILD_BATCH = 200
+# The document count and average field lengths are cached this long per process; document
+# frequencies DF_SECONDS (a word's frequency moves slowly, and counting a common one is the cost).
 STATS_SECONDS = 30.0
+DF_SECONDS = 300.0
+# From this many rows on, the statistics come from PostgreSQL's own estimates (kept by ANALYZE, which
+# a rebuild runs and autovacuum repeats): the row count from pg_class, the average field lengths from
+# a sample of SAMPLE_ROWS, and the document frequency of the common lexemes from the most common
+# elements of `terms` in pg_stats (counting a word half the letters hold reads half the table). Rarer
+# lexemes, and every lexeme of a smaller table, are counted exactly.
+EXACT_STATS_BELOW = 50_000
+SAMPLE_ROWS = 5_000
+# The statistics target of `terms`: ANALYZE samples 300 times as many rows and keeps up to 10 times
+# as many most common lexemes (10,000 from 300,000 rows; PostgreSQL's default of 100 keeps 1,000).
+TERMS_STATISTICS = 1000
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS search_entries (
@@ -122,7 +146,10 @@ _DDL = (
         readers text[] NOT NULL,
         fingerprint text NOT NULL,
         lengths integer[] NOT NULL,
-        terms tsvector NOT NULL)""",
+        terms tsvector NOT NULL,
+        positions tsvector NOT NULL)""",
+    # Tables of layout 3 and older gain the column; their rebuild fills it (the version says they need one).
+    "ALTER TABLE search_entries ADD COLUMN IF NOT EXISTS positions tsvector",
     "CREATE INDEX IF NOT EXISTS search_entries_terms ON search_entries USING gin (terms)",
     "CREATE INDEX IF NOT EXISTS search_entries_readers ON search_entries USING gin (readers)",
     "CREATE INDEX IF NOT EXISTS search_entries_created ON search_entries (created, doc_id)",
@@ -202,22 +229,24 @@ class _Analysis:
             if value:
                 code = PAIR_CODES[pair_field]
                 pairs.update(f"{code}:{token.text}" for token in self.schema[pair_field].analyzer(value, mode="index"))
-        terms = " ".join([f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items()]
-                         + [_quote(lex) for lex in sorted(pairs)] + [_principal(r) for r in sorted(set(doc.readers))])
+        entries = [f"{_quote(lex)}:{','.join(map(str, sorted(set(p))))}" for lex, p in positions.items()]
+        terms = " ".join(entries + [_quote(lex) for lex in sorted(pairs)] + [_principal(r) for r in sorted(set(doc.readers))])
+        kept = " ".join(entry for entry, lex in zip(entries, positions) if lex.partition(":")[0] in POSITION_CODES)
         values = {
             "doc_id": doc.id, "title": doc.title, "body": body, "number": doc.number, "doc_type": doc.doc_type,
             "unit": doc.unit, "state": doc.state, "security_class": doc.security_class,
             "classification": doc.classification, "year": str(doc.created.astimezone(self.local_tz).year),
             "created": doc.created, "updated": doc.updated, "readers": list(doc.readers),
             "fingerprint": doc.fingerprint, "lengths": [lengths[f] for f in LENGTH_FIELDS], "terms": terms,
+            "positions": kept,
         }
         return _Row(values, words)
 
 
 _COLUMNS = ("doc_id", "title", "body", "number", "doc_type", "unit", "state", "security_class", "classification",
-            "year", "created", "updated", "readers", "fingerprint", "lengths", "terms")
+            "year", "created", "updated", "readers", "fingerprint", "lengths", "terms", "positions")
 _INSERT = ("INSERT INTO search_entries ({cols}) VALUES ({vals}) ".format(
-    cols=", ".join(_COLUMNS), vals=", ".join("CAST(:terms AS tsvector)" if c == "terms" else f":{c}" for c in _COLUMNS)))
+    cols=", ".join(_COLUMNS), vals=", ".join(f"CAST(:{c} AS tsvector)" if c in ("terms", "positions") else f":{c}" for c in _COLUMNS)))
 # A slower worker must not overwrite a newer entry written meanwhile by another (several workers may run).
 _UPSERT = _INSERT + "ON CONFLICT (doc_id) DO UPDATE SET {sets} WHERE search_entries.updated <= EXCLUDED.updated".format(
     sets=", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "doc_id"))
@@ -254,6 +283,26 @@ class PostgresBatch:
             _add_words(conn, set().union(*(row.words for row in rows)))
 
 
+# A rebuild's children: each analyses batches of documents with its own schema (see PostgresEngine.rebuild).
+_child_analysis: _Analysis | None = None
+
+
+def _start_analysis(local_tz: tzinfo) -> None:
+    global _child_analysis
+    _child_analysis = _Analysis(local_tz)
+
+
+def _analyse(docs: list[IndexedDocument]) -> list[_Row]:
+    assert _child_analysis is not None, "the pool's initializer did not run"
+    return [_child_analysis.row(doc) for doc in docs]
+
+
+def _batches(docs: Iterable[IndexedDocument], size: int) -> Iterator[list[IndexedDocument]]:
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
 def _add_words(conn: Connection, words: set[str]) -> None:
     if words:
         # Sorted: two workers adding overlapping words take the row locks in one order (no deadlock).
@@ -273,8 +322,11 @@ def _leaf_words(q: wq.Query) -> tuple[str, list[str]]:
     return q.fieldname, [q.text]
 
 
-def to_tsquery(q: wq.Query) -> str | None:
-    """Return the tsquery text of a parsed query, or None if it can match nothing."""
+def to_tsquery(q: wq.Query, with_pairs: bool = True) -> str | None:
+    """Return the tsquery text of a parsed query, or None if it can match nothing.
+
+    Without `with_pairs`, word pairs are asked for as phrases (for the `positions` column, which has no pairs).
+    """
     if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
         return None
     if isinstance(q, wq.Prefix):
@@ -287,7 +339,7 @@ def to_tsquery(q: wq.Query) -> str | None:
         slop = getattr(q, "slop", 1)
         if len(lexemes) == 1:
             return lexemes[0]
-        if slop <= 1 and field in PAIR_FIELDS:
+        if slop <= 1 and field in PAIR_FIELDS and with_pairs:
             # Pairs of common words are indexed (the pair analyzer's rule): only rows holding every
             # such pair of the phrase have their positions checked.
             pairs = [_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
@@ -304,10 +356,10 @@ def to_tsquery(q: wq.Query) -> str | None:
                          + ")")
         return "(" + " & ".join(pairs) + ")"
     if isinstance(q, wq.Not):
-        inner = to_tsquery(q.query)
+        inner = to_tsquery(q.query, with_pairs)
         return None if inner is None else f"!{inner}"
     if isinstance(q, (wq.And, wq.Or)):
-        parts = [to_tsquery(child) for child in q.subqueries]
+        parts = [to_tsquery(child, with_pairs) for child in q.subqueries]
         if isinstance(q, wq.And):
             if any(p is None for p in parts):
                 return None
@@ -344,18 +396,39 @@ class _Doc:
 
 
 class _Stats:
-    """Collection statistics for BM25, cached per process for STATS_SECONDS."""
+    """Collection statistics for BM25, cached per process (STATS_SECONDS, DF_SECONDS)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.expires = 0.0
         self.count = 0
         self.avg: dict[str, float] = {}
+        # Quoted lexeme -> share of the rows holding it, from pg_stats (large tables only).
+        self.common: dict[str, float] = {}
         self.df: dict[str, int] = {}
+        self.df_expires = 0.0
+
+    def forget(self) -> None:
+        """Drop everything: the next search reads the statistics afresh."""
+        with self.lock:
+            self.expires = self.df_expires = 0.0
+            self.df = {}
 
 
 def _bm25(idf: float, tf: float, fl: float, avgfl: float) -> float:
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+_TSVECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
+_TSVECTOR_ESCAPE = re.compile(r"''|\\\\")
+
+
+def _weighted_positions(found: str | None) -> dict[str, list[int]]:
+    """Return lexeme -> positions of a tsvector's text whose every position has a weight ("'b:rapat':3A,17A")."""
+    if not found:
+        return {}
+    return {_TSVECTOR_ESCAPE.sub(lambda m: m.group(0)[0], lex): [int(p[:-1]) for p in positions.split(",")]
+            for lex, positions in _TSVECTOR_ENTRY.findall(found)}
 
 
 def _phrase_matches(lists: list[list[int]], slop: int) -> int:
@@ -423,6 +496,9 @@ class PostgresEngine(SearchEngine):
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('docflow search_entries'))"))
             for statement in _DDL:
                 conn.execute(text(statement))
+            if conn.scalar(text("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'search_entries'::regclass "
+                                "AND attname = 'terms'")) != TERMS_STATISTICS:
+                conn.execute(text(f"ALTER TABLE search_entries ALTER COLUMN terms SET STATISTICS {TERMS_STATISTICS}"))
             found = conn.scalar(text("SELECT value FROM search_meta WHERE key = 'version'"))
             if found is None:
                 if conn.scalar(text("SELECT count(*) FROM search_entries")):
@@ -466,29 +542,54 @@ class PostgresEngine(SearchEngine):
     def rebuild(self, docs: Iterable[IndexedDocument], processes: int = 1) -> int:
         """Replace every row in one transaction: readers see the old index until it commits (MVCC).
 
-        `processes` is accepted for the interface; analysis runs in this process.
+        With `processes` above 1, that many spawned children analyse the documents (the cost of a
+        rebuild: PostgreSQL itself is idle most of the time) while this process reads and writes.
         """
         if processes < 1:
             raise ValueError(f"processes must be at least 1, got {processes}")
         self.ensure_ready_for_rebuild()
         seen: set[int] = set()
-        with self._connect(write=True) as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('docflow search_entries'))"))
-            conn.execute(text("DELETE FROM search_entries"))
-            chunk: list[_Row] = []
+
+        def unique() -> Iterator[IndexedDocument]:
             for doc in docs:
                 if doc.id in seen:
                     raise SearchIndexError(f"document {doc.id} appears twice in the rebuild")
                 seen.add(doc.id)
-                chunk.append(self._analysis.row(doc))
-                if len(chunk) >= 200:
-                    self._insert(conn, chunk)
-                    chunk = []
-            self._insert(conn, chunk)
+                yield doc
+
+        with self._connect(write=True) as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('docflow search_entries'))"))
+            conn.execute(text("DELETE FROM search_entries"))
+            if processes == 1:
+                for batch in _batches(unique(), REBUILD_BATCH):
+                    self._insert(conn, [self._analysis.row(doc) for doc in batch])
+            else:
+                # Futures, not Pool.imap: the documents are read in this thread, and a child that dies
+                # fails the rebuild (BrokenProcessPool) instead of leaving it waiting for ever.
+                try:
+                    with ProcessPoolExecutor(processes, mp_context=get_context("spawn"), initializer=_start_analysis,
+                                             initargs=(self._local_tz,)) as pool:
+                        pending: deque[Future[list[_Row]]] = deque()
+                        for batch in _batches(unique(), REBUILD_BATCH):
+                            pending.append(pool.submit(_analyse, batch))
+                            if len(pending) > 2 * processes:
+                                self._insert(conn, pending.popleft().result())
+                        while pending:
+                            self._insert(conn, pending.popleft().result())
+                except BrokenProcessPool as exc:
+                    raise SearchIndexError(f"an analysis process of the rebuild died ({exc}); "
+                                           "the index is unchanged") from exc
             conn.execute(text("INSERT INTO search_meta (key, value) VALUES ('version', :v) "
                               "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"), {"v": VERSION})
-        with self._stats.lock:
-            self._stats.expires = 0.0
+        # The old rows' space is free for the next rebuild, and the estimates of large tables (and the
+        # planner's) start from the new rows, not from autovacuum's next turn.
+        try:
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM (ANALYZE) search_entries"))
+        except SQLAlchemyError as exc:
+            raise SearchIndexError(f"the rebuilt PostgreSQL search index could not be vacuumed: {exc}"
+                                   .splitlines()[0]) from exc
+        self._stats.forget()
         logger.info("Rebuilt the PostgreSQL search index with %d documents", len(seen))
         return len(seen)
 
@@ -501,34 +602,67 @@ class PostgresEngine(SearchEngine):
 
     @staticmethod
     def _insert(conn: Connection, rows: list[_Row]) -> None:
-        if rows:
-            conn.execute(text(_INSERT), [row.values for row in rows])
-            _add_words(conn, set().union(*(row.words for row in rows)))
+        conn.execute(text(_INSERT), [row.values for row in rows])
+        _add_words(conn, set().union(*(row.words for row in rows)))
 
     # -- statistics ----------------------------------------------------------------------
 
     def _collection(self, conn: Connection) -> _Stats:
         stats = self._stats
         with stats.lock:
-            if time.monotonic() >= stats.expires:
-                row = conn.execute(text(
-                    "SELECT count(*), " + ", ".join(f"coalesce(avg(lengths[{i + 1}]), 0)"
-                                                     for i in range(len(LENGTH_FIELDS))) + " FROM search_entries")).one()
-                stats.count = int(row[0])
-                stats.avg = {field: float(row[i + 1]) or 1.0 for i, field in enumerate(LENGTH_FIELDS)}
+            now = time.monotonic()
+            if now >= stats.df_expires:
                 stats.df = {}
-                stats.expires = time.monotonic() + STATS_SECONDS
+                stats.df_expires = now + DF_SECONDS
+            if now >= stats.expires:
+                averages = ", ".join(f"coalesce(avg(lengths[{i + 1}]), 0)" for i in range(len(LENGTH_FIELDS)))
+                estimate = conn.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'search_entries'::regclass"))
+                if estimate is not None and estimate >= EXACT_STATS_BELOW:
+                    row = conn.execute(text(f"SELECT {averages} FROM search_entries TABLESAMPLE SYSTEM (:percent)"),
+                                       {"percent": min(100.0, 100.0 * SAMPLE_ROWS / estimate)}).one()
+                    stats.count = int(estimate)
+                    stats.common = self._common_lexemes(conn)
+                else:
+                    counted = conn.execute(text(f"SELECT count(*), {averages} FROM search_entries")).one()
+                    stats.count, row = int(counted[0]), counted[1:]
+                    stats.common = {}
+                stats.avg = {field: float(row[i]) or 1.0 for i, field in enumerate(LENGTH_FIELDS)}
+                stats.expires = now + STATS_SECONDS
         return stats
 
+    @staticmethod
+    def _common_lexemes(conn: Connection) -> dict[str, float]:
+        """Return the most common lexemes of `terms` (quoted) with the share of rows holding each, from ANALYZE."""
+        row = conn.execute(text(
+            "SELECT CAST(CAST(most_common_elems AS text) AS text[]), most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = 'search_entries' AND attname = 'terms'")).first()
+        if row is None or row[0] is None:
+            return {}
+        # The frequencies list ends with extra figures (least, greatest): zip stops at the last lexeme.
+        return {_quote(lex): float(freq) for lex, freq in zip(row[0], row[1])}
+
     def _doc_frequency(self, conn: Connection, tsquery: str) -> int:
-        stats = self._stats
+        stats = self._collection(conn)
         found = stats.df.get(tsquery)
         if found is None:
-            found = int(conn.scalar(text("SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q AS tsquery)"),
-                                    {"q": tsquery}))
+            found = self._count_frequencies(conn, [tsquery])[tsquery]
+        return found
+
+    def _count_frequencies(self, conn: Connection, tsqueries: list[str]) -> dict[str, int]:
+        """Return (and cache) each tsquery's document count: a common lexeme's from pg_stats, the rest counted."""
+        stats = self._stats
+        found = {q: round(stats.common[q] * stats.count) for q in tsqueries if q in stats.common}
+        counted = [q for q in tsqueries if q not in found]
+        if counted:
+            # One statement for all of them: each is a GIN lookup of a rare lexeme (or a small table).
+            selects = ", ".join(f"(SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q{i} AS tsquery))"
+                                for i in range(len(counted)))
+            counts = conn.execute(text(f"SELECT {selects}"), {f"q{i}": q for i, q in enumerate(counted)}).one()
+            found.update(zip(counted, map(int, counts)))
+        with stats.lock:
             if len(stats.df) > 50_000:
-                stats.df.clear()
-            stats.df[tsquery] = found
+                stats.df = {}
+            stats.df.update(found)
         return found
 
     def _idf(self, conn: Connection, tsquery: str) -> float:
@@ -666,7 +800,8 @@ class PostgresEngine(SearchEngine):
         """
         words = _proximity_words(q)
         depth = max(wanted, RERANK_DEPTH) if len(words) >= 2 else wanted
-        tier = self._rank_title_tier(conn, q, candidates, depth) if candidates and total > TITLE_TIER_ABOVE else None
+        tier = (self._rank_title_tier(conn, q, condition, params, candidates, depth)
+                if candidates and total > TITLE_TIER_ABOVE else None)
         if tier is not None:
             scored, docs = tier
             return self._rerank_near_first(words, scored, docs, wanted)
@@ -677,8 +812,9 @@ class PostgresEngine(SearchEngine):
             among = "doc_id = ANY(:candidates)" if candidates is not None else condition
             candidates = list(conn.scalars(text(
                 f"SELECT doc_id FROM search_entries WHERE {among} "
-                "ORDER BY ts_rank(terms, CAST(:tsquery_rank AS tsquery)) DESC, doc_id LIMIT :preselect"),
-                {**params, "candidates": candidates, "tsquery_rank": tsquery, "preselect": max(PRESELECT, wanted)}))
+                "ORDER BY ts_rank(positions, CAST(:tsquery_rank AS tsquery)) DESC, doc_id LIMIT :preselect"),
+                {**params, "candidates": candidates, "tsquery_rank": to_tsquery(q, with_pairs=False) or tsquery,
+                 "preselect": max(PRESELECT, wanted)}))
         docs = self._load_docs(conn, q, candidates)
         self._fetch_frequencies(conn, q)
         score = self._compile(conn, q)
@@ -696,8 +832,8 @@ class PostgresEngine(SearchEngine):
         head.sort(key=lambda item: (-item[0], item[1]))
         return (head + tail)[:wanted]
 
-    def _rank_title_tier(self, conn: Connection, q: wq.Query, candidates: list[int],
-                         wanted: int) -> tuple[list[tuple[float, int]], dict[int, _Doc]] | None:
+    def _rank_title_tier(self, conn: Connection, q: wq.Query, condition: str, params: dict[str, Any],
+                         candidates: list[int], wanted: int) -> tuple[list[tuple[float, int]], dict[int, _Doc]] | None:
         """Score only the matches with a title hit, if that provably gives the best `wanted` (as Whoosh's engine).
 
         Common words match most letters, and each match's terms are read out of its row to score
@@ -708,9 +844,13 @@ class PostgresEngine(SearchEngine):
                  for part in (to_tsquery(leaf),) if part is not None]
         if not parts:
             return None
-        tier = list(conn.scalars(text("SELECT doc_id FROM search_entries WHERE doc_id = ANY(:ids) "
-                                      "AND terms @@ CAST(:titles AS tsquery)"),
-                                 {"ids": candidates, "titles": " | ".join(parts)}))
+        # The matches' condition again, with the title words: the GIN index answers it, where checking
+        # the candidates' rows one by one would read each row's terms out of TOAST.
+        among = set(candidates)
+        tier = [doc_id for doc_id in conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} "
+                                                       "AND terms @@ CAST(:titles AS tsquery)"),
+                                                  {**params, "titles": " | ".join(parts)})
+                if doc_id in among]
         if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(candidates) // 2):
             return None
         docs = self._load_docs(conn, q, tier)
@@ -764,13 +904,14 @@ class PostgresEngine(SearchEngine):
                       "WHERE u.lexeme = ANY(:lexemes) OR u.lexeme LIKE ANY(:prefixes))")
         else:
             # Marking the wanted lexemes (binary search in the sorted tsvector) and keeping only them
-            # beats unnesting every lexeme of every row and comparing each.
-            picked = ("(SELECT jsonb_object_agg(u.lexeme, u.positions) "
-                      "FROM unnest(ts_filter(setweight(e.terms, 'A', CAST(:lexemes AS text[])), '{a}')) u)")
+            # beats unnesting every lexeme of every row and comparing each; the few left are read as
+            # tsvector text (half the time of building a jsonb object of them in each row).
+            picked = "CAST(ts_filter(setweight(e.positions, 'A', CAST(:lexemes AS text[])), '{a}') AS text)"
         rows = conn.execute(text(f"SELECT e.doc_id, e.lengths, {picked} FROM search_entries e "
                                  "WHERE e.doc_id = ANY(:ids)"),
                             {"ids": ids, "lexemes": sorted(lexemes), "prefixes": sorted(prefixes)})
-        return {doc_id: _Doc(dict(zip(LENGTH_FIELDS, lengths)), positions or {}) for doc_id, lengths, positions in rows}
+        read = _weighted_positions if not prefixes else (lambda found: found or {})
+        return {doc_id: _Doc(dict(zip(LENGTH_FIELDS, lengths)), read(found)) for doc_id, lengths, found in rows}
 
     def _fetch_frequencies(self, conn: Connection, q: wq.Query) -> None:
         """Count, in one statement, the documents of each of q's terms and phrases not counted lately."""
@@ -785,14 +926,8 @@ class PostgresEngine(SearchEngine):
                 if isinstance(leaf, wq.Term) and len(words) > 1:
                     wanted.add(to_tsquery(leaf))
         missing = sorted(wanted - self._stats.df.keys())
-        if not missing:
-            return
-        selects = ", ".join(f"(SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q{i} AS tsquery))"
-                            for i in range(len(missing)))
-        counts = conn.execute(text(f"SELECT {selects}"), {f"q{i}": m for i, m in enumerate(missing)}).one()
-        if len(self._stats.df) > 50_000:
-            self._stats.df.clear()
-        self._stats.df.update(zip(missing, map(int, counts)))
+        if missing:
+            self._count_frequencies(conn, missing)
 
     @staticmethod
     def _negative_leaves(q: wq.Query) -> list[wq.Query]:
@@ -1011,12 +1146,13 @@ class PostgresEngine(SearchEngine):
             params: dict[str, Any] = {}
             readable = " AND ".join(self._where(principals, hidden, params))
             rows = conn.execute(text(
-                f"SELECT u.lexeme, cardinality(u.positions) FROM search_entries e CROSS JOIN LATERAL unnest(e.terms) u "
+                f"SELECT u.lexeme, cardinality(u.positions) FROM search_entries e CROSS JOIN LATERAL unnest(e.positions) u "
                 f"WHERE e.doc_id = :source AND {readable} AND (starts_with(u.lexeme, 't:') OR starts_with(u.lexeme, 'b:'))"),
                 {**params, "source": doc_id}).all()
             if not rows:
                 return empty
             stats = self._collection(conn)
+            self._count_frequencies(conn, [q for q in {_quote(lex) for lex, _tf in rows} if q not in stats.df])
             weights: dict[str, float] = defaultdict(float)
             field_of = {"t": "title", "b": "body"}
             for lex, tf in rows:

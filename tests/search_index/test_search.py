@@ -305,6 +305,22 @@ def test_past_the_exhaustive_limit_every_match_is_counted_and_faceted(index: Sea
     assert second.total == 9 and len(ids(second)) == 3
 
 
+def test_past_the_exhaustive_limit_a_phrase_of_indexed_pairs_preselects_by_its_words(
+        index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preselect ranks a two-word phrase (one indexed pair) by where its words stand, not by the pair."""
+    from search_index import postgres_engine
+
+    monkeypatch.setattr(postgres_engine, "SCORE_ALL_BELOW", 3)
+    monkeypatch.setattr(postgres_engine, "PRESELECT", 2)
+    add(index,
+        *(make_document(n, title=f"Catatan {n}", body="Rapat koordinasi bulanan. " + "Isi catatan lain. " * 20)
+          for n in range(1, 8)),
+        make_document(50, title="Catatan", body="Rapat koordinasi, rapat koordinasi, dan rapat koordinasi lagi."))
+    results = search(index, '"rapat koordinasi"', per_page=1)
+    assert results.total == 8
+    assert ids(results) == [50]
+
+
 def test_a_common_words_top_from_its_title_matches_is_the_exhaustive_top(index: SearchIndex, engine_name: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Scoring only the matches with a title hit gives the same page as scoring every match, when it is used."""
@@ -338,3 +354,38 @@ def test_a_common_words_top_from_its_title_matches_is_the_exhaustive_top(index: 
     monkeypatch.setattr(postgres_engine, "TITLE_TIER_ABOVE", 10)
     assert ids(search(index, "pemeliharaan", per_page=5, page=3))[0] >= 108
     assert used == [False]
+
+
+def test_a_large_indexs_statistics_come_from_analyze_and_rank_as_the_exact_counts(
+        index: SearchIndex, engine_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past EXACT_STATS_BELOW rows, common words' frequencies come from pg_stats: same ranking as counting them."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's statistics (the Whoosh engine reads its own postings)")
+    from sqlalchemy import text
+
+    from search_index import postgres_engine
+    from tests.search_index.factories import synthetic_corpus
+
+    assert index.rebuild(synthetic_corpus(400, words=(40, 120), units=4)) == 400  # the rebuild runs ANALYZE
+    readers = ("unit:1", "role:arsiparis")
+    queries = ("pelaksanaan", "rapat koordinasi", '"rapat koordinasi"', "kegiatan anggaran", "surat")
+    exact = [search(index, q, readers, per_page=20) for q in queries]
+    assert not index._stats.common                      # a small table: every frequency counted
+    monkeypatch.setattr(postgres_engine, "EXACT_STATS_BELOW", 100)
+    index._stats.forget()
+    estimated = [search(index, q, readers, per_page=20) for q in queries]
+    common = index._stats.common
+    assert len(common) > 50 and index._stats.count == 400
+    rapat = postgres_engine._quote(postgres_engine.lexeme("body", "rapat"))
+    assert rapat in common
+    # ANALYZE read every row of so small a table: its shares are the exact counts.
+    with index._connect() as conn:
+        for quoted in (rapat, *sorted(common)[:20]):
+            assert index._doc_frequency(conn, quoted) == conn.scalar(text(
+                "SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q AS tsquery)"), {"q": quoted})
+        # A lexeme rarer than the most common ones is counted.
+        rare = postgres_engine._quote(postgres_engine.lexeme("number", "diskominfo"))
+        assert rare not in common and index._doc_frequency(conn, rare) == 0
+    for ex, es in zip(exact, estimated):
+        assert es.total == ex.total and ids(es) == ids(ex)
+        assert [round(h.score, 3) for h in es.hits] == pytest.approx([round(h.score, 3) for h in ex.hits], rel=0.02)

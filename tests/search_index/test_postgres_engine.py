@@ -1,0 +1,95 @@
+"""The PostgreSQL engine's own machinery: rebuilds in several processes, reading positions back."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from search_index import IndexedDocument, SearchIndexError, open_engine
+from search_index import postgres_engine
+from search_index.postgres_engine import PostgresEngine
+from tests.search_index.conftest import add, ids, search
+from tests.search_index.factories import make_document, synthetic_corpus
+
+pytestmark = pytest.mark.postgres
+
+QUERIES = ["rapat koordinasi", '"tanda tangan"', "penugasan pegawai", "arsip", "ditugaskan -rapat",
+           "kearsipan OR drainase", "pelaksana*"]
+READER = ("role:arsiparis",)
+
+
+@pytest.fixture
+def index(_index_database: str) -> Iterator[PostgresEngine]:
+    from sqlalchemy import create_engine, text
+
+    engine = open_engine("postgres", database_url=_index_database)
+    engine.ensure_ready()
+    wipe = create_engine(_index_database)
+    with wipe.begin() as conn:
+        conn.execute(text("TRUNCATE search_entries, search_words"))
+    wipe.dispose()
+    yield engine
+    engine.close()
+
+
+def _page(index: PostgresEngine, q: str) -> list[tuple[int, float]]:
+    return [(hit.id, round(hit.score, 9)) for hit in search(index, q, principals=READER, per_page=50).hits]
+
+
+def _dying_analyse(docs: list[IndexedDocument]) -> list:
+    os._exit(9)
+
+
+def test_a_parallel_rebuild_writes_the_rows_a_single_process_writes(index: PostgresEngine) -> None:
+    docs = list(synthetic_corpus(450, words=(40, 120)))
+    assert index.rebuild(docs) == 450
+    single = {q: _page(index, q) for q in [*QUERIES, docs[4].number]}
+    fingerprints = index.fingerprints()
+    assert index.rebuild(iter(docs), processes=2) == 450
+    assert index.fingerprints() == fingerprints
+    for q, expected in single.items():
+        assert expected, q
+        assert _page(index, q) == expected, q
+    assert [c for c in multiprocessing.active_children() if "SpawnProcess" in c.name] == []
+
+
+def test_a_failed_read_a_duplicate_a_bad_document_or_a_dead_child_leave_the_index_alone(
+        index: PostgresEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    add(index, make_document(1, title="Prasasti"))
+
+    def broken() -> Iterator[IndexedDocument]:
+        yield from (make_document(i) for i in range(2, 700))
+        raise ConnectionError("database went away")
+
+    with pytest.raises(ConnectionError):
+        index.rebuild(broken(), processes=2)
+    with pytest.raises(SearchIndexError, match="twice"):
+        index.rebuild([make_document(7), make_document(8), make_document(7)], processes=2)
+    with pytest.raises(SearchIndexError, match="document 9"):
+        index.rebuild([make_document(7), make_document(9, readers=("unit 1",))], processes=2)
+    monkeypatch.setattr(postgres_engine, "_analyse", _dying_analyse)
+    with pytest.raises(SearchIndexError, match="analysis process of the rebuild died"):
+        index.rebuild((make_document(i) for i in range(2, 700)), processes=2)
+    assert ids(search(index, "prasasti")) == [1]
+    assert index.doc_count() == 1
+
+
+def test_positions_read_back_for_scoring_are_the_rows_own_whatever_the_lexeme(index: PostgresEngine) -> None:
+    """Lexemes with quotes or backslashes (a number keeps them) survive the tsvector text positions are read from."""
+    from sqlalchemy import text
+    from whoosh import query as wq
+
+    number = "800/12'A\\B/2026"
+    add(index, make_document(1, number=number, title="Rapat", body="Rapat koordinasi pagi dan rapat lagi."))
+    with index._connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT u.lexeme, u.positions FROM search_entries e, unnest(e.terms) u WHERE e.doc_id = 1")).all())
+        odd = sorted(lex for lex in stored if "'" in lex and "\\" in lex)
+        assert odd, sorted(stored)
+        leaves = [wq.Term("number", lex.split(":", 1)[1]) for lex in odd]
+        q = wq.Or([*leaves, wq.Term("body", "rapat"), wq.Term("title", "rapat"), wq.Term("body", "tidakada")])
+        positions = index._load_docs(conn, q, [1])[1].positions
+    assert len(positions["b:rapat"]) == 2
+    assert positions == {lex: stored[lex] for lex in [*odd, "b:rapat", "t:rapat"]}
