@@ -74,6 +74,51 @@ def test_a_failed_read_a_duplicate_a_bad_document_or_a_dead_child_leave_the_inde
         index.rebuild((make_document(i) for i in range(2, 700)), processes=2)
     assert ids(search(index, "prasasti")) == [1]
     assert index.doc_count() == 1
+    assert _tables(index) == ["search_entries", "search_meta", "search_words"]
+
+
+def _tables(index: PostgresEngine) -> list[str]:
+    from sqlalchemy import text
+
+    with index._connect() as conn:
+        return sorted(conn.scalars(text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'search_%'")))
+
+
+def test_searches_during_a_rebuild_read_the_old_rows_and_the_new_table_takes_the_old_ones_place(
+        index: PostgresEngine) -> None:
+    """The rebuild fills a new table; searches meanwhile answer from the old one, then from the new one."""
+    import threading
+
+    from sqlalchemy import text
+
+    add(index, *(make_document(i, title="Prasasti lama") for i in range(1, 4)))
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def docs() -> Iterator[IndexedDocument]:
+        yield from (make_document(i, title="Candi baru") for i in range(10, 300))
+        halfway.set()
+        assert go_on.wait(30)
+        yield from (make_document(i, title="Candi baru") for i in range(300, 320))
+
+    rebuild = threading.Thread(target=index.rebuild, args=(docs(),))
+    rebuild.start()
+    try:
+        assert halfway.wait(60)
+        assert ids(search(index, "prasasti")) == [1, 2, 3]
+        assert search(index, "candi").total == 0
+    finally:
+        go_on.set()
+        rebuild.join(60)
+    assert search(index, "candi").total == 310 and search(index, "prasasti").total == 0
+    assert _tables(index) == ["search_entries", "search_meta", "search_words"]
+    with index._connect() as conn:
+        names = sorted(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = 'search_entries'")))
+        assert names == ["search_entries_created", "search_entries_pkey", "search_entries_readers", "search_entries_terms"]
+        assert conn.scalar(text("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'search_entries'::regclass "
+                                "AND attname = 'terms'")) == postgres_engine.TERMS_STATISTICS
+    # Writes go to the new table.
+    add(index, make_document(500, title="Prasasti baru"))
+    assert ids(search(index, "prasasti")) == [500]
 
 
 def test_positions_read_back_for_scoring_are_the_rows_own_whatever_the_lexeme(index: PostgresEngine) -> None:
