@@ -388,6 +388,57 @@ def to_tsquery(q: wq.Query, with_pairs: bool = True) -> str | None:
     raise SearchIndexError(f"the postgres engine cannot translate {type(q).__name__}")
 
 
+def _split_positions(q: wq.Query) -> tuple[str, str | None] | None:
+    """Return (words, order): q matches a row iff `terms` matches `words` and `positions` matches `order`.
+
+    `words` asks for a phrase's words (and indexed pairs) without their order, which the GIN index
+    answers without reading rows; `order` (None: nothing to check) asks for what needs positions, on
+    the `positions` column, which holds the lexemes of LENGTH_FIELDS only. None when q cannot be so
+    split (a NOT, or an OR of a phrase with terms `positions` lacks): q is then checked on `terms` whole.
+    """
+    if isinstance(q, wq.Not):
+        return None
+    if isinstance(q, wq.Phrase) and len(q.words) > 1:
+        whole = to_tsquery(q)
+        if whole is None:
+            return None
+        field, words = _leaf_words(q)
+        if FIELD_CODES.get(field) not in POSITION_CODES:
+            return None
+        lexemes = [_quote(lexeme(field, w)) for w in words]
+        slop = getattr(q, "slop", 1)
+        pairs = ([_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
+                 if slop <= 1 and field in PAIR_FIELDS else [])
+        if len(words) == 2 and pairs:
+            return whole, None  # the pair alone is exact
+        return "(" + " & ".join(pairs + lexemes) + ")", to_tsquery(q, with_pairs=False)
+    if q.is_leaf():
+        whole = to_tsquery(q)
+        return None if whole is None else (whole, None)
+    if not isinstance(q, (wq.And, wq.Or)):
+        return None
+    parts = [_split_positions(child) for child in q.subqueries]
+    if any(part is None for part in parts):
+        return None
+    words = [part[0] for part in parts if part is not None]
+    orders = [part[1] for part in parts if part is not None and part[1] is not None]
+    if isinstance(q, wq.And):
+        return "(" + " & ".join(words) + ")", ("(" + " & ".join(orders) + ")" if orders else None)
+    if not orders:
+        return "(" + " | ".join(words) + ")", None
+    # An OR with a phrase: every alternative is checked whole on `positions`, so each must be made of its lexemes.
+    if any(_code(leaf) not in POSITION_CODES for leaf in _positive_leaves(q)):
+        return None
+    whole = [to_tsquery(child, with_pairs=False) for child in q.subqueries]
+    return "(" + " | ".join(words) + ")", "(" + " | ".join(w for w in whole if w is not None) + ")"
+
+
+def _code(leaf: wq.Query) -> str | None:
+    """Return the field code of a leaf's lexemes (a pair-field term: its words' field)."""
+    field = _leaf_words(leaf)[0] if isinstance(leaf, (wq.Term, wq.Phrase)) else getattr(leaf, "fieldname", None)
+    return FIELD_CODES.get(field) if field else None
+
+
 def _count_facets(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
     """Count each facet's values over rows of FACET_FIELDS values, most frequent first (empty values left out)."""
     counters = [Counter() for _ in FACET_FIELDS]
@@ -763,6 +814,7 @@ class PostgresEngine(SearchEngine):
         relaxed: wq.Query | None = None
         partial: list[tuple[float, int]] = []
         partial_total = 0
+        match: str | None = None
         if not is_browse(q):
             parsed = parse_query(self._parser, q)
             tsquery = to_tsquery(parsed)
@@ -770,8 +822,17 @@ class PostgresEngine(SearchEngine):
                 where.append("false")
             else:
                 # The permission filter goes into the words' tsquery (see PRINCIPAL_CODE).
-                where[0] = "terms @@ CAST(:tsquery AS tsquery)"
-                params["tsquery"] = f"({tsquery}) & {readable_tsquery(request.principals)}"
+                split = _split_positions(parsed)
+                if split is None or split[1] is None:
+                    match = "terms @@ CAST(:tsquery AS tsquery)"
+                    params["tsquery"] = f"({tsquery}) & {readable_tsquery(request.principals)}"
+                else:
+                    # Phrases: the GIN index finds the readable rows holding the words, and their order is
+                    # checked in the half-size `positions` rather than in `terms` (see _split_positions).
+                    match = "terms @@ CAST(:tsquery AS tsquery) AND positions @@ CAST(:positional AS tsquery)"
+                    params["tsquery"] = f"({split[0]}) & {readable_tsquery(request.principals)}"
+                    params["positional"] = split[1]
+                where[0] = match
         condition = " AND ".join(where)
         candidates: list[int] | None = None
         facets: dict[str, dict[str, int]] | None = None
@@ -795,16 +856,17 @@ class PostgresEngine(SearchEngine):
             page_docs = [(d, 0.0, False) for d in page_ids]
         else:
             if total:
-                ranked = self._rank(conn, parsed, tsquery, condition, params, total, wanted, candidates)
+                ranked = self._rank(conn, parsed, tsquery, condition, params, total, wanted, candidates,
+                                    readable_tsquery(request.principals))
             if len(ranked) < wanted and total < wanted and can_relax(q):
                 relaxed = parse_relaxed(self._relaxed_parser, q)
                 relaxed_tsquery = to_tsquery(relaxed)
                 if relaxed_tsquery is not None:
                     rparams = dict(params, relaxed=f"({relaxed_tsquery}) & {readable_tsquery(request.principals)}")
                     rcondition = " AND ".join(
-                        [w for w in where if w != "terms @@ CAST(:tsquery AS tsquery)" and w != "false"]
+                        [w for w in where if w not in (match, "false")]
                         + ["terms @@ CAST(:relaxed AS tsquery)"]
-                        + (["NOT (terms @@ CAST(:tsquery AS tsquery))"] if tsquery is not None else []))
+                        + ([f"NOT ({match})"] if match is not None else []))
                     partial_total = int(conn.scalar(text(f"SELECT count(*) FROM search_entries WHERE {rcondition}"),
                                                     rparams))
                     if partial_total:
@@ -826,15 +888,17 @@ class PostgresEngine(SearchEngine):
     # -- ranking -------------------------------------------------------------------------
 
     def _rank(self, conn: Connection, q: wq.Query, tsquery: str, condition: str, params: dict[str, Any],
-              total: int, wanted: int, candidates: list[int] | None = None) -> list[tuple[float, int]]:
+              total: int, wanted: int, candidates: list[int] | None = None,
+              readable: str | None = None) -> list[tuple[float, int]]:
         """Return the best `wanted` matches as (score, doc_id), best first, by BM25F and word closeness.
 
-        `candidates`, when given, are every match's id (`total` of them).
+        `candidates`, when given, are every match's id (`total` of them), and `readable` the tsquery
+        of the searcher's principals.
         """
         words = _proximity_words(q)
         depth = max(wanted, RERANK_DEPTH) if len(words) >= 2 else wanted
-        tier = (self._rank_title_tier(conn, q, condition, params, candidates, depth)
-                if candidates and total > TITLE_TIER_ABOVE else None)
+        tier = (self._rank_title_tier(conn, q, readable, candidates, depth)
+                if candidates and readable and total > TITLE_TIER_ABOVE else None)
         if tier is not None:
             scored, docs = tier
             return self._rerank_near_first(words, scored, docs, wanted)
@@ -865,7 +929,7 @@ class PostgresEngine(SearchEngine):
         head.sort(key=lambda item: (-item[0], item[1]))
         return (head + tail)[:wanted]
 
-    def _rank_title_tier(self, conn: Connection, q: wq.Query, condition: str, params: dict[str, Any],
+    def _rank_title_tier(self, conn: Connection, q: wq.Query, readable: str,
                          candidates: list[int], wanted: int) -> tuple[list[tuple[float, int]], dict[int, _Doc]] | None:
         """Score only the matches with a title hit, if that provably gives the best `wanted` (as Whoosh's engine).
 
@@ -877,12 +941,13 @@ class PostgresEngine(SearchEngine):
                  for part in (to_tsquery(leaf),) if part is not None]
         if not parts:
             return None
-        # The matches' condition again, with the title words: the GIN index answers it, where checking
-        # the candidates' rows one by one would read each row's terms out of TOAST.
+        # The readable rows with a title hit, kept if they are matches: the GIN index answers it alone,
+        # where checking the candidates' rows one by one (or the matches' phrases again) would read each
+        # row's terms out of TOAST.
         among = set(candidates)
-        tier = [doc_id for doc_id in conn.scalars(text(f"SELECT doc_id FROM search_entries WHERE {condition} "
-                                                       "AND terms @@ CAST(:titles AS tsquery)"),
-                                                  {**params, "titles": " | ".join(parts)})
+        tier = [doc_id for doc_id in conn.scalars(text("SELECT doc_id FROM search_entries "
+                                                       "WHERE terms @@ CAST(:titles AS tsquery)"),
+                                                  {"titles": f"({' | '.join(parts)}) & {readable}"})
                 if doc_id in among]
         if not wanted <= len(tier) <= min(MAX_TITLE_TIER, len(candidates) // 2):
             return None

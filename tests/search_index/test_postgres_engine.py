@@ -138,3 +138,32 @@ def test_positions_read_back_for_scoring_are_the_rows_own_whatever_the_lexeme(in
         positions = index._load_docs(conn, q, [1])[1].positions
     assert len(positions["b:rapat"]) == 2
     assert positions == {lex: stored[lex] for lex in [*odd, "b:rapat", "t:rapat"]}
+
+
+PHRASE_QUERIES = ['"rapat koordinasi"', '"jadwal retensi arsip"', '"tanda tangan elektronik"', '"laporan kegiatan"~4',
+                  'arsip "rapat koordinasi kearsipan"', '"pelayanan publik" OR "bantuan sosial"',
+                  '"rapat koordinasi" OR anggaran', '"surat perintah perjalanan dinas"', "sppd", "rakor pegawai",
+                  '"rapat koordinasi" -arsip', 'pelaksana* "rapat koordinasi"', '"laporan" "kegiatan pegawai"']
+
+
+def test_phrases_checked_in_the_positions_column_find_and_rank_what_checking_terms_does(
+        index: PostgresEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splitting a phrase into words for the GIN index and order for `positions` changes no result."""
+    docs = list(synthetic_corpus(300, words=(40, 160)))
+    docs += [make_document(1000 + n, title=title, body=body) for n, (title, body) in enumerate([
+        ("Jadwal retensi arsip", "Jadwal retensi arsip dinamis. Arsip retensi jadwal lain."),
+        ("Surat perintah perjalanan dinas", "Surat perintah perjalanan dinas ke Jakarta untuk rapat koordinasi."),
+        ("Laporan", "Laporan pelaksanaan kegiatan pegawai; laporan kegiatan tahunan pegawai."),
+        ("Rapat", "Rapat koordinasi kearsipan dan pelayanan publik bersama bantuan sosial.")])]
+    index.rebuild(docs)
+    split = {q: search(index, q, READER, per_page=40) for q in PHRASE_QUERIES}
+    used = []
+    original = postgres_engine._split_positions
+    monkeypatch.setattr(postgres_engine, "_split_positions",
+                        lambda q: used.append(original(q)) or None)
+    for q, results in split.items():
+        whole = search(index, q, READER, per_page=40)
+        assert (results.total, ids(results)) == (whole.total, ids(whole)), q
+        assert [round(h.score, 9) for h in results.hits] == [round(h.score, 9) for h in whole.hits], q
+    assert sum(1 for found in used if found is not None and found[1] is not None) >= 6
+    assert any(results.total for results in split.values())
