@@ -403,8 +403,10 @@ def _split_positions(q: wq.Query) -> tuple[str, str | None] | None:
         if whole is None:
             return None
         field, words = _leaf_words(q)
-        if FIELD_CODES.get(field) not in POSITION_CODES:
-            return None
+        if field not in PAIR_FIELDS:
+            # Names and numbers: rows holding all the words are few, and a row matched through an
+            # exact alternative (an indexed pair) is not checked at all, so the phrase stays in `terms`.
+            return whole, None
         lexemes = [_quote(lexeme(field, w)) for w in words]
         slop = getattr(q, "slop", 1)
         pairs = ([_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
