@@ -3,22 +3,27 @@
 Each document is one row of `search_entries`: the stored fields for hits and filters, its readers
 as a text array (GIN), and one tsvector `terms` holding the terms of Docflow's own analysis
 (search_index.analysis, through the same field analyzers as the Whoosh engine) with their
-positions, each term prefixed by its field ("b:rapat", "t:undang", "n:800/12/2025"), so one GIN
-index answers every field, and phrases are checked on positions with tsquery's <-> operator. No
+positions, each term prefixed by its field ("b:rapat", "t:undang", "n:800/12/2025"), plus pairs
+of common words and the reader principals, so one GIN index answers every field and the
+permission filter. A second tsvector, `positions`, holds only the positions of the scored fields'
+terms (half the size): phrases' word order is checked there (the GIN index of `terms` having
+found the rows with the words), and scoring reads each candidate's positions from it. No
 PostgreSQL text-search configuration analyses anything: tsvector and tsquery are built here
 from Docflow's terms, so both engines match the same words.
 
 Queries are parsed by the shared query language (search_index.query) and translated to one
 tsquery; the permission filter, the filters, the totals and the facets are SQL. Ranking is the
 Whoosh engine's BM25F (same field boosts, k1, b and idf), computed here from the term positions of
-the candidate rows (every match when there are few, else the best by ts_rank), then reordered by
-the closeness of the query's words as the Whoosh engine does. Highlights reuse
-search_index.highlighting on the stored title and body.
+the candidate rows (every match when there are few, a common word's title matches when they
+provably hold the top, else the best by ts_rank), then reordered by the closeness of the query's
+words as the Whoosh engine does. Document frequencies of common terms on large tables come from
+ANALYZE's statistics (pg_stats), the rest are counted. Highlights reuse search_index.highlighting
+on the stored title and body.
 
 The tables are created by the engine itself (ensure_ready, CREATE ... IF NOT EXISTS), not by an
 Alembic migration: they are derived data, versioned like the Whoosh folder (search_meta holds the
 analysis version; a mismatch raises IndexOutdatedError until `reindex`), and SQLite instances
-never have them.
+never have them. A rebuild fills a new table and puts it in the old one's place in one transaction.
 """
 from __future__ import annotations
 
@@ -410,7 +415,7 @@ def _split_positions(q: wq.Query) -> tuple[str, str | None] | None:
         lexemes = [_quote(lexeme(field, w)) for w in words]
         slop = getattr(q, "slop", 1)
         pairs = ([_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
-                 if slop <= 1 and field in PAIR_FIELDS else [])
+                 if slop <= 1 else [])
         if len(words) == 2 and pairs:
             return whole, None  # the pair alone is exact
         return "(" + " & ".join(pairs + lexemes) + ")", to_tsquery(q, with_pairs=False)
