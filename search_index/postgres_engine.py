@@ -346,6 +346,11 @@ def _leaf_words(q: wq.Query) -> tuple[str, list[str]]:
     return q.fieldname, [q.text]
 
 
+def _pair_lexemes(field: str, words: Sequence[str]) -> list[str]:
+    """Return the quoted lexemes of the indexed pairs among a prose field's adjacent words."""
+    return [_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
+
+
 def to_tsquery(q: wq.Query, with_pairs: bool = True) -> str | None:
     """Return the tsquery text of a parsed query, or None if it can match nothing.
 
@@ -366,7 +371,7 @@ def to_tsquery(q: wq.Query, with_pairs: bool = True) -> str | None:
         if slop <= 1 and field in PAIR_FIELDS and with_pairs:
             # Pairs of common words are indexed (the pair analyzer's rule): only rows holding every
             # such pair of the phrase have their positions checked.
-            pairs = [_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
+            pairs = _pair_lexemes(field, words)
             if len(pairs) == 1 and len(words) == 2:
                 return pairs[0]  # exact: the pair is indexed wherever the two stand side by side
             if pairs:
@@ -414,8 +419,7 @@ def _split_positions(q: wq.Query) -> tuple[str, str | None] | None:
             return whole, None
         lexemes = [_quote(lexeme(field, w)) for w in words]
         slop = getattr(q, "slop", 1)
-        pairs = ([_quote(pair_lexeme(field, a, b)) for a, b in zip(words, words[1:]) if is_pair(a, b)]
-                 if slop <= 1 else [])
+        pairs = _pair_lexemes(field, words) if slop <= 1 else []
         if len(words) == 2 and pairs:
             return whole, None  # the pair alone is exact
         return "(" + " & ".join(pairs + lexemes) + ")", to_tsquery(q, with_pairs=False)
@@ -730,17 +734,17 @@ class PostgresEngine(SearchEngine):
         return {_quote(lex): float(freq) for lex, freq in zip(row[0], row[1])}
 
     def _doc_frequency(self, conn: Connection, tsquery: str) -> int:
-        stats = self._collection(conn)
-        found = stats.df.get(tsquery)
-        if found is None:
-            found = self._count_frequencies(conn, [tsquery])[tsquery]
-        return found
+        return self._frequencies(conn, [tsquery])[tsquery]
 
-    def _count_frequencies(self, conn: Connection, tsqueries: list[str]) -> dict[str, int]:
-        """Return (and cache) each tsquery's document count: a common lexeme's from pg_stats, the rest counted."""
-        stats = self._stats
-        found = {q: round(stats.common[q] * stats.count) for q in tsqueries if q in stats.common}
-        counted = [q for q in tsqueries if q not in found]
+    def _frequencies(self, conn: Connection, tsqueries: Iterable[str]) -> dict[str, int]:
+        """Return each tsquery's document count: cached, a common lexeme's from pg_stats, the rest counted."""
+        wanted = set(tsqueries)
+        stats = self._collection(conn)
+        cached = stats.df
+        found = {q: cached[q] for q in wanted if q in cached}
+        found.update({q: round(stats.common[q] * stats.count) for q in wanted
+                      if q not in found and q in stats.common})
+        counted = sorted(wanted - found.keys())
         if counted:
             # One statement for all of them: each is a GIN lookup of a rare lexeme (or a small table).
             selects = ", ".join(f"(SELECT count(*) FROM search_entries WHERE terms @@ CAST(:q{i} AS tsquery))"
@@ -1017,7 +1021,6 @@ class PostgresEngine(SearchEngine):
 
     def _fetch_frequencies(self, conn: Connection, q: wq.Query) -> None:
         """Count, in one statement, the documents of each of q's terms and phrases not counted lately."""
-        self._collection(conn)
         wanted = set()
         for leaf in _positive_leaves(q):
             if isinstance(leaf, (wq.Term, wq.Phrase)):
@@ -1027,9 +1030,7 @@ class PostgresEngine(SearchEngine):
                 wanted.update(_quote(lexeme(field, w)) for w in words)
                 if isinstance(leaf, wq.Term) and len(words) > 1:
                     wanted.add(to_tsquery(leaf))
-        missing = sorted(wanted - self._stats.df.keys())
-        if missing:
-            self._count_frequencies(conn, missing)
+        self._frequencies(conn, wanted)
 
     @staticmethod
     def _negative_leaves(q: wq.Query) -> list[wq.Query]:
@@ -1254,13 +1255,13 @@ class PostgresEngine(SearchEngine):
             if not rows:
                 return empty
             stats = self._collection(conn)
-            self._count_frequencies(conn, [q for q in {_quote(lex) for lex, _tf in rows} if q not in stats.df])
+            frequencies = self._frequencies(conn, {_quote(lex) for lex, _tf in rows})  # one statement, not one a term
             weights: dict[str, float] = defaultdict(float)
             field_of = {"t": "title", "b": "body"}
             for lex, tf in rows:
                 code, _, term = lex.partition(":")
                 # Bo1 (as Whoosh's key_terms), with the document frequency for the collection frequency.
-                f = max(self._doc_frequency(conn, _quote(lex)), 1) / max(stats.count, 1)
+                f = max(frequencies[_quote(lex)], 1) / max(stats.count, 1)
                 weights[term] += (tf * math.log2((1.0 + f) / f) + math.log2(1.0 + f)) * SIMILAR_FIELDS[field_of[code]]
             best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:SIMILAR_TERMS]
             q = wq.Or([wq.Term(field, term, boost=weight * boost) for term, weight in best
