@@ -16,6 +16,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import sqlalchemy
 from flask import Flask, Response, g, has_request_context, request
 
 from docflow.config import Settings
@@ -139,5 +140,12 @@ def _peer_trusted(peer: str, proxies: tuple[str, ...]) -> bool:
 def _user_id() -> int | None:
     # Whoever the request was answered for (an API token's owner or the session's person), as far
     # as the request already knew: the access log never loads a user itself.
+    # A database error may have expired the loaded user (a failed flush expires every object), and
+    # reading `id` would then go back to the database: the identity key is read without a load.
     user = g.get("api_user") or g.get("_login_user")
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    if not getattr(user, "is_authenticated", False):
+        return None
+    state = sqlalchemy.inspect(user, raiseerr=False)
+    if state is None:
+        return getattr(user, "id", None)
+    return state.identity[0] if state.identity else None

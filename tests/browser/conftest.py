@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,9 @@ SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ADMIN = "admin"
 
 
-# Package scope: the browser and its instance end with this folder's tests. Playwright's sync API
-# keeps an asyncio loop running in the main thread while it lives, which would break later tests
-# that call asyncio.run() (pyHanko's signer does).
-@pytest.fixture(scope="package")
-def docflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
-    """Start one instance for the session: schema, the first administrator and the CA come from the CLI."""
+@contextmanager
+def started_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+    """Start an instance: schema, the first administrator and the CA come from the CLI."""
     instance = Instance(tmp_path_factory.mktemp("docflow"))
     try:
         instance.cli("init")
@@ -40,6 +38,16 @@ def docflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
         yield instance
     finally:
         instance.stop()
+
+
+# Package scope: the browser and its instance end with this folder's tests. Playwright's sync API
+# keeps an asyncio loop running in the main thread while it lives, which would break later tests
+# that call asyncio.run() (pyHanko's signer does).
+@pytest.fixture(scope="package")
+def docflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+    """One instance shared by this folder's tests (each adds people under names of its own)."""
+    with started_instance(tmp_path_factory) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="package")

@@ -9,11 +9,18 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ADMIN, publish_screenshot, screenshot
+from tests.browser.conftest import ADMIN, publish_screenshot, screenshot, started_instance
 from tests.conftest import PASSWORD
 from tests.fixtures import make_pdf
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def docflow(tmp_path_factory):
+    """An instance of the story's own: it starts from an empty organisation, whichever tests ran before."""
+    with started_instance(tmp_path_factory) as instance:
+        yield instance
 
 UNIT = "DISKOMINFO"
 OTHER_UNIT = "DINKES"
